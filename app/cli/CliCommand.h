@@ -30,7 +30,10 @@ public:
 
 struct CliCommandRegistration
 {
-    explicit CliCommandRegistration(CliCommand command) { CliCommandRegistry::add(std::move(command)); }
+    explicit CliCommandRegistration(CliCommand command)
+    {
+        CliCommandRegistry::add(std::move(command));
+    }
 };
 
 // Prints "edgegpt: <message>" on stderr and returns `code`: the one-line error every command uses.

@@ -17,9 +17,15 @@ QList<CliCommand> &registry()
 }
 } // namespace
 
-void CliCommandRegistry::add(CliCommand command) { registry().append(std::move(command)); }
+void CliCommandRegistry::add(CliCommand command)
+{
+    registry().append(std::move(command));
+}
 
-const QList<CliCommand> &CliCommandRegistry::all() { return registry(); }
+const QList<CliCommand> &CliCommandRegistry::all()
+{
+    return registry();
+}
 
 int fail(int code, const QString &message)
 {
@@ -62,8 +68,8 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(EDGEGPT_VERSION));
 
     const QStringList args = QCoreApplication::arguments();
-    if (args.size() < 2 || args.at(1) == QLatin1String("--help") || args.at(1) == QLatin1String("-h") ||
-        args.at(1) == QLatin1String("help")) {
+    if (args.size() < 2 || args.at(1) == QLatin1String("--help") ||
+        args.at(1) == QLatin1String("-h") || args.at(1) == QLatin1String("help")) {
         printUsage(args.size() < 2 ? stderr : stdout);
         return args.size() < 2 ? ExitUsage : ExitOk;
     }
@@ -84,7 +90,8 @@ int main(int argc, char **argv)
             return c.run(rest);
         }
     }
-    fail(ExitUsage, QStringLiteral("unknown command \"%1\"").arg(args.mid(1, 2).join(QLatin1Char(' '))));
+    fail(ExitUsage,
+         QStringLiteral("unknown command \"%1\"").arg(args.mid(1, 2).join(QLatin1Char(' '))));
     printUsage(stderr);
     return ExitUsage;
 }

@@ -13,11 +13,14 @@ namespace edgegpt {
 
 namespace {
 
-const QStringList kDataTypes = {QStringLiteral("text"),  QStringLiteral("image"),
+const QStringList kDataTypes = {QStringLiteral("text"), QStringLiteral("image"),
                                 QStringLiteral("audio"), QStringLiteral("video"),
                                 QStringLiteral("signal")};
 
-QString key(const QString &s) { return s.trimmed().toLower(); }
+QString key(const QString &s)
+{
+    return s.trimmed().toLower();
+}
 
 Result<QByteArray> readFile(const QString &path)
 {
@@ -129,7 +132,8 @@ Result<void> Catalog::addModels(const QByteArray &json, const QString &fileName)
         m.aliases = r.stringList(o, path, QStringLiteral("aliases"), false);
         m.source = r.string(o, path, QStringLiteral("source"), false);
         if (m.parametersM < 0 || m.gflops < 0 || m.memoryMb < 0)
-            r.error(path, QStringLiteral("parameters_m, gflops and memory_mb must not be negative"));
+            r.error(path,
+                    QStringLiteral("parameters_m, gflops and memory_mb must not be negative"));
         if (m.accuracy < 0 || m.accuracy > 1)
             r.error(JsonReader::child(path, QStringLiteral("accuracy")),
                     QStringLiteral("must be a fraction in [0, 1]"));
@@ -212,8 +216,8 @@ Result<void> Catalog::crossCheck() const
                           .arg(path, m.task);
         for (const QString &c : m.deviceClasses)
             if (!classes.contains(c))
-                errors << QStringLiteral("%1.device_classes: no device has class \"%2\"")
-                              .arg(path, c);
+                errors
+                    << QStringLiteral("%1.device_classes: no device has class \"%2\"").arg(path, c);
     }
     if (!errors.isEmpty())
         return Result<void>::failure(errors.join(QLatin1Char('\n')));

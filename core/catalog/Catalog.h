@@ -14,7 +14,7 @@ namespace edgegpt {
 // One kind of AI task (or sensing step) with the data types it consumes and produces.
 struct TaskKind
 {
-    QString id;              // canonical name, e.g. "Image Classification" (TaskBench spelling)
+    QString id; // canonical name, e.g. "Image Classification" (TaskBench spelling)
     QString description;
     QString phrase;          // how the paper's text format says it, e.g. "Monitor the heart rate"
     QStringList aliases;     // other names people and LLMs use, e.g. "Image Captioning"
@@ -43,13 +43,13 @@ struct AiModel
 struct Device
 {
     enum class Tier { Device, EdgeServer, Cloud };
-    QString name;           // e.g. "Mobile phone"
+    QString name; // e.g. "Mobile phone"
     Tier tier = Tier::Device;
-    QString deviceClass;    // e.g. "mobile", "jetson", "edge-server", "cloud"
-    QStringList sensors;    // e.g. "camera", "heart-rate", "wifi", "microphone"
+    QString deviceClass;      // e.g. "mobile", "jetson", "edge-server", "cloud"
+    QStringList sensors;      // e.g. "camera", "heart-rate", "wifi", "microphone"
     double computeGflops = 0; // sustained throughput it is credited with (FP16/FP32 mix)
     double memoryMb = 0;
-    QStringList aliases;    // how requests refer to it: "my car", "my watch", "this browser"
+    QStringList aliases; // how requests refer to it: "my car", "my watch", "this browser"
 };
 
 QString tierName(Device::Tier tier);

@@ -21,11 +21,12 @@ QJsonObject planToJsonObject(const Plan &plan)
                 o.insert(QStringLiteral("value"), a.value);
             args.append(o);
         }
-        QJsonObject o{{QStringLiteral("id"), t.id},
-                      {QStringLiteral("task"), t.task},
-                      {QStringLiteral("model"), t.model.isEmpty() ? QJsonValue() : QJsonValue(t.model)},
-                      {QStringLiteral("device"), t.device},
-                      {QStringLiteral("args"), args}};
+        QJsonObject o{
+            {QStringLiteral("id"), t.id},
+            {QStringLiteral("task"), t.task},
+            {QStringLiteral("model"), t.model.isEmpty() ? QJsonValue() : QJsonValue(t.model)},
+            {QStringLiteral("device"), t.device},
+            {QStringLiteral("args"), args}};
         if (!t.description.isEmpty())
             o.insert(QStringLiteral("description"), t.description);
         tasks.append(o);
@@ -64,7 +65,8 @@ Result<Plan> planFromJsonObject(const QJsonObject &root)
     const QString format = r.string(root, top, QStringLiteral("format"), false);
     if (!format.isEmpty() && format != QLatin1String("edgegpt-plan"))
         r.error(QStringLiteral("$.format"), QStringLiteral("expected \"edgegpt-plan\""));
-    const double version = r.number(root, top, QStringLiteral("version"), false, kPlanFormatVersion);
+    const double version =
+        r.number(root, top, QStringLiteral("version"), false, kPlanFormatVersion);
     if (version != kPlanFormatVersion)
         r.error(QStringLiteral("$.version"),
                 QStringLiteral("unsupported plan format version %1 (this program reads %2)")
@@ -85,14 +87,16 @@ Result<Plan> planFromJsonObject(const QJsonObject &root)
         t.description = r.string(o, path, QStringLiteral("description"), false);
         const QJsonArray args = r.array(o, path, QStringLiteral("args"), false);
         for (qsizetype a = 0; a < args.size(); ++a) {
-            const QString apath = JsonReader::index(JsonReader::child(path, QStringLiteral("args")), a);
+            const QString apath =
+                JsonReader::index(JsonReader::child(path, QStringLiteral("args")), a);
             const QJsonObject ao = r.object(args.at(a), apath);
             TaskArg arg;
             arg.type = r.string(ao, apath, QStringLiteral("type"));
             arg.sourceTask = r.string(ao, apath, QStringLiteral("from"), false);
             arg.value = r.string(ao, apath, QStringLiteral("value"), false);
             if (arg.isLink() && ao.contains(QStringLiteral("value")))
-                r.error(apath, QStringLiteral("an input has either \"from\" or \"value\", not both"));
+                r.error(apath,
+                        QStringLiteral("an input has either \"from\" or \"value\", not both"));
             t.args << arg;
         }
         plan.tasks << t;
@@ -104,7 +108,8 @@ Result<Plan> planFromJsonObject(const QJsonObject &root)
         plan.provenance.llmModel = r.string(p, path, QStringLiteral("llm_model"), false);
         plan.provenance.latencyMs = r.number(p, path, QStringLiteral("latency_ms"), false);
         plan.provenance.attempts = int(r.number(p, path, QStringLiteral("attempts"), false));
-        plan.provenance.promptTokens = int(r.number(p, path, QStringLiteral("prompt_tokens"), false));
+        plan.provenance.promptTokens =
+            int(r.number(p, path, QStringLiteral("prompt_tokens"), false));
         plan.provenance.completionTokens =
             int(r.number(p, path, QStringLiteral("completion_tokens"), false));
     }
@@ -139,11 +144,10 @@ QString taskPhrase(const PlanTask &t, const Catalog &catalog)
 QStringList words(const QString &s)
 {
     static const QRegularExpression split(QStringLiteral("[^a-z0-9]+"));
-    static const QStringList stop = {QStringLiteral("the"), QStringLiteral("a"),
-                                     QStringLiteral("an"),  QStringLiteral("of"),
-                                     QStringLiteral("from"), QStringLiteral("to"),
-                                     QStringLiteral("in"),  QStringLiteral("and"),
-                                     QStringLiteral("task"), QStringLiteral("with")};
+    static const QStringList stop = {
+        QStringLiteral("the"),  QStringLiteral("a"),   QStringLiteral("an"), QStringLiteral("of"),
+        QStringLiteral("from"), QStringLiteral("to"),  QStringLiteral("in"), QStringLiteral("and"),
+        QStringLiteral("task"), QStringLiteral("with")};
     QStringList out;
     for (const QString &w : s.toLower().split(split, Qt::SkipEmptyParts))
         if (!stop.contains(w))
@@ -183,6 +187,9 @@ const TaskKind *resolveTask(const QString &description, const Catalog &catalog)
 
 QString planToText(const Plan &plan, const Catalog &catalog)
 {
+    // Once a plan has links, every line says where its inputs come from ("request" for none), so
+    // that the reader does not infer links the plan does not have.
+    const bool explicitInputs = !plan.links().isEmpty();
     QStringList lines;
     for (int i = 0; i < plan.tasks.size(); ++i) {
         const PlanTask &t = plan.tasks.at(i);
@@ -198,6 +205,8 @@ QString planToText(const Plan &plan, const Catalog &catalog)
             }
         if (!inputs.isEmpty())
             line += QStringLiteral(", {Inputs: %1}").arg(inputs.join(QStringLiteral(", ")));
+        else if (explicitInputs && !t.args.isEmpty())
+            line += QStringLiteral(", {Inputs: request}");
         lines << line + QLatin1Char('}');
     }
     return lines.join(QLatin1Char('\n'));
@@ -206,16 +215,17 @@ QString planToText(const Plan &plan, const Catalog &catalog)
 Result<Plan> planFromText(const QString &text, const Catalog &catalog, bool strict)
 {
     static const QRegularExpression lineRe(
-        QStringLiteral(R"(^\s*\{\s*Task\s*(\d+)\s*:\s*(.*?)\s*,\s*\{\s*AI\s*model\s*:\s*(.*?)\s*\}\s*,)"
-                       R"(\s*\{\s*(?:Edge\s*)?device\s*:\s*(.*?)\s*\}\s*)"
-                       R"((?:,\s*\{\s*Inputs?\s*:\s*(.*?)\s*\}\s*)?\}\s*[,.;]?\s*$)"),
+        QStringLiteral(
+            R"(^\s*\{\s*Task\s*(\d+)\s*:\s*(.*?)\s*,\s*\{\s*AI\s*model\s*:\s*(.*?)\s*\}\s*,)"
+            R"(\s*\{\s*(?:Edge\s*)?device\s*:\s*(.*?)\s*\}\s*)"
+            R"((?:,\s*\{\s*Inputs?\s*:\s*(.*?)\s*\}\s*)?\}\s*[,.;]?\s*$)"),
         QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression taskRef(QStringLiteral(R"(Task\s*(\d+))"),
                                             QRegularExpression::CaseInsensitiveOption);
     Plan plan;
     QStringList errors;
     QList<QList<int>> inputRefs; // per task: referenced task numbers, as written
-    QList<int> numbers;
+    QList<bool> inputsStated;    // per task: the line has an {Inputs: …} part
     const QStringList lines = text.split(QLatin1Char('\n'));
     for (int ln = 0; ln < lines.size(); ++ln) {
         const QString line = lines.at(ln).trimmed();
@@ -224,7 +234,9 @@ Result<Plan> planFromText(const QString &text, const Catalog &catalog, bool stri
         const QRegularExpressionMatch m = lineRe.match(line);
         if (!m.hasMatch()) {
             if (strict)
-                errors << QStringLiteral("line %1: not a task line: %2").arg(ln + 1).arg(line.left(120));
+                errors << QStringLiteral("line %1: not a task line: %2")
+                              .arg(ln + 1)
+                              .arg(line.left(120));
             continue;
         }
         const int number = m.captured(1).toInt();
@@ -266,7 +278,9 @@ Result<Plan> planFromText(const QString &text, const Catalog &catalog, bool stri
                 t.args << TaskArg{type, QString(), QString()};
         } else {
             t.task = t.description;
-            errors << QStringLiteral("line %1: no task kind matches \"%2\"").arg(ln + 1).arg(t.description);
+            errors << QStringLiteral("line %1: no task kind matches \"%2\"")
+                          .arg(ln + 1)
+                          .arg(t.description);
         }
         QList<int> refs;
         if (!m.captured(5).isEmpty()) {
@@ -275,11 +289,12 @@ Result<Plan> planFromText(const QString &text, const Catalog &catalog, bool stri
                 refs << it.next().captured(1).toInt();
         }
         inputRefs << refs;
-        numbers << number;
+        inputsStated << !m.captured(5).isEmpty();
         plan.tasks << t;
     }
     if (plan.tasks.isEmpty())
-        errors << QStringLiteral("no task lines of the form {Task 1: …, {AI model: …}, {Edge device: …}}");
+        errors << QStringLiteral(
+            "no task lines of the form {Task 1: …, {AI model: …}, {Edge device: …}}");
     if (!errors.isEmpty())
         return Result<Plan>::failure(errors.join(QLatin1Char('\n')));
 
@@ -292,7 +307,8 @@ Result<Plan> planFromText(const QString &text, const Catalog &catalog, bool stri
             const TaskKind *srcKind = src ? catalog.task(src->task) : nullptr;
             int slot = -1;
             for (int a = 0; a < t.args.size() && slot < 0; ++a)
-                if (!t.args.at(a).isLink() && srcKind && srcKind->outputTypes.contains(t.args.at(a).type))
+                if (!t.args.at(a).isLink() && srcKind &&
+                    srcKind->outputTypes.contains(t.args.at(a).type))
                     slot = a;
             for (int a = 0; a < t.args.size() && slot < 0; ++a)
                 if (!t.args.at(a).isLink())
@@ -305,7 +321,7 @@ Result<Plan> planFromText(const QString &text, const Catalog &catalog, bool stri
     }
     // Lines without {Inputs: …}: infer from types, as the paper's chains read.
     for (int i = 0; i < plan.tasks.size(); ++i)
-        if (inputRefs.at(i).isEmpty()) {
+        if (!inputsStated.at(i)) {
             Plan prefix = plan;
             prefix.tasks = plan.tasks.mid(0, i + 1);
             inferMissingLinks(prefix, catalog);

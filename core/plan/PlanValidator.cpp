@@ -25,20 +25,34 @@ QString sensorFor(const QString &taskId)
 QString problemKindName(PlanProblem::Kind kind)
 {
     switch (kind) {
-    case PlanProblem::Kind::EmptyPlan: return QStringLiteral("empty-plan");
-    case PlanProblem::Kind::DuplicateId: return QStringLiteral("duplicate-id");
-    case PlanProblem::Kind::UnknownTask: return QStringLiteral("unknown-task");
-    case PlanProblem::Kind::UnknownModel: return QStringLiteral("unknown-model");
-    case PlanProblem::Kind::UnknownDevice: return QStringLiteral("unknown-device");
-    case PlanProblem::Kind::MissingModel: return QStringLiteral("missing-model");
-    case PlanProblem::Kind::ModelOnSensingStep: return QStringLiteral("model-on-sensing-step");
-    case PlanProblem::Kind::ModelTaskMismatch: return QStringLiteral("model-task-mismatch");
-    case PlanProblem::Kind::ModelDeviceMismatch: return QStringLiteral("model-device-mismatch");
-    case PlanProblem::Kind::SensorMissing: return QStringLiteral("sensor-missing");
-    case PlanProblem::Kind::UnknownSource: return QStringLiteral("unknown-source");
-    case PlanProblem::Kind::Cycle: return QStringLiteral("cycle");
-    case PlanProblem::Kind::TypeMismatch: return QStringLiteral("type-mismatch");
-    case PlanProblem::Kind::ArgumentCount: return QStringLiteral("argument-count");
+    case PlanProblem::Kind::EmptyPlan:
+        return QStringLiteral("empty-plan");
+    case PlanProblem::Kind::DuplicateId:
+        return QStringLiteral("duplicate-id");
+    case PlanProblem::Kind::UnknownTask:
+        return QStringLiteral("unknown-task");
+    case PlanProblem::Kind::UnknownModel:
+        return QStringLiteral("unknown-model");
+    case PlanProblem::Kind::UnknownDevice:
+        return QStringLiteral("unknown-device");
+    case PlanProblem::Kind::MissingModel:
+        return QStringLiteral("missing-model");
+    case PlanProblem::Kind::ModelOnSensingStep:
+        return QStringLiteral("model-on-sensing-step");
+    case PlanProblem::Kind::ModelTaskMismatch:
+        return QStringLiteral("model-task-mismatch");
+    case PlanProblem::Kind::ModelDeviceMismatch:
+        return QStringLiteral("model-device-mismatch");
+    case PlanProblem::Kind::SensorMissing:
+        return QStringLiteral("sensor-missing");
+    case PlanProblem::Kind::UnknownSource:
+        return QStringLiteral("unknown-source");
+    case PlanProblem::Kind::Cycle:
+        return QStringLiteral("cycle");
+    case PlanProblem::Kind::TypeMismatch:
+        return QStringLiteral("type-mismatch");
+    case PlanProblem::Kind::ArgumentCount:
+        return QStringLiteral("argument-count");
     }
     return {};
 }
@@ -76,11 +90,11 @@ QList<PlanProblem> validatePlan(const Plan &plan, const Catalog &catalog)
                 QStringLiteral("\"%1\" is a sensing step and takes no AI model (got \"%2\")")
                     .arg(kind->id, t.model));
         if (kind && !kind->sensing && t.model.isEmpty())
-            add(K::MissingModel, t.id,
-                QStringLiteral("\"%1\" needs an AI model").arg(kind->id));
+            add(K::MissingModel, t.id, QStringLiteral("\"%1\" needs an AI model").arg(kind->id));
         if (kind && model && catalog.task(model->task) != kind)
             add(K::ModelTaskMismatch, t.id,
-                QStringLiteral("model \"%1\" does %2, not %3").arg(model->name, model->task, kind->id));
+                QStringLiteral("model \"%1\" does %2, not %3")
+                    .arg(model->name, model->task, kind->id));
         if (model && device && !catalog.canRun(*model, *device))
             add(K::ModelDeviceMismatch, t.id,
                 QStringLiteral("model \"%1\" cannot run on %2 (class %3; it runs on %4)")
@@ -90,7 +104,8 @@ QList<PlanProblem> validatePlan(const Plan &plan, const Catalog &catalog)
             const QString sensor = sensorFor(kind->id);
             if (!sensor.isEmpty() && !device->sensors.contains(sensor))
                 add(K::SensorMissing, t.id,
-                    QStringLiteral("%1 has no %2 sensor for \"%3\"").arg(device->name, sensor, kind->id));
+                    QStringLiteral("%1 has no %2 sensor for \"%3\"")
+                        .arg(device->name, sensor, kind->id));
         }
         if (kind && t.args.size() != kind->inputTypes.size())
             add(K::ArgumentCount, t.id,
@@ -108,7 +123,9 @@ QList<PlanProblem> validatePlan(const Plan &plan, const Catalog &catalog)
             const PlanTask *src = plan.find(arg.sourceTask);
             if (!src) {
                 add(K::UnknownSource, t.id,
-                    QStringLiteral("input %1 comes from unknown task \"%2\"").arg(a + 1).arg(arg.sourceTask),
+                    QStringLiteral("input %1 comes from unknown task \"%2\"")
+                        .arg(a + 1)
+                        .arg(arg.sourceTask),
                     link);
                 continue;
             }

@@ -26,8 +26,8 @@ struct PlanProblem
         SensorMissing,       // a sensing step on a device without that sensor
         UnknownSource,       // a link from a task that does not exist
         Cycle,
-        TypeMismatch,        // a link carries a type the input does not accept
-        ArgumentCount,       // wrong number of inputs for the task kind
+        TypeMismatch,  // a link carries a type the input does not accept
+        ArgumentCount, // wrong number of inputs for the task kind
     };
     Kind kind;
     QString taskId;  // the task concerned (for a link: the consuming task)

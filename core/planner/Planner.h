@@ -42,7 +42,9 @@ class Planner : public QObject
     Q_OBJECT
 public:
     explicit Planner(const Catalog &catalog, QObject *parent = nullptr)
-        : QObject(parent), m_catalog(catalog) {}
+        : QObject(parent)
+        , m_catalog(catalog)
+    {}
     ~Planner() override = default;
 
     virtual QString name() const = 0; // "local", "llm"

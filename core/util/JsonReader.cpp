@@ -10,9 +10,8 @@ bool JsonReader::parse(const QByteArray &bytes, QJsonValue *root)
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &err);
     if (err.error != QJsonParseError::NoError) {
-        error(QStringLiteral("$"), QStringLiteral("invalid JSON at byte %1: %2")
-                                       .arg(err.offset)
-                                       .arg(err.errorString()));
+        error(QStringLiteral("$"),
+              QStringLiteral("invalid JSON at byte %1: %2").arg(err.offset).arg(err.errorString()));
         return false;
     }
     *root = doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object());

@@ -13,7 +13,9 @@ namespace edgegpt {
 class JsonReader
 {
 public:
-    explicit JsonReader(QString fileName) : m_file(std::move(fileName)) {}
+    explicit JsonReader(QString fileName)
+        : m_file(std::move(fileName))
+    {}
 
     // Parses `bytes`; on a syntax error records it (with the byte offset) and returns false.
     bool parse(const QByteArray &bytes, QJsonValue *root);

@@ -14,12 +14,15 @@ struct Error
     QString message;
 };
 
-template <typename T>
-class Result
+template <typename T> class Result
 {
 public:
-    Result(T value) : m_value(std::move(value)) {}
-    Result(Error error) : m_error(std::move(error.message)) {}
+    Result(T value)
+        : m_value(std::move(value))
+    {}
+    Result(Error error)
+        : m_error(std::move(error.message))
+    {}
 
     static Result failure(const QString &message) { return Result(Error{message}); }
 
@@ -42,12 +45,14 @@ private:
 };
 
 // Result<void>: success or an error message.
-template <>
-class Result<void>
+template <> class Result<void>
 {
 public:
     Result() = default;
-    Result(Error error) : m_failed(true), m_error(std::move(error.message)) {}
+    Result(Error error)
+        : m_failed(true)
+        , m_error(std::move(error.message))
+    {}
     static Result failure(const QString &message) { return Result(Error{message}); }
     static Result success() { return Result(); }
     bool ok() const { return !m_failed; }

@@ -1,0 +1,426 @@
+#include "core/planner/LocalPlanner.h"
+
+#include "core/plan/PlanValidator.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QTimer>
+
+#include <algorithm>
+
+namespace edgegpt {
+
+namespace {
+
+const QHash<QString, QRegularExpression> &mediaFilePatterns()
+{
+    static const QHash<QString, QRegularExpression> p = {
+        {QStringLiteral("image"),
+         QRegularExpression(QStringLiteral(R"(\.(jpe?g|png|gif|bmp|tiff?|webp)\b)"))},
+        {QStringLiteral("audio"),
+         QRegularExpression(QStringLiteral(R"(\.(wav|mp3|flac|ogg|m4a)\b)"))},
+        {QStringLiteral("video"), QRegularExpression(QStringLiteral(R"(\.(mp4|avi|mov|mkv)\b)"))},
+    };
+    return p;
+}
+
+const QHash<QString, QRegularExpression> &mediaWordPatterns()
+{
+    static const QHash<QString, QRegularExpression> p = {
+        {QStringLiteral("image"),
+         QRegularExpression(QStringLiteral(
+             R"(\b(image|picture|photo|snapshot|photograph|pic|screenshot|scan)s?\b)"))},
+        {QStringLiteral("audio"),
+         QRegularExpression(
+             QStringLiteral(R"(\b(audio|recording|recorded|sound|voice|podcast|speech)\b)"))},
+        {QStringLiteral("video"),
+         QRegularExpression(QStringLiteral(R"(\bvideo (file|clip|named|called|titled)\b)"))},
+    };
+    return p;
+}
+
+bool isFileName(const QString &s)
+{
+    static const QRegularExpression doc(QStringLiteral(R"(\.(txt|pdf|docx?)\b)"));
+    for (const QRegularExpression &re : mediaFilePatterns())
+        if (re.match(s).hasMatch())
+            return true;
+    return doc.match(s).hasMatch();
+}
+
+// Replaces quoted spans by " QUOTE " (keeping quoted file names), collecting both. An opening
+// quote must not follow a letter or digit, so "I've … what's" is not a quotation.
+QString replaceQuotes(const QString &text, QChar quote, QStringList *quotes)
+{
+    const QString q(quote);
+    const QRegularExpression re(
+        QStringLiteral("(^|[^a-z0-9])") + q + QStringLiteral("([^") + q +
+        QStringLiteral("]{1,400}?)") + q +
+        (quote == QLatin1Char('\'') ? QStringLiteral("(?![a-z])") : QString()));
+    QString out;
+    qsizetype last = 0;
+    auto it = re.globalMatch(text);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        out += text.mid(last, m.capturedStart() - last);
+        out += m.captured(1);
+        const QString inner = m.captured(2);
+        if (isFileName(inner)) {
+            out += inner;
+        } else {
+            out += QStringLiteral(" QUOTE ");
+            quotes->append(inner);
+        }
+        last = m.capturedEnd();
+    }
+    out += text.mid(last);
+    return out;
+}
+
+// The sentence around [start, end): from after the previous . ? ! to before the next one.
+QStringView sentenceAround(const QString &t, qsizetype start, qsizetype end)
+{
+    qsizetype a = 0;
+    for (QChar c : {QLatin1Char('.'), QLatin1Char('?'), QLatin1Char('!')})
+        a = std::max(a, start > 0 ? t.lastIndexOf(c, start - 1) + 1 : 0);
+    qsizetype b = t.size();
+    for (QChar c : {QLatin1Char('.'), QLatin1Char('?'), QLatin1Char('!')}) {
+        const qsizetype i = t.indexOf(c, end);
+        if (i >= 0)
+            b = std::min(b, i);
+    }
+    return QStringView(t).mid(a, b - a);
+}
+
+class LocalPlanningJob : public PlanningJob
+{
+public:
+    using PlanningJob::PlanningJob;
+    void cancel() override { m_cancelled = true; }
+    void deliver(const Result<Plan> &result)
+    {
+        if (result)
+            finish(*result);
+        else
+            fail(result.error());
+    }
+};
+
+} // namespace
+
+LocalPlanner::LocalPlanner(const Catalog &catalog, QObject *parent)
+    : LocalPlanner(catalog, PlannerLexicon::builtin(), parent)
+{}
+
+LocalPlanner::LocalPlanner(const Catalog &catalog, PlannerLexicon lexicon, QObject *parent)
+    : Planner(catalog, parent)
+    , m_lexicon(std::move(lexicon))
+{}
+
+PlanningJob *LocalPlanner::plan(const QString &request)
+{
+    auto *job = new LocalPlanningJob(this);
+    Result<Plan> result = planNow(request);
+    QTimer::singleShot(0, job, [job, result]() mutable { job->deliver(result); });
+    return job;
+}
+
+RequestReading LocalPlanner::read(const QString &request) const
+{
+    RequestReading r;
+    QString t = request.toLower();
+    t = replaceQuotes(t, QLatin1Char('\''), &r.quotes);
+    t = replaceQuotes(t, QLatin1Char('"'), &r.quotes);
+    r.normalized = t;
+    for (auto it = mediaFilePatterns().cbegin(); it != mediaFilePatterns().cend(); ++it)
+        if (it.value().match(t).hasMatch() ||
+            mediaWordPatterns().value(it.key()).match(t).hasMatch())
+            r.media.insert(it.key());
+    static const QRegularExpression fileRe(
+        QStringLiteral(R"(\b[\w-]+\.(jpe?g|png|gif|bmp|webp|wav|mp3|flac|mp4|avi|mov|txt|pdf))"));
+    auto files = fileRe.globalMatch(request);
+    while (files.hasNext())
+        r.files << files.next().captured(0);
+
+    // 1. Cues: the best-scoring cue of each task kind, first mention on ties.
+    QHash<QString, RequestReading::Detected> found;
+    for (const TaskCues &tc : m_lexicon.tasks) {
+        bool have = false;
+        RequestReading::Detected best{tc.task, 0, 0};
+        for (const TaskCue &cue : tc.cues) {
+            if (!cue.requiresMedium.isEmpty() && !r.media.contains(cue.requiresMedium))
+                continue;
+            if (!cue.forbidsMedium.isEmpty() && r.media.contains(cue.forbidsMedium))
+                continue;
+            if (!cue.withTask.isEmpty() && !found.contains(cue.withTask))
+                continue;
+            auto it = cue.pattern.globalMatch(t);
+            while (it.hasNext()) {
+                const QRegularExpressionMatch m = it.next();
+                if (cue.cancelInSentence.isValid() && !cue.cancelInSentence.pattern().isEmpty() &&
+                    cue.cancelInSentence
+                        .match(sentenceAround(t, m.capturedStart(), m.capturedEnd()))
+                        .hasMatch())
+                    continue;
+                if (!have || cue.weight > best.score ||
+                    (cue.weight == best.score && m.capturedStart() < best.position)) {
+                    best.score = cue.weight;
+                    best.position = m.capturedStart();
+                    have = true;
+                }
+                break;
+            }
+        }
+        if (have && best.score >= m_lexicon.threshold)
+            found.insert(tc.task, best);
+    }
+    // 2. Conflicts, then tasks that must be fed by a particular step.
+    for (const Exclusion &x : m_lexicon.exclusions)
+        if (found.contains(x.ifTask) && found.contains(x.dropTask) &&
+            found.value(x.dropTask).score < x.below)
+            found.remove(x.dropTask);
+    for (const auto &rule : m_lexicon.requiredSources) {
+        const QString &task = rule.first;
+        if (!found.contains(task))
+            continue;
+        const TaskKind *kind = catalog().task(task);
+        if (!kind || kind->inputTypes.isEmpty())
+            continue;
+        bool fed = false;
+        for (auto f = found.cbegin(); f != found.cend(); ++f) {
+            const TaskKind *k = catalog().task(f.key());
+            if (f.key() != task && k && k->outputTypes.contains(kind->inputTypes.first()))
+                fed = true;
+        }
+        if (!fed)
+            found.insert(rule.second, {rule.second, 1, found.value(task).position - 0.5});
+    }
+    // 3. Order: sensing steps first, then by first mention; generators after the text they show.
+    QList<RequestReading::Detected> order = found.values();
+    auto sensing = [&](const QString &task) {
+        const TaskKind *k = catalog().task(task);
+        return k && k->sensing;
+    };
+    std::sort(order.begin(), order.end(), [&](const auto &a, const auto &b) {
+        const bool sa = sensing(a.task), sb = sensing(b.task);
+        if (sa != sb)
+            return sa;
+        if (a.position != b.position)
+            return a.position < b.position;
+        return a.task < b.task;
+    });
+    for (const QString &g : m_lexicon.lateGenerators) {
+        int at = -1;
+        for (int i = 0; i < order.size(); ++i)
+            if (order.at(i).task == g)
+                at = i;
+        if (at < 0)
+            continue;
+        const qsizetype pos = qsizetype(order.at(at).position);
+        if (t.mid(pos, 60).contains(QLatin1String("QUOTE")))
+            continue;
+        int lastText = -1;
+        for (int i = at + 1; i < order.size(); ++i) {
+            const TaskKind *k = catalog().task(order.at(i).task);
+            if (k && k->outputTypes.contains(QLatin1String("text")))
+                lastText = i;
+        }
+        if (lastText >= 0)
+            order.move(at, lastText); // lands right after the last text producer
+    }
+    r.tasks = order;
+
+    for (const DeviceCue &d : m_lexicon.devices)
+        if (d.pattern.match(t).hasMatch()) {
+            r.impliedDevice = d.device;
+            break;
+        }
+    return r;
+}
+
+Result<Plan> LocalPlanner::planNow(const QString &request) const
+{
+    QElapsedTimer timer;
+    timer.start();
+    const Catalog &cat = catalog();
+    const RequestReading reading = read(request);
+    if (reading.tasks.isEmpty())
+        return Result<Plan>::failure(
+            QStringLiteral("no task in the catalog matches the request (try naming what to do: "
+                           "classify, caption, detect, transcribe, translate, summarize…)"));
+
+    Plan plan;
+    plan.request = request;
+    const Device *implied =
+        reading.impliedDevice.isEmpty() ? nullptr : cat.device(reading.impliedDevice);
+    const Device *fallback = cat.device(m_lexicon.defaultDevice);
+
+    // Which producer feeds each task: preferred sources, else the latest earlier producer of a
+    // type it takes. Per-source tasks get one instance per independent producer of their input.
+    struct Step
+    {
+        QString task;
+        int source = -1; // index into steps
+    };
+    QList<Step> steps;
+    QStringList kinds;
+    for (const auto &d : reading.tasks)
+        kinds << d.task;
+    QSet<QString> preferredProducers;
+    for (const QString &k : kinds)
+        for (const QString &p : m_lexicon.preferSource.value(k))
+            if (kinds.contains(p))
+                preferredProducers.insert(p);
+    auto produces = [&](const QString &producer, const QString &consumer) {
+        const TaskKind *p = cat.task(producer);
+        const TaskKind *c = cat.task(consumer);
+        if (!p || !c)
+            return false;
+        for (const QString &type : c->inputTypes)
+            if (p->outputTypes.contains(type))
+                return true;
+        return false;
+    };
+    QList<int> perSourceProducers; // for the per-source kind, if any, by index in `kinds`
+    QString perSourceKind;
+    for (const QString &k : kinds)
+        if (m_lexicon.perSource.contains(k)) {
+            for (int i = 0; i < kinds.size(); ++i)
+                if (kinds.at(i) != k && produces(kinds.at(i), k) &&
+                    !preferredProducers.contains(kinds.at(i)) &&
+                    !m_lexicon.perSource.contains(kinds.at(i)))
+                    perSourceProducers << i;
+            if (perSourceProducers.size() >= 2)
+                perSourceKind = k;
+            else
+                perSourceProducers.clear();
+            break;
+        }
+    QHash<int, int> stepOfKind; // index in kinds -> index in steps
+    for (int i = 0; i < kinds.size(); ++i) {
+        const QString &k = kinds.at(i);
+        if (k == perSourceKind)
+            continue;
+        Step s{k, -1};
+        const QStringList preferred = m_lexicon.preferSource.value(k);
+        for (int j = i - 1; j >= 0 && s.source < 0; --j)
+            if (preferred.contains(kinds.at(j)) && stepOfKind.contains(j))
+                s.source = stepOfKind.value(j);
+        for (int j = i - 1; j >= 0 && s.source < 0; --j)
+            if (produces(kinds.at(j), k) && stepOfKind.contains(j))
+                s.source = stepOfKind.value(j);
+        stepOfKind.insert(i, steps.size());
+        steps << s;
+        if (perSourceProducers.contains(i))
+            steps << Step{perSourceKind, int(steps.size()) - 1};
+    }
+
+    for (int i = 0; i < steps.size(); ++i) {
+        const Step &s = steps.at(i);
+        const TaskKind *kind = cat.task(s.task);
+        PlanTask task;
+        task.id = QStringLiteral("t%1").arg(i + 1);
+        task.task = kind ? kind->id : s.task;
+        const QString sourceTask = s.source >= 0 ? steps.at(s.source).task : QString();
+
+        // Device: sensing steps go to the device with the sensor (the implied one if it has it);
+        // models go to the implied device if one can run there, else the default device, else
+        // the first edge server, else the cloud.
+        const Device *device = nullptr;
+        const AiModel *model = nullptr;
+        if (kind && kind->sensing) {
+            static const QHash<QString, QString> sensorOf = {
+                {QStringLiteral("Capture Image"), QStringLiteral("camera")},
+                {QStringLiteral("Heart-Rate Monitoring"), QStringLiteral("heart-rate")},
+                {QStringLiteral("Wi-Fi Traffic Sensing"), QStringLiteral("wifi")},
+                {QStringLiteral("Acoustic Sensing"), QStringLiteral("microphone")},
+            };
+            const QString sensor = sensorOf.value(kind->id);
+            QList<const Device *> candidates;
+            for (const Device &d : cat.devices())
+                if (d.tier == Device::Tier::Device &&
+                    (sensor.isEmpty() || d.sensors.contains(sensor)))
+                    candidates << &d;
+            if (implied && candidates.contains(implied))
+                device = implied;
+            else if (kind->id == QLatin1String("Acoustic Sensing") &&
+                     cat.device(QStringLiteral("Smart speaker")))
+                device = cat.device(QStringLiteral("Smart speaker")); // the paper's acoustic sensor
+            else if (fallback && candidates.contains(fallback) &&
+                     sensor != QLatin1String("heart-rate"))
+                device = fallback;
+            else if (!candidates.isEmpty())
+                device = candidates.first();
+        } else {
+            QList<const AiModel *> models = cat.modelsForTask(task.task);
+            // Best known accuracy first, then the lightest.
+            std::stable_sort(models.begin(), models.end(), [](const AiModel *a, const AiModel *b) {
+                if (a->accuracy != b->accuracy)
+                    return a->accuracy > b->accuracy;
+                return a->gflops < b->gflops;
+            });
+            for (const ModelRule &rule : m_lexicon.modelRules)
+                if (rule.task == task.task && rule.sourceTask == sourceTask)
+                    if (const AiModel *m = cat.model(rule.model)) {
+                        models.removeAll(m);
+                        models.prepend(m);
+                    }
+            QList<const Device *> order;
+            if (implied)
+                order << implied;
+            if (fallback)
+                order << fallback;
+            order << cat.devicesInTier(Device::Tier::EdgeServer)
+                  << cat.devicesInTier(Device::Tier::Cloud);
+            for (const Device *d : order) {
+                for (const AiModel *m : models)
+                    if (cat.canRun(*m, *d)) {
+                        model = m;
+                        break;
+                    }
+                if (model) {
+                    device = d;
+                    break;
+                }
+            }
+        }
+        task.device = device ? device->name : m_lexicon.defaultDevice;
+        task.model = model ? model->name : QString();
+
+        // Inputs: the producer's output where the types agree, else a value from the request.
+        if (kind) {
+            bool linked = false;
+            int fileIndex = 0, quoteIndex = 0;
+            const TaskKind *srcKind = s.source >= 0 ? cat.task(steps.at(s.source).task) : nullptr;
+            for (const QString &type : kind->inputTypes) {
+                TaskArg arg{type, QString(), QString()};
+                if (!linked && srcKind && srcKind->outputTypes.contains(type)) {
+                    arg.sourceTask = QStringLiteral("t%1").arg(s.source + 1);
+                    linked = true;
+                } else if (type == QLatin1String("text")) {
+                    arg.value = quoteIndex < reading.quotes.size() ? reading.quotes.at(quoteIndex++)
+                                                                   : request;
+                } else {
+                    // The first file of a matching kind, else the request's own medium.
+                    for (; fileIndex < reading.files.size(); ++fileIndex) {
+                        const QString f = reading.files.at(fileIndex).toLower();
+                        if (mediaFilePatterns().value(type).match(f).hasMatch()) {
+                            arg.value = reading.files.at(fileIndex++);
+                            break;
+                        }
+                    }
+                    if (arg.value.isEmpty())
+                        arg.value = QStringLiteral("<%1 from the request>").arg(type);
+                }
+                task.args << arg;
+            }
+        }
+        plan.tasks << task;
+    }
+    plan.provenance.planner = QStringLiteral("local");
+    plan.provenance.attempts = 1;
+    plan.provenance.latencyMs = timer.nsecsElapsed() / 1e6;
+    return plan;
+}
+
+} // namespace edgegpt

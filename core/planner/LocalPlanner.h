@@ -1,0 +1,52 @@
+// LocalPlanner: the embedded planner — no network, deterministic, well under a millisecond.
+// It reads the request for cues of each task kind (PlannerLexicon), resolves conflicts, orders
+// the tasks by where the request mentions them (sensing steps first, generators after the text
+// they illustrate), links each task to the latest earlier task that produces a type it takes,
+// and picks a device (named or implied by the request, else the best fit) and a model for each.
+#pragma once
+
+#include "core/planner/Planner.h"
+#include "core/planner/PlannerLexicon.h"
+
+#include <QSet>
+
+namespace edgegpt {
+
+// What the planner read from a request, before it became a plan (shown by `edgegpt plan
+// --explain` and used by tests).
+struct RequestReading
+{
+    QString normalized;  // lower-cased, quoted text replaced by QUOTE
+    QSet<QString> media; // "image", "audio", "video" mentioned by the request
+    QStringList files;   // file names in the request ("example.jpg")
+    QStringList quotes;  // quoted text, in order
+    struct Detected
+    {
+        QString task;
+        double score = 0;
+        double position = 0; // where the request mentions it
+    };
+    QList<Detected> tasks; // in plan order
+    QString impliedDevice; // a device the request names or implies, else empty
+};
+
+class LocalPlanner : public Planner
+{
+    Q_OBJECT
+public:
+    explicit LocalPlanner(const Catalog &catalog, QObject *parent = nullptr);
+    LocalPlanner(const Catalog &catalog, PlannerLexicon lexicon, QObject *parent = nullptr);
+
+    QString name() const override { return QStringLiteral("local"); }
+    // Answers on the next turn of the event loop (never synchronously), as the interface says.
+    PlanningJob *plan(const QString &request) override;
+
+    // The same, synchronously: for benchmarks and for callers without an event loop.
+    Result<Plan> planNow(const QString &request) const;
+    RequestReading read(const QString &request) const;
+
+private:
+    PlannerLexicon m_lexicon;
+};
+
+} // namespace edgegpt

@@ -1,0 +1,73 @@
+// The local planner's knowledge of language: cue patterns per task kind, conflict rules and
+// device cues, loaded from resources/planner/lexicon.json. Kept as data so that tuning the
+// planner needs no code change (docs/local-planner.md explains each field).
+#pragma once
+
+#include "core/util/Result.h"
+
+#include <QHash>
+#include <QList>
+#include <QRegularExpression>
+#include <QString>
+#include <QStringList>
+
+namespace edgegpt {
+
+struct TaskCue
+{
+    QRegularExpression pattern;
+    double weight = 1;
+    QString requiresMedium; // "image", "audio", "video": counts only when the request has it
+    QString forbidsMedium;  // counts only when the request does not have it
+    QRegularExpression cancelInSentence; // when it matches the cue's sentence, the match is void
+    QString withTask;                    // counts only when this task was detected already
+};
+
+struct TaskCues
+{
+    QString task;
+    QList<TaskCue> cues;
+    bool dependsOnOthers = false; // has a `with` cue: evaluated after the others
+};
+
+struct Exclusion
+{
+    QString ifTask;
+    QString dropTask;
+    double below = 1e9; // drop only when the dropped task's score is below this
+};
+
+struct DeviceCue
+{
+    QRegularExpression pattern;
+    QString device;
+};
+
+struct ModelRule
+{
+    QString task;
+    QString sourceTask;
+    QString model;
+};
+
+struct PlannerLexicon
+{
+    double threshold = 0.8;
+    QList<TaskCues> tasks; // evaluation order: independent tasks first
+    QList<Exclusion> exclusions;
+    QList<QPair<QString, QString>> requiredSources; // task -> task that must feed it
+    QStringList lateGenerators;               // generators that follow the text they illustrate
+    QHash<QString, QStringList> preferSource; // task -> preferred producers of its input
+    QStringList perSource;                    // one instance per independent producer
+    QList<ModelRule> modelRules;
+    QList<DeviceCue> devices;
+    QString defaultDevice;
+
+    static Result<PlannerLexicon> fromJson(const QByteArray &json, const QString &fileName);
+    static Result<PlannerLexicon> load(const QString &path);
+    // The lexicon shipped in resources/planner (compiled in); aborts if it is broken (a build
+    // defect, caught by the unit tests).
+    static const PlannerLexicon &builtin();
+};
+
+} // namespace edgegpt

@@ -1,0 +1,302 @@
+// The local planner on the paper's worked examples (REFERENCE.md §1), its contract (asynchronous,
+// deterministic, valid plans), and the scoring used by `edgegpt bench planning`.
+#include "core/plan/PlanValidator.h"
+#include "core/planner/LocalPlanner.h"
+#include "core/planner/PlanningBenchmark.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace edgegpt;
+
+namespace {
+
+struct Expected
+{
+    QString task;
+    QString model; // alias or name; empty for a sensing step
+    QString device;
+};
+
+QString describe(const Plan &p)
+{
+    QStringList lines;
+    for (const PlanTask &t : p.tasks)
+        lines << QStringLiteral("%1 %2 [%3] @%4").arg(t.id, t.task, t.model, t.device);
+    return lines.join(QStringLiteral("; "));
+}
+
+using LinkList = QList<QPair<int, int>>;
+using ExpectedList = QList<Expected>;
+
+} // namespace
+
+class TestLocalPlanner : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void papersExamples_data();
+    void papersExamples();
+    void iotEmotionsFanIn();
+    void everyDevPlanIsValidAndDeterministic();
+    void unknownRequestFailsClearly();
+    void answersAsynchronously();
+    void quotedTextIsNotReadAsCues();
+    void brokenLexiconIsRejectedWithPath();
+    void scoringIsMicroAveraged();
+    void labelledRequestErrors();
+    void percentileIsNearestRank();
+};
+
+void TestLocalPlanner::papersExamples_data()
+{
+    QTest::addColumn<QString>("request");
+    QTest::addColumn<ExpectedList>("expected");
+    QTest::addColumn<LinkList>("links");
+    QTest::newRow("animal")
+        << QStringLiteral("I have captured an animal. What kind of animal is in the image?")
+        << ExpectedList{{QStringLiteral("Image Classification"), QStringLiteral("ViT"),
+                         QStringLiteral("Mobile phone")}}
+        << LinkList{};
+    QTest::newRow("mustache") << QStringLiteral(
+                                     "Tell me what the mustache is made of in this image (browser)")
+                              << ExpectedList{{QStringLiteral("Visual Question Answering"),
+                                               QStringLiteral("blip-vqa-base"),
+                                               QStringLiteral("Tablet")}}
+                              << LinkList{};
+    QTest::newRow("car") << QStringLiteral("What's in the front of my car?")
+                         << ExpectedList{{QStringLiteral("Capture Image"), QString(),
+                                          QStringLiteral("Vehicle")},
+                                         {QStringLiteral("Image Captioning"),
+                                          QStringLiteral("blip-image-captioning-base"),
+                                          QStringLiteral("Vehicle")}}
+                         << LinkList{{0, 1}};
+    QTest::newRow("objects") << QStringLiteral("Detect how many objects are in the picture")
+                             << ExpectedList{{QStringLiteral("Object Detection"),
+                                              QStringLiteral("detr-resnet-101"),
+                                              QStringLiteral("Mobile phone")},
+                                             {QStringLiteral("Image Classification"),
+                                              QStringLiteral("ViT"),
+                                              QStringLiteral("Mobile phone")}}
+                             << LinkList{{0, 1}};
+    QTest::newRow("emotions") << QStringLiteral("Please monitor the user's emotions")
+                              << ExpectedList{{QStringLiteral("Heart-Rate Monitoring"), QString(),
+                                               QStringLiteral("Wearable device")},
+                                              {QStringLiteral("Mood Classification"), QString(),
+                                               QStringLiteral("Mobile phone")}}
+                              << LinkList{{0, 1}};
+    QTest::newRow("pose")
+        << QStringLiteral("Replace the boy riding a bike with a girl reading")
+        << ExpectedList{{QStringLiteral("Pose Detection"), QStringLiteral("OpenPose"), QString()},
+                        {QStringLiteral("Pose-to-Image"), QStringLiteral("ControlNet"), QString()}}
+        << LinkList{{0, 1}};
+}
+
+void TestLocalPlanner::papersExamples()
+{
+    QFETCH(QString, request);
+    QFETCH(ExpectedList, expected);
+    QFETCH(LinkList, links);
+    const Catalog &cat = Catalog::builtin();
+    LocalPlanner planner(cat);
+    const Result<Plan> plan = planner.planNow(request);
+    QVERIFY2(plan.ok(), qPrintable(plan.error()));
+    QVERIFY2(plan->tasks.size() == expected.size(), qPrintable(describe(*plan)));
+    for (int i = 0; i < expected.size(); ++i) {
+        const PlanTask &t = plan->tasks.at(i);
+        QCOMPARE(t.task, cat.task(expected.at(i).task)->id);
+        if (expected.at(i).model.isEmpty())
+            QVERIFY(cat.task(t.task)->sensing ? t.model.isEmpty() : cat.model(t.model) != nullptr);
+        else
+            QCOMPARE(t.model, cat.model(expected.at(i).model)->name);
+        if (!expected.at(i).device.isEmpty())
+            QCOMPARE(t.device, expected.at(i).device);
+    }
+    QCOMPARE(plan->links().size(), links.size());
+    for (const auto &l : links)
+        QVERIFY2(plan->tasks.at(l.second).args.first().sourceTask == plan->tasks.at(l.first).id,
+                 qPrintable(describe(*plan)));
+    const QList<PlanProblem> problems = validatePlan(*plan, cat);
+    QVERIFY2(problems.isEmpty(), qPrintable(describeProblems(problems)));
+    QCOMPARE(plan->provenance.planner, QStringLiteral("local"));
+}
+
+void TestLocalPlanner::iotEmotionsFanIn()
+{
+    // The paper's indoor example: Wi-Fi traffic -> app usage -> decision tree, and the speaker's
+    // acoustic sensing -> random forest.
+    const Catalog &cat = Catalog::builtin();
+    const Result<Plan> plan = LocalPlanner(cat).planNow(
+        QStringLiteral("Monitor the user's emotions with indoor IoT sensors"));
+    QVERIFY2(plan.ok(), qPrintable(plan.error()));
+    QVERIFY2(validatePlan(*plan, cat).isEmpty(),
+             qPrintable(describeProblems(validatePlan(*plan, cat))));
+    QHash<QString, QString> moodModelBySource;
+    for (const PlanTask &t : plan->tasks)
+        if (t.task == QLatin1String("Mood Classification"))
+            moodModelBySource.insert(plan->find(t.args.first().sourceTask)->task, t.model);
+    QCOMPARE(moodModelBySource.value(QStringLiteral("App Usage Recognition")),
+             QStringLiteral("decision-tree-mood"));
+    QCOMPARE(moodModelBySource.value(QStringLiteral("Acoustic Sensing")),
+             QStringLiteral("random-forest-mood"));
+    bool routerSenses = false;
+    for (const PlanTask &t : plan->tasks)
+        routerSenses |= t.task == QLatin1String("Wi-Fi Traffic Sensing") &&
+                        t.device == QLatin1String("Wi-Fi router");
+    QVERIFY(routerSenses);
+}
+
+void TestLocalPlanner::everyDevPlanIsValidAndDeterministic()
+{
+    const Result<QList<LabelledRequest>> requests =
+        readLabelledRequests(QStringLiteral(EDGEGPT_SHARED_DIR "/data/taskbench-hf-dev.jsonl"));
+    QVERIFY2(requests.ok(), qPrintable(requests.error()));
+    const Catalog &cat = Catalog::builtin();
+    LocalPlanner planner(cat);
+    int planned = 0;
+    for (const LabelledRequest &r : *requests) {
+        const Result<Plan> a = planner.planNow(r.instruction);
+        const Result<Plan> b = planner.planNow(r.instruction);
+        QCOMPARE(a.ok(), b.ok());
+        if (!a)
+            continue;
+        ++planned;
+        Plan pa = *a, pb = *b;
+        pa.provenance.latencyMs = pb.provenance.latencyMs = 0;
+        QCOMPARE(pa, pb);
+        const QList<PlanProblem> problems = validatePlan(*a, cat);
+        QVERIFY2(problems.isEmpty(),
+                 qPrintable(r.instruction + QLatin1Char('\n') + describeProblems(problems)));
+    }
+    QVERIFY(planned >= requests->size() * 9 / 10);
+}
+
+void TestLocalPlanner::unknownRequestFailsClearly()
+{
+    const Result<Plan> plan =
+        LocalPlanner(Catalog::builtin()).planNow(QStringLiteral("Hello there"));
+    QVERIFY(!plan.ok());
+    QVERIFY(plan.error().contains(QStringLiteral("no task in the catalog matches")));
+}
+
+void TestLocalPlanner::answersAsynchronously()
+{
+    LocalPlanner planner(Catalog::builtin());
+    PlanningJob *job = planner.plan(QStringLiteral("Translate 'good morning' into French"));
+    QSignalSpy finished(job, &PlanningJob::finished);
+    QSignalSpy failed(job, &PlanningJob::failed);
+    QCOMPARE(finished.count(), 0); // not before the caller could connect
+    QVERIFY(finished.wait(2000));
+    QCOMPARE(failed.count(), 0);
+    const Plan plan = finished.first().first().value<Plan>();
+    QCOMPARE(plan.tasks.first().task, QStringLiteral("Translation"));
+    QCOMPARE(plan.tasks.first().args.first().value, QStringLiteral("good morning"));
+
+    // A cancelled job stays silent.
+    PlanningJob *cancelled = planner.plan(QStringLiteral("Translate 'hi' into German"));
+    QSignalSpy cancelledFinished(cancelled, &PlanningJob::finished);
+    cancelled->cancel();
+    QTest::qWait(50);
+    QCOMPARE(cancelledFinished.count(), 0);
+
+    const Result<Plan> waited =
+        planAndWait(planner, QStringLiteral("Summarize this article for me"), 2000);
+    QVERIFY(waited.ok());
+    QCOMPARE(waited->tasks.first().task, QStringLiteral("Summarization"));
+}
+
+void TestLocalPlanner::quotedTextIsNotReadAsCues()
+{
+    // The words inside the quote ("translate", "video") are data, not instructions.
+    const Result<Plan> plan =
+        LocalPlanner(Catalog::builtin())
+            .planNow(QStringLiteral(
+                "Could you convert this text into speech: 'Translate my video, please'"));
+    QVERIFY2(plan.ok(), qPrintable(plan.error()));
+    QCOMPARE(plan->tasks.size(), 1);
+    QCOMPARE(plan->tasks.first().task, QStringLiteral("Text-to-Speech"));
+    QCOMPARE(plan->tasks.first().args.first().value, QStringLiteral("translate my video, please"));
+}
+
+void TestLocalPlanner::brokenLexiconIsRejectedWithPath()
+{
+    const Result<PlannerLexicon> lex = PlannerLexicon::fromJson(
+        R"({"threshold":0.8,"tasks":[{"task":"Translation","cues":[{"re":"transl(at","w":1}]}],"exclusions":[],
+            "requires":{},"late_generators":[],"prefer_source":{},"per_source":[],"model_rules":[],"devices":[],
+            "default_device":"Mobile phone"})",
+        QStringLiteral("lexicon.json"));
+    QVERIFY(!lex.ok());
+    QVERIFY2(lex.error().startsWith(
+                 QStringLiteral("lexicon.json: $.tasks[0].cues[0].re: invalid regular expression")),
+             qPrintable(lex.error()));
+}
+
+void TestLocalPlanner::scoringIsMicroAveraged()
+{
+    const QSet<QString> vocab{QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("C")};
+    auto plan = [](const QStringList &tasks, bool chain) {
+        Plan p;
+        for (int i = 0; i < tasks.size(); ++i) {
+            PlanTask t{
+                QStringLiteral("t%1").arg(i), tasks.at(i), QString(), QString(), {}, QString()};
+            if (chain && i > 0)
+                t.args << TaskArg{QStringLiteral("text"), QString(),
+                                  QStringLiteral("t%1").arg(i - 1)};
+            p.tasks << t;
+        }
+        return p;
+    };
+    PlanningScore s;
+    LabelledRequest l1{QStringLiteral("1"),
+                       QStringLiteral("chain"),
+                       QStringLiteral("x"),
+                       {QStringLiteral("A"), QStringLiteral("B"), QStringLiteral("Unlisted")},
+                       {{QStringLiteral("A"), QStringLiteral("B")}}};
+    const Plan p1 = plan({QStringLiteral("A"), QStringLiteral("B")}, true);
+    scorePlan(s, l1, &p1, vocab, 1.0);
+    LabelledRequest l2{QStringLiteral("2"),
+                       QStringLiteral("single"),
+                       QStringLiteral("y"),
+                       {QStringLiteral("C")},
+                       {}};
+    const Plan p2 = plan({QStringLiteral("A"), QStringLiteral("B")}, true);
+    scorePlan(s, l2, &p2, vocab, 3.0);
+    scorePlan(s, l2, nullptr, vocab, 2.0);
+    // Nodes: tp 2 (A,B), fp 2 (A,B in sample 2), fn 1 + 1 (C twice); "Unlisted" counts for neither.
+    QCOMPARE(s.nodeTp, 2);
+    QCOMPARE(s.nodeFp, 2);
+    QCOMPARE(s.nodeFn, 2);
+    QCOMPARE(s.nodeF1(), 0.5);
+    // Links: tp 1, fp 1, fn 0.
+    QCOMPARE(s.linkF1(), 2.0 / 3.0);
+    QCOMPARE(s.exact, 1); // sample 1: "Unlisted" counts for neither side, so it matches exactly
+    QCOMPARE(s.failures, 1);
+    QCOMPARE(s.medianMs(), 2.0);
+}
+
+void TestLocalPlanner::labelledRequestErrors()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("bad.jsonl"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{\"instruction\":\"x\",\"nodes\":[\"A\"],\"links\":[]}\n\nnot json\n{\"nodes\":[]}\n");
+    f.close();
+    const Result<QList<LabelledRequest>> r = readLabelledRequests(path);
+    QVERIFY(!r.ok());
+    QVERIFY2(r.error().contains(path + QStringLiteral(":3: not a JSON object")),
+             qPrintable(r.error()));
+    QVERIFY2(r.error().contains(path + QStringLiteral(":4: needs")), qPrintable(r.error()));
+    QVERIFY(!readLabelledRequests(dir.filePath(QStringLiteral("missing.jsonl"))).ok());
+}
+
+void TestLocalPlanner::percentileIsNearestRank()
+{
+    QCOMPARE(percentile({5, 1, 3, 2, 4}, 50), 3.0);
+    QCOMPARE(percentile({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 95), 10.0);
+    QCOMPARE(percentile({}, 50), 0.0);
+}
+
+QTEST_GUILESS_MAIN(TestLocalPlanner)
+#include "tst_local_planner.moc"
