@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
     build-essential cmake ninja-build pkg-config git
     qt6-base-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
-    libgl-dev
+    libgl-dev libqt6opengl6-dev libxkbcommon-dev
     libtorch-dev
     libssh-dev libzstd-dev
     openssh-server openssh-client

@@ -1,14 +1,18 @@
 #include "PlannerChoice.h"
 
+#include "core/planner/LlmPlanner.h"
 #include "core/planner/LocalPlanner.h"
 
 namespace edgegpt::cli {
 
 void PlannerChoice::addOptions(QCommandLineParser &parser)
 {
-    parser.addOption({QStringLiteral("planner"),
-                      QStringLiteral("local (embedded, the default) or llm (OPENAI_BASE_URL)"),
-                      QStringLiteral("local|llm"), QStringLiteral("local")});
+    parser.addOption(
+        {QStringLiteral("planner"),
+         QStringLiteral("local (embedded, the default) or llm (an OpenAI-compatible endpoint: "
+                        "OPENAI_BASE_URL, OPENAI_API_KEY, EDGEGPT_LLM_MODEL)"),
+         QStringLiteral("local|llm"), QStringLiteral("local")});
+    LlmConfig::addCommandLineOptions(parser);
 }
 
 Result<PlannerChoice> PlannerChoice::fromParser(const QCommandLineParser &parser)
@@ -17,6 +21,16 @@ Result<PlannerChoice> PlannerChoice::fromParser(const QCommandLineParser &parser
     PlannerChoice choice;
     if (name == QLatin1String("local")) {
         choice.planner = std::make_unique<LocalPlanner>(Catalog::builtin());
+        return choice;
+    }
+    if (name == QLatin1String("llm")) {
+        Result<LlmConfig> config = LlmConfig::resolve(parser);
+        if (!config)
+            return Result<PlannerChoice>::failure(config.error());
+        // Room for every retry and the correction round; each request has its own timeout.
+        choice.timeoutMs = (config->maxRetries + 3) * config->timeoutMs +
+                           (config->maxRetries + 1) * config->maxBackoffMs;
+        choice.planner = std::make_unique<LlmPlanner>(Catalog::builtin(), *config);
         return choice;
     }
     return Result<PlannerChoice>::failure(
