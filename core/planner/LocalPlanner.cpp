@@ -139,18 +139,28 @@ RequestReading LocalPlanner::read(const QString &request) const
     static const QRegularExpression fileRe(
         QStringLiteral(R"(\b[\w-]+\.(jpe?g|png|gif|bmp|webp|wav|mp3|flac|mp4|avi|mov|txt|pdf))"));
     auto files = fileRe.globalMatch(request);
-    while (files.hasNext())
+    QSet<QString> fileMedia; // media the request names a file of
+    while (files.hasNext()) {
         r.files << files.next().captured(0);
+        for (auto it = mediaFilePatterns().cbegin(); it != mediaFilePatterns().cend(); ++it)
+            if (it.value().match(r.files.last().toLower()).hasMatch())
+                fileMedia.insert(it.key());
+    }
 
-    // 1. Cues: the best-scoring cue of each task kind, first mention on ties.
+    // 1. Cues: the score of a task kind is its best cue; its position is the first mention by
+    // any cue that reaches the threshold (a request often names a task loosely before it says
+    // exactly what it wants, and the order of the plan follows the first mention).
     QHash<QString, RequestReading::Detected> found;
     for (const TaskCues &tc : m_lexicon.tasks) {
         bool have = false;
         RequestReading::Detected best{tc.task, 0, 0};
+        qsizetype first = -1;
         for (const TaskCue &cue : tc.cues) {
             if (!cue.requiresMedium.isEmpty() && !r.media.contains(cue.requiresMedium))
                 continue;
             if (!cue.forbidsMedium.isEmpty() && r.media.contains(cue.forbidsMedium))
+                continue;
+            if (!cue.forbidsFile.isEmpty() && fileMedia.contains(cue.forbidsFile))
                 continue;
             if (!cue.withTask.isEmpty() && !found.contains(cue.withTask))
                 continue;
@@ -168,11 +178,15 @@ RequestReading LocalPlanner::read(const QString &request) const
                     best.position = m.capturedStart();
                     have = true;
                 }
+                if (cue.weight >= m_lexicon.threshold && (first < 0 || m.capturedStart() < first))
+                    first = m.capturedStart();
                 break;
             }
         }
-        if (have && best.score >= m_lexicon.threshold)
+        if (have && best.score >= m_lexicon.threshold) {
+            best.position = first;
             found.insert(tc.task, best);
+        }
     }
     // 2. Conflicts, then tasks that must be fed by a particular step.
     for (const Exclusion &x : m_lexicon.exclusions)
@@ -272,6 +286,8 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
             if (kinds.contains(p))
                 preferredProducers.insert(p);
     auto produces = [&](const QString &producer, const QString &consumer) {
+        if (m_lexicon.terminal.contains(producer))
+            return false;
         const TaskKind *p = cat.task(producer);
         const TaskKind *c = cat.task(consumer);
         if (!p || !c)

@@ -55,6 +55,7 @@ Result<PlannerLexicon> PlannerLexicon::fromJson(const QByteArray &json, const QS
             cue.weight = r.number(co, cpath, QStringLiteral("w"));
             cue.requiresMedium = r.string(co, cpath, QStringLiteral("media"), false);
             cue.forbidsMedium = r.string(co, cpath, QStringLiteral("nomedia"), false);
+            cue.forbidsFile = r.string(co, cpath, QStringLiteral("nofile"), false);
             const QString notre = r.string(co, cpath, QStringLiteral("notre"), false);
             if (!notre.isEmpty())
                 cue.cancelInSentence =
@@ -91,6 +92,7 @@ Result<PlannerLexicon> PlannerLexicon::fromJson(const QByteArray &json, const QS
         lex.preferSource.insert(it.key(),
                                 r.stringList(prefer, QStringLiteral("$.prefer_source"), it.key()));
     lex.perSource = r.stringList(root, top, QStringLiteral("per_source"));
+    lex.terminal = r.stringList(root, top, QStringLiteral("terminal"), false);
 
     const QJsonArray rules = r.array(root, top, QStringLiteral("model_rules"));
     for (qsizetype i = 0; i < rules.size(); ++i) {

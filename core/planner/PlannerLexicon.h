@@ -19,6 +19,7 @@ struct TaskCue
     double weight = 1;
     QString requiresMedium; // "image", "audio", "video": counts only when the request has it
     QString forbidsMedium;  // counts only when the request does not have it
+    QString forbidsFile;    // counts only when the request names no file of this medium
     QRegularExpression cancelInSentence; // when it matches the cue's sentence, the match is void
     QString withTask;                    // counts only when this task was detected already
 };
@@ -59,6 +60,7 @@ struct PlannerLexicon
     QStringList lateGenerators;               // generators that follow the text they illustrate
     QHash<QString, QStringList> preferSource; // task -> preferred producers of its input
     QStringList perSource;                    // one instance per independent producer
+    QStringList terminal; // results that feed no later step (a similarity score)
     QList<ModelRule> modelRules;
     QList<DeviceCue> devices;
     QString defaultDevice;

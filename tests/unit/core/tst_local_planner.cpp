@@ -43,6 +43,9 @@ private Q_SLOTS:
     void unknownRequestFailsClearly();
     void answersAsynchronously();
     void quotedTextIsNotReadAsCues();
+    void chainsLinkByType_data();
+    void chainsLinkByType();
+    void namedPhotoIsNotCaptured();
     void brokenLexiconIsRejectedWithPath();
     void scoringIsMicroAveraged();
     void labelledRequestErrors();
@@ -217,6 +220,72 @@ void TestLocalPlanner::quotedTextIsNotReadAsCues()
     QCOMPARE(plan->tasks.size(), 1);
     QCOMPARE(plan->tasks.first().task, QStringLiteral("Text-to-Speech"));
     QCOMPARE(plan->tasks.first().args.first().value, QStringLiteral("translate my video, please"));
+}
+
+void TestLocalPlanner::chainsLinkByType_data()
+{
+    // Each request, its tasks in plan order, and for each task the index of the task that feeds
+    // it (-1: the request itself).
+    QTest::addColumn<QString>("request");
+    QTest::addColumn<QStringList>("tasks");
+    QTest::addColumn<QList<int>>("sources");
+    QTest::newRow("translate then summarise")
+        << QStringLiteral("Translate 'Le chat dort sur le canapé depuis ce matin' into English "
+                          "and then summarise it for me.")
+        << QStringList{QStringLiteral("Translation"), QStringLiteral("Summarization")}
+        << QList<int>{-1, 0};
+    QTest::newRow("speech to text to speech")
+        << QStringLiteral("Transcribe the recording 'meeting.wav', translate the transcript into "
+                          "German and read the result aloud.")
+        << QStringList{QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Translation"), QStringLiteral("Text-to-Speech")}
+        << QList<int>{-1, 0, 1};
+    // A similarity score feeds nothing: the video is made from the summary.
+    QTest::newRow("score is terminal")
+        << QStringLiteral("Summarize the article 'Rain is expected all week in the north.', check "
+                          "how similar the summary is to 'It will rain', then make a video of "
+                          "the summary.")
+        << QStringList{QStringLiteral("Summarization"), QStringLiteral("Sentence Similarity"),
+                       QStringLiteral("Text-to-Video")}
+        << QList<int>{-1, 0, 0};
+}
+
+void TestLocalPlanner::chainsLinkByType()
+{
+    QFETCH(QString, request);
+    QFETCH(QStringList, tasks);
+    QFETCH(QList<int>, sources);
+    const Catalog &cat = Catalog::builtin();
+    const Result<Plan> plan = LocalPlanner(cat).planNow(request);
+    QVERIFY2(plan.ok(), qPrintable(plan.error()));
+    QVERIFY2(plan->tasks.size() == tasks.size(), qPrintable(describe(*plan)));
+    for (int i = 0; i < tasks.size(); ++i) {
+        const PlanTask &t = plan->tasks.at(i);
+        QCOMPARE(t.task, tasks.at(i));
+        const QString from = t.args.isEmpty() ? QString() : t.args.first().sourceTask;
+        QCOMPARE(from, sources.at(i) < 0 ? QString() : plan->tasks.at(sources.at(i)).id);
+    }
+    QVERIFY2(validatePlan(*plan, cat).isEmpty(),
+             qPrintable(describeProblems(validatePlan(*plan, cat))));
+}
+
+void TestLocalPlanner::namedPhotoIsNotCaptured()
+{
+    // "I snapped a photo" with a file name is a photo the user has: nothing to capture.
+    const Catalog &cat = Catalog::builtin();
+    const Result<Plan> named = LocalPlanner(cat).planNow(QStringLiteral(
+        "I snapped a picture last night. It is called 'street.jpg'. Please segment it."));
+    QVERIFY2(named.ok(), qPrintable(named.error()));
+    QVERIFY2(named->tasks.size() == 1, qPrintable(describe(*named)));
+    QCOMPARE(named->tasks.first().task, QStringLiteral("Image Segmentation"));
+    QCOMPARE(named->tasks.first().args.first().value, QStringLiteral("street.jpg"));
+    // Asked to take one, the planner captures it first.
+    const Result<Plan> take =
+        LocalPlanner(cat).planNow(QStringLiteral("Take a photo and segment it into its objects."));
+    QVERIFY2(take.ok(), qPrintable(take.error()));
+    QVERIFY2(take->tasks.size() == 2, qPrintable(describe(*take)));
+    QCOMPARE(take->tasks.first().task, QStringLiteral("Capture Image"));
+    QCOMPARE(take->tasks.at(1).args.first().sourceTask, take->tasks.first().id);
 }
 
 void TestLocalPlanner::brokenLexiconIsRejectedWithPath()
