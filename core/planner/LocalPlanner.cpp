@@ -139,22 +139,23 @@ RequestReading LocalPlanner::read(const QString &request) const
     static const QRegularExpression fileRe(
         QStringLiteral(R"(\b[\w-]+\.(jpe?g|png|gif|bmp|webp|wav|mp3|flac|mp4|avi|mov|txt|pdf))"));
     auto files = fileRe.globalMatch(request);
-    QSet<QString> fileMedia; // media the request names a file of
+    QHash<QString, int> fileMedia; // how many different files of each medium it names
     while (files.hasNext()) {
-        r.files << files.next().captured(0);
-        for (auto it = mediaFilePatterns().cbegin(); it != mediaFilePatterns().cend(); ++it)
-            if (it.value().match(r.files.last().toLower()).hasMatch())
-                fileMedia.insert(it.key());
+        const QString f = files.next().captured(0);
+        if (!r.files.contains(f, Qt::CaseInsensitive))
+            for (auto it = mediaFilePatterns().cbegin(); it != mediaFilePatterns().cend(); ++it)
+                if (it.value().match(f.toLower()).hasMatch())
+                    ++fileMedia[it.key()];
+        r.files << f;
     }
 
-    // 1. Cues: the score of a task kind is its best cue; its position is the first mention by
-    // any cue that reaches the threshold (a request often names a task loosely before it says
-    // exactly what it wants, and the order of the plan follows the first mention).
+    // 1. Cues: the best-scoring cue of each task kind, first mention on ties. The position is
+    // that of the best cue, not of the first mention: a request often names a step loosely
+    // ("the spoken commands", "into an image") before it asks for it in so many words.
     QHash<QString, RequestReading::Detected> found;
     for (const TaskCues &tc : m_lexicon.tasks) {
         bool have = false;
         RequestReading::Detected best{tc.task, 0, 0};
-        qsizetype first = -1;
         for (const TaskCue &cue : tc.cues) {
             if (!cue.requiresMedium.isEmpty() && !r.media.contains(cue.requiresMedium))
                 continue;
@@ -178,20 +179,17 @@ RequestReading LocalPlanner::read(const QString &request) const
                     best.position = m.capturedStart();
                     have = true;
                 }
-                if (cue.weight >= m_lexicon.threshold && (first < 0 || m.capturedStart() < first))
-                    first = m.capturedStart();
                 break;
             }
         }
-        if (have && best.score >= m_lexicon.threshold) {
-            best.position = first;
+        if (have && best.score >= m_lexicon.threshold)
             found.insert(tc.task, best);
-        }
     }
     // 2. Conflicts, then tasks that must be fed by a particular step.
     for (const Exclusion &x : m_lexicon.exclusions)
         if (found.contains(x.ifTask) && found.contains(x.dropTask) &&
-            found.value(x.dropTask).score < x.below)
+            found.value(x.dropTask).score < x.below &&
+            (x.singleFile.isEmpty() || fileMedia.value(x.singleFile) <= 1))
             found.remove(x.dropTask);
     for (const auto &rule : m_lexicon.requiredSources) {
         const QString &task = rule.first;
@@ -230,13 +228,27 @@ RequestReading LocalPlanner::read(const QString &request) const
                 at = i;
         if (at < 0)
             continue;
+        // Not when the request quotes its text right there, nor when an earlier step already
+        // makes text for it ("extract the text, then use it to generate an image").
         const qsizetype pos = qsizetype(order.at(at).position);
-        if (t.mid(pos, 60).contains(QLatin1String("QUOTE")))
+        if (t.mid(std::max<qsizetype>(0, pos - 60), pos < 60 ? pos + 60 : 120)
+                .contains(QLatin1String("QUOTE")))
             continue;
+        auto makesText = [&](int i) {
+            const TaskKind *k = catalog().task(order.at(i).task);
+            return k && k->outputTypes.contains(QLatin1String("text")) &&
+                   !m_lexicon.terminal.contains(k->id);
+        };
+        const TaskKind *gk = catalog().task(g);
         int lastText = -1;
         for (int i = at + 1; i < order.size(); ++i) {
             const TaskKind *k = catalog().task(order.at(i).task);
-            if (k && k->outputTypes.contains(QLatin1String("text")))
+            bool consumes = false; // a step that uses what the generator makes stays after it
+            for (const QString &type : gk ? gk->outputTypes : QStringList())
+                consumes = consumes || (k && k->inputTypes.contains(type));
+            if (consumes)
+                break;
+            if (makesText(i))
                 lastText = i;
         }
         if (lastText >= 0)
@@ -297,6 +309,12 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
                 return true;
         return false;
     };
+    auto producesMain = [&](const QString &producer, const QString &consumer) {
+        const TaskKind *p = cat.task(producer);
+        const TaskKind *c = cat.task(consumer);
+        return produces(producer, consumer) && p && c && !p->outputTypes.isEmpty() &&
+               c->inputTypes.contains(p->outputTypes.first());
+    };
     QList<int> perSourceProducers; // for the per-source kind, if any, by index in `kinds`
     QString perSourceKind;
     for (const QString &k : kinds)
@@ -321,6 +339,12 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         const QStringList preferred = m_lexicon.preferSource.value(k);
         for (int j = i - 1; j >= 0 && s.source < 0; --j)
             if (preferred.contains(kinds.at(j)) && stepOfKind.contains(j))
+                s.source = stepOfKind.value(j);
+        // The latest step whose main (first) output it takes, else the latest that makes any
+        // type it takes: object detection's boxed image feeds an image step only when no other
+        // step made an image.
+        for (int j = i - 1; j >= 0 && s.source < 0; --j)
+            if (producesMain(kinds.at(j), k) && stepOfKind.contains(j))
                 s.source = stepOfKind.value(j);
         for (int j = i - 1; j >= 0 && s.source < 0; --j)
             if (produces(kinds.at(j), k) && stepOfKind.contains(j))

@@ -77,7 +77,8 @@ Result<PlannerLexicon> PlannerLexicon::fromJson(const QByteArray &json, const QS
         const QJsonObject o = r.object(exclusions.at(i), path);
         lex.exclusions << Exclusion{r.string(o, path, QStringLiteral("if")),
                                     r.string(o, path, QStringLiteral("drop")),
-                                    r.number(o, path, QStringLiteral("below"), false, 1e9)};
+                                    r.number(o, path, QStringLiteral("below"), false, 1e9),
+                                    r.string(o, path, QStringLiteral("single_file"), false)};
     }
     // Object keys come back sorted from QJsonObject; the order of these rules does not matter
     // because each only adds a missing producer.

@@ -36,6 +36,7 @@ struct Exclusion
     QString ifTask;
     QString dropTask;
     double below = 1e9; // drop only when the dropped task's score is below this
+    QString singleFile; // drop only when the request names at most one file of this medium
 };
 
 struct DeviceCue
