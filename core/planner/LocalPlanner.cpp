@@ -77,19 +77,52 @@ QString replaceQuotes(const QString &text, QChar quote, QStringList *quotes)
     return out;
 }
 
-// The sentence around [start, end): from after the previous . ? ! to before the next one.
-QStringView sentenceAround(const QString &t, qsizetype start, qsizetype end)
+// The sentences of a normalised request: spans ending at . ? ! followed by a space or the end,
+// so that the dot of "example.jpg" does not end a sentence.
+struct Sentence
 {
-    qsizetype a = 0;
-    for (QChar c : {QLatin1Char('.'), QLatin1Char('?'), QLatin1Char('!')})
-        a = std::max(a, start > 0 ? t.lastIndexOf(c, start - 1) + 1 : 0);
-    qsizetype b = t.size();
-    for (QChar c : {QLatin1Char('.'), QLatin1Char('?'), QLatin1Char('!')}) {
-        const qsizetype i = t.indexOf(c, end);
-        if (i >= 0)
-            b = std::min(b, i);
+    qsizetype start = 0;
+    qsizetype end = 0; // one past the last character
+};
+
+QList<Sentence> splitSentences(const QString &t)
+{
+    QList<Sentence> out;
+    qsizetype start = 0;
+    for (qsizetype i = 0; i <= t.size(); ++i) {
+        const bool atEnd = i == t.size();
+        if (!atEnd) {
+            const QChar c = t.at(i);
+            if (c != QLatin1Char('.') && c != QLatin1Char('?') && c != QLatin1Char('!'))
+                continue;
+            if (i + 1 < t.size() && !t.at(i + 1).isSpace())
+                continue;
+        }
+        if (i > start)
+            out << Sentence{start, i};
+        start = i + 1;
     }
-    return QStringView(t).mid(a, b - a);
+    return out;
+}
+
+// The sentence holding `pos` (a sentence's end punctuation belongs to it).
+const Sentence *sentenceAt(const QList<Sentence> &sentences, qsizetype pos)
+{
+    for (const Sentence &s : sentences)
+        if (pos < s.end + 1)
+            return &s;
+    return sentences.isEmpty() ? nullptr : &sentences.last();
+}
+
+// The sentence around [start, end) (the sentences, when a match spans several).
+QStringView sentenceAround(const QString &t, const QList<Sentence> &sentences, qsizetype start,
+                           qsizetype end)
+{
+    const Sentence *a = sentenceAt(sentences, start);
+    const Sentence *b = sentenceAt(sentences, std::max(start, end - 1));
+    if (!a || !b)
+        return QStringView(t);
+    return QStringView(t).mid(a->start, b->end - a->start);
 }
 
 class LocalPlanningJob : public PlanningJob
@@ -152,6 +185,7 @@ RequestReading LocalPlanner::read(const QString &request) const
     // 1. Cues: the best-scoring cue of each task kind, first mention on ties. The position is
     // that of the best cue, not of the first mention: a request often names a step loosely
     // ("the spoken commands", "into an image") before it asks for it in so many words.
+    const QList<Sentence> sentences = splitSentences(t);
     QHash<QString, RequestReading::Detected> found;
     for (const TaskCues &tc : m_lexicon.tasks) {
         bool have = false;
@@ -170,7 +204,7 @@ RequestReading LocalPlanner::read(const QString &request) const
                 const QRegularExpressionMatch m = it.next();
                 if (cue.cancelInSentence.isValid() && !cue.cancelInSentence.pattern().isEmpty() &&
                     cue.cancelInSentence
-                        .match(sentenceAround(t, m.capturedStart(), m.capturedEnd()))
+                        .match(sentenceAround(t, sentences, m.capturedStart(), m.capturedEnd()))
                         .hasMatch())
                     continue;
                 if (!have || cue.weight > best.score ||
