@@ -1,0 +1,428 @@
+#include "core/protocol/Messages.h"
+
+#include <QCborArray>
+#include <QCborValue>
+
+#include <cmath>
+#include <limits>
+
+namespace edgegpt {
+
+namespace {
+
+constexpr qsizetype maxStringChars = 4096;
+constexpr qsizetype maxProofBytes = 64;
+
+// Reads fields of an untrusted map; remembers the first problem so that a fromCbor() reads like
+// a list of fields and checks once at the end.
+class FieldReader
+{
+public:
+    FieldReader(const QCborMap &map, const char *message)
+        : m_map(map)
+        , m_message(message)
+    {}
+
+    QString string(const char *key, bool required = true)
+    {
+        const QCborValue v = m_map.value(QLatin1String(key));
+        if (v.isUndefined()) {
+            if (required)
+                fail(key, QStringLiteral("missing"));
+            return QString();
+        }
+        if (!v.isString())
+            return fail(key, QStringLiteral("not a text string")), QString();
+        const QString s = v.toString();
+        if (s.size() > maxStringChars)
+            return fail(key, QStringLiteral("longer than %1 characters").arg(maxStringChars)),
+                   QString();
+        return s;
+    }
+
+    QByteArray bytes(const char *key, qsizetype minSize, qsizetype maxSize)
+    {
+        const QCborValue v = m_map.value(QLatin1String(key));
+        if (v.isUndefined())
+            return fail(key, QStringLiteral("missing")), QByteArray();
+        if (!v.isByteArray())
+            return fail(key, QStringLiteral("not a byte string")), QByteArray();
+        const QByteArray b = v.toByteArray();
+        if (b.size() < minSize || b.size() > maxSize)
+            return fail(key, QStringLiteral("%1 bytes, expected %2..%3")
+                                 .arg(b.size())
+                                 .arg(minSize)
+                                 .arg(maxSize)),
+                   QByteArray();
+        return b;
+    }
+
+    qint64 integer(const char *key, qint64 min, qint64 max, bool required = true,
+                   qint64 fallback = 0)
+    {
+        const QCborValue v = m_map.value(QLatin1String(key));
+        if (v.isUndefined()) {
+            if (required)
+                fail(key, QStringLiteral("missing"));
+            return fallback;
+        }
+        if (!v.isInteger())
+            return fail(key, QStringLiteral("not an integer")), fallback;
+        const qint64 i = v.toInteger();
+        if (i < min || i > max)
+            return fail(key, QStringLiteral("%1 out of range %2..%3").arg(i).arg(min).arg(max)),
+                   fallback;
+        return i;
+    }
+
+    // A finite number (integer or float); absent = fallback.
+    double number(const char *key, double fallback = -1)
+    {
+        const QCborValue v = m_map.value(QLatin1String(key));
+        if (v.isUndefined())
+            return fallback;
+        if (!v.isDouble() && !v.isInteger())
+            return fail(key, QStringLiteral("not a number")), fallback;
+        const double d = v.toDouble();
+        if (!std::isfinite(d))
+            return fail(key, QStringLiteral("not finite")), fallback;
+        return d;
+    }
+
+    QCborArray array(const char *key, qsizetype maxSize)
+    {
+        const QCborValue v = m_map.value(QLatin1String(key));
+        if (v.isUndefined())
+            return QCborArray();
+        if (!v.isArray())
+            return fail(key, QStringLiteral("not an array")), QCborArray();
+        const QCborArray a = v.toArray();
+        if (a.size() > maxSize)
+            return fail(key, QStringLiteral("more than %1 entries").arg(maxSize)), QCborArray();
+        return a;
+    }
+
+    QCborMap map(const char *key)
+    {
+        const QCborValue v = m_map.value(QLatin1String(key));
+        if (v.isUndefined())
+            return QCborMap();
+        if (!v.isMap())
+            return fail(key, QStringLiteral("not a map")), QCborMap();
+        return v.toMap();
+    }
+
+    void fail(const char *key, const QString &what)
+    {
+        if (m_error.isEmpty())
+            m_error = QStringLiteral("%1: field '%2' %3")
+                          .arg(QLatin1String(m_message), QLatin1String(key), what);
+    }
+    void failMessage(const QString &what)
+    {
+        if (m_error.isEmpty())
+            m_error = QStringLiteral("%1: %2").arg(QLatin1String(m_message), what);
+    }
+
+    bool ok() const { return m_error.isEmpty(); }
+    const QString &error() const { return m_error; }
+
+private:
+    QCborMap m_map;
+    const char *m_message;
+    QString m_error;
+};
+
+template <typename M> Result<M> finish(const FieldReader &r, M m)
+{
+    if (!r.ok())
+        return Result<M>::failure(r.error());
+    return m;
+}
+
+void putTiming(QCborMap &map, const char *key, double ms)
+{
+    if (ms >= 0)
+        map.insert(QLatin1String(key), ms);
+}
+
+} // namespace
+
+QCborMap HelloMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("protocol"), protocol);
+    m.insert(QStringLiteral("name"), name);
+    m.insert(QStringLiteral("role"), role);
+    m.insert(QStringLiteral("nonce"), nonce);
+    return m;
+}
+
+Result<HelloMessage> HelloMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "hello");
+    HelloMessage m;
+    // Read the version first and alone: a peer of another version may have other fields.
+    m.protocol = int(r.integer("protocol", 0, 0xFFFF));
+    if (!r.ok() || m.protocol != protocolVersion)
+        return finish(r, m);
+    m.name = r.string("name", false);
+    m.role = r.string("role", false);
+    m.nonce = r.bytes("nonce", handshakeNonceBytes, handshakeNonceBytes);
+    return finish(r, m);
+}
+
+QCborMap ChallengeMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("protocol"), protocol);
+    m.insert(QStringLiteral("nonce"), nonce);
+    return m;
+}
+
+Result<ChallengeMessage> ChallengeMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "challenge");
+    ChallengeMessage m;
+    m.protocol = int(r.integer("protocol", 0, 0xFFFF));
+    m.nonce = r.bytes("nonce", handshakeNonceBytes, handshakeNonceBytes);
+    return finish(r, m);
+}
+
+QCborMap ResponseMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("proof"), proof);
+    return m;
+}
+
+Result<ResponseMessage> ResponseMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "response");
+    ResponseMessage m;
+    m.proof = r.bytes("proof", 1, maxProofBytes);
+    return finish(r, m);
+}
+
+QCborMap OkMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("proof"), proof);
+    m.insert(QStringLiteral("name"), name);
+    m.insert(QStringLiteral("role"), role);
+    return m;
+}
+
+Result<OkMessage> OkMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "ok");
+    OkMessage m;
+    m.proof = r.bytes("proof", 1, maxProofBytes);
+    m.name = r.string("name", false);
+    m.role = r.string("role", false);
+    return finish(r, m);
+}
+
+QCborMap ErrorMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("code"), code);
+    m.insert(QStringLiteral("message"), message);
+    return m;
+}
+
+Result<ErrorMessage> ErrorMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "error");
+    ErrorMessage m;
+    m.code = r.string("code");
+    m.message = r.string("message", false);
+    return finish(r, m);
+}
+
+QCborMap PingMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("sent_ms"), sentMs);
+    return m;
+}
+
+Result<PingMessage> PingMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "ping");
+    PingMessage m;
+    m.sentMs = r.integer("sent_ms", std::numeric_limits<qint64>::min(),
+                         std::numeric_limits<qint64>::max(), false);
+    return finish(r, m);
+}
+
+QCborMap InferRequestMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("model"), model);
+    m.insert(QStringLiteral("split"), split);
+    m.insert(QStringLiteral("codec"), codec);
+    putTiming(m, "device_compute_ms", deviceComputeMs);
+    putTiming(m, "encode_ms", encodeMs);
+    return m;
+}
+
+Result<InferRequestMessage> InferRequestMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "infer-request");
+    InferRequestMessage m;
+    m.model = r.string("model");
+    m.split = r.string("split");
+    m.codec = r.string("codec");
+    m.deviceComputeMs = r.number("device_compute_ms");
+    m.encodeMs = r.number("encode_ms");
+    if (m.model.isEmpty())
+        r.fail("model", QStringLiteral("empty"));
+    return finish(r, m);
+}
+
+QCborMap InferResultMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("class"), classIndex);
+    if (!label.isEmpty())
+        m.insert(QStringLiteral("label"), label);
+    QCborArray top;
+    for (const ScoredClass &s : topK) {
+        QCborMap e;
+        e.insert(QStringLiteral("class"), s.classIndex);
+        e.insert(QStringLiteral("score"), s.score);
+        top.append(e);
+    }
+    m.insert(QStringLiteral("top_k"), top);
+    QCborMap timings;
+    putTiming(timings, "decode_ms", decodeMs);
+    putTiming(timings, "edge_compute_ms", edgeComputeMs);
+    putTiming(timings, "queue_ms", queueMs);
+    m.insert(QStringLiteral("timings"), timings);
+    return m;
+}
+
+Result<InferResultMessage> InferResultMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "infer-result");
+    InferResultMessage m;
+    m.classIndex = r.integer("class", -1, std::numeric_limits<qint32>::max());
+    m.label = r.string("label", false);
+    const QCborArray top = r.array("top_k", 1000);
+    for (const QCborValue &v : top) {
+        if (!v.isMap()) {
+            r.fail("top_k", QStringLiteral("entry is not a map"));
+            break;
+        }
+        FieldReader e(v.toMap(), "infer-result top_k entry");
+        ScoredClass s;
+        s.classIndex = e.integer("class", 0, std::numeric_limits<qint32>::max());
+        s.score = e.number("score", 0);
+        if (!e.ok()) {
+            r.failMessage(e.error());
+            break;
+        }
+        m.topK.append(s);
+    }
+    const QCborMap timings = r.map("timings");
+    FieldReader t(timings, "infer-result timings");
+    m.decodeMs = t.number("decode_ms");
+    m.edgeComputeMs = t.number("edge_compute_ms");
+    m.queueMs = t.number("queue_ms");
+    if (!t.ok())
+        r.failMessage(t.error());
+    return finish(r, m);
+}
+
+QCborMap MetricsSubscribeMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("interval_ms"), intervalMs);
+    return m;
+}
+
+Result<MetricsSubscribeMessage> MetricsSubscribeMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "metrics-subscribe");
+    MetricsSubscribeMessage m;
+    m.intervalMs = int(r.integer("interval_ms", minIntervalMs, 3600 * 1000, false, 100));
+    return finish(r, m);
+}
+
+QCborMap MetricsUpdateMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("time_ms"), timeMs);
+    QCborArray list;
+    for (const RequestMetrics &q : requests) {
+        QCborMap e;
+        e.insert(QStringLiteral("id"), qint64(q.requestId));
+        putTiming(e, "device_compute_ms", q.deviceComputeMs);
+        putTiming(e, "encode_ms", q.encodeMs);
+        putTiming(e, "transfer_ms", q.transferMs);
+        putTiming(e, "edge_compute_ms", q.edgeComputeMs);
+        putTiming(e, "return_ms", q.returnMs);
+        putTiming(e, "total_ms", q.totalMs);
+        e.insert(QStringLiteral("bytes"), q.bytes);
+        e.insert(QStringLiteral("split"), q.split);
+        e.insert(QStringLiteral("codec"), q.codec);
+        list.append(e);
+    }
+    m.insert(QStringLiteral("requests"), list);
+    putTiming(m, "link_rate_kBps", linkRateKBps);
+    m.insert(QStringLiteral("split"), split);
+    m.insert(QStringLiteral("queue_depth"), queueDepth);
+    QCborMap c;
+    c.insert(QStringLiteral("hits"), cache.hits);
+    c.insert(QStringLiteral("misses"), cache.misses);
+    c.insert(QStringLiteral("loads"), cache.loads);
+    c.insert(QStringLiteral("evictions"), cache.evictions);
+    m.insert(QStringLiteral("cache"), c);
+    return m;
+}
+
+Result<MetricsUpdateMessage> MetricsUpdateMessage::fromCbor(const QCborMap &map)
+{
+    constexpr qint64 big = std::numeric_limits<qint64>::max();
+    FieldReader r(map, "metrics-update");
+    MetricsUpdateMessage m;
+    m.timeMs = r.integer("time_ms", 0, big);
+    const QCborArray list = r.array("requests", maxRequests);
+    for (const QCborValue &v : list) {
+        if (!v.isMap()) {
+            r.fail("requests", QStringLiteral("entry is not a map"));
+            break;
+        }
+        FieldReader e(v.toMap(), "metrics-update request");
+        RequestMetrics q;
+        q.requestId = quint32(e.integer("id", 0, 0xFFFFFFFFll));
+        q.deviceComputeMs = e.number("device_compute_ms");
+        q.encodeMs = e.number("encode_ms");
+        q.transferMs = e.number("transfer_ms");
+        q.edgeComputeMs = e.number("edge_compute_ms");
+        q.returnMs = e.number("return_ms");
+        q.totalMs = e.number("total_ms");
+        q.bytes = e.integer("bytes", 0, big, false);
+        q.split = e.string("split", false);
+        q.codec = e.string("codec", false);
+        if (!e.ok()) {
+            r.failMessage(e.error());
+            break;
+        }
+        m.requests.append(q);
+    }
+    m.linkRateKBps = r.number("link_rate_kBps");
+    m.split = r.string("split", false);
+    m.queueDepth = r.integer("queue_depth", 0, big, false);
+    FieldReader c(r.map("cache"), "metrics-update cache");
+    m.cache.hits = c.integer("hits", 0, big, false);
+    m.cache.misses = c.integer("misses", 0, big, false);
+    m.cache.loads = c.integer("loads", 0, big, false);
+    m.cache.evictions = c.integer("evictions", 0, big, false);
+    if (!c.ok())
+        r.failMessage(c.error());
+    return finish(r, m);
+}
+
+} // namespace edgegpt

@@ -1,0 +1,210 @@
+// The CBOR control maps of each frame type (schemas in docs/protocol.md). Each message converts to
+// a QCborMap and back; fromCbor() treats the map as untrusted: a missing or mistyped field, a
+// negative count or an oversized string is a one-line error naming the field. Unknown keys are
+// ignored so that a newer peer can add fields without breaking an older one.
+#pragma once
+
+#include "core/protocol/Frame.h"
+#include "core/util/Result.h"
+
+#include <QByteArray>
+#include <QCborMap>
+#include <QString>
+#include <QVector>
+
+namespace edgegpt {
+
+constexpr int protocolVersion = 1;
+constexpr int handshakeNonceBytes = 32;
+
+struct HelloMessage
+{
+    int protocol = protocolVersion;
+    QString name; // the sender's host or agent name, for logs
+    QString role; // "console", "device", "edge", "cloud"
+    QByteArray nonce;
+
+    QCborMap toCbor() const;
+    static Result<HelloMessage> fromCbor(const QCborMap &map);
+};
+
+struct ChallengeMessage
+{
+    int protocol = protocolVersion;
+    QByteArray nonce;
+
+    QCborMap toCbor() const;
+    static Result<ChallengeMessage> fromCbor(const QCborMap &map);
+};
+
+struct ResponseMessage
+{
+    QByteArray proof; // HMAC-SHA256, 32 bytes
+
+    QCborMap toCbor() const;
+    static Result<ResponseMessage> fromCbor(const QCborMap &map);
+};
+
+struct OkMessage
+{
+    QByteArray proof; // HMAC-SHA256, 32 bytes
+    QString name;
+    QString role;
+
+    QCborMap toCbor() const;
+    static Result<OkMessage> fromCbor(const QCborMap &map);
+};
+
+// Error codes carried by error frames.
+namespace error_code {
+inline QString badFrame()
+{
+    return QStringLiteral("bad-frame");
+}
+inline QString unauthenticated()
+{
+    return QStringLiteral("unauthenticated");
+}
+inline QString authFailed()
+{
+    return QStringLiteral("auth-failed");
+}
+inline QString unsupportedVersion()
+{
+    return QStringLiteral("unsupported-version");
+}
+inline QString timeout()
+{
+    return QStringLiteral("timeout");
+}
+inline QString badRequest()
+{
+    return QStringLiteral("bad-request");
+}
+inline QString busy()
+{
+    return QStringLiteral("busy");
+}
+inline QString internal()
+{
+    return QStringLiteral("internal");
+}
+} // namespace error_code
+
+struct ErrorMessage
+{
+    QString code;
+    QString message;
+
+    QCborMap toCbor() const;
+    static Result<ErrorMessage> fromCbor(const QCborMap &map);
+};
+
+// Ping and pong carry the same map: the pong echoes the ping's "sent_ms" so the pinger can take
+// the round trip on its own clock.
+struct PingMessage
+{
+    qint64 sentMs = 0;
+
+    QCborMap toCbor() const;
+    static Result<PingMessage> fromCbor(const QCborMap &map);
+};
+
+// The payload of the frame is the FeatureCodec bytes (or an InputCodec image when split is
+// "input"); the request id is the frame's.
+struct InferRequestMessage
+{
+    QString model;
+    QString split; // split point name, "input" when the whole model runs at the receiver
+    QString codec; // FeatureCodecSettings::name(), e.g. "q8-tensor-z3"
+    // Stamps of the sending side for the metrics, milliseconds; negative = not measured.
+    double deviceComputeMs = -1;
+    double encodeMs = -1;
+
+    QCborMap toCbor() const;
+    static Result<InferRequestMessage> fromCbor(const QCborMap &map);
+};
+
+struct ScoredClass
+{
+    qint64 classIndex = 0;
+    double score = 0;
+    bool operator==(const ScoredClass &o) const
+    {
+        return classIndex == o.classIndex && score == o.score;
+    }
+};
+
+struct InferResultMessage
+{
+    qint64 classIndex = -1;
+    QString label; // may be empty
+    QVector<ScoredClass> topK;
+    // Stamps of the answering side, milliseconds; negative = not measured.
+    double decodeMs = -1;
+    double edgeComputeMs = -1;
+    double queueMs = -1;
+
+    QCborMap toCbor() const;
+    static Result<InferResultMessage> fromCbor(const QCborMap &map);
+};
+
+struct MetricsSubscribeMessage
+{
+    static constexpr int minIntervalMs = 100; // at most 10 updates a second
+    int intervalMs = 100;
+
+    QCborMap toCbor() const;
+    static Result<MetricsSubscribeMessage> fromCbor(const QCborMap &map);
+};
+
+struct RequestMetrics
+{
+    quint32 requestId = 0;
+    double deviceComputeMs = -1;
+    double encodeMs = -1;
+    double transferMs = -1;
+    double edgeComputeMs = -1;
+    double returnMs = -1;
+    double totalMs = -1;
+    qint64 bytes = 0;
+    QString split;
+    QString codec;
+};
+
+struct CacheEvents
+{
+    qint64 hits = 0;
+    qint64 misses = 0;
+    qint64 loads = 0;
+    qint64 evictions = 0;
+};
+
+struct MetricsUpdateMessage
+{
+    static constexpr int maxRequests = 1000;
+    qint64 timeMs = 0;                // sender's clock, ms since the epoch
+    QVector<RequestMetrics> requests; // requests finished since the previous update
+    double linkRateKBps = -1;         // estimate, 1 KB = 1000 bytes; negative = unknown
+    QString split;                    // the split in use now
+    qint64 queueDepth = 0;            // requests waiting at the sender
+    CacheEvents cache;                // counts since the previous update
+
+    QCborMap toCbor() const;
+    static Result<MetricsUpdateMessage> fromCbor(const QCborMap &map);
+};
+
+// A frame of the given type carrying message.toCbor().
+template <typename M>
+Frame makeFrame(FrameType type, const M &message, quint32 requestId = 0,
+                const QByteArray &payload = {})
+{
+    Frame f;
+    f.type = type;
+    f.requestId = requestId;
+    f.control = message.toCbor();
+    f.payload = payload;
+    return f;
+}
+
+} // namespace edgegpt
