@@ -8,7 +8,7 @@ PACKAGES=(
     qt6-base-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev
     libgl-dev libqt6opengl6-dev libxkbcommon-dev
     libtorch-dev
-    libssh-dev libzstd-dev
+    libssh-dev libzstd-dev zlib1g-dev
     openssh-server openssh-client
     xvfb
     clang libclang-rt-14-dev

@@ -2,7 +2,11 @@
 #include "CliCommand.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QTextStream>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -62,7 +66,21 @@ static void printUsage(FILE *to)
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    // The CLI never opens a window, but the benchmarks draw PNG plots, and text needs a
+    // QGuiApplication: the offscreen platform gives one on machines without a display.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Without a session (ssh, cron, CI) there is no XDG_RUNTIME_DIR and Qt warns on stderr, which
+    // scripts read: give it a private one, as Qt would, but quietly.
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+        const QByteArray dir = QByteArray("/tmp/edgegpt-runtime-") + QByteArray::number(getuid());
+        ::mkdir(dir.constData(), 0700);
+        struct stat st;
+        if (::lstat(dir.constData(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == getuid() &&
+            (st.st_mode & 0777) == 0700)
+            qputenv("XDG_RUNTIME_DIR", dir);
+    }
+    QGuiApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("edgegpt"));
     QCoreApplication::setOrganizationName(QStringLiteral("EdgeGPT"));
     QCoreApplication::setApplicationVersion(QStringLiteral(EDGEGPT_VERSION));

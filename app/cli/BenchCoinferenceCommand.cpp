@@ -1,0 +1,147 @@
+// edgegpt bench coinference [--model NAME] [--json] [--images N] [--threads N] [--out DIR]
+// The paper's co-inference cost table on the Fashion-MNIST test set
+// (models/CoinferenceBenchmark.h). Trains the model first when there is none, saying so.
+#include "CliCommand.h"
+
+#include "models/CoinferenceBenchmark.h"
+#include "models/Training.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+#include <cstdio>
+
+namespace edgegpt::cli {
+
+namespace {
+
+void note(const QString &line)
+{
+    std::fprintf(stderr, "%s\n", qPrintable(line));
+    std::fflush(stderr);
+}
+
+int runBenchCoinference(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Bytes and accuracy per inference: edge-only lossless and lossy input, "
+                       "client–edge co-inference, "
+                       "device-only."));
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("model"),
+                      QStringLiteral("model name (default cnn; see edgegpt train --help)"),
+                      QStringLiteral("NAME"), QStringLiteral("cnn")});
+    parser.addOption(
+        {QStringLiteral("model-dir"),
+         QStringLiteral(
+             "the trained model's directory (default: ~/.local/share/edgegpt/models/NAME "
+             "or $EDGEGPT_MODEL_DIR/NAME)"),
+         QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("images"),
+                      QStringLiteral("test images to use (default: all 10000)"),
+                      QStringLiteral("N"), QStringLiteral("10000")});
+    parser.addOption({QStringLiteral("threads"),
+                      QStringLiteral("threads for the sweep (default: every core)"),
+                      QStringLiteral("N"), QStringLiteral("0")});
+    parser.addOption(
+        {QStringLiteral("out"),
+         QStringLiteral("where to write coinference-sweep.csv and coinference.png (default: the "
+                        "model's directory)"),
+         QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("data"),
+                      QStringLiteral("folder with the Fashion-MNIST IDX files"),
+                      QStringLiteral("DIR"), FashionMnist::defaultDirectory()});
+    parser.addOption(
+        {QStringLiteral("json"), QStringLiteral("print one JSON object instead of a table")});
+    if (!parser.parse(arguments))
+        return fail(ExitUsage, parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(parser.helpText());
+        return ExitOk;
+    }
+    const Result<ModelSpec> spec = ModelSpec::parse(parser.value(QStringLiteral("model")));
+    if (!spec)
+        return fail(ExitUsage, spec.error());
+    CoinferenceOptions options;
+    bool ok1 = false, ok2 = false;
+    options.images = parser.value(QStringLiteral("images")).toInt(&ok1);
+    options.threads = parser.value(QStringLiteral("threads")).toInt(&ok2);
+    if (!ok1 || !ok2 || options.images < 1 || options.threads < 0 || options.threads > 1024)
+        return fail(ExitUsage,
+                    QStringLiteral("--images and --threads take positive whole numbers"));
+    const QString modelDir = parser.isSet(QStringLiteral("model-dir"))
+                                 ? parser.value(QStringLiteral("model-dir"))
+                                 : ModelStore::defaultDirectory(spec->name());
+    const QString dataDir = parser.value(QStringLiteral("data"));
+
+    if (!ModelStore::exists(modelDir)) {
+        TrainingJob job;
+        job.spec = *spec;
+        job.outDir = modelDir;
+        job.dataDir = dataDir;
+        job.options.threads = options.threads;
+        job.commandLine = {QStringLiteral("edgegpt"), QStringLiteral("train"),
+                           QStringLiteral("--model"), spec->name(),
+                           QStringLiteral("--out"),   modelDir};
+        note(QStringLiteral(
+                 "no trained %1 model in %2: training it first (%3 epochs; a few minutes)")
+                 .arg(spec->name(), modelDir)
+                 .arg(job.options.epochs));
+        const Result<TrainReport> trained = runTrainingJob(job, [](const TrainProgress &p) {
+            if (p.batch % std::max(1, p.batches / 4) == 0 || p.batch == p.batches)
+                note(describeProgress(p));
+        });
+        if (!trained)
+            return fail(ExitFailure, trained.error());
+        note(QStringLiteral("trained: test accuracy %1%")
+                 .arg(trained->testAccuracy * 100, 0, 'f', 2));
+    }
+    Result<StoredModel> model = ModelStore::load(modelDir);
+    if (!model)
+        return fail(ExitFailure, model.error());
+    const Result<ImageSet> test = FashionMnist::load(FashionMnist::Split::Test, dataDir);
+    if (!test)
+        return fail(ExitFailure, test.error());
+    const Result<CoinferenceResult> result = runCoinferenceBenchmark(*model, *test, options, note);
+    if (!result)
+        return fail(ExitFailure, result.error());
+
+    const QString outDir =
+        parser.isSet(QStringLiteral("out")) ? parser.value(QStringLiteral("out")) : modelDir;
+    if (!QDir().mkpath(outDir))
+        return fail(ExitFailure, QStringLiteral("cannot create %1").arg(outDir));
+    const QString csv = outDir + QStringLiteral("/coinference-sweep.csv");
+    const QString png = outDir + QStringLiteral("/coinference.png");
+    for (const Result<void> &written : {result->writeSweepCsv(csv), result->writePlot(png)})
+        if (!written)
+            return fail(ExitFailure, written.error());
+    // The profile belongs to the model: placement and the agents read it from there.
+    QSaveFile profile(modelDir + QStringLiteral("/profile.json"));
+    if (!profile.open(QIODevice::WriteOnly) ||
+        profile.write(QJsonDocument(result->profileJson()).toJson()) < 0 || !profile.commit())
+        return fail(ExitFailure, QStringLiteral("cannot write %1").arg(profile.fileName()));
+
+    if (parser.isSet(QStringLiteral("json"))) {
+        QJsonObject o = result->toJson();
+        o.insert(QStringLiteral("sweep_csv"), csv);
+        o.insert(QStringLiteral("plot_png"), png);
+        printOut(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
+    } else {
+        printOut(
+            result->table() +
+            QStringLiteral("sweep: %1\nplot: %2\nprofile: %3").arg(csv, png, profile.fileName()));
+    }
+    return ExitOk;
+}
+
+const CliCommandRegistration
+    registration({QStringLiteral("bench coinference"),
+                  QStringLiteral("bytes and accuracy of edge-only, co-inference and "
+                                 "device-only inference"),
+                  runBenchCoinference});
+
+} // namespace
+} // namespace edgegpt::cli

@@ -1,0 +1,564 @@
+#include "models/CoinferenceBenchmark.h"
+
+#include "core/codec/InputCodec.h"
+#include "core/report/PlotImage.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QSaveFile>
+#include <QThread>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+namespace edgegpt {
+
+namespace {
+
+constexpr int kChunk = 1000; // images per batch through the network: bounds memory
+
+double median(std::vector<double> v)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    const std::size_t m = v.size() / 2;
+    return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+// Runs body(begin, end, worker) over [0, n) in `threads` contiguous slices.
+void parallelFor(int n, int threads, const std::function<void(int, int, int)> &body)
+{
+    threads = std::max(1, std::min(threads, n));
+    if (threads == 1) {
+        body(0, n, 0);
+        return;
+    }
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+        const int begin = int(qint64(n) * t / threads);
+        const int end = int(qint64(n) * (t + 1) / threads);
+        pool.emplace_back(body, begin, end, t);
+    }
+    for (std::thread &th : pool)
+        th.join();
+}
+
+qint64 nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+int64_t correctCount(const torch::Tensor &logits, const torch::Tensor &targets)
+{
+    return logits.argmax(1).eq(targets).sum().item<int64_t>();
+}
+
+// Accuracy of the whole model on decoded 8-bit images.
+double accuracyOnPixels(SplitNet &net, const std::vector<uint8_t> &pixels, const ImageSet &test,
+                        int n)
+{
+    int64_t correct = 0;
+    for (int first = 0; first < n; first += kChunk) {
+        const int m = std::min(kChunk, n - first);
+        const auto bytes =
+            torch::from_blob(const_cast<uint8_t *>(pixels.data()) + std::size_t(first) * 784,
+                             {m, 1, test.rows, test.cols}, torch::kUInt8);
+        correct += correctCount(net->forward(normalisePixels(bytes)), test.targets(first, m));
+    }
+    return double(correct) / n;
+}
+
+struct InputMeasurement
+{
+    SweepPoint point;
+    std::vector<uint8_t> decoded;
+    QString error;
+};
+
+InputMeasurement measureInputCodec(const ImageSet &test, int n, int threads, InputCodecKind kind,
+                                   int param)
+{
+    InputMeasurement m;
+    const int pixelsPerImage = test.rows * test.cols;
+    m.decoded.resize(std::size_t(n) * pixelsPerImage);
+    std::vector<qint64> bytes(std::size_t(threads), 0), encNs(std::size_t(threads), 0),
+        decNs(std::size_t(threads), 0);
+    std::vector<QString> errors(static_cast<std::size_t>(threads));
+    parallelFor(n, threads, [&](int begin, int end, int worker) {
+        for (int i = begin; i < end; ++i) {
+            const qint64 t0 = nowNs();
+            const QByteArray encoded =
+                InputCodec::encode(test.image(i), test.cols, test.rows, kind, param);
+            const qint64 t1 = nowNs();
+            const Result<GrayImage> decoded = InputCodec::decode(encoded, kind);
+            const qint64 t2 = nowNs();
+            if (!decoded || decoded->width != test.cols || decoded->height != test.rows) {
+                errors[std::size_t(worker)] =
+                    decoded ? QStringLiteral("wrong size") : decoded.error();
+                return;
+            }
+            std::copy(decoded->pixels.begin(), decoded->pixels.end(),
+                      m.decoded.begin() + std::ptrdiff_t(i) * pixelsPerImage);
+            bytes[std::size_t(worker)] += encoded.size();
+            encNs[std::size_t(worker)] += t1 - t0;
+            decNs[std::size_t(worker)] += t2 - t1;
+        }
+    });
+    for (const QString &e : errors)
+        if (!e.isEmpty())
+            m.error = QStringLiteral("%1 input codec: %2").arg(InputCodec::kindName(kind), e);
+    qint64 b = 0, e = 0, d = 0;
+    for (int t = 0; t < threads; ++t) {
+        b += bytes[std::size_t(t)];
+        e += encNs[std::size_t(t)];
+        d += decNs[std::size_t(t)];
+    }
+    m.point.split = QStringLiteral("input");
+    m.point.codec = kind == InputCodecKind::Jpeg ? QStringLiteral("jpeg-q%1").arg(param)
+                                                 : InputCodec::kindName(kind);
+    m.point.bytes = double(b) / n;
+    m.point.encodeUs = e / 1000.0 / n;
+    m.point.decodeUs = d / 1000.0 / n;
+    return m;
+}
+
+QList<qint64> toList(const std::vector<int64_t> &v)
+{
+    return QList<qint64>(v.begin(), v.end());
+}
+
+} // namespace
+
+QList<FeatureCodecSettings> codecGrid(const QList<qint64> &shape, float zeroThreshold,
+                                      bool unitRange)
+{
+    QList<FeatureCodecSettings> grid;
+    for (int level : {0, 3}) {
+        FeatureCodecSettings raw;
+        raw.bits = 32;
+        raw.zstdLevel = level;
+        grid << raw;
+    }
+    const bool channels = shape.size() >= 2 && shape.at(1) > 1;
+    for (int bits : {8, 6, 4, 2}) {
+        if (!unitRange)
+            break;
+        for (int level : {0, 3}) {
+            FeatureCodecSettings s;
+            s.bits = bits;
+            s.unitRange = true;
+            s.zstdLevel = level;
+            grid << s;
+        }
+    }
+    for (int bits : {8, 6, 4, 2})
+        for (bool perChannel : {false, true}) {
+            if (perChannel && !channels)
+                continue;
+            for (float zero : {0.0f, zeroThreshold}) {
+                if (zero > 0 && !(zeroThreshold > 0))
+                    continue;
+                for (int level : {0, 3}) {
+                    FeatureCodecSettings s;
+                    s.bits = bits;
+                    s.perChannel = perChannel;
+                    s.zeroBelow = zero;
+                    s.zstdLevel = level;
+                    grid << s;
+                }
+            }
+        }
+    return grid;
+}
+
+Result<CoinferenceResult>
+runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const CoinferenceOptions &options,
+                        const std::function<void(const QString &)> &progress)
+{
+    using R = Result<CoinferenceResult>;
+    auto say = [&](const QString &s) {
+        if (progress)
+            progress(s);
+    };
+    const int n = std::min(options.images, test.count);
+    if (n < 1)
+        return R::failure(QStringLiteral("no test images"));
+    const int threads = options.threads > 0 ? options.threads : QThread::idealThreadCount();
+    SplitNet &net = model.net;
+    net->eval();
+    torch::NoGradGuard noGrad;
+    torch::set_num_threads(threads);
+
+    CoinferenceResult result;
+    result.model = model.meta.value(QStringLiteral("name")).toString();
+    result.images = n;
+    result.threads = threads;
+
+    // The uncompressed model.
+    int64_t correct = 0;
+    for (int first = 0; first < n; first += kChunk) {
+        const int m = std::min(kChunk, n - first);
+        correct += correctCount(net->forward(test.images(first, m)), test.targets(first, m));
+    }
+    result.baselineAccuracy = double(correct) / n;
+    say(QStringLiteral("uncompressed model: %1% on %2 test images")
+            .arg(result.baselineAccuracy * 100, 0, 'f', 2)
+            .arg(n));
+
+    // Latency of every split, one image at a time on one thread (a device runs one request).
+    const std::vector<BlockCost> costs = net->costs();
+    const auto shapes = net->featureShapes();
+    torch::set_num_threads(1);
+    const torch::Tensor one = test.images(0, 1);
+    qint64 headMacs = 0, totalMacs = 0;
+    for (const BlockCost &c : costs)
+        totalMacs += c.macs;
+    for (int s = 0; s <= net->blockCount(); ++s) {
+        if (s > 0)
+            headMacs += costs.at(std::size_t(s - 1)).macs;
+        std::vector<double> headMs, tailMs;
+        for (int r = 0; r < options.latencyRuns + 3; ++r) {
+            QElapsedTimer t;
+            t.start();
+            const torch::Tensor f = net->head(one, s);
+            const double h = t.nsecsElapsed() / 1e6;
+            t.restart();
+            net->tail(f, s);
+            const double tl = t.nsecsElapsed() / 1e6;
+            if (r >= 3) { // the first runs warm the allocator and caches
+                headMs.push_back(h);
+                tailMs.push_back(tl);
+            }
+        }
+        SplitProfile p;
+        p.name = net->splitNames().at(s);
+        p.index = s;
+        p.featureShape = toList(shapes.at(std::size_t(s)));
+        p.headMacs = headMacs;
+        p.tailMacs = totalMacs - headMacs;
+        p.headMs = median(headMs);
+        p.tailMs = median(tailMs);
+        result.profile << p;
+    }
+    torch::set_num_threads(threads);
+
+    // Edge-only: the input, lossless and lossy.
+    SweepPoint lossless;
+    for (InputCodecKind kind : {InputCodecKind::Png, InputCodecKind::ZstdRaw}) {
+        InputMeasurement m =
+            measureInputCodec(test, n, threads, kind, kind == InputCodecKind::ZstdRaw ? 19 : 0);
+        if (!m.error.isEmpty())
+            return R::failure(m.error);
+        if (!std::equal(m.decoded.begin(), m.decoded.end(), test.pixels.begin()))
+            return R::failure(QStringLiteral("the %1 codec did not give back the same pixels")
+                                  .arg(m.point.codec));
+        m.point.accuracy = result.baselineAccuracy; // identical pixels, identical predictions
+        result.inputSweep << m.point;
+        if (lossless.codec.isEmpty() || m.point.bytes < lossless.bytes)
+            lossless = m.point;
+    }
+    SweepPoint lossy;
+    if (InputCodec::hasJpegSupport()) {
+        for (int q : options.jpegQualities) {
+            InputMeasurement m = measureInputCodec(test, n, threads, InputCodecKind::Jpeg, q);
+            if (!m.error.isEmpty())
+                return R::failure(m.error);
+            m.point.accuracy = accuracyOnPixels(net, m.decoded, test, n);
+            result.inputSweep << m.point;
+            const double drop = result.baselineAccuracy - m.point.accuracy;
+            if (lossy.codec.isEmpty() ||
+                std::abs(drop - options.lossyTargetDrop) <
+                    std::abs(result.baselineAccuracy - lossy.accuracy - options.lossyTargetDrop))
+                lossy = m.point;
+        }
+        say(QStringLiteral("inputs: lossless %1 B (%2), lossy %3 B (%4)")
+                .arg(lossless.bytes, 0, 'f', 1)
+                .arg(lossless.codec)
+                .arg(lossy.bytes, 0, 'f', 1)
+                .arg(lossy.codec));
+    }
+
+    // Co-inference: every inner split × every codec setting.
+    for (int s = 1; s < net->blockCount(); ++s) {
+        const QString splitName = net->splitNames().at(s);
+        QList<qint64> shape{1};
+        shape += toList(shapes.at(std::size_t(s)));
+        qint64 perImage = 1;
+        for (qint64 d : shape)
+            perImage *= d;
+        // The sparsifying settings zero what is below the feature's median magnitude.
+        const torch::Tensor sample = net->head(test.images(0, std::min(n, 500)), s);
+        const float zeroThreshold = sample.abs().flatten().median().item<float>();
+        // The bottleneck's encoder ends in a sigmoid: its code is known to lie in [0, 1].
+        const QList<FeatureCodecSettings> grid =
+            codecGrid(shape, zeroThreshold, s == net->bottleneckSplit());
+        std::vector<qint64> bytes(std::size_t(grid.size()), 0), encNs(std::size_t(grid.size()), 0),
+            decNs(std::size_t(grid.size()), 0), right(std::size_t(grid.size()), 0);
+        for (int first = 0; first < n; first += kChunk) {
+            const int m = std::min(kChunk, n - first);
+            const torch::Tensor features = net->head(test.images(first, m), s).contiguous();
+            const float *data = features.data_ptr<float>();
+            const torch::Tensor targets = test.targets(first, m);
+            for (int k = 0; k < grid.size(); ++k) {
+                std::vector<float> decoded(std::size_t(m) * perImage);
+                std::vector<qint64> b(std::size_t(threads), 0), e(std::size_t(threads), 0),
+                    d(std::size_t(threads), 0);
+                std::atomic<bool> failed{false};
+                QString error;
+                parallelFor(m, threads, [&](int begin, int end, int worker) {
+                    for (int i = begin; i < end; ++i) {
+                        const qint64 t0 = nowNs();
+                        const QByteArray encoded = FeatureCodec::encode(
+                            data + std::ptrdiff_t(i) * perImage,
+                            QVector<qint64>(shape.begin(), shape.end()), grid.at(k));
+                        const qint64 t1 = nowNs();
+                        Result<DecodedFeature> f = FeatureCodec::decode(encoded);
+                        const qint64 t2 = nowNs();
+                        if (!f || qint64(f->values.size()) != perImage) {
+                            if (!failed.exchange(true))
+                                error = f ? QStringLiteral("wrong size") : f.error();
+                            return;
+                        }
+                        std::copy(f->values.begin(), f->values.end(),
+                                  decoded.begin() + std::ptrdiff_t(i) * perImage);
+                        b[std::size_t(worker)] += encoded.size();
+                        e[std::size_t(worker)] += t1 - t0;
+                        d[std::size_t(worker)] += t2 - t1;
+                    }
+                });
+                if (failed)
+                    return R::failure(QStringLiteral("feature codec %1 at %2: %3")
+                                          .arg(grid.at(k).name(), splitName, error));
+                for (int t = 0; t < threads; ++t) {
+                    bytes[std::size_t(k)] += b[std::size_t(t)];
+                    encNs[std::size_t(k)] += e[std::size_t(t)];
+                    decNs[std::size_t(k)] += d[std::size_t(t)];
+                }
+                std::vector<int64_t> batchShape(features.sizes().begin(), features.sizes().end());
+                const torch::Tensor restored =
+                    torch::from_blob(decoded.data(), batchShape, torch::kFloat32);
+                right[std::size_t(k)] += correctCount(net->tail(restored, s), targets);
+            }
+        }
+        for (int k = 0; k < grid.size(); ++k) {
+            SweepPoint p;
+            p.split = splitName;
+            p.splitIndex = s;
+            p.codec = grid.at(k).name();
+            p.bytes = double(bytes[std::size_t(k)]) / n;
+            p.accuracy = double(right[std::size_t(k)]) / n;
+            p.encodeUs = encNs[std::size_t(k)] / 1000.0 / n;
+            p.decodeUs = decNs[std::size_t(k)] / 1000.0 / n;
+            result.sweep << p;
+        }
+        say(QStringLiteral("split %1: %2 codec settings measured").arg(splitName).arg(grid.size()));
+    }
+
+    // The four schemes.
+    const SplitProfile &whole = result.profile.first(); // split 0: everything on the edge
+    const SplitProfile &device = result.profile.last();
+    result.rows << SchemeRow{QStringLiteral("lossless"),
+                             lossless.bytes,
+                             lossless.accuracy,
+                             QStringLiteral("input"),
+                             lossless.codec,
+                             lossless.encodeUs / 1000,
+                             lossless.decodeUs / 1000 + whole.tailMs};
+    if (!lossy.codec.isEmpty())
+        result.rows << SchemeRow{QStringLiteral("lossy"),
+                                 lossy.bytes,
+                                 lossy.accuracy,
+                                 QStringLiteral("input"),
+                                 lossy.codec,
+                                 lossy.encodeUs / 1000,
+                                 lossy.decodeUs / 1000 + whole.tailMs};
+    const SweepPoint *best = nullptr;
+    for (const SweepPoint &p : result.sweep)
+        if (p.accuracy >= result.baselineAccuracy - options.accuracyBudget - 1e-12 &&
+            (!best || p.bytes < best->bytes))
+            best = &p;
+    if (best) {
+        const SplitProfile &sp = result.profile.at(best->splitIndex);
+        result.rows << SchemeRow{QStringLiteral("coinference"),
+                                 best->bytes,
+                                 best->accuracy,
+                                 best->split,
+                                 best->codec,
+                                 sp.headMs + best->encodeUs / 1000,
+                                 best->decodeUs / 1000 + sp.tailMs};
+    }
+    result.rows << SchemeRow{QStringLiteral("device_only"),
+                             1,
+                             result.baselineAccuracy,
+                             device.name,
+                             QStringLiteral("label"),
+                             device.headMs,
+                             0};
+    return result;
+}
+
+QJsonObject CoinferenceResult::toJson() const
+{
+    QJsonArray rowArray;
+    double losslessBytes = 0;
+    for (const SchemeRow &r : rows)
+        if (r.scheme == QLatin1String("lossless"))
+            losslessBytes = r.bytes;
+    for (const SchemeRow &r : rows)
+        rowArray.append(QJsonObject{
+            {QStringLiteral("scheme"), r.scheme},
+            {QStringLiteral("bytes"), r.bytes},
+            {QStringLiteral("accuracy"), r.accuracy},
+            {QStringLiteral("split"), r.split},
+            {QStringLiteral("codec"), r.codec},
+            {QStringLiteral("device_ms"), r.deviceMs},
+            {QStringLiteral("edge_ms"), r.edgeMs},
+            {QStringLiteral("saving_vs_lossless"), r.bytes > 0 ? losslessBytes / r.bytes : 0.0}});
+    return {{QStringLiteral("rows"), rowArray},
+            {QStringLiteral("baseline_accuracy"), baselineAccuracy},
+            {QStringLiteral("model"), model},
+            {QStringLiteral("images"), images},
+            {QStringLiteral("threads"), threads}};
+}
+
+QString CoinferenceResult::table() const
+{
+    double losslessBytes = 0;
+    for (const SchemeRow &r : rows)
+        if (r.scheme == QLatin1String("lossless"))
+            losslessBytes = r.bytes;
+    QString t =
+        QStringLiteral(
+            "Co-inference cost, %1 on %2 Fashion-MNIST test images (uncompressed model: %3%)\n\n")
+            .arg(model)
+            .arg(images)
+            .arg(baselineAccuracy * 100, 0, 'f', 2);
+    t += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8\n")
+             .arg(QStringLiteral("scheme"), -12)
+             .arg(QStringLiteral("bytes/inf"), 10)
+             .arg(QStringLiteral("saving"), 8)
+             .arg(QStringLiteral("accuracy"), 9)
+             .arg(QStringLiteral("Δ points"), 9)
+             .arg(QStringLiteral("split · codec"), -26)
+             .arg(QStringLiteral("device ms"), 10)
+             .arg(QStringLiteral("edge ms"), 8);
+    for (const SchemeRow &r : rows)
+        t += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8\n")
+                 .arg(r.scheme, -12)
+                 .arg(r.bytes, 10, 'f', 1)
+                 .arg(QStringLiteral("%1×").arg(losslessBytes / std::max(r.bytes, 1e-9), 0, 'f', 1),
+                      8)
+                 .arg(QStringLiteral("%1%").arg(r.accuracy * 100, 0, 'f', 2), 9)
+                 .arg((r.accuracy - baselineAccuracy) * 100, 9, 'f', 2)
+                 .arg(r.split + QStringLiteral(" · ") + r.codec, -26)
+                 .arg(r.deviceMs, 10, 'f', 3)
+                 .arg(r.edgeMs, 8, 'f', 3);
+    t += QStringLiteral("\ncompute times: medians of single-image runs on this CPU, 1 thread; "
+                        "codec times are means.\n");
+    return t;
+}
+
+Result<void> CoinferenceResult::writeSweepCsv(const QString &path) const
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Text))
+        return Result<void>::failure(QStringLiteral("cannot write %1").arg(path));
+    f.write("split,split_index,codec,bytes,accuracy,encode_us,decode_us\n");
+    for (const QList<SweepPoint> *list : {&inputSweep, &sweep})
+        for (const SweepPoint &p : *list)
+            f.write(QStringLiteral("%1,%2,%3,%4,%5,%6,%7\n")
+                        .arg(p.split)
+                        .arg(p.splitIndex)
+                        .arg(p.codec)
+                        .arg(p.bytes, 0, 'f', 2)
+                        .arg(p.accuracy, 0, 'f', 4)
+                        .arg(p.encodeUs, 0, 'f', 2)
+                        .arg(p.decodeUs, 0, 'f', 2)
+                        .toUtf8());
+    if (!f.commit())
+        return Result<void>::failure(QStringLiteral("cannot write %1").arg(path));
+    return {};
+}
+
+Result<void> CoinferenceResult::writePlot(const QString &path) const
+{
+    PlotSpec spec;
+    spec.title =
+        QStringLiteral("Bytes per inference against accuracy — %1, Fashion-MNIST").arg(model);
+    spec.xLabel = QStringLiteral("mean bytes per inference (log scale)");
+    spec.yLabel = QStringLiteral("test accuracy (%)");
+    spec.logX = true;
+    QMap<int, PlotSeries> bySplit;
+    for (const SweepPoint &p : sweep) {
+        PlotSeries &s = bySplit[p.splitIndex];
+        s.name = QStringLiteral("split after %1").arg(p.split);
+        s.points << QPointF(p.bytes, p.accuracy * 100);
+    }
+    PlotSeries jpeg;
+    jpeg.name = QStringLiteral("JPEG input");
+    jpeg.lines = true;
+    PlotSeries lossless;
+    lossless.name = QStringLiteral("lossless input");
+    lossless.radius = 6;
+    for (const SweepPoint &p : inputSweep)
+        (p.codec.startsWith(QLatin1String("jpeg")) ? jpeg : lossless).points
+            << QPointF(p.bytes, p.accuracy * 100);
+    std::sort(jpeg.points.begin(), jpeg.points.end(),
+              [](const QPointF &a, const QPointF &b) { return a.x() < b.x(); });
+    for (const PlotSeries &s : bySplit)
+        spec.series << s;
+    spec.series << jpeg << lossless;
+    for (const SchemeRow &r : rows)
+        if (r.scheme != QLatin1String("device_only"))
+            spec.labels << PlotLabel{QPointF(r.bytes, r.accuracy * 100), r.scheme};
+    return writePlotPng(spec, path);
+}
+
+QJsonObject CoinferenceResult::profileJson() const
+{
+    QJsonArray splits;
+    for (const SplitProfile &p : profile) {
+        QJsonArray shape;
+        for (qint64 d : p.featureShape)
+            shape.append(d);
+        QJsonArray codecs;
+        for (const SweepPoint &s : sweep)
+            if (s.splitIndex == p.index)
+                codecs.append(QJsonObject{{QStringLiteral("codec"), s.codec},
+                                          {QStringLiteral("bytes"), s.bytes},
+                                          {QStringLiteral("accuracy"), s.accuracy},
+                                          {QStringLiteral("encode_us"), s.encodeUs},
+                                          {QStringLiteral("decode_us"), s.decodeUs}});
+        if (p.index == 0)
+            for (const SweepPoint &s : inputSweep)
+                codecs.append(QJsonObject{{QStringLiteral("codec"), s.codec},
+                                          {QStringLiteral("bytes"), s.bytes},
+                                          {QStringLiteral("accuracy"), s.accuracy},
+                                          {QStringLiteral("encode_us"), s.encodeUs},
+                                          {QStringLiteral("decode_us"), s.decodeUs}});
+        splits.append(QJsonObject{{QStringLiteral("name"), p.name},
+                                  {QStringLiteral("index"), p.index},
+                                  {QStringLiteral("feature_shape"), shape},
+                                  {QStringLiteral("head_macs"), p.headMacs},
+                                  {QStringLiteral("tail_macs"), p.tailMacs},
+                                  {QStringLiteral("head_ms"), p.headMs},
+                                  {QStringLiteral("tail_ms"), p.tailMs},
+                                  {QStringLiteral("codecs"), codecs}});
+    }
+    return {{QStringLiteral("format"), QStringLiteral("edgegpt-profile")},
+            {QStringLiteral("version"), 1},
+            {QStringLiteral("model"), model},
+            {QStringLiteral("baseline_accuracy"), baselineAccuracy},
+            {QStringLiteral("images"), images},
+            {QStringLiteral("latency_threads"), 1},
+            {QStringLiteral("splits"), splits}};
+}
+
+} // namespace edgegpt
