@@ -1,0 +1,387 @@
+#include "core/protocol/PeerConnection.h"
+
+#include "core/protocol/Messages.h"
+
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+
+namespace edgegpt {
+
+namespace {
+
+// Read in pieces, so that the frames decoded from one read stay few (bounded memory).
+constexpr qint64 readChunkBytes = 64 * 1024;
+
+} // namespace
+
+PeerConnection::PeerConnection(QTcpSocket *socket, const Options &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_socket(socket)
+    , m_shaper(new LinkShaper(static_cast<QIODevice *>(socket), this))
+    , m_handshakeTimer(new QTimer(this))
+    , m_reader(options.limits)
+    , m_handshake(options.role, options.token, options.identity)
+{
+    m_socket->setParent(this);
+    // Frames are small messages that wait for answers: no Nagle delay.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_shaper->setQueueLimitBytes(options.sendQueueLimitBytes);
+    if (!options.link.isTransparent()) {
+        const Result<void> set = m_shaper->setSettings(options.link);
+        if (!set.ok())
+            qWarning("PeerConnection: %s", qPrintable(set.error()));
+    }
+    connect(m_shaper, &LinkShaper::readyForMore, this, &PeerConnection::readyToSend);
+
+    m_handshakeTimer->setSingleShot(true);
+    connect(m_handshakeTimer, &QTimer::timeout, this, &PeerConnection::onHandshakeTimeout);
+    m_handshakeTimer->start(options.handshakeTimeoutMs);
+
+    connect(m_socket, &QTcpSocket::connected, this, &PeerConnection::onConnected);
+    connect(m_socket, &QTcpSocket::readyRead, this, &PeerConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, &PeerConnection::onDisconnected);
+    connect(m_socket, &QTcpSocket::errorOccurred, this, &PeerConnection::onSocketError);
+    QMetaObject::invokeMethod(this, &PeerConnection::begin, Qt::QueuedConnection);
+}
+
+PeerConnection *PeerConnection::connectToHost(const QString &host, quint16 port, Options options,
+                                              QObject *parent)
+{
+    options.role = Handshake::Role::Client;
+    auto *socket = new QTcpSocket();
+    auto *connection = new PeerConnection(socket, options, parent);
+    socket->connectToHost(host, port);
+    return connection;
+}
+
+PeerConnection::~PeerConnection()
+{
+    // The socket is our child; keep its signals from reaching a half-destroyed object.
+    if (m_socket)
+        m_socket->disconnect(this);
+}
+
+QString PeerConnection::peerAddress() const
+{
+    return QStringLiteral("%1:%2")
+        .arg(m_socket->peerAddress().toString())
+        .arg(m_socket->peerPort());
+}
+
+void PeerConnection::begin()
+{
+    if (m_state != State::Handshaking)
+        return;
+    if (m_options.role == Handshake::Role::Server) {
+        m_started = true;
+        m_handshake.start();
+        onReadyRead(); // bytes may have arrived before the event loop got here
+    } else if (m_socket->state() == QAbstractSocket::ConnectedState) {
+        onConnected();
+    }
+}
+
+void PeerConnection::onConnected()
+{
+    if (m_started || m_state != State::Handshaking)
+        return;
+    m_started = true;
+    sendHandshakeFrames(m_handshake.start());
+}
+
+void PeerConnection::sendHandshakeFrames(const QList<Frame> &frames)
+{
+    for (const Frame &f : frames) {
+        if (f.type == FrameType::Error) {
+            // A refusal ends the connection; it goes out ahead of anything queued.
+            const Result<ErrorMessage> e = ErrorMessage::fromCbor(f.control);
+            abort(e.ok() ? e->code : error_code::internal(), e.ok() ? e->message : e.error());
+            return;
+        }
+        writeFrame(f, true);
+    }
+}
+
+Result<void> PeerConnection::writeFrame(const Frame &frame, bool bypassQueueLimit)
+{
+    const Result<QByteArray> bytes = encodeFrame(frame, m_options.limits);
+    if (!bytes.ok())
+        return Result<void>::failure(bytes.error());
+    if (!m_shaper->write(*bytes, bypassQueueLimit))
+        return Result<void>::failure(
+            QStringLiteral("send queue full (%1 bytes waiting); wait for readyToSend")
+                .arg(m_shaper->queuedBytes()));
+    ++m_framesSent;
+    return Result<void>::success();
+}
+
+Result<quint32> PeerConnection::sendRequest(FrameType type, const QCborMap &control,
+                                            const QByteArray &payload)
+{
+    Frame f;
+    f.type = type;
+    f.requestId = m_nextRequestId;
+    f.control = control;
+    f.payload = payload;
+    const Result<void> sent = sendFrame(f);
+    if (!sent.ok())
+        return Result<quint32>::failure(sent.error());
+    // 0 means "no request"; skip it when the counter wraps.
+    m_nextRequestId = m_nextRequestId == 0xFFFFFFFFu ? 1 : m_nextRequestId + 1;
+    return f.requestId;
+}
+
+Result<void> PeerConnection::sendFrame(const Frame &frame)
+{
+    if (m_state != State::Ready)
+        return Result<void>::failure(
+            m_state == State::Handshaking
+                ? QStringLiteral("cannot send %1: the handshake has not finished")
+                      .arg(frameTypeName(quint8(frame.type)))
+                : QStringLiteral("cannot send %1: the connection is closed")
+                      .arg(frameTypeName(quint8(frame.type))));
+    if (isHandshakeFrameType(frame.type) && frame.type != FrameType::Error)
+        return Result<void>::failure(QStringLiteral("handshake frames are sent by the handshake"));
+    return writeFrame(frame, false);
+}
+
+Result<void> PeerConnection::sendError(quint32 requestId, const QString &code,
+                                       const QString &message)
+{
+    ErrorMessage e;
+    e.code = code;
+    e.message = message;
+    return sendFrame(makeFrame(FrameType::Error, e, requestId));
+}
+
+void PeerConnection::failWith(const QString &message)
+{
+    if (m_reportedFailure)
+        return;
+    m_reportedFailure = true;
+    Q_EMIT failed(message);
+}
+
+void PeerConnection::abort(const QString &code, const QString &message)
+{
+    if (m_state == State::Closing || m_state == State::Closed)
+        return;
+    m_state = State::Closing;
+    m_handshakeTimer->stop();
+    // Whatever was queued is moot now; the error frame goes straight to the socket so that the
+    // peer learns why before the connection ends.
+    m_shaper->clear();
+    ErrorMessage e;
+    e.code = code;
+    e.message = message;
+    const Result<QByteArray> bytes = encodeFrame(makeFrame(FrameType::Error, e), m_options.limits);
+    if (bytes.ok() && m_socket->state() == QAbstractSocket::ConnectedState)
+        m_socket->write(*bytes);
+    failWith(message);
+    m_socket->disconnectFromHost(); // after the write buffer is flushed
+    if (m_socket->state() == QAbstractSocket::UnconnectedState)
+        onDisconnected();
+}
+
+void PeerConnection::close()
+{
+    if (m_state == State::Closing || m_state == State::Closed)
+        return;
+    m_state = State::Closing;
+    m_handshakeTimer->stop();
+    const auto finish = [this] {
+        m_socket->disconnectFromHost();
+        if (m_socket->state() == QAbstractSocket::UnconnectedState)
+            onDisconnected();
+    };
+    if (m_shaper->isIdle()) {
+        finish();
+    } else {
+        connect(m_shaper, &LinkShaper::idle, this, finish);
+    }
+}
+
+void PeerConnection::onReadyRead()
+{
+    while (m_state == State::Handshaking || m_state == State::Ready) {
+        if (!m_started)
+            return; // begin() reads what is there once the handshake has started
+        const QByteArray chunk = m_socket->read(readChunkBytes);
+        if (chunk.isEmpty())
+            return;
+        if (!m_reader.feed(chunk)) {
+            abort(error_code::badFrame(), m_reader.error());
+            return;
+        }
+        while (m_reader.hasFrame() && (m_state == State::Handshaking || m_state == State::Ready))
+            handleFrame(m_reader.takeFrame());
+    }
+}
+
+void PeerConnection::handleFrame(const Frame &frame)
+{
+    ++m_framesReceived;
+    if (m_state == State::Handshaking) {
+        const QList<Frame> replies = m_handshake.handle(frame);
+        if (m_handshake.failed()) {
+            if (replies.isEmpty()) {
+                // The peer refused us and will close; report why and close our side.
+                failWith(m_handshake.error());
+                m_state = State::Closing;
+                m_handshakeTimer->stop();
+                m_shaper->clear();
+                m_socket->disconnectFromHost();
+                if (m_socket->state() == QAbstractSocket::UnconnectedState)
+                    onDisconnected();
+            } else {
+                sendHandshakeFrames(replies);
+            }
+            return;
+        }
+        sendHandshakeFrames(replies);
+        if (m_handshake.done()) {
+            m_state = State::Ready;
+            m_handshakeTimer->stop();
+            Q_EMIT ready();
+        }
+        return;
+    }
+
+    switch (frame.type) {
+    case FrameType::Hello:
+    case FrameType::Challenge:
+    case FrameType::Response:
+    case FrameType::Ok:
+        abort(
+            error_code::badRequest(),
+            QStringLiteral("%1 frame after the handshake").arg(frameTypeName(quint8(frame.type))));
+        return;
+    case FrameType::Ping: {
+        Frame pong = frame;
+        pong.type = FrameType::Pong;
+        pong.payload.clear();
+        writeFrame(pong, true);
+        return;
+    }
+    case FrameType::Error: {
+        const Result<ErrorMessage> e = ErrorMessage::fromCbor(frame.control);
+        const QString code = e.ok() ? e->code : error_code::badRequest();
+        const QString message = e.ok() ? e->message : e.error();
+        Q_EMIT peerError(frame.requestId, code, message);
+        // An error about no request is about the connection: the peer closes it next.
+        if (frame.requestId == 0)
+            failWith(QStringLiteral("peer ended the connection (%1): %2").arg(code, message));
+        break;
+    }
+    default:
+        break;
+    }
+    Q_EMIT frameReceived(frame);
+}
+
+void PeerConnection::onHandshakeTimeout()
+{
+    if (m_state != State::Handshaking)
+        return;
+    abort(
+        error_code::timeout(),
+        QStringLiteral("handshake did not finish within %1 ms").arg(m_options.handshakeTimeoutMs));
+}
+
+void PeerConnection::onSocketError()
+{
+    if (m_state == State::Closing || m_state == State::Closed)
+        return;
+    // A peer that simply hangs up is reported by closed(), not as a failure, once ready.
+    if (m_socket->error() == QAbstractSocket::RemoteHostClosedError && m_state == State::Ready)
+        return;
+    failWith(m_socket->errorString());
+    if (m_socket->state() == QAbstractSocket::UnconnectedState)
+        onDisconnected();
+}
+
+void PeerConnection::onDisconnected()
+{
+    if (m_state == State::Closed)
+        return;
+    if (m_state == State::Handshaking)
+        failWith(QStringLiteral("connection closed during the handshake"));
+    m_state = State::Closed;
+    m_handshakeTimer->stop();
+    m_shaper->clear();
+    Q_EMIT closed();
+}
+
+PeerServer::PeerServer(const PeerConnection::Options &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_server(new QTcpServer(this))
+{
+    m_options.role = Handshake::Role::Server;
+    connect(m_server, &QTcpServer::newConnection, this, &PeerServer::onNewConnection);
+}
+
+PeerServer::~PeerServer() = default;
+
+Result<void> PeerServer::listen(const QHostAddress &address, quint16 port)
+{
+    if (!m_server->listen(address, port))
+        return Result<void>::failure(QStringLiteral("cannot listen on %1:%2: %3")
+                                         .arg(address.toString())
+                                         .arg(port)
+                                         .arg(m_server->errorString()));
+    return Result<void>::success();
+}
+
+quint16 PeerServer::port() const
+{
+    return m_server->serverPort();
+}
+
+void PeerServer::close()
+{
+    m_server->close();
+    for (const QPointer<PeerConnection> &c : m_connections)
+        if (c)
+            c->close();
+}
+
+QList<PeerConnection *> PeerServer::connections() const
+{
+    QList<PeerConnection *> out;
+    for (const QPointer<PeerConnection> &c : m_connections)
+        if (c && c->state() != PeerConnection::State::Closed)
+            out.append(c);
+    return out;
+}
+
+int PeerServer::readyCount() const
+{
+    int n = 0;
+    for (const QPointer<PeerConnection> &c : m_connections)
+        if (c && c->isReady())
+            ++n;
+    return n;
+}
+
+void PeerServer::onNewConnection()
+{
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        m_connections.removeAll(QPointer<PeerConnection>());
+        auto *c = new PeerConnection(socket, m_options, this);
+        const QString address = c->peerAddress();
+        connect(c, &PeerConnection::ready, this, [this, c] { Q_EMIT peerReady(c); });
+        connect(c, &PeerConnection::failed, this,
+                [this, address](const QString &message) { Q_EMIT peerFailed(address, message); });
+        connect(c, &PeerConnection::closed, c, &QObject::deleteLater);
+        const bool full = connections().size() >= m_maxConnections;
+        m_connections.append(c);
+        if (full)
+            c->abort(error_code::busy(),
+                     QStringLiteral("server has %1 connections already").arg(m_maxConnections));
+    }
+}
+
+} // namespace edgegpt
