@@ -39,7 +39,10 @@ QList<double> niceTicks(double lo, double hi)
 
 QString tickText(double v)
 {
-    if (std::abs(v) >= 10000 || (std::abs(v) < 0.01 && v != 0))
+    // Whole numbers up to a billion read better in full ("20000") than as "2e+04".
+    if (std::abs(v) >= 1 && std::abs(v) < 1e9 && v == std::round(v))
+        return QString::number(qint64(v));
+    if (std::abs(v) >= 1e9 || (std::abs(v) < 0.01 && v != 0))
         return QString::number(v, 'g', 3);
     return QString::number(v, 'g', 6);
 }
