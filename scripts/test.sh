@@ -10,3 +10,5 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 export QT_QPA_PLATFORM=offscreen
 cd "$build"
 ctest --output-on-failure --timeout 900 -j "${EDGEGPT_TEST_JOBS:-2}" "$@"
+# Then a short real fuzzing run of every decoder (libFuzzer, ASan, UBSan; docs/codecs.md).
+"$root/scripts/fuzz.sh"

@@ -101,14 +101,18 @@ GroupLayout groupLayout(const QVector<qint64> &shape, qint64 count, bool perChan
 {
     GroupLayout g;
     if (perChannel && shape.size() >= 2) {
-        g.outer = shape[0];
         g.channels = shape[1];
+        // A zero anywhere makes count 0 while the other dimensions may still multiply beyond 64
+        // bits (found by the fuzzer): keep the loops empty and skip the product then.
+        if (count == 0) {
+            g.outer = 0;
+            g.inner = 0;
+            return g;
+        }
+        g.outer = shape[0];
         g.inner = 1;
         for (int i = 2; i < shape.size(); ++i)
-            g.inner *= shape[i]; // cannot overflow: the caller checked the full product
-        // A zero anywhere makes count 0; keep the loops empty then.
-        if (count == 0)
-            g.outer = 0;
+            g.inner *= shape[i]; // cannot overflow: the full product (count) did not
     } else {
         g.inner = count;
     }
@@ -152,10 +156,13 @@ void chooseParams(double lo, double hi, bool hasZero, int levels, float &scale, 
             return;
         }
     }
-    // lo is a float already, so the offset is exact; the float step may round either way, which
-    // costs at most float rounding at the top of the range.
+    // lo is a float already, so the offset is exact.
     offset = float(lo);
     float sf = std::max(float(step), std::numeric_limits<float>::denorm_min());
+    // Round the step up, never down: among denormals a float step can be off by half the smallest
+    // denormal, which the top level multiplies by up to 255 (a fuzzer find).
+    if (double(sf) < step)
+        sf = std::nextafter(sf, std::numeric_limits<float>::infinity());
     for (int i = 0; i < 64 && double(offset) + levels * double(sf) > double(FLT_MAX); ++i)
         sf = std::nextafter(sf, 0.0f);
     scale = sf;
@@ -343,7 +350,8 @@ qint64 FeatureCodec::channelOf(const QVector<qint64> &shape, qint64 i)
         return 0;
     qint64 inner = 1;
     for (int d = 2; d < shape.size(); ++d)
-        inner *= shape[d];
+        if (__builtin_mul_overflow(inner, shape[d], &inner))
+            return 0; // no element of such a tensor can exist
     if (inner <= 0)
         return 0;
     return (i / inner) % shape[1];

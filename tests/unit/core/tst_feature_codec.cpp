@@ -484,6 +484,14 @@ void TestFeatureCodec::oversizedDeclarationsAreRejected()
     const QByteArray hundred = FeatureCodec::encode(x, {10, 10}, settings(8, false, 3));
     QVERIFY(FeatureCodec::decode(hundred, 100).ok());
     expectRejected(hundred, "100 elements, more than the allowed 99", 99);
+    // An empty tensor whose other dimensions multiply beyond 64 bits (a fuzzer find): per-channel
+    // layout must not multiply them.
+    std::vector<std::pair<float, float>> pairs(3, {1.0f, 0.0f});
+    const Result<DecodedFeature> empty = FeatureCodec::decode(
+        craft({0, 3, qint64(1) << 40, qint64(1) << 40}, 8, true, 0, pairs, {}));
+    QVERIFY2(empty.ok(), qPrintable(empty.error()));
+    QVERIFY(empty->values.empty());
+    QCOMPARE(FeatureCodec::channelOf({0, 3, qint64(1) << 40, qint64(1) << 40}, 5), qint64(0));
     // Per-channel pairs for 2^60 channels of an empty tensor: never allocated, just truncated.
     expectRejected(craft({0, qint64(1) << 60}, 8, true, 0, {}, {}), "scales truncated");
     // A payload that disagrees with the shape (CRC correct), either way.
