@@ -120,6 +120,9 @@ public:
     // Whether the stream is between two frames (nothing partial buffered).
     bool atFrameBoundary() const { return m_buffer.isEmpty(); }
     const FrameLimits &limits() const { return m_limits; }
+    // New limits for the frames whose header has not been read yet (e.g. larger ones once the
+    // peer is authenticated).
+    void setLimits(const FrameLimits &limits) { m_limits = limits; }
 
 private:
     bool checkHeaderPrefix();

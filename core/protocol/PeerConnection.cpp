@@ -6,12 +6,22 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace edgegpt {
 
 namespace {
 
 // Read in pieces, so that the frames decoded from one read stay few (bounded memory).
 constexpr qint64 readChunkBytes = 64 * 1024;
+
+FrameLimits handshakeLimits(const PeerConnection::Options &options)
+{
+    FrameLimits l = options.limits;
+    l.maxFrameBytes = std::min(l.maxFrameBytes, options.handshakeMaxFrameBytes);
+    l.maxControlBytes = std::min(l.maxControlBytes, l.maxFrameBytes);
+    return l;
+}
 
 } // namespace
 
@@ -21,7 +31,7 @@ PeerConnection::PeerConnection(QTcpSocket *socket, const Options &options, QObje
     , m_socket(socket)
     , m_shaper(new LinkShaper(static_cast<QIODevice *>(socket), this))
     , m_handshakeTimer(new QTimer(this))
-    , m_reader(options.limits)
+    , m_reader(handshakeLimits(options))
     , m_handshake(options.role, options.token, options.identity)
 {
     m_socket->setParent(this);
@@ -242,6 +252,7 @@ void PeerConnection::handleFrame(const Frame &frame)
         }
         sendHandshakeFrames(replies);
         if (m_handshake.done()) {
+            m_reader.setLimits(m_options.limits);
             m_state = State::Ready;
             m_handshakeTimer->stop();
             Q_EMIT ready();

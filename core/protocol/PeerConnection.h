@@ -43,6 +43,9 @@ public:
         // From construction (client: including the TCP connect) to the end of the handshake.
         int handshakeTimeoutMs = 10000;
         FrameLimits limits;
+        // Until the peer is authenticated its frames may be no larger than this: handshake
+        // frames are tiny, and a stranger should not make us buffer megabytes.
+        qint64 handshakeMaxFrameBytes = 64 * 1024;
         // Shaping of this side's outgoing bytes.
         LinkSettings link;
         qint64 sendQueueLimitBytes = LinkShaper::defaultQueueLimitBytes;

@@ -229,6 +229,32 @@ private Q_SLOTS:
         delete good;
     }
 
+    void strangersCannotSendLargeFrames()
+    {
+        // 1 MiB is fine after the handshake but refused from the header before it.
+        PeerServer server(options(QStringLiteral("edge")));
+        QVERIFY(server.listen().ok());
+        serveInference(server);
+        RawClient stranger(server.port());
+        QVERIFY(stranger.socket.waitForConnected(3000));
+        HelloMessage hello;
+        hello.nonce = QByteArray(handshakeNonceBytes, 'n');
+        const QByteArray big =
+            *encodeFrame(makeFrame(FrameType::Hello, hello, 0, QByteArray(1024 * 1024, 'x')));
+        stranger.socket.write(big.left(frame_format::headerBytes));
+        QTRY_COMPARE_WITH_TIMEOUT(stranger.socket.state(), QAbstractSocket::UnconnectedState, 3000);
+        const QList<Frame> answers = stranger.frames();
+        QCOMPARE(answers.size(), 1);
+        QCOMPARE(ErrorMessage::fromCbor(answers[0].control)->code, error_code::badFrame());
+        QVERIFY(ErrorMessage::fromCbor(answers[0].control)
+                    ->message.contains(QLatin1String("limit of 65536")));
+
+        PeerConnection *c = connectReady(server, QStringLiteral("dev"));
+        QVERIFY(c->isReady());
+        QCOMPARE(roundTrip(c, 1024 * 1024), 1024 * 1024);
+        delete c;
+    }
+
     void handshakeFrameAfterReadyCloses()
     {
         PeerServer server(options(QStringLiteral("edge")));
