@@ -139,6 +139,23 @@ void LinkShaper::clear()
     m_timer->stop();
 }
 
+QByteArray LinkShaper::takeStartedWrites()
+{
+    QMutexLocker lock(&m_mutex);
+    QByteArray out;
+    for (const InFlight &chunk : m_inFlight)
+        out += chunk.bytes;
+    if (!m_queue.empty() && m_headOffset > 0)
+        out += m_queue.front().mid(qsizetype(m_headOffset));
+    m_queue.clear();
+    m_headOffset = 0;
+    m_queued = 0;
+    m_inFlight.clear();
+    m_inFlightBytes = 0;
+    m_timer->stop();
+    return out;
+}
+
 void LinkShaper::pump()
 {
     QList<QByteArray> ready;

@@ -74,8 +74,12 @@ public:
     // Takes the bytes whole, or refuses them (false) while the queue is full; evenIfFull takes
     // them anyway (small control replies such as a pong must not be lost). Shaper's thread only.
     bool write(const QByteArray &bytes, bool evenIfFull = false);
-    // Drops everything not delivered yet (e.g. the connection is closing).
+    // Drops everything not delivered yet.
     void clear();
+    // Drops the writes that have not begun to leave and returns, in order, all the bytes not yet
+    // delivered of those that have (in flight, or partly through the bucket). A connection that
+    // closes hands them to its socket at once: its stream stays whole frames.
+    QByteArray takeStartedWrites();
 
     qint64 queuedBytes() const;   // written, not yet left through the bucket
     qint64 inFlightBytes() const; // left, waiting out their delay

@@ -180,15 +180,18 @@ void PeerConnection::abort(const QString &code, const QString &message)
         return;
     m_state = State::Closing;
     m_handshakeTimer->stop();
-    // Whatever was queued is moot now; the error frame goes straight to the socket so that the
+    // Frames not yet begun are moot now. The rest of a frame part-way through the shaper goes out
+    // at once (the peer's reader would see garbage otherwise), then the error frame, so that the
     // peer learns why before the connection ends.
-    m_shaper->clear();
+    const QByteArray started = m_shaper->takeStartedWrites();
     ErrorMessage e;
     e.code = code;
     e.message = message;
     const Result<QByteArray> bytes = encodeFrame(makeFrame(FrameType::Error, e), m_options.limits);
-    if (bytes.ok() && m_socket->state() == QAbstractSocket::ConnectedState)
+    if (bytes.ok() && m_socket->state() == QAbstractSocket::ConnectedState) {
+        m_socket->write(started);
         m_socket->write(*bytes);
+    }
     failWith(message);
     m_socket->disconnectFromHost(); // after the write buffer is flushed
     if (m_socket->state() == QAbstractSocket::UnconnectedState)

@@ -255,6 +255,43 @@ private Q_SLOTS:
         delete c;
     }
 
+    void abortOnShapedLinkKeepsFramesWhole()
+    {
+        // The server's link is slow; while a 100 KB result is part-way through its shaper the
+        // client misbehaves. The client must still get the whole result, then the error.
+        PeerConnection::Options o = options(QStringLiteral("edge"));
+        o.link.rateKBps = 200;
+        PeerServer server(o);
+        QVERIFY(server.listen().ok());
+        QSignalSpy serverReady(&server, &PeerServer::peerReady);
+        PeerConnection *c = connectReady(server, QStringLiteral("dev"));
+        QVERIFY(c->isReady());
+        QTRY_COMPARE_WITH_TIMEOUT(serverReady.size(), 1, 3000);
+        auto *serverSide = serverReady.at(0).at(0).value<PeerConnection *>();
+
+        QSignalSpy frames(c, &PeerConnection::frameReceived);
+        QSignalSpy failed(c, &PeerConnection::failed);
+        QSignalSpy closed(c, &PeerConnection::closed);
+        InferResultMessage res;
+        res.classIndex = 1;
+        QVERIFY(serverSide
+                    ->sendFrame(makeFrame(FrameType::InferResult, res, 3, QByteArray(100000, 'r')))
+                    .ok());
+        QTest::qWait(150); // about 30 KB have left
+        QVERIFY(serverSide->shaper()->queuedBytes() > 20000);
+        c->socket()->write("garbage");
+        QTRY_COMPARE_WITH_TIMEOUT(closed.size(), 1, 3000);
+        QCOMPARE(frames.size(), 2); // the result, whole, then the error
+        const Frame result = frames.at(0).at(0).value<Frame>();
+        QCOMPARE(result.type, FrameType::InferResult);
+        QCOMPARE(result.payload, QByteArray(100000, 'r'));
+        QCOMPARE(frames.at(1).at(0).value<Frame>().type, FrameType::Error);
+        QCOMPARE(failed.size(), 1);
+        QVERIFY2(failed.at(0).at(0).toString().contains(QLatin1String("bad magic")),
+                 qPrintable(failed.at(0).at(0).toString()));
+        delete c;
+    }
+
     void handshakeFrameAfterReadyCloses()
     {
         PeerServer server(options(QStringLiteral("edge")));
