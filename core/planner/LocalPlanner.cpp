@@ -125,6 +125,21 @@ QStringView sentenceAround(const QString &t, const QList<Sentence> &sentences, q
     return QStringView(t).mid(a->start, b->end - a->start);
 }
 
+// Where the clause holding `pos` begins: after the last comma, semicolon or colon, or at the
+// last "and"/"then"/"so", within its sentence. A phrase naming a result ("that improved speech")
+// is the object of the clause's verb, and the step that makes it must come before that verb.
+qsizetype clauseStart(const QString &t, const QList<Sentence> &sentences, qsizetype pos)
+{
+    const Sentence *s = sentenceAt(sentences, pos);
+    const qsizetype floor = s ? s->start : 0;
+    static const QRegularExpression boundary(QStringLiteral(R"([,;:]|\b(and|then|so)\b)"));
+    qsizetype start = floor;
+    auto it = boundary.globalMatch(QStringView(t).mid(floor, pos - floor));
+    while (it.hasNext())
+        start = floor + it.next().capturedStart();
+    return start;
+}
+
 class LocalPlanningJob : public PlanningJob
 {
 public:
@@ -207,10 +222,13 @@ RequestReading LocalPlanner::read(const QString &request) const
                         .match(sentenceAround(t, sentences, m.capturedStart(), m.capturedEnd()))
                         .hasMatch())
                     continue;
+                const double position = cue.namesResult
+                                            ? double(clauseStart(t, sentences, m.capturedStart()))
+                                            : double(m.capturedStart());
                 if (!have || cue.weight > best.score ||
-                    (cue.weight == best.score && m.capturedStart() < best.position)) {
+                    (cue.weight == best.score && position < best.position)) {
                     best.score = cue.weight;
-                    best.position = m.capturedStart();
+                    best.position = position;
                     have = true;
                 }
                 break;
@@ -320,7 +338,8 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
     struct Step
     {
         QString task;
-        int source = -1; // index into steps
+        int source = -1;  // index into steps
+        int second = -1;  // a comparer's second source
     };
     QList<Step> steps;
     QStringList kinds;
@@ -387,6 +406,21 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         steps << s;
         if (perSourceProducers.contains(i))
             steps << Step{perSourceKind, int(steps.size()) - 1};
+    }
+
+    // A comparer with one source takes its second input from the latest other earlier step
+    // whose result nothing uses yet: "check the summary against the answer to the question".
+    for (int i = 0; i < steps.size(); ++i) {
+        Step &s = steps[i];
+        if (s.source < 0 || !m_lexicon.comparers.contains(s.task))
+            continue;
+        for (int j = i - 1; j >= 0 && s.second < 0; --j) {
+            bool used = false;
+            for (const Step &other : steps)
+                used = used || other.source == j || other.second == j;
+            if (!used && j != s.source && producesMain(steps.at(j).task, s.task))
+                s.second = j;
+        }
     }
 
     for (int i = 0; i < steps.size(); ++i) {
@@ -463,14 +497,19 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
 
         // Inputs: the producer's output where the types agree, else a value from the request.
         if (kind) {
-            bool linked = false;
+            bool linked = false, linkedSecond = false;
             int fileIndex = 0, quoteIndex = 0;
             const TaskKind *srcKind = s.source >= 0 ? cat.task(steps.at(s.source).task) : nullptr;
+            const TaskKind *secondKind =
+                s.second >= 0 ? cat.task(steps.at(s.second).task) : nullptr;
             for (const QString &type : kind->inputTypes) {
                 TaskArg arg{type, QString(), QString()};
                 if (!linked && srcKind && srcKind->outputTypes.contains(type)) {
                     arg.sourceTask = QStringLiteral("t%1").arg(s.source + 1);
                     linked = true;
+                } else if (!linkedSecond && secondKind && secondKind->outputTypes.contains(type)) {
+                    arg.sourceTask = QStringLiteral("t%1").arg(s.second + 1);
+                    linkedSecond = true;
                 } else if (type == QLatin1String("text")) {
                     arg.value = quoteIndex < reading.quotes.size() ? reading.quotes.at(quoteIndex++)
                                                                    : request;

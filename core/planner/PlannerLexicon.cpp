@@ -61,6 +61,7 @@ Result<PlannerLexicon> PlannerLexicon::fromJson(const QByteArray &json, const QS
                 cue.cancelInSentence =
                     compile(r, JsonReader::child(cpath, QStringLiteral("notre")), notre);
             cue.withTask = r.string(co, cpath, QStringLiteral("with"), false);
+            cue.namesResult = r.boolean(co, cpath, QStringLiteral("result"), false);
             tc.dependsOnOthers = tc.dependsOnOthers || !cue.withTask.isEmpty();
             tc.cues << cue;
         }
@@ -94,6 +95,7 @@ Result<PlannerLexicon> PlannerLexicon::fromJson(const QByteArray &json, const QS
                                 r.stringList(prefer, QStringLiteral("$.prefer_source"), it.key()));
     lex.perSource = r.stringList(root, top, QStringLiteral("per_source"));
     lex.terminal = r.stringList(root, top, QStringLiteral("terminal"), false);
+    lex.comparers = r.stringList(root, top, QStringLiteral("comparers"), false);
 
     const QJsonArray rules = r.array(root, top, QStringLiteral("model_rules"));
     for (qsizetype i = 0; i < rules.size(); ++i) {

@@ -22,6 +22,9 @@ struct TaskCue
     QString forbidsFile;    // counts only when the request names no file of this medium
     QRegularExpression cancelInSentence; // when it matches the cue's sentence, the match is void
     QString withTask;                    // counts only when this task was detected already
+    // The match names the step's result ("transcribe that improved speech"): the step comes
+    // before the one whose clause uses it, so its position is the start of that clause.
+    bool namesResult = false;
 };
 
 struct TaskCues
@@ -62,6 +65,9 @@ struct PlannerLexicon
     QHash<QString, QStringList> preferSource; // task -> preferred producers of its input
     QStringList perSource;                    // one instance per independent producer
     QStringList terminal; // results that feed no later step (a similarity score)
+    // Tasks that compare two inputs of one type: the second comes from another earlier producer
+    // whose result no step uses yet ("compare the summary with the answer").
+    QStringList comparers;
     QList<ModelRule> modelRules;
     QList<DeviceCue> devices;
     QString defaultDevice;
