@@ -201,8 +201,14 @@ void LinkShaper::pump()
                 if (limited)
                     m_tokens -= double(n); // the retransmission crosses the link again
             }
-            // In order, like the TCP stream it stands for.
-            chunk.deliverAtNs = std::max(now + msToNs(std::max(0.0, delayMs)), m_lastDeliverAtNs);
+            // The chunk's last byte reaches the far end one serialisation time (n / rate) after
+            // its first left: a 458-byte message on a 100 KB/s link takes 4.6 ms even when the
+            // bucket has credit. The bucket paces the departures, so over a long transfer this is
+            // one chunk time in total, not one per chunk. In order, like the TCP stream it stands
+            // for.
+            const qint64 serialisationNs = limited ? qint64(double(n) / rateBytesPerNsLocked()) : 0;
+            chunk.deliverAtNs = std::max(now + serialisationNs + msToNs(std::max(0.0, delayMs)),
+                                         m_lastDeliverAtNs);
             m_lastDeliverAtNs = chunk.deliverAtNs;
             m_inFlightBytes += n;
             m_inFlight.push_back(std::move(chunk));

@@ -5,7 +5,8 @@
 // shaper"):
 //   - rate in KB/s, 1 KB = 1000 bytes; 0 = unlimited. Bytes leave in chunks of about 10 ms of
 //     the rate (500 bytes .. 16 KiB); the bucket holds at most 20 ms of credit, so an idle link
-//     does not save up a burst;
+//     does not save up a burst; each chunk arrives its serialisation time (bytes / rate) after it
+//     left, so even a small message pays for its size as on a real link;
 //   - delay: added one-way latency in ms; jitter: each chunk's delay is drawn uniformly from
 //     [delay - jitter, delay + jitter] (never below 0). A TCP stream stays in order, so a chunk
 //     is never delivered before the one sent ahead of it;

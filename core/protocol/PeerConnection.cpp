@@ -98,6 +98,10 @@ void PeerConnection::onConnected()
     if (m_started || m_state != State::Handshaking)
         return;
     m_started = true;
+    // A socket that was still connecting when constructed had no descriptor to take the option
+    // then (Qt drops it): without this, Nagle holds a paced chunk until the peer's delayed ACK,
+    // up to 40 ms late.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     sendHandshakeFrames(m_handshake.start());
 }
 
