@@ -1,0 +1,251 @@
+// AgentConfig: see AgentConfig.h.
+#include "agents/AgentConfig.h"
+
+#include "core/util/JsonReader.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+
+namespace edgegpt {
+
+Result<QPair<QString, quint16>> parseHostPort(const QString &text)
+{
+    const int colon = text.lastIndexOf(QLatin1Char(':'));
+    bool ok = false;
+    const uint port = colon >= 0 ? text.mid(colon + 1).toUInt(&ok) : 0;
+    if (colon < 0 || !ok || port > 65535)
+        return Result<QPair<QString, quint16>>::failure(
+            QStringLiteral("\"%1\" is not HOST:PORT").arg(text));
+    QString host = text.left(colon);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    return qMakePair(host.isEmpty() ? QStringLiteral("127.0.0.1") : host, quint16(port));
+}
+
+double AgentConfig::effectiveSlowdown() const
+{
+    if (slowdown > 0)
+        return slowdown;
+    return role == QLatin1String("device") ? kDefaultDeviceSlowdown : 1.0;
+}
+
+Result<void> AgentConfig::validate() const
+{
+    auto fail = [](const QString &m) { return Result<void>::failure(m); };
+    if (role != QLatin1String("device") && role != QLatin1String("edge") && role != QLatin1String("cloud"))
+        return fail(QStringLiteral("--role must be device, edge or cloud (got \"%1\")").arg(role));
+    if (tokenFile.isEmpty())
+        return fail(QStringLiteral("--token-file is required: agents only talk to peers that hold the fleet token"));
+    if (modelDir.isEmpty())
+        return fail(QStringLiteral("--model-dir is required"));
+    if (threads < 1 || threads > 256)
+        return fail(QStringLiteral("--threads must be 1..256"));
+    if (slowdown != -1 && !(slowdown >= 1 && slowdown <= 10000))
+        return fail(QStringLiteral("--slowdown must be 1..10000"));
+    if (role == QLatin1String("device")) {
+        if (edgeHost.isEmpty() || edgePort == 0)
+            return fail(QStringLiteral("a device needs --edge HOST:PORT"));
+        if (count < 0 || first < 0 || ratePerSecond < 0 || ratePerSecond > 10000)
+            return fail(QStringLiteral("--count, --first and --rate must be >= 0 (rate at most 10000/s)"));
+        if (requestTimeoutMs < 50 || requestTimeoutMs > 600000)
+            return fail(QStringLiteral("--request-timeout-ms must be 50..600000"));
+        if (!(accuracyBudget >= 0 && accuracyBudget <= 1))
+            return fail(QStringLiteral("--accuracy-budget must be a fraction in [0, 1]"));
+        if (split == QLatin1String("auto") && !codec.isEmpty())
+            return fail(QStringLiteral("--codec needs a fixed --split"));
+        const Result<void> link_ = link.validate();
+        if (!link_)
+            return link_;
+    }
+    return {};
+}
+
+Result<void> AgentConfig::loadJsonFile(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Result<void>::failure(QStringLiteral("cannot read %1").arg(path));
+    JsonReader r(path);
+    QJsonValue root;
+    if (!r.parse(f.read(1024 * 1024), &root))
+        return Result<void>::failure(r.joinedErrors());
+    const QJsonObject o = r.object(root, QStringLiteral("$"));
+    const QString p = QStringLiteral("$");
+    auto str = [&](const char *key, QString &into) {
+        if (o.contains(QLatin1String(key)))
+            into = r.string(o, p, QLatin1String(key));
+    };
+    auto num = [&](const char *key, double &into) {
+        if (o.contains(QLatin1String(key)))
+            into = r.number(o, p, QLatin1String(key));
+    };
+    auto integer = [&](const char *key, int &into) {
+        if (o.contains(QLatin1String(key)))
+            into = int(r.number(o, p, QLatin1String(key)));
+    };
+    str("role", role);
+    str("name", name);
+    str("token_file", tokenFile);
+    str("model_dir", modelDir);
+    str("log_file", logFile);
+    str("input", input);
+    str("data_dir", dataDir);
+    str("split", split);
+    str("codec", codec);
+    integer("threads", threads);
+    integer("count", count);
+    integer("first", first);
+    integer("request_timeout_ms", requestTimeoutMs);
+    num("slowdown", slowdown);
+    num("rate", ratePerSecond);
+    num("accuracy_budget", accuracyBudget);
+    num("link_rate_kbps", link.rateKBps);
+    num("link_delay_ms", link.delayMs);
+    num("link_jitter_ms", link.jitterMs);
+    num("link_loss", link.lossProbability);
+    for (const char *key : {"listen", "edge"}) {
+        if (!o.contains(QLatin1String(key)))
+            continue;
+        const Result<QPair<QString, quint16>> hp = parseHostPort(r.string(o, p, QLatin1String(key)));
+        if (!hp) {
+            r.error(QStringLiteral("$.%1").arg(QLatin1String(key)), hp.error());
+            continue;
+        }
+        if (qstrcmp(key, "listen") == 0) {
+            listenHost = hp->first;
+            listenPort = hp->second;
+            listen = true;
+        } else {
+            edgeHost = hp->first;
+            edgePort = hp->second;
+        }
+    }
+    if (r.hasErrors())
+        return Result<void>::failure(r.errors().join(QStringLiteral("; ")));
+    return {};
+}
+
+void AgentConfig::addOptions(QCommandLineParser &parser)
+{
+    const QList<QCommandLineOption> options{
+        {QStringLiteral("config"), QStringLiteral("JSON configuration file (flags override it)"), QStringLiteral("FILE")},
+        {QStringLiteral("role"), QStringLiteral("device, edge or cloud"), QStringLiteral("ROLE")},
+        {QStringLiteral("name"), QStringLiteral("name in logs and handshakes"), QStringLiteral("NAME")},
+        {QStringLiteral("listen"), QStringLiteral("address to serve on (port 0: any free port)"), QStringLiteral("HOST:PORT")},
+        {QStringLiteral("token-file"), QStringLiteral("the fleet token (shared secret)"), QStringLiteral("FILE")},
+        {QStringLiteral("model-dir"), QStringLiteral("model directory: model.pt or head-/tail-SPLIT.pt parts, profile.json"), QStringLiteral("DIR")},
+        {QStringLiteral("log-file"), QStringLiteral("also log to this file"), QStringLiteral("FILE")},
+        {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default 1)"), QStringLiteral("N")},
+        {QStringLiteral("slowdown"), QStringLiteral("stretch compute N times (default: device 150.8, edge 1)"), QStringLiteral("N")},
+        {QStringLiteral("edge"), QStringLiteral("device: the edge agent"), QStringLiteral("HOST:PORT")},
+        {QStringLiteral("input"), QStringLiteral("device: fashion-mnist (default), heart-rate, or a folder of images"), QStringLiteral("SOURCE")},
+        {QStringLiteral("data"), QStringLiteral("device: Fashion-MNIST folder"), QStringLiteral("DIR")},
+        {QStringLiteral("count"), QStringLiteral("device: process N inputs, then exit (0: until stopped)"), QStringLiteral("N")},
+        {QStringLiteral("first"), QStringLiteral("device: first Fashion-MNIST test image"), QStringLiteral("N")},
+        {QStringLiteral("rate"), QStringLiteral("device: inputs a second (0: next when answered)"), QStringLiteral("R")},
+        {QStringLiteral("split"), QStringLiteral("device: auto (adaptive, default) or a split name"), QStringLiteral("SPLIT")},
+        {QStringLiteral("codec"), QStringLiteral("device: codec for a fixed split (default: best for the link)"), QStringLiteral("CODEC")},
+        {QStringLiteral("accuracy-budget"), QStringLiteral("device: accuracy the split may lose (default 0.003)"), QStringLiteral("F")},
+        {QStringLiteral("request-timeout-ms"), QStringLiteral("device: report a request failed after this long (default 2000)"), QStringLiteral("MS")},
+        {QStringLiteral("link-rate"), QStringLiteral("device: shape the uplink to this many KB/s (1 KB = 1000 B)"), QStringLiteral("KBPS")},
+        {QStringLiteral("link-delay"), QStringLiteral("device: added one-way delay"), QStringLiteral("MS")},
+        {QStringLiteral("link-jitter"), QStringLiteral("device: jitter around the delay"), QStringLiteral("MS")},
+        {QStringLiteral("link-loss"), QStringLiteral("device: chunk loss probability"), QStringLiteral("P")},
+        {QStringLiteral("link-schedule"), QStringLiteral("device: uplink rate changes, MS:KBPS,... after start"), QStringLiteral("LIST")},
+        {QStringLiteral("assume-link-rate"), QStringLiteral("device: plan with --link-rate instead of measuring the link")},
+    };
+    for (const QCommandLineOption &o : options)
+        parser.addOption(o);
+}
+
+Result<void> AgentConfig::applyOptions(const QCommandLineParser &parser)
+{
+    auto value = [&](const char *name) { return parser.value(QLatin1String(name)); };
+    auto isSet = [&](const char *name) { return parser.isSet(QLatin1String(name)); };
+    if (isSet("config")) {
+        const Result<void> loaded = loadJsonFile(value("config"));
+        if (!loaded)
+            return loaded;
+    }
+    QStringList bad;
+    auto number = [&](const char *name, double &into) {
+        if (!isSet(name))
+            return;
+        bool ok = false;
+        const double v = value(name).toDouble(&ok);
+        if (ok)
+            into = v;
+        else
+            bad << QStringLiteral("--%1").arg(QLatin1String(name));
+    };
+    auto integer = [&](const char *name, int &into) {
+        double v = into;
+        number(name, v);
+        into = int(v);
+    };
+    if (isSet("role"))
+        role = value("role");
+    if (isSet("name"))
+        name = value("name");
+    if (isSet("token-file"))
+        tokenFile = value("token-file");
+    if (isSet("model-dir"))
+        modelDir = value("model-dir");
+    if (isSet("log-file"))
+        logFile = value("log-file");
+    if (isSet("input"))
+        input = value("input");
+    if (isSet("data"))
+        dataDir = value("data");
+    if (isSet("split"))
+        split = value("split");
+    if (isSet("codec"))
+        codec = value("codec");
+    integer("threads", threads);
+    integer("count", count);
+    integer("first", first);
+    integer("request-timeout-ms", requestTimeoutMs);
+    number("slowdown", slowdown);
+    number("rate", ratePerSecond);
+    number("accuracy-budget", accuracyBudget);
+    number("link-rate", link.rateKBps);
+    number("link-delay", link.delayMs);
+    number("link-jitter", link.jitterMs);
+    number("link-loss", link.lossProbability);
+    if (isSet("assume-link-rate"))
+        assumeLinkRate = true;
+    if (isSet("link-schedule")) {
+        linkSchedule.clear();
+        for (const QString &step : value("link-schedule").split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            bool okMs = false, okRate = false;
+            const int ms = step.section(QLatin1Char(':'), 0, 0).toInt(&okMs);
+            const double rate = step.section(QLatin1Char(':'), 1, 1).toDouble(&okRate);
+            if (!okMs || !okRate || ms < 0 || rate < 0 || step.count(QLatin1Char(':')) != 1)
+                return Result<void>::failure(
+                    QStringLiteral("--link-schedule: \"%1\" is not MS:KBPS (e.g. 0:100,5000:500)").arg(step));
+            linkSchedule << qMakePair(ms, rate);
+        }
+    }
+    if (!bad.isEmpty())
+        return Result<void>::failure(QStringLiteral("%1: not a number").arg(bad.join(QStringLiteral(", "))));
+    if (isSet("listen")) {
+        const Result<QPair<QString, quint16>> hp = parseHostPort(value("listen"));
+        if (!hp)
+            return Result<void>::failure(QStringLiteral("--listen: ") + hp.error());
+        listenHost = hp->first;
+        listenPort = hp->second;
+        listen = true;
+    } else if (role == QLatin1String("device") && !isSet("config")) {
+        listen = false;
+    }
+    if (isSet("edge")) {
+        const Result<QPair<QString, quint16>> hp = parseHostPort(value("edge"));
+        if (!hp)
+            return Result<void>::failure(QStringLiteral("--edge: ") + hp.error());
+        edgeHost = hp->first;
+        edgePort = hp->second;
+    }
+    return validate();
+}
+
+} // namespace edgegpt

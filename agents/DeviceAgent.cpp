@@ -1,0 +1,602 @@
+// DeviceAgent: see DeviceAgent.h.
+#include "agents/DeviceAgent.h"
+
+#include "agents/SplitCodec.h"
+#include "core/protocol/Frame.h"
+#include "models/FashionMnist.h"
+
+#include <QFileInfo>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace edgegpt {
+
+namespace {
+
+constexpr int kReconnectMs = 500;
+constexpr int kPingIntervalMs = 1000;
+constexpr int kRttWindow = 10;
+// A padded ping probes the rate when the requests themselves are too small to measure it.
+constexpr qint64 kMinProbeBytes = 2000;
+constexpr qint64 kMaxProbeBytes = 64000;
+constexpr qint64 kProbeOverheadBytes = 48; // frame header, ping control map, trailer
+
+double percentile(QList<double> v, double p)
+{
+    if (v.isEmpty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    const double pos = p * (v.size() - 1);
+    const int lo = int(pos);
+    const int hi = std::min(lo + 1, int(v.size()) - 1);
+    return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+}
+
+} // namespace
+
+DeviceAgent::DeviceAgent(const AgentConfig &config, const FleetToken &token, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_token(token)
+{
+    m_clock.start();
+    m_reconnect.setSingleShot(true);
+    connect(&m_reconnect, &QTimer::timeout, this, &DeviceAgent::connectToEdge);
+    m_timeouts.setInterval(100);
+    connect(&m_timeouts, &QTimer::timeout, this, &DeviceAgent::checkTimeouts);
+    m_pinger.setInterval(kPingIntervalMs);
+    connect(&m_pinger, &QTimer::timeout, this, &DeviceAgent::sendPings);
+}
+
+Result<void> DeviceAgent::start()
+{
+    Result<std::unique_ptr<InputSource>> source = InputSource::open(m_config.input, m_config.dataDir, m_config.first);
+    if (!source)
+        return Result<void>::failure(source.error());
+    m_source = std::move(*source);
+
+    if (m_config.listen) {
+        PeerConnection::Options options;
+        options.token = m_token.secret;
+        options.identity.name = m_config.name;
+        options.identity.role = m_config.role;
+        m_server = new PeerServer(options, this);
+        QHostAddress address;
+        if (!address.setAddress(m_config.listenHost))
+            return Result<void>::failure(QStringLiteral("--listen: \"%1\" is not an IP address").arg(m_config.listenHost));
+        const Result<void> listening = m_server->listen(address, m_config.listenPort);
+        if (!listening)
+            return listening;
+        m_metrics = new MetricsPublisher(
+            [this]() {
+                MetricsPublisher::State s;
+                s.linkRateKBps = m_estimator.samples() > 0 ? m_estimator.rateKBps() : -1;
+                s.split = m_choice.split;
+                s.queueDepth = m_outstanding.size() + (m_busy ? 1 : 0);
+                return s;
+            },
+            this);
+        connect(m_server, &PeerServer::peerReady, this, [this](PeerConnection *peer) {
+            connect(peer, &PeerConnection::frameReceived, this, [this, peer](const Frame &f) {
+                if (f.type == FrameType::MetricsSubscribe)
+                    m_metrics->subscribe(peer, f);
+                else if (f.type != FrameType::Pong && f.type != FrameType::Error)
+                    peer->sendError(f.requestId, error_code::badRequest(),
+                                    QStringLiteral("a device agent takes only metrics-subscribe frames"));
+            });
+        });
+    }
+
+    if (m_source->isSensor()) {
+        // The sensor needs no model and no edge: it reports readings at its rate.
+        const double rate = m_config.ratePerSecond > 0 ? m_config.ratePerSecond : 1.0;
+        m_rateTimer.setInterval(std::max(1, int(1000.0 / rate)));
+        connect(&m_rateTimer, &QTimer::timeout, this, [this]() {
+            DeviceInput in;
+            if ((m_config.count > 0 && m_started >= m_config.count) || !m_source->next(in)) {
+                m_rateTimer.stop();
+                m_inputsDone = true;
+                maybeFinish();
+                return;
+            }
+            ++m_started;
+            ++m_answered;
+            emitLine({{QStringLiteral("sensor"), QStringLiteral("heart_rate")},
+                      {QStringLiteral("index"), in.index},
+                      {QStringLiteral("bpm"), std::round(in.heartRateBpm * 10) / 10}});
+        });
+        m_rateTimer.start();
+        return {};
+    }
+
+    const QString profilePath = m_config.modelDir + QStringLiteral("/profile.json");
+    const bool needProfile = m_config.split == QLatin1String("auto") || m_config.codec.isEmpty();
+    if (needProfile || QFileInfo::exists(profilePath)) {
+        Result<SplitProfile> profile = SplitProfile::load(profilePath);
+        if (!profile)
+            return Result<void>::failure(profile.error());
+        m_profile = *profile;
+    }
+    if (m_config.split != QLatin1String("auto") && !m_profile.splits.isEmpty() && !m_profile.split(m_config.split))
+        return Result<void>::failure(QStringLiteral("--split: the model has no split \"%1\"").arg(m_config.split));
+    m_inference = new InferenceThread(m_config.modelDir, m_config.threads, m_config.effectiveSlowdown(), this);
+    if (m_config.ratePerSecond > 0) {
+        m_rateTimer.setInterval(std::max(1, int(1000.0 / m_config.ratePerSecond)));
+        connect(&m_rateTimer, &QTimer::timeout, this, &DeviceAgent::pump);
+    }
+    m_timeouts.start();
+    for (const auto &step : m_config.linkSchedule)
+        QTimer::singleShot(step.first, this, [this, rate = step.second]() {
+            m_config.link.rateKBps = rate; // also for the next connection
+            if (m_edge)
+                m_edge->shaper()->setRateKBps(rate);
+            qInfo("uplink rate set to %g KB/s", rate);
+            emitLine({{QStringLiteral("event"), QStringLiteral("link")}, {QStringLiteral("rate_kbps"), rate}});
+        });
+    if (m_config.assumeLinkRate && m_config.link.rateKBps > 0)
+        decide(QStringLiteral("configured link rate"));
+    connectToEdge();
+    return {};
+}
+
+quint16 DeviceAgent::port() const
+{
+    return m_server ? m_server->port() : 0;
+}
+
+void DeviceAgent::connectToEdge()
+{
+    PeerConnection::Options options;
+    options.token = m_token.secret;
+    options.identity.name = m_config.name;
+    options.identity.role = m_config.role;
+    options.link = m_config.link;
+    options.handshakeTimeoutMs = 3000;
+    PeerConnection *edge = PeerConnection::connectToHost(m_config.edgeHost, m_config.edgePort, options, this);
+    m_edge = edge;
+    connect(edge, &PeerConnection::ready, this, &DeviceAgent::onEdgeReady);
+    connect(edge, &PeerConnection::frameReceived, this, &DeviceAgent::onFrame);
+    connect(edge, &PeerConnection::failed, this, [this, edge](const QString &m) {
+        if (edge == m_edge)
+            onEdgeLost(m);
+    });
+    connect(edge, &PeerConnection::closed, this, [this, edge]() {
+        if (edge == m_edge)
+            onEdgeLost(QStringLiteral("connection closed"));
+        edge->deleteLater();
+    });
+}
+
+void DeviceAgent::onEdgeReady()
+{
+    qInfo("edge %s:%u (%s) authenticated", qPrintable(m_config.edgeHost), unsigned(m_config.edgePort),
+          qPrintable(m_edge->peer().name));
+    if (!m_lastEdgeError.isEmpty())
+        emitLine({{QStringLiteral("event"), QStringLiteral("edge_back")}});
+    m_lastEdgeError.clear();
+    m_pinger.start();
+    sendPings();
+    if (m_config.ratePerSecond > 0)
+        m_rateTimer.start();
+    // Without an estimate yet, give the first probe a moment before the first decision.
+    if (!m_decided)
+        QTimer::singleShot(m_estimator.samples() > 0 ? 0 : 300, this, [this]() {
+            if (!m_decided)
+                decide(QStringLiteral("start"));
+            pump();
+        });
+    else
+        pump();
+}
+
+void DeviceAgent::onEdgeLost(const QString &why)
+{
+    const bool first = m_lastEdgeError.isEmpty();
+    m_lastEdgeError = why;
+    if (m_edge) {
+        PeerConnection *edge = m_edge;
+        m_edge = nullptr;
+        edge->disconnect(this);
+        edge->deleteLater();
+    }
+    m_pinger.stop();
+    m_pings.clear();
+    // Everything in flight is answered now, with the reason: nothing is dropped silently.
+    const QList<quint32> ids = m_outstanding.keys();
+    for (quint32 id : ids) {
+        const Outstanding o = m_outstanding.take(id);
+        failRequest(o.input, o.split, QStringLiteral("edge connection lost: %1").arg(why));
+    }
+    if (first) {
+        qWarning("edge %s:%u unreachable: %s; retrying every %d ms", qPrintable(m_config.edgeHost),
+                 unsigned(m_config.edgePort), qPrintable(why), kReconnectMs);
+        emitLine({{QStringLiteral("event"), QStringLiteral("edge_lost")}, {QStringLiteral("error"), why}});
+    }
+    if (!m_inputsDone || !m_outstanding.isEmpty())
+        m_reconnect.start(kReconnectMs);
+    maybeFinish();
+}
+
+void DeviceAgent::sendPings()
+{
+    if (!m_edge || !m_edge->isReady())
+        return;
+    const qint64 now = m_clock.nsecsElapsed();
+    PingMessage ping;
+    ping.sentMs = qint64(nowMs());
+    Result<quint32> plain = m_edge->sendRequest(FrameType::Ping, ping.toCbor());
+    if (plain)
+        m_pings.insert(*plain, {now, 0});
+    // Recent requests measured the rate: no probe needed.
+    if (nowMs() - m_lastSampleMs < 0.9 * kPingIntervalMs || m_config.assumeLinkRate)
+        return;
+    // About 8 ms of the link at the estimated rate, or longer after a probe too short to time.
+    const double rate = m_estimator.samples() > 0 ? m_estimator.rateKBps() : 200.0;
+    const qint64 bytes = std::clamp<qint64>(std::max(qint64(rate * 8.0), m_probeBytes), kMinProbeBytes, kMaxProbeBytes);
+    m_probeBytes = 0;
+    Result<quint32> padded = m_edge->sendRequest(FrameType::Ping, ping.toCbor(), QByteArray(int(bytes), '\0'));
+    if (padded)
+        m_pings.insert(*padded, {now, bytes});
+}
+
+void DeviceAgent::decide(const QString &why)
+{
+    if (m_config.split != QLatin1String("auto") && !m_config.codec.isEmpty()) {
+        if (!m_decided) {
+            m_choice.split = m_config.split;
+            m_choice.codec = m_config.codec;
+            m_choice.reason = QStringLiteral("fixed by --split and --codec");
+            m_decided = true;
+            m_choice.codec = m_profile.splits.isEmpty() || m_profile.splits.last().name != m_config.split
+                                 ? m_config.codec
+                                 : QString();
+            emitLine({{QStringLiteral("event"), QStringLiteral("split")},
+                      {QStringLiteral("split"), m_choice.split},
+                      {QStringLiteral("codec"), m_choice.codec},
+                      {QStringLiteral("reason"), m_choice.reason}});
+        }
+        return;
+    }
+    LinkEstimate link;
+    link.rateKBps = m_config.assumeLinkRate ? m_config.link.rateKBps : m_estimator.rateKBps();
+    link.roundTripMs = std::max(0.0, m_baseRttMs);
+    PlacementOptions options;
+    options.deviceFactor = m_config.effectiveSlowdown();
+    options.accuracyBudget = m_config.accuracyBudget;
+    if (m_config.split != QLatin1String("auto"))
+        options.onlySplit = m_config.split;
+    const Result<PlacementChoice> choice = SplitPlanner::choose(m_profile, link, options);
+    if (!choice) {
+        qCritical("%s", qPrintable(choice.error()));
+        emitLine({{QStringLiteral("event"), QStringLiteral("error")}, {QStringLiteral("error"), choice.error()}});
+        m_inputsDone = true;
+        Q_EMIT finished(1);
+        return;
+    }
+    m_decidedAtRate = link.rateKBps;
+    const bool changed = !m_decided || choice->split != m_choice.split || choice->codec != m_choice.codec;
+    m_choice = *choice;
+    m_decided = true;
+    if (changed) {
+        qInfo("split %s %s: %s (%s)", qPrintable(m_choice.split), qPrintable(m_choice.codec), qPrintable(m_choice.reason),
+              qPrintable(why));
+        emitLine({{QStringLiteral("event"), QStringLiteral("split")},
+                  {QStringLiteral("split"), m_choice.split},
+                  {QStringLiteral("codec"), m_choice.codec},
+                  {QStringLiteral("rate_kbps"), link.rateKBps},
+                  {QStringLiteral("expected_ms"), m_choice.expectedMs},
+                  {QStringLiteral("reason"), m_choice.reason},
+                  {QStringLiteral("why"), why}});
+    }
+}
+
+void DeviceAgent::pump()
+{
+    if (m_busy || m_inputsDone || !m_decided)
+        return;
+    const bool deviceOnly = !m_profile.splits.isEmpty() && m_choice.split == m_profile.splits.last().name;
+    if (!deviceOnly && (!m_edge || !m_edge->isReady()))
+        return; // inputs wait for the edge
+    if (m_config.ratePerSecond <= 0 && !m_outstanding.isEmpty())
+        return; // closed loop: the next input when this one is answered
+    if (m_config.count > 0 && m_started >= m_config.count) {
+        m_inputsDone = true;
+        maybeFinish();
+        return;
+    }
+    DeviceInput in;
+    if (!m_source->next(in)) {
+        m_inputsDone = true;
+        maybeFinish();
+        return;
+    }
+    startRequest(std::move(in));
+}
+
+void DeviceAgent::startRequest(DeviceInput input)
+{
+    m_busy = true;
+    ++m_started;
+    const QString split = m_choice.split, codec = m_choice.codec;
+    const bool last = !m_profile.splits.isEmpty() && split == m_profile.splits.last().name;
+    InferenceThread *inference = m_inference;
+    const DeviceInput in = input;
+    m_inference->post<HeadOutcome>(
+        [=](ModelRunner &runner) {
+            HeadOutcome o;
+            QElapsedTimer t;
+            t.start();
+            if (split == QLatin1String("input")) {
+                const Result<QByteArray> bytes = encodeInput(in.pixels.data(), in.width, in.height, codec);
+                o.encodeMs = inference->stretch(double(t.nsecsElapsed()) / 1e6);
+                if (!bytes) {
+                    o.error = bytes.error();
+                    return o;
+                }
+                o.payload = *bytes;
+                o.ok = true;
+                return o;
+            }
+            const torch::Tensor pixels =
+                torch::from_blob(const_cast<uint8_t *>(in.pixels.data()), {1, 1, in.height, in.width}, torch::kUInt8);
+            const Result<torch::Tensor> feature = runner.head(normalisePixels(pixels), split);
+            inference->publishCounters();
+            o.deviceMs = inference->stretch(double(t.nsecsElapsed()) / 1e6);
+            if (!feature) {
+                o.error = feature.error();
+                return o;
+            }
+            if (last) {
+                o.predicted = feature->reshape({-1}).argmax().item<int64_t>();
+                o.ok = true;
+                return o;
+            }
+            t.restart();
+            const Result<QByteArray> bytes = encodeFeature(*feature, codec);
+            o.encodeMs = inference->stretch(double(t.nsecsElapsed()) / 1e6);
+            if (!bytes) {
+                o.error = bytes.error();
+                return o;
+            }
+            o.payload = *bytes;
+            o.ok = true;
+            return o;
+        },
+        this,
+        [this, in, split, codec, last](HeadOutcome o) {
+            m_busy = false;
+            if (!o.ok) {
+                failRequest(in, split, o.error);
+            } else if (last) {
+                // Device-only: the answer never leaves the device (the label alone would).
+                ++m_answered;
+                m_splitUse[split] += 1;
+                const double total = o.deviceMs;
+                m_totals << total;
+                m_bytesSum += 1;
+                if (in.label >= 0) {
+                    ++m_labelled;
+                    m_correct += o.predicted == in.label ? 1 : 0;
+                }
+                emitLine({{QStringLiteral("index"), in.index},
+                          {QStringLiteral("ok"), true},
+                          {QStringLiteral("label"), in.label},
+                          {QStringLiteral("predicted"), o.predicted},
+                          {QStringLiteral("class"), FashionMnist::classNames().value(int(o.predicted))},
+                          {QStringLiteral("split"), split},
+                          {QStringLiteral("codec"), QString()},
+                          {QStringLiteral("bytes"), 1},
+                          {QStringLiteral("device_ms"), o.deviceMs},
+                          {QStringLiteral("total_ms"), total}});
+            } else {
+                sendRequest(in, o, split, codec);
+            }
+            pump();
+            maybeFinish();
+        });
+}
+
+void DeviceAgent::sendRequest(DeviceInput input, const HeadOutcome &head, const QString &split, const QString &codec)
+{
+    if (!m_edge || !m_edge->isReady()) {
+        failRequest(input, split,
+                    QStringLiteral("edge not connected: %1")
+                        .arg(m_lastEdgeError.isEmpty() ? QStringLiteral("connecting") : m_lastEdgeError));
+        return;
+    }
+    InferRequestMessage request;
+    request.model = m_profile.model.isEmpty() ? QFileInfo(m_config.modelDir).fileName() : m_profile.model;
+    request.split = split;
+    request.codec = codec;
+    request.deviceComputeMs = head.deviceMs;
+    request.encodeMs = head.encodeMs;
+    Frame probe;
+    probe.type = FrameType::InferRequest;
+    probe.control = request.toCbor();
+    probe.payload = head.payload;
+    const Result<QByteArray> wire = encodeFrame(probe);
+    const Result<quint32> id = m_edge->sendRequest(FrameType::InferRequest, probe.control, head.payload);
+    if (!id) {
+        failRequest(input, split, QStringLiteral("cannot send: %1").arg(id.error()));
+        return;
+    }
+    Outstanding o;
+    o.input = std::move(input);
+    o.split = split;
+    o.codec = codec;
+    o.deviceMs = head.deviceMs;
+    o.encodeMs = head.encodeMs;
+    o.payloadBytes = head.payload.size();
+    o.wireBytes = wire ? wire->size() : head.payload.size();
+    o.sentNs = m_clock.nsecsElapsed();
+    m_outstanding.insert(*id, std::move(o));
+}
+
+void DeviceAgent::onFrame(const Frame &frame)
+{
+    if (frame.type == FrameType::Pong) {
+        const auto it = m_pings.find(frame.requestId);
+        if (it == m_pings.end())
+            return;
+        const double rtt = double(m_clock.nsecsElapsed() - it->first) / 1e6;
+        const qint64 padded = it->second;
+        m_pings.erase(it);
+        if (padded == 0) {
+            m_rttWindow << rtt;
+            while (m_rttWindow.size() > kRttWindow)
+                m_rttWindow.removeFirst();
+            m_baseRttMs = *std::min_element(m_rttWindow.begin(), m_rttWindow.end());
+        } else if (m_baseRttMs >= 0) {
+            // A probe too short to time at this rate: the next one is twice as long.
+            if (!m_estimator.addSample(double(padded + kProbeOverheadBytes), rtt - m_baseRttMs)) {
+                m_probeBytes = std::min(kMaxProbeBytes, 2 * padded);
+                QTimer::singleShot(0, this, &DeviceAgent::sendPings); // at once, not a second later
+                return;
+            }
+            qDebug("probe %lld B: %.2f ms over the base round trip %.2f ms", padded, rtt - m_baseRttMs, m_baseRttMs);
+            m_lastSampleMs = nowMs();
+            if (m_decided && m_estimator.movedFrom(m_decidedAtRate))
+                decide(QStringLiteral("link rate now %1 KB/s").arg(m_estimator.rateKBps(), 0, 'f', 0));
+        }
+        return;
+    }
+    if (frame.type == FrameType::InferResult || frame.type == FrameType::Error) {
+        if (!m_outstanding.contains(frame.requestId))
+            return; // answered late, after its timeout was reported
+        if (frame.type == FrameType::InferResult) {
+            finishRequest(frame.requestId, frame);
+        } else {
+            const Outstanding o = m_outstanding.take(frame.requestId);
+            const Result<ErrorMessage> e = ErrorMessage::fromCbor(frame.control);
+            failRequest(o.input, o.split,
+                        QStringLiteral("edge: %1").arg(e ? e->code + QStringLiteral(": ") + e->message : e.error()));
+        }
+        pump();
+        maybeFinish();
+    }
+}
+
+void DeviceAgent::finishRequest(quint32 id, const Frame &frame)
+{
+    const Outstanding o = m_outstanding.take(id);
+    const Result<InferResultMessage> r = InferResultMessage::fromCbor(frame.control);
+    if (!r) {
+        failRequest(o.input, o.split, QStringLiteral("bad answer from the edge: %1").arg(r.error()));
+        return;
+    }
+    const double rtt = double(m_clock.nsecsElapsed() - o.sentNs) / 1e6;
+    const double edgeMs = std::max(0.0, r->queueMs) + std::max(0.0, r->decodeMs) + std::max(0.0, r->edgeComputeMs);
+    const double linkMs = std::max(0.0, rtt - edgeMs);
+    const double returnMs = std::min(linkMs, std::max(0.0, m_baseRttMs / 2));
+    const double transferMs = linkMs - returnMs;
+    const double total = o.deviceMs + o.encodeMs + rtt;
+    if (m_baseRttMs >= 0 && m_estimator.addSample(double(o.wireBytes), linkMs - m_baseRttMs))
+        m_lastSampleMs = nowMs();
+    ++m_answered;
+    m_totals << total;
+    m_bytesSum += double(o.payloadBytes);
+    m_splitUse[o.split] += 1;
+    if (o.input.label >= 0) {
+        ++m_labelled;
+        m_correct += r->classIndex == o.input.label ? 1 : 0;
+    }
+    QJsonObject line{{QStringLiteral("index"), o.input.index},
+                     {QStringLiteral("ok"), true},
+                     {QStringLiteral("label"), o.input.label},
+                     {QStringLiteral("predicted"), r->classIndex},
+                     {QStringLiteral("class"), r->label},
+                     {QStringLiteral("split"), o.split},
+                     {QStringLiteral("codec"), o.codec},
+                     {QStringLiteral("bytes"), o.payloadBytes},
+                     {QStringLiteral("wire_bytes"), o.wireBytes},
+                     {QStringLiteral("device_ms"), o.deviceMs},
+                     {QStringLiteral("encode_ms"), o.encodeMs},
+                     {QStringLiteral("transfer_ms"), transferMs},
+                     {QStringLiteral("edge_ms"), edgeMs},
+                     {QStringLiteral("return_ms"), returnMs},
+                     {QStringLiteral("total_ms"), total}};
+    if (!o.input.name.isEmpty())
+        line.insert(QStringLiteral("file"), o.input.name);
+    emitLine(line);
+    if (m_metrics) {
+        RequestMetrics m;
+        m.requestId = id;
+        m.deviceComputeMs = o.deviceMs;
+        m.encodeMs = o.encodeMs;
+        m.transferMs = transferMs;
+        m.edgeComputeMs = edgeMs;
+        m.returnMs = returnMs;
+        m.totalMs = total;
+        m.bytes = o.wireBytes;
+        m.split = o.split;
+        m.codec = o.codec;
+        m_metrics->record(m);
+    }
+    if (m_estimator.movedFrom(m_decidedAtRate) && !m_config.assumeLinkRate)
+        decide(QStringLiteral("link rate now %1 KB/s").arg(m_estimator.rateKBps(), 0, 'f', 0));
+}
+
+void DeviceAgent::failRequest(const DeviceInput &input, const QString &split, const QString &error)
+{
+    ++m_failed;
+    emitLine({{QStringLiteral("index"), input.index},
+              {QStringLiteral("ok"), false},
+              {QStringLiteral("split"), split},
+              {QStringLiteral("error"), error}});
+}
+
+void DeviceAgent::checkTimeouts()
+{
+    const qint64 now = m_clock.nsecsElapsed();
+    const qint64 limit = qint64(m_config.requestTimeoutMs) * 1000000;
+    QList<quint32> late;
+    for (auto it = m_outstanding.cbegin(); it != m_outstanding.cend(); ++it)
+        if (now - it->sentNs > limit)
+            late << it.key();
+    for (quint32 id : late) {
+        const Outstanding o = m_outstanding.take(id);
+        failRequest(o.input, o.split, QStringLiteral("no answer from the edge within %1 ms").arg(m_config.requestTimeoutMs));
+    }
+    if (!late.isEmpty()) {
+        pump();
+        maybeFinish();
+    }
+}
+
+void DeviceAgent::emitLine(const QJsonObject &o)
+{
+    const QByteArray line = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
+    std::fflush(stdout);
+}
+
+void DeviceAgent::maybeFinish()
+{
+    if (!m_inputsDone || m_busy || !m_outstanding.isEmpty())
+        return;
+    static bool done = false;
+    if (done)
+        return;
+    done = true;
+    QJsonObject splits;
+    for (auto it = m_splitUse.cbegin(); it != m_splitUse.cend(); ++it)
+        splits.insert(it.key(), it.value());
+    QJsonObject summary{{QStringLiteral("requests"), m_started},
+                        {QStringLiteral("answered"), m_answered},
+                        {QStringLiteral("failed"), m_failed},
+                        {QStringLiteral("median_total_ms"), percentile(m_totals, 0.5)},
+                        {QStringLiteral("p95_total_ms"), percentile(m_totals, 0.95)},
+                        {QStringLiteral("mean_bytes"), m_answered > 0 ? m_bytesSum / m_answered : 0.0},
+                        {QStringLiteral("splits"), splits},
+                        {QStringLiteral("link_rate_kbps"), m_estimator.samples() > 0 ? m_estimator.rateKBps() : -1.0}};
+    if (m_labelled > 0)
+        summary.insert(QStringLiteral("accuracy"), double(m_correct) / m_labelled);
+    emitLine({{QStringLiteral("summary"), summary}});
+    Q_EMIT finished(m_failed > 0 ? 1 : 0);
+}
+
+} // namespace edgegpt

@@ -1,0 +1,112 @@
+// DeviceAgent: the device side of split inference. For each input it runs the head of the model
+// up to the split in use (on the inference thread, stretched by the device's slow-down factor),
+// encodes the feature (or the image, at the split "input"), sends it to the edge agent over its
+// shaped uplink and prints the answer with the latency breakdown as one JSON line on stdout.
+//
+// Adaptive partitioning: it estimates the uplink rate from its own transfers (and from padded
+// pings when the features are too small to measure), keeps a moving average, and picks the split
+// and codec with the least expected latency from the model's profile (SplitPlanner) within the
+// accuracy budget; it decides again when the estimate moves by more than 20%, and prints each
+// change with its reason.
+//
+// Failures: when the edge connection breaks, every request in flight is reported failed at once
+// (and any unanswered request after the request timeout), inputs wait, and the agent reconnects
+// every half second; nothing is dropped silently.
+#pragma once
+
+#include "agents/AgentConfig.h"
+#include "agents/InferenceThread.h"
+#include "agents/InputSource.h"
+#include "agents/MetricsPublisher.h"
+#include "core/placement/SplitPlanner.h"
+#include "core/protocol/Handshake.h"
+#include "core/protocol/PeerConnection.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <memory>
+
+namespace edgegpt {
+
+class DeviceAgent : public QObject
+{
+    Q_OBJECT
+public:
+    DeviceAgent(const AgentConfig &config, const FleetToken &token, QObject *parent = nullptr);
+    Result<void> start();
+    quint16 port() const; // 0 unless it listens for the console
+
+Q_SIGNALS:
+    // The inputs ran out (or --count was reached) and every request is answered or failed.
+    void finished(int exitCode);
+
+private:
+    struct Outstanding
+    {
+        DeviceInput input;
+        QString split, codec;
+        double deviceMs = 0, encodeMs = 0;
+        qint64 payloadBytes = 0, wireBytes = 0;
+        qint64 sentNs = 0;
+    };
+    struct HeadOutcome
+    {
+        bool ok = false;
+        QString error;
+        QByteArray payload;
+        double deviceMs = 0, encodeMs = 0;
+        qint64 predicted = -1; // device-only: the answer
+    };
+
+    void connectToEdge();
+    void onEdgeReady();
+    void onEdgeLost(const QString &why);
+    void onFrame(const Frame &frame);
+    void pump();
+    void startRequest(DeviceInput input);
+    void sendRequest(DeviceInput input, const HeadOutcome &head, const QString &split, const QString &codec);
+    void finishRequest(quint32 id, const Frame &frame);
+    void failRequest(const DeviceInput &input, const QString &split, const QString &error);
+    void checkTimeouts();
+    void sendPings();
+    void decide(const QString &why);
+    void emitLine(const QJsonObject &o);
+    void maybeFinish();
+    double nowMs() const { return double(m_clock.nsecsElapsed()) / 1e6; }
+
+    AgentConfig m_config;
+    FleetToken m_token;
+    std::unique_ptr<InputSource> m_source;
+    SplitProfile m_profile;
+    InferenceThread *m_inference = nullptr;
+    PeerServer *m_server = nullptr; // for the console's metric subscriptions
+    MetricsPublisher *m_metrics = nullptr;
+    QPointer<PeerConnection> m_edge;
+    QTimer m_reconnect, m_timeouts, m_pinger, m_rateTimer;
+    QElapsedTimer m_clock;
+    LinkRateEstimator m_estimator;
+    double m_baseRttMs = -1; // min of recent plain ping round trips
+    QList<double> m_rttWindow;
+    double m_lastSampleMs = -1e9;
+    qint64 m_probeBytes = 0; // the next probe's minimum size
+    double m_decidedAtRate = 0;
+    PlacementChoice m_choice;
+    bool m_decided = false;
+    bool m_inputsDone = false;
+    bool m_busy = false; // a head job is running
+    int m_started = 0;
+    QHash<quint32, Outstanding> m_outstanding;
+    QHash<quint32, std::pair<qint64, qint64>> m_pings; // id → (sent ns, padded bytes)
+    // Summary.
+    int m_answered = 0, m_failed = 0, m_correct = 0, m_labelled = 0;
+    QList<double> m_totals;
+    double m_bytesSum = 0;
+    QHash<QString, int> m_splitUse;
+    QString m_lastEdgeError;
+};
+
+} // namespace edgegpt

@@ -1,0 +1,43 @@
+// EdgeAgent: the edge (or cloud) side of split inference. It serves authenticated peers on its
+// port: an infer-request's payload is decoded (SplitCodec), the tail of the model runs from the
+// split on the inference thread, and the class with its top-3 scores and the edge's timings goes
+// back as an infer-result. Bad requests get an error answer for that request; a bad frame ends
+// only that connection (PeerConnection); too many waiting requests are answered "busy".
+#pragma once
+
+#include "agents/AgentConfig.h"
+#include "agents/InferenceThread.h"
+#include "agents/MetricsPublisher.h"
+#include "core/protocol/Handshake.h"
+#include "core/protocol/PeerConnection.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+namespace edgegpt {
+
+class EdgeAgent : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int maxQueuedRequests = 256;
+
+    EdgeAgent(const AgentConfig &config, const FleetToken &token, QObject *parent = nullptr);
+    Result<void> start();
+    quint16 port() const;
+    qint64 served() const { return m_served; }
+
+private:
+    void onPeerReady(PeerConnection *peer);
+    void onFrame(PeerConnection *peer, const Frame &frame);
+    void infer(PeerConnection *peer, const Frame &frame);
+
+    AgentConfig m_config;
+    PeerServer *m_server;
+    InferenceThread *m_inference;
+    MetricsPublisher *m_metrics;
+    qint64 m_served = 0;
+    qint64 m_failed = 0;
+};
+
+} // namespace edgegpt

@@ -1,0 +1,102 @@
+// SplitCodec: see SplitCodec.h.
+#include "agents/SplitCodec.h"
+
+#include "core/codec/FeatureCodec.h"
+#include "core/codec/InputCodec.h"
+#include "models/FashionMnist.h"
+
+namespace edgegpt {
+
+namespace {
+
+// "png" / "zstd" / "jpeg-q50" → the kind and its parameter.
+Result<QPair<InputCodecKind, int>> parseInputCodec(const QString &codec)
+{
+    using R = Result<QPair<InputCodecKind, int>>;
+    if (codec == QLatin1String("png"))
+        return qMakePair(InputCodecKind::Png, 0);
+    if (codec == QLatin1String("zstd"))
+        return qMakePair(InputCodecKind::ZstdRaw, InputCodec::defaultZstdLevel);
+    if (codec.startsWith(QLatin1String("jpeg-q"))) {
+        bool ok = false;
+        const int q = codec.mid(6).toInt(&ok);
+        if (ok && q >= 1 && q <= 100)
+            return qMakePair(InputCodecKind::Jpeg, q);
+    }
+    return R::failure(QStringLiteral("unknown input codec \"%1\" (png, zstd or jpeg-qN)").arg(codec));
+}
+
+// Features of the models here are at most a few hundred thousand values; refuse more before
+// allocating (a peer's declared shape is untrusted).
+constexpr qint64 kMaxFeatureElements = 4 * 1024 * 1024;
+
+} // namespace
+
+Result<QByteArray> encodeInput(const uint8_t *pixels, int width, int height, const QString &codec)
+{
+    const Result<QPair<InputCodecKind, int>> kind = parseInputCodec(codec);
+    if (!kind)
+        return Result<QByteArray>::failure(kind.error());
+    const QByteArray bytes = InputCodec::encode(pixels, width, height, kind->first, kind->second);
+    if (bytes.isEmpty())
+        return Result<QByteArray>::failure(QStringLiteral("%1 encoding failed").arg(codec));
+    return bytes;
+}
+
+Result<QByteArray> encodeFeature(const torch::Tensor &feature, const QString &codec)
+{
+    const Result<FeatureCodecSettings> s = FeatureCodecSettings::parse(codec);
+    if (!s)
+        return Result<QByteArray>::failure(s.error());
+    const torch::Tensor f = feature.contiguous().to(torch::kFloat32);
+    QVector<qint64> shape;
+    for (int64_t d : f.sizes())
+        shape << d;
+    const QByteArray bytes = FeatureCodec::encode(f.data_ptr<float>(), shape, *s);
+    if (bytes.isEmpty())
+        return Result<QByteArray>::failure(QStringLiteral("%1 encoding failed").arg(codec));
+    return bytes;
+}
+
+Result<torch::Tensor> decodePayload(const QString &split, const QString &codec, const QByteArray &payload)
+{
+    using R = Result<torch::Tensor>;
+    if (split == QLatin1String("input")) {
+        const Result<QPair<InputCodecKind, int>> kind = parseInputCodec(codec);
+        if (!kind)
+            return R::failure(kind.error());
+        const Result<GrayImage> image = InputCodec::decode(payload, kind->first);
+        if (!image)
+            return R::failure(image.error());
+        torch::Tensor pixels = torch::from_blob(const_cast<uint8_t *>(image->pixels.data()),
+                                                {1, 1, image->height, image->width}, torch::kUInt8)
+                                   .clone();
+        return normalisePixels(pixels);
+    }
+    const Result<DecodedFeature> f = FeatureCodec::decode(payload, kMaxFeatureElements);
+    if (!f)
+        return R::failure(f.error());
+    if (f->settings.name() != codec && !codec.isEmpty())
+        return R::failure(QStringLiteral("the payload is %1, the request says %2").arg(f->settings.name(), codec));
+    std::vector<int64_t> shape(f->shape.begin(), f->shape.end());
+    if (shape.empty() || shape[0] != 1)
+        return R::failure(QStringLiteral("a feature must have a batch dimension of 1"));
+    return torch::from_blob(const_cast<float *>(f->values.data()), shape, torch::kFloat32).clone();
+}
+
+InferResultMessage resultFromLogits(const torch::Tensor &logits)
+{
+    InferResultMessage r;
+    const torch::Tensor p = torch::softmax(logits.reshape({-1}).to(torch::kFloat32), 0);
+    const auto top = p.topk(std::min<int64_t>(3, p.size(0)));
+    const torch::Tensor values = std::get<0>(top), indices = std::get<1>(top);
+    for (int64_t i = 0; i < values.size(0); ++i)
+        r.topK << ScoredClass{indices[i].item<int64_t>(), values[i].item<double>()};
+    if (!r.topK.isEmpty()) {
+        r.classIndex = r.topK.first().classIndex;
+        r.label = FashionMnist::classNames().value(int(r.classIndex));
+    }
+    return r;
+}
+
+} // namespace edgegpt

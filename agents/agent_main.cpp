@@ -1,0 +1,139 @@
+// edgegpt-agent: the headless program on every device, edge server and cloud host (docs/agents.md).
+// It logs to stderr (and --log-file), prints "listening HOST:PORT" on stdout once it serves, and
+// stops cleanly on SIGTERM or SIGINT.
+#include "agents/AgentConfig.h"
+#include "agents/DeviceAgent.h"
+#include "agents/EdgeAgent.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QHostInfo>
+#include <QMutex>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace edgegpt;
+
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+QFile *g_logFile = nullptr;
+QMutex g_logMutex;
+QString g_name;
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &c, 1);
+}
+
+void logMessage(QtMsgType type, const QMessageLogContext &, const QString &message)
+{
+    static const char *levels[] = {"debug", "warning", "critical", "fatal", "info"};
+    const QByteArray line = QStringLiteral("%1 %2 %3: %4\n")
+                                .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), g_name,
+                                     QLatin1String(levels[qBound(0, int(type), 4)]), message)
+                                .toUtf8();
+    QMutexLocker lock(&g_logMutex);
+    std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
+    if (g_logFile) {
+        g_logFile->write(line);
+        g_logFile->flush();
+    }
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("edgegpt-agent"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(EDGEGPT_VERSION));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("EdgeGPT agent: runs model parts for split inference."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    AgentConfig::addOptions(parser);
+    parser.process(app);
+
+    AgentConfig config;
+    const Result<void> configured = config.applyOptions(parser);
+    if (!configured) {
+        std::fprintf(stderr, "edgegpt-agent: %s\n", qPrintable(configured.error()));
+        return 2;
+    }
+    if (config.name.isEmpty())
+        config.name = config.role + QLatin1Char('@') + QHostInfo::localHostName();
+    g_name = config.name;
+    if (!config.logFile.isEmpty()) {
+        g_logFile = new QFile(config.logFile);
+        if (!g_logFile->open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text)) {
+            std::fprintf(stderr, "edgegpt-agent: cannot write the log file %s\n", qPrintable(config.logFile));
+            return 1;
+        }
+    }
+    qInstallMessageHandler(logMessage);
+
+    const Result<FleetToken> token = FleetToken::load(config.tokenFile);
+    if (!token) {
+        qCritical("%s", qPrintable(token.error()));
+        return 1;
+    }
+
+    // SIGTERM/SIGINT: the handler only writes a byte; the event loop quits on it.
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0) {
+        qCritical("socketpair failed");
+        return 1;
+    }
+    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, &app, [&]() {
+        char c;
+        [[maybe_unused]] const ssize_t n = ::read(g_signalPipe[0], &c, 1);
+        qInfo("stopping on signal");
+        QCoreApplication::exit(0);
+    });
+    struct sigaction sa = {};
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    int exitCode = 0;
+    if (config.role == QLatin1String("device")) {
+        auto *device = new DeviceAgent(config, *token, &app);
+        QObject::connect(device, &DeviceAgent::finished, &app, [&](int code) {
+            exitCode = code;
+            QCoreApplication::exit(code);
+        });
+        const Result<void> started = device->start();
+        if (!started) {
+            qCritical("%s", qPrintable(started.error()));
+            return 1;
+        }
+        if (device->port())
+            std::printf("listening %s:%u\n", qPrintable(config.listenHost), unsigned(device->port()));
+    } else {
+        auto *edge = new EdgeAgent(config, *token, &app);
+        const Result<void> started = edge->start();
+        if (!started) {
+            qCritical("%s", qPrintable(started.error()));
+            return 1;
+        }
+        qInfo("%s agent serving %s on %s:%u", qPrintable(config.role), qPrintable(config.modelDir),
+              qPrintable(config.listenHost), unsigned(edge->port()));
+        std::printf("listening %s:%u\n", qPrintable(config.listenHost), unsigned(edge->port()));
+    }
+    std::fflush(stdout);
+    const int code = app.exec();
+    qInfo("stopped");
+    qInstallMessageHandler(nullptr);
+    return code != 0 ? code : exitCode;
+}

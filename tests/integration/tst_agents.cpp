@@ -1,0 +1,406 @@
+// edgegpt-agent as real processes on 127.0.0.1: a device agent and an edge agent answer known
+// test images as the model itself does; a wrong token is refused; garbage, a frame announcing
+// 4 GiB and a stranger end only their own connection; the edge killed mid-stream is reported
+// within 2 s, no request is lost silently and the device recovers when the edge is back; a rate
+// change moves the split; a console subscribes to the metrics; SIGTERM stops an agent cleanly.
+#include "core/protocol/Frame.h"
+#include "core/protocol/Handshake.h"
+#include "core/protocol/Messages.h"
+#include "core/protocol/PeerConnection.h"
+#include "models/FashionMnist.h"
+#include "models/ModelStore.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtEndian>
+
+#include <memory>
+#include <set>
+#include <zlib.h>
+
+using namespace edgegpt;
+
+namespace {
+
+QString agentPath()
+{
+    return QStringLiteral(EDGEGPT_AGENT_PATH);
+}
+
+bool run(const QStringList &args, int timeoutMs, QByteArray *err = nullptr)
+{
+    QProcess p;
+    p.start(QStringLiteral(EDGEGPT_CLI_PATH), args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return false;
+    }
+    if (err)
+        *err = p.readAllStandardError();
+    return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+}
+
+quint16 freePort()
+{
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost, 0);
+    return s.serverPort();
+}
+
+QList<QJsonObject> jsonLines(const QByteArray &out)
+{
+    QList<QJsonObject> lines;
+    for (const QByteArray &l : out.split('\n'))
+        if (l.startsWith('{'))
+            lines << QJsonDocument::fromJson(l).object();
+    return lines;
+}
+
+} // namespace
+
+class TestAgents : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_model, m_token, m_otherToken;
+    std::vector<std::unique_ptr<QProcess>> m_processes;
+
+    QString writeToken(const QString &name, const QByteArray &secret)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        f.open(QIODevice::WriteOnly);
+        f.write(secret.toBase64() + '\n');
+        f.close();
+        QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        return path;
+    }
+    // Starts an agent; for an edge, waits for "listening HOST:PORT" and returns the port.
+    QProcess *start(const QStringList &args, quint16 *port = nullptr)
+    {
+        m_processes.push_back(std::make_unique<QProcess>());
+        QProcess *p = m_processes.back().get();
+        p->start(agentPath(), args);
+        if (!p->waitForStarted(5000))
+            return nullptr;
+        if (port) {
+            QElapsedTimer t;
+            t.start();
+            QByteArray out;
+            while (t.elapsed() < 15000 && !out.contains('\n')) {
+                p->waitForReadyRead(200);
+                out += p->readAllStandardOutput();
+            }
+            const int colon = out.lastIndexOf(':');
+            *port = colon > 0 ? quint16(out.mid(colon + 1).trimmed().toUInt()) : 0;
+        }
+        return p;
+    }
+    QProcess *startEdge(quint16 *port, quint16 fixedPort = 0)
+    {
+        return start({QStringLiteral("--role"), QStringLiteral("edge"), QStringLiteral("--listen"),
+                      QStringLiteral("127.0.0.1:%1").arg(fixedPort), QStringLiteral("--token-file"), m_token,
+                      QStringLiteral("--model-dir"), m_model},
+                     port);
+    }
+    QStringList deviceArgs(quint16 edgePort, const QString &token = {})
+    {
+        return {QStringLiteral("--role"), QStringLiteral("device"), QStringLiteral("--edge"),
+                QStringLiteral("127.0.0.1:%1").arg(edgePort), QStringLiteral("--token-file"),
+                token.isEmpty() ? m_token : token, QStringLiteral("--model-dir"), m_model};
+    }
+    static QByteArray finish(QProcess *p, int timeoutMs, int *code = nullptr)
+    {
+        if (!p->waitForFinished(timeoutMs)) {
+            p->kill();
+            p->waitForFinished();
+            if (code)
+                *code = -1;
+        } else if (code) {
+            *code = p->exitCode();
+        }
+        return p->readAllStandardOutput();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(QFile::exists(agentPath()));
+        m_model = m_dir.filePath(QStringLiteral("cnn"));
+        QByteArray err;
+        // A small model (1 epoch on 2,000 images) and its profile: enough for real predictions.
+        QVERIFY2(run({QStringLiteral("train"), QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--limit"),
+                      QStringLiteral("2000"), QStringLiteral("--threads"), QStringLiteral("2"), QStringLiteral("--out"), m_model},
+                     120000, &err),
+                 err.constData());
+        QVERIFY2(run({QStringLiteral("bench"), QStringLiteral("coinference"), QStringLiteral("--model-dir"), m_model,
+                      QStringLiteral("--images"), QStringLiteral("300"), QStringLiteral("--threads"), QStringLiteral("2"),
+                      QStringLiteral("--out"), m_dir.filePath(QStringLiteral("bench"))},
+                     180000, &err),
+                 err.constData());
+        QVERIFY(QFile::exists(m_model + QStringLiteral("/profile.json")));
+        m_token = writeToken(QStringLiteral("token"), QByteArray(32, 'k'));
+        m_otherToken = writeToken(QStringLiteral("other"), QByteArray(32, 'x'));
+    }
+    void cleanup()
+    {
+        for (auto &p : m_processes) {
+            p->kill();
+            p->waitForFinished(3000);
+        }
+        m_processes.clear();
+    }
+
+    void predictionsMatchTheModel_data()
+    {
+        QTest::addColumn<QString>("split");
+        QTest::addColumn<QString>("codec");
+        QTest::newRow("edge-only, lossless") << QStringLiteral("input") << QStringLiteral("zstd");
+        QTest::newRow("split after conv2, float") << QStringLiteral("conv2") << QStringLiteral("f32-z3");
+        QTest::newRow("device-only") << QStringLiteral("logits") << QStringLiteral("none");
+    }
+    void predictionsMatchTheModel()
+    {
+        QFETCH(QString, split);
+        QFETCH(QString, codec);
+        // What the model itself says about the first 20 test images.
+        Result<StoredModel> model = ModelStore::load(m_model);
+        QVERIFY2(model.ok(), qPrintable(model.error()));
+        Result<ImageSet> test = FashionMnist::load(FashionMnist::Split::Test, FashionMnist::defaultDirectory(), 20);
+        QVERIFY(test.ok());
+        torch::NoGradGuard noGrad;
+        const torch::Tensor expected = model->net->forward(test->images()).argmax(1);
+
+        quint16 port = 0;
+        QVERIFY(startEdge(&port));
+        QVERIFY(port > 0);
+        QProcess *device = start(deviceArgs(port) + QStringList{QStringLiteral("--split"), split, QStringLiteral("--codec"),
+                                                                 codec, QStringLiteral("--count"), QStringLiteral("20"),
+                                                                 QStringLiteral("--slowdown"), QStringLiteral("1")});
+        int code = 0;
+        const QByteArray out = finish(device, 60000, &code);
+        QCOMPARE(code, 0);
+        int answered = 0;
+        for (const QJsonObject &l : jsonLines(out)) {
+            if (!l.contains(QStringLiteral("index")))
+                continue;
+            QVERIFY2(l.value(QStringLiteral("ok")).toBool(), qPrintable(l.value(QStringLiteral("error")).toString()));
+            const int i = l.value(QStringLiteral("index")).toInt();
+            QCOMPARE(l.value(QStringLiteral("predicted")).toInt(), int(expected[i].item<int64_t>()));
+            QCOMPARE(l.value(QStringLiteral("label")).toInt(), int(test->labels[size_t(i)]));
+            QCOMPARE(l.value(QStringLiteral("split")).toString(), split);
+            QVERIFY(l.value(QStringLiteral("total_ms")).toDouble() > 0);
+            ++answered;
+        }
+        QCOMPARE(answered, 20);
+    }
+
+    void wrongTokenIsRefused()
+    {
+        quint16 port = 0;
+        QProcess *edge = startEdge(&port);
+        QVERIFY(edge);
+        QProcess *stranger = start(deviceArgs(port, m_otherToken) + QStringList{QStringLiteral("--split"), QStringLiteral("input"),
+                                                                                QStringLiteral("--codec"), QStringLiteral("zstd"),
+                                                                                QStringLiteral("--count"), QStringLiteral("3")});
+        QTest::qWait(2500);
+        const QByteArray strangerErr = stranger->readAllStandardError();
+        const QByteArray strangerOut = stranger->readAllStandardOutput();
+        QVERIFY2(strangerErr.contains("unreachable") || strangerErr.contains("refused"), strangerErr.constData());
+        QVERIFY2(!strangerOut.contains("\"ok\":true"), strangerOut.constData());
+        // The edge said why, and still serves the fleet.
+        QVERIFY2(edge->readAllStandardError().contains("fleet token"), "no authentication failure in the edge's log");
+        QProcess *device = start(deviceArgs(port) + QStringList{QStringLiteral("--split"), QStringLiteral("input"),
+                                                                 QStringLiteral("--codec"), QStringLiteral("zstd"),
+                                                                 QStringLiteral("--count"), QStringLiteral("3")});
+        int code = -1;
+        finish(device, 30000, &code);
+        QCOMPARE(code, 0);
+    }
+
+    void badBytesEndOnlyTheirConnection()
+    {
+        quint16 port = 0;
+        QProcess *edge = startEdge(&port);
+        QVERIFY(edge);
+        // Garbage; a valid header announcing a 4 GiB payload; a frame before the handshake.
+        Frame ping;
+        ping.type = FrameType::Ping;
+        QByteArray huge = *encodeFrame(ping);
+        qToBigEndian(quint32(0xFFFFFFFFu), huge.data() + 16);
+        qToBigEndian(quint32(crc32_z(0, reinterpret_cast<const Bytef *>(huge.constData()), 20)), huge.data() + 20);
+        Frame request;
+        request.type = FrameType::InferRequest;
+        request.requestId = 7;
+        for (const QByteArray &bytes : {QByteArray("GET / HTTP/1.1\r\n\r\n"), huge.left(24), *encodeFrame(request)}) {
+            QTcpSocket s;
+            s.connectToHost(QHostAddress::LocalHost, port);
+            QVERIFY(s.waitForConnected(3000));
+            s.write(bytes);
+            QElapsedTimer t;
+            t.start();
+            while (s.state() == QAbstractSocket::ConnectedState && t.elapsed() < 5000)
+                s.waitForDisconnected(200);
+            QVERIFY2(s.state() != QAbstractSocket::ConnectedState, bytes.left(20).toHex().constData());
+        }
+        QCOMPARE(edge->state(), QProcess::Running);
+        QProcess *device = start(deviceArgs(port) + QStringList{QStringLiteral("--split"), QStringLiteral("fc1"),
+                                                                 QStringLiteral("--count"), QStringLiteral("5")});
+        int code = -1;
+        const QByteArray out = finish(device, 30000, &code);
+        QCOMPARE(code, 0);
+        QCOMPARE(out.count("\"ok\":true"), 5);
+    }
+
+    void edgeKilledMidStreamIsReportedAndRecovered()
+    {
+        const quint16 fixed = freePort();
+        quint16 port = 0;
+        QProcess *edge = startEdge(&port, fixed);
+        QVERIFY(edge);
+        QCOMPARE(port, fixed);
+        QProcess *device = start(deviceArgs(port) + QStringList{QStringLiteral("--split"), QStringLiteral("input"),
+                                                                 QStringLiteral("--codec"), QStringLiteral("zstd"),
+                                                                 QStringLiteral("--rate"), QStringLiteral("20"),
+                                                                 QStringLiteral("--count"), QStringLiteral("60"),
+                                                                 QStringLiteral("--slowdown"), QStringLiteral("1")});
+        QByteArray out;
+        QElapsedTimer t;
+        t.start();
+        while (out.count("\"ok\":true") < 8 && t.elapsed() < 20000) {
+            device->waitForReadyRead(100);
+            out += device->readAllStandardOutput();
+        }
+        edge->kill(); // SIGKILL: no goodbye
+        QElapsedTimer sinceKill;
+        sinceKill.start();
+        while (!out.contains("edge_lost") && sinceKill.elapsed() < 5000) {
+            device->waitForReadyRead(50);
+            out += device->readAllStandardOutput();
+        }
+        QVERIFY2(out.contains("edge_lost"), out.constData());
+        QVERIFY2(sinceKill.elapsed() < 2000, qPrintable(QString::number(sinceKill.elapsed())));
+        QTest::qWait(1000);
+        quint16 again = 0;
+        QVERIFY(startEdge(&again, fixed));
+        QCOMPARE(again, fixed);
+        int code = 0;
+        out += finish(device, 60000, &code);
+        // Every input is answered or reported failed, exactly once; the device came back.
+        std::set<int> seen;
+        int failures = 0, okAfterBack = 0;
+        bool back = false;
+        for (const QJsonObject &l : jsonLines(out)) {
+            if (l.value(QStringLiteral("event")).toString() == QLatin1String("edge_back"))
+                back = true;
+            if (!l.contains(QStringLiteral("index")))
+                continue;
+            QVERIFY2(seen.insert(l.value(QStringLiteral("index")).toInt()).second, "an input reported twice");
+            if (!l.value(QStringLiteral("ok")).toBool()) {
+                ++failures;
+                QVERIFY(l.value(QStringLiteral("error")).toString().contains(QLatin1String("edge")));
+            } else if (back) {
+                ++okAfterBack;
+            }
+        }
+        QCOMPARE(int(seen.size()), 60);
+        QCOMPARE(*seen.rbegin(), 59);
+        QVERIFY(back);
+        QVERIFY(okAfterBack > 10);
+        QCOMPARE(code, failures > 0 ? 1 : 0);
+    }
+
+    void rateChangeMovesTheSplit()
+    {
+        quint16 port = 0;
+        QVERIFY(startEdge(&port));
+        // A device 8× slower than this CPU: on a 50 KB/s link it answers alone, at 1000 KB/s
+        // sending the image to the edge is faster.
+        QProcess *device = start(deviceArgs(port) + QStringList{QStringLiteral("--rate"), QStringLiteral("50"),
+                                                                 QStringLiteral("--count"), QStringLiteral("300"),
+                                                                 QStringLiteral("--slowdown"), QStringLiteral("8"),
+                                                                 QStringLiteral("--link-rate"), QStringLiteral("50"),
+                                                                 QStringLiteral("--link-schedule"), QStringLiteral("1000:1000")});
+        int code = -1;
+        const QByteArray out = finish(device, 60000, &code);
+        QCOMPARE(code, 0);
+        QString before, after;
+        bool changed = false;
+        for (const QJsonObject &l : jsonLines(out)) {
+            const QString event = l.value(QStringLiteral("event")).toString();
+            if (event == QLatin1String("link"))
+                changed = true;
+            if (event != QLatin1String("split"))
+                continue;
+            QVERIFY(!l.value(QStringLiteral("reason")).toString().isEmpty());
+            (changed ? after : before) = l.value(QStringLiteral("split")).toString();
+        }
+        QVERIFY2(!before.isEmpty() && !after.isEmpty() && before != after, out.right(2000).constData());
+        QCOMPARE(after, QStringLiteral("input"));
+    }
+
+    void consoleGetsMetrics()
+    {
+        quint16 port = 0;
+        QVERIFY(startEdge(&port));
+        PeerConnection::Options options;
+        const Result<FleetToken> token = FleetToken::load(m_token);
+        QVERIFY2(token.ok(), qPrintable(token.error()));
+        options.token = token->secret;
+        options.identity = {QStringLiteral("test-console"), QStringLiteral("console")};
+        PeerConnection *console = PeerConnection::connectToHost(QStringLiteral("127.0.0.1"), port, options, this);
+        QSignalSpy ready(console, &PeerConnection::ready);
+        QVERIFY(ready.wait(5000));
+        MetricsSubscribeMessage subscribe;
+        subscribe.intervalMs = 10; // asks for more than allowed: the agent keeps it at 10 a second
+        QVERIFY(console->sendRequest(FrameType::MetricsSubscribe, subscribe.toCbor()).ok());
+        int updates = 0, requests = 0;
+        QElapsedTimer window;
+        connect(console, &PeerConnection::frameReceived, this, [&](const Frame &f) {
+            if (f.type != FrameType::MetricsUpdate)
+                return;
+            const Result<MetricsUpdateMessage> u = MetricsUpdateMessage::fromCbor(f.control);
+            QVERIFY(u.ok());
+            ++updates;
+            requests += u->requests.size();
+        });
+        QTest::qWait(300);
+        QProcess *device = start(deviceArgs(port) + QStringList{QStringLiteral("--split"), QStringLiteral("fc1"),
+                                                                 QStringLiteral("--count"), QStringLiteral("30"),
+                                                                 QStringLiteral("--slowdown"), QStringLiteral("1")});
+        window.start();
+        int code = -1;
+        finish(device, 30000, &code);
+        QCOMPARE(code, 0);
+        QTest::qWait(400);
+        const double seconds = window.elapsed() / 1000.0;
+        QCOMPARE(requests, 30);
+        QVERIFY2(updates <= 10 * seconds + 3, qPrintable(QStringLiteral("%1 updates in %2 s").arg(updates).arg(seconds)));
+        console->close();
+    }
+
+    void sigtermStopsCleanly()
+    {
+        quint16 port = 0;
+        QProcess *edge = startEdge(&port);
+        QVERIFY(edge);
+        edge->terminate();
+        QVERIFY(edge->waitForFinished(3000));
+        QCOMPARE(edge->exitStatus(), QProcess::NormalExit);
+        QCOMPARE(edge->exitCode(), 0);
+        QVERIFY(edge->readAllStandardError().contains("stopped"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAgents)
+#include "tst_agents.moc"
