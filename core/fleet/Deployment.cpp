@@ -1,0 +1,647 @@
+#include "core/fleet/Deployment.h"
+
+#include "core/fleet/AgentProbe.h"
+#include "core/fleet/RemoteAgent.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMutex>
+#include <QMutexLocker>
+#include <QRegularExpression>
+#include <QSet>
+#include <QThread>
+
+namespace edgegpt {
+
+namespace {
+
+// SHA-256 of local files, computed once per file and shared by every host's worker (a model part
+// goes to many hosts; hashing it once is enough). Keyed by path, size and modification time.
+Result<QByteArray> localSha256(const QString &path)
+{
+    static QMutex mutex;
+    static QHash<QString, QPair<QString, QByteArray>> cache; // path -> (size|mtime, hex)
+    const QFileInfo info(path);
+    if (!info.isFile())
+        return Result<QByteArray>::failure(QStringLiteral("%1 does not exist").arg(path));
+    const QString stamp = QString::number(info.size()) + QLatin1Char('|') +
+                          QString::number(info.lastModified().toMSecsSinceEpoch());
+    QMutexLocker lock(&mutex);
+    const auto hit = cache.constFind(path);
+    if (hit != cache.constEnd() && hit->first == stamp)
+        return hit->second;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Result<QByteArray>::failure(
+            QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&file))
+        return Result<QByteArray>::failure(QStringLiteral("cannot read %1").arg(path));
+    const QByteArray hex = hash.result().toHex();
+    cache.insert(path, {stamp, hex});
+    return hex;
+}
+
+QByteArray sha256Hex(const QByteArray &bytes)
+{
+    return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+}
+
+struct Upload
+{
+    QString remoteName;
+    QString localPath; // empty: `bytes`
+    QByteArray bytes;
+    int mode = 0644;
+    QByteArray sha256;
+    qint64 size = 0;
+};
+
+QString humanBytes(qint64 bytes)
+{
+    if (bytes < 10 * 1024)
+        return QStringLiteral("%1 B").arg(bytes);
+    if (bytes < 10 * 1024 * 1024)
+        return QStringLiteral("%1 KiB").arg(bytes / 1024);
+    return QStringLiteral("%1 MiB").arg(bytes / (1024 * 1024));
+}
+
+QString lastLines(const QString &text, int n)
+{
+    QStringList lines = text.trimmed().split(QLatin1Char('\n'));
+    if (lines.size() > n)
+        lines = lines.mid(lines.size() - n);
+    return lines.join(QStringLiteral(" | "));
+}
+
+} // namespace
+
+QString hostStateName(HostState state)
+{
+    switch (state) {
+    case HostState::Running:
+        return QStringLiteral("running");
+    case HostState::Stopped:
+        return QStringLiteral("stopped");
+    case HostState::Unreachable:
+        return QStringLiteral("unreachable");
+    case HostState::Error:
+        break;
+    }
+    return QStringLiteral("error");
+}
+
+bool isValidDeploymentName(const QString &name)
+{
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"));
+    return re.match(name).hasMatch();
+}
+
+QByteArray agentConfigJson(const FleetHost &host, const DeploymentSpec &spec, const QString &edge)
+{
+    QJsonArray files;
+    for (const DeployFile &f : spec.files)
+        files.append(f.remoteName);
+    for (const DeployFile &f : spec.hostFiles.value(host.name))
+        files.append(f.remoteName);
+    // Paths are relative to the deployment directory, where the agent is started.
+    QJsonObject o{{QStringLiteral("format"), QStringLiteral("edgegpt-agent-config")},
+                  {QStringLiteral("version"), 1},
+                  {QStringLiteral("name"), host.name},
+                  {QStringLiteral("role"), host.role},
+                  {QStringLiteral("class"), host.hostClass},
+                  {QStringLiteral("deployment"), spec.name},
+                  {QStringLiteral("listen"), QStringLiteral("0.0.0.0:%1").arg(host.agentPort)},
+                  {QStringLiteral("token_file"), QStringLiteral("fleet.token")},
+                  {QStringLiteral("model_dir"), QStringLiteral("model")},
+                  {QStringLiteral("files"), files}};
+    if (!edge.isEmpty())
+        o.insert(QStringLiteral("edge"), edge);
+    if (!spec.planFile.isEmpty())
+        o.insert(QStringLiteral("plan"), QStringLiteral("plan.json"));
+    return QJsonDocument(o).toJson(QJsonDocument::Indented);
+}
+
+HostDeployer::HostDeployer(const FleetHost &host, const SshOptions &ssh,
+                           SshInteraction *interaction, Progress progress)
+    : m_host(host)
+    , m_sshOptions(ssh)
+    , m_interaction(interaction)
+    , m_progress(std::move(progress))
+    , m_ssh(ssh, interaction)
+{}
+
+bool HostDeployer::connect(HostReport &report)
+{
+    report.host = m_host.name;
+    if (m_progress)
+        m_progress(QStringLiteral("connecting to %1").arg(m_host.ssh));
+    const Result<void> connected =
+        m_ssh.connect(m_host.target.host, m_host.target.user, m_host.target.port);
+    if (connected)
+        return true;
+    report.state = m_ssh.failureKind() == SshSession::FailureKind::Unreachable
+                       ? HostState::Unreachable
+                       : HostState::Error;
+    report.message = connected.error();
+    return false;
+}
+
+QString HostDeployer::agentAddress() const
+{
+    return m_host.agentAddress.isEmpty() ? m_ssh.endpoint().host : m_host.agentAddress;
+}
+
+bool HostDeployer::waitUntilRunning(HostReport &report, const QString &dir, const QByteArray &token,
+                                    int timeoutMs)
+{
+    const AgentContext agent{m_host.name, dir, agentAddress(), m_host.agentPort};
+    HandshakeProbe handshake(token);
+    LogLineProbe logLine;
+    AgentReadinessProbe &probe =
+        token.isEmpty() ? static_cast<AgentReadinessProbe &>(logLine) : handshake;
+    QElapsedTimer clock;
+    clock.start();
+    QElapsedTimer sinceLivenessCheck;
+    sinceLivenessCheck.start();
+    QString lastError;
+    for (int attempt = 0;; ++attempt) {
+        const int left = int(timeoutMs - clock.elapsed());
+        const Result<void> ok = probe.check(m_ssh, agent, qBound(200, left, 3000));
+        if (ok) {
+            report.state = HostState::Running;
+            return true;
+        }
+        lastError = ok.error();
+        const bool late = clock.elapsed() >= timeoutMs;
+        // Retry the probe quickly (an agent takes a moment to listen); ask the host whether it
+        // is still alive every half second, since one that died at start will not come up.
+        if (late || sinceLivenessCheck.elapsed() >= 500) {
+            sinceLivenessCheck.restart();
+            const Result<RemoteAgentState> state = RemoteAgent::state(m_ssh, dir);
+            if (!state) {
+                report.state = HostState::Error;
+                report.message = state.error();
+                return false;
+            }
+            if (!state->alive) {
+                const Result<QString> log = RemoteAgent::logTail(m_ssh, dir, 5);
+                report.state = HostState::Error;
+                report.message = QStringLiteral("the agent exited after it was started; its log "
+                                                "ends: %1")
+                                     .arg(log ? lastLines(*log, 5) : log.error());
+                return false;
+            }
+            if (late) {
+                report.state = HostState::Error;
+                report.message = QStringLiteral("the agent (pid %1) is alive but not ready after "
+                                                "%2 s: %3")
+                                     .arg(state->pid)
+                                     .arg(timeoutMs / 1000.0)
+                                     .arg(lastError);
+                return false;
+            }
+        }
+        if (m_progress && attempt == 0)
+            m_progress(QStringLiteral("waiting for the agent's handshake"));
+        QThread::msleep(50);
+    }
+}
+
+HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
+{
+    HostReport report;
+    report.host = m_host.name;
+    if (!isValidDeploymentName(spec.name)) {
+        report.message = QStringLiteral("bad deployment name \"%1\"").arg(spec.name);
+        return report;
+    }
+
+    // What goes there, with local hashes (shared between hosts) before connecting.
+    QList<Upload> uploads;
+    {
+        Upload agent;
+        agent.remoteName = RemoteAgent::binaryName();
+        agent.localPath = spec.agentPath;
+        agent.mode = 0755;
+        uploads.append(agent);
+        QList<DeployFile> files = spec.files + spec.hostFiles.value(m_host.name);
+        if (!spec.planFile.isEmpty())
+            files.append({spec.planFile, QStringLiteral("plan.json"), 0644});
+        for (const DeployFile &f : files) {
+            // Remote names are relative and stay inside the deployment directory.
+            if (f.remoteName.isEmpty() || f.remoteName.startsWith(QLatin1Char('/')) ||
+                f.remoteName.split(QLatin1Char('/')).contains(QStringLiteral(".."))) {
+                report.message = QStringLiteral("bad remote file name \"%1\"").arg(f.remoteName);
+                return report;
+            }
+            uploads.append({f.remoteName, f.localPath, {}, f.mode, {}, 0});
+        }
+        Upload config;
+        config.remoteName = QStringLiteral("agent.json");
+        config.bytes = agentConfigJson(m_host, spec, edge);
+        uploads.append(config);
+        Upload token;
+        token.remoteName = QStringLiteral("fleet.token");
+        token.bytes = spec.token + '\n';
+        token.mode = 0600;
+        uploads.append(token);
+    }
+    for (Upload &u : uploads) {
+        if (u.localPath.isEmpty()) {
+            u.sha256 = sha256Hex(u.bytes);
+            u.size = u.bytes.size();
+            continue;
+        }
+        const Result<QByteArray> hash = localSha256(u.localPath);
+        if (!hash) {
+            report.message = hash.error();
+            return report;
+        }
+        u.sha256 = *hash;
+        u.size = QFileInfo(u.localPath).size();
+    }
+
+    if (!connect(report))
+        return report;
+    const QString dir = RemoteAgent::deploymentDir(m_host.dir, spec.name);
+
+    // One round trip: make the directories, hash what is there, and ask the host's agent its
+    // version when its binary differs from ours.
+    QSet<QString> subdirs{dir, dir + QStringLiteral("/model")};
+    QStringList quotedNames;
+    for (const Upload &u : uploads) {
+        const int slash = u.remoteName.lastIndexOf(QLatin1Char('/'));
+        if (slash > 0)
+            subdirs.insert(dir + QLatin1Char('/') + u.remoteName.left(slash));
+        quotedNames << SshSession::shellQuote(u.remoteName);
+    }
+    QStringList quotedDirs;
+    for (const QString &d : subdirs)
+        quotedDirs << SshSession::shellQuote(d);
+    const QString survey =
+        QStringLiteral(
+            "mkdir -p -- %1 || exit 3\n"
+            "cd -- %2 || exit 3\n"
+            "echo '@@hashes'\n"
+            "command -v sha256sum >/dev/null 2>&1 && sha256sum -- %3 2>/dev/null\n"
+            "echo '@@version'\n"
+            "if [ -x ./%4 ] && [ \"$(sha256sum <./%4 2>/dev/null | cut -c1-64)\" != '%5' ]; then\n"
+            "  if command -v timeout >/dev/null 2>&1; then t='timeout 10'; else t=; fi\n"
+            "  $t ./%4 --version 2>/dev/null | head -n 1\n"
+            "fi\n"
+            "true\n")
+            .arg(quotedDirs.join(QLatin1Char(' ')), SshSession::shellQuote(dir),
+                 quotedNames.join(QLatin1Char(' ')), RemoteAgent::binaryName(),
+                 QString::fromLatin1(uploads.first().sha256));
+    const Result<ExecResult> surveyed = m_ssh.exec(survey);
+    if (!surveyed) {
+        report.message = surveyed.error();
+        return report;
+    }
+    if (surveyed->exitCode != 0) {
+        report.message = QStringLiteral("cannot create %1 on the host: %2")
+                             .arg(dir, QString::fromUtf8(surveyed->err.left(400)).trimmed());
+        return report;
+    }
+    QHash<QString, QByteArray> remoteHashes;
+    QString remoteVersion;
+    {
+        bool inHashes = false, inVersion = false;
+        for (const QByteArray &line : surveyed->out.split('\n')) {
+            if (line == "@@hashes") {
+                inHashes = true;
+                continue;
+            }
+            if (line == "@@version") {
+                inHashes = false;
+                inVersion = true;
+                continue;
+            }
+            if (inHashes && line.size() > 66) {
+                QByteArray name = line.mid(66);
+                if (name.startsWith('*'))
+                    name = name.mid(1);
+                remoteHashes.insert(QString::fromUtf8(name), line.left(64));
+            } else if (inVersion && !line.trimmed().isEmpty() && remoteVersion.isEmpty()) {
+                remoteVersion = QString::fromUtf8(line.trimmed());
+            }
+        }
+    }
+
+    // What must go up.
+    QList<const Upload *> todo;
+    qint64 totalBytes = 0;
+    for (const Upload &u : uploads) {
+        if (remoteHashes.value(u.remoteName) == u.sha256) {
+            ++report.filesSkipped;
+            continue;
+        }
+        if (&u == &uploads.first() && !spec.replaceAgent && !spec.agentVersion.isEmpty() &&
+            remoteVersion == spec.agentVersion) {
+            // A host may run its own build (another CPU architecture): same version is enough.
+            ++report.filesSkipped;
+            if (m_progress)
+                m_progress(QStringLiteral("keeping the host's %1").arg(remoteVersion));
+            continue;
+        }
+        todo.append(&u);
+        totalBytes += u.size;
+    }
+
+    // Upload.
+    qint64 doneBytes = 0;
+    QElapsedTimer sinceProgress;
+    sinceProgress.start();
+    for (int i = 0; i < todo.size(); ++i) {
+        const Upload &u = *todo.at(i);
+        if (m_progress)
+            m_progress(QStringLiteral("uploading %1 (%2 of %3, %4)")
+                           .arg(u.remoteName)
+                           .arg(i + 1)
+                           .arg(todo.size())
+                           .arg(humanBytes(u.size)));
+        const QString remotePath = dir + QLatin1Char('/') + u.remoteName;
+        Result<void> put;
+        if (u.localPath.isEmpty()) {
+            put = m_ssh.uploadBytes(u.bytes, remotePath, u.mode);
+        } else {
+            const qint64 before = doneBytes;
+            put = m_ssh.upload(u.localPath, remotePath, u.mode, [&](qint64 sent) {
+                if (m_progress && sinceProgress.elapsed() > 500 && totalBytes > 0) {
+                    sinceProgress.restart();
+                    m_progress(QStringLiteral("uploading %1: %2%")
+                                   .arg(u.remoteName)
+                                   .arg(int(100 * (before + sent) / totalBytes)));
+                }
+            });
+        }
+        if (!put) {
+            report.state = HostState::Error;
+            report.message = put.error();
+            return report;
+        }
+        doneBytes += u.size;
+        ++report.filesUploaded;
+        report.bytesUploaded += u.size;
+    }
+
+    // Keep the agent when nothing changed and it answers with our token; otherwise (re)start it,
+    // stopping the old one in the same round trip.
+    if (report.filesUploaded == 0 && !spec.token.isEmpty()) {
+        const Result<RemoteAgentState> state = RemoteAgent::state(m_ssh, dir);
+        if (!state) {
+            report.message = state.error();
+            return report;
+        }
+        if (state->alive &&
+            HandshakeProbe::handshake(agentAddress(), m_host.agentPort, spec.token, 3000)) {
+            report.state = HostState::Running;
+            report.pid = state->pid;
+            report.message = QStringLiteral("running (pid %1, unchanged)").arg(state->pid);
+            return report;
+        }
+    }
+    if (m_progress)
+        m_progress(QStringLiteral("starting the agent"));
+    const Result<qint64> pid = RemoteAgent::start(m_ssh, dir, true);
+    if (!pid) {
+        report.message = pid.error();
+        return report;
+    }
+    report.pid = *pid;
+    report.agentRestarted = true;
+    if (!waitUntilRunning(report, dir, spec.token, spec.readyTimeoutMs))
+        return report;
+    report.message = QStringLiteral("running (pid %1; %2 uploaded, %3 unchanged)")
+                         .arg(*pid)
+                         .arg(report.filesUploaded)
+                         .arg(report.filesSkipped);
+    return report;
+}
+
+HostReport HostDeployer::status(const QString &deployment, const QByteArray &token)
+{
+    HostReport report;
+    if (!connect(report))
+        return report;
+    const QString dir = RemoteAgent::deploymentDir(m_host.dir, deployment);
+    const Result<RemoteAgentState> state = RemoteAgent::state(m_ssh, dir);
+    if (!state) {
+        report.message = state.error();
+        return report;
+    }
+    report.pid = state->pid;
+    if (!state->directoryExists) {
+        report.state = HostState::Stopped;
+        report.message = QStringLiteral("not deployed (no %1)").arg(dir);
+        return report;
+    }
+    if (!state->alive) {
+        report.state = HostState::Stopped;
+        const Result<QString> log = RemoteAgent::logTail(m_ssh, dir, 1);
+        report.message = state->pid
+                             ? QStringLiteral("the agent (pid %1) is not running; its log ends: %2")
+                                   .arg(state->pid)
+                                   .arg(log ? lastLines(*log, 1) : log.error())
+                             : QStringLiteral("the agent is not running");
+        return report;
+    }
+    const AgentContext agent{m_host.name, dir, agentAddress(), m_host.agentPort};
+    if (token.isEmpty()) {
+        const Result<void> up = LogLineProbe().check(m_ssh, agent, 5000);
+        report.state = up ? HostState::Running : HostState::Error;
+        report.message = up ? QStringLiteral("running (pid %1; handshake not checked: no fleet "
+                                             "token)")
+                                  .arg(state->pid)
+                            : up.error();
+        return report;
+    }
+    const Result<void> up = HandshakeProbe::handshake(agent.address, agent.port, token, 5000);
+    report.state = up ? HostState::Running : HostState::Error;
+    report.message =
+        up ? QStringLiteral("running (pid %1, handshake ok)").arg(state->pid)
+           : QStringLiteral("the agent (pid %1) is alive but %2").arg(state->pid).arg(up.error());
+    return report;
+}
+
+HostReport HostDeployer::stop(const QString &deployment)
+{
+    HostReport report;
+    if (!connect(report))
+        return report;
+    const QString dir = RemoteAgent::deploymentDir(m_host.dir, deployment);
+    if (m_progress)
+        m_progress(QStringLiteral("stopping the agent"));
+    const Result<bool> stopped = RemoteAgent::stop(m_ssh, dir);
+    if (!stopped) {
+        report.message = stopped.error();
+        return report;
+    }
+    report.state = HostState::Stopped;
+    report.message = *stopped ? QStringLiteral("stopped") : QStringLiteral("was not running");
+    return report;
+}
+
+HostReport HostDeployer::restart(const QString &deployment, const QByteArray &token,
+                                 int readyTimeoutMs)
+{
+    HostReport report;
+    if (!connect(report))
+        return report;
+    const QString dir = RemoteAgent::deploymentDir(m_host.dir, deployment);
+    const Result<RemoteAgentState> state = RemoteAgent::state(m_ssh, dir);
+    if (!state) {
+        report.message = state.error();
+        return report;
+    }
+    if (!state->directoryExists) {
+        report.message = QStringLiteral("not deployed (no %1): deploy first").arg(dir);
+        return report;
+    }
+    const Result<qint64> pid = RemoteAgent::start(m_ssh, dir, true);
+    if (!pid) {
+        report.message = pid.error();
+        return report;
+    }
+    report.pid = *pid;
+    report.agentRestarted = true;
+    if (waitUntilRunning(report, dir, token, readyTimeoutMs))
+        report.message = QStringLiteral("restarted (pid %1)").arg(*pid);
+    return report;
+}
+
+HostReport HostDeployer::logs(const QString &deployment, int lines)
+{
+    HostReport report;
+    if (!connect(report))
+        return report;
+    const QString dir = RemoteAgent::deploymentDir(m_host.dir, deployment);
+    const Result<RemoteAgentState> state = RemoteAgent::state(m_ssh, dir);
+    if (!state) {
+        report.message = state.error();
+        return report;
+    }
+    const Result<QString> log = RemoteAgent::logTail(m_ssh, dir, lines);
+    if (!log) {
+        report.message = log.error();
+        return report;
+    }
+    report.log = *log;
+    report.pid = state->pid;
+    report.state = state->alive ? HostState::Running : HostState::Stopped;
+    report.message = state->alive ? QStringLiteral("agent pid %1").arg(state->pid)
+                                  : QStringLiteral("the agent is not running");
+    return report;
+}
+
+FleetOperation::FleetOperation(Request request, SshInteraction *interaction, QObject *parent)
+    : QObject(parent)
+    , m_request(std::move(request))
+    , m_interaction(interaction)
+{}
+
+FleetOperation::~FleetOperation()
+{
+    // Workers post their results to this object: they must be done before it goes.
+    m_pool.waitForDone();
+}
+
+void FleetOperation::start()
+{
+    QList<FleetHost> hosts;
+    for (const FleetHost &h : m_request.fleet.hosts)
+        if (m_request.onlyHosts.isEmpty() || m_request.onlyHosts.contains(h.name))
+            hosts.append(h);
+    m_started = true;
+    m_pending = int(hosts.size());
+    for (const FleetHost &h : hosts)
+        m_order << h.name;
+    if (hosts.isEmpty()) {
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT finished(); }, Qt::QueuedConnection);
+        return;
+    }
+    // One thread per host: each holds one libssh session and spends most of its time waiting
+    // on the network, so more threads than cores is right here.
+    m_pool.setMaxThreadCount(qMax(1, int(hosts.size())));
+    for (const FleetHost &host : hosts) {
+        m_pool.start([this, host] {
+            QElapsedTimer clock;
+            clock.start();
+            const QString name = host.name;
+            HostDeployer deployer(
+                host, m_request.ssh, m_interaction, [this, name](const QString &message) {
+                    QMetaObject::invokeMethod(
+                        this, [this, name, message] { Q_EMIT hostProgress(name, message); },
+                        Qt::QueuedConnection);
+                });
+            const QString deployment = m_request.spec.name;
+            HostReport report;
+            switch (m_request.kind) {
+            case Kind::Deploy: {
+                // A device's edge, as the device will dial it: the edge's agent address, else the
+                // host name its SSH target resolves to (the same rule the probe uses).
+                QString edge;
+                if (const FleetHost *e = m_request.fleet.edgeFor(host)) {
+                    QString address = e->agentAddress;
+                    if (address.isEmpty()) {
+                        const Result<SshEndpoint> r = SshSession::resolve(
+                            e->target.host, e->target.user, e->target.port, m_request.ssh);
+                        address = r ? r->host : e->target.host;
+                    }
+                    edge = (address.contains(QLatin1Char(':'))
+                                ? QLatin1Char('[') + address + QLatin1Char(']')
+                                : address) +
+                           QLatin1Char(':') + QString::number(e->agentPort);
+                }
+                report = deployer.deploy(m_request.spec, edge);
+                break;
+            }
+            case Kind::Status:
+                report = deployer.status(deployment, m_request.spec.token);
+                break;
+            case Kind::Stop:
+                report = deployer.stop(deployment);
+                break;
+            case Kind::Restart:
+                report = deployer.restart(deployment, m_request.spec.token,
+                                          m_request.spec.readyTimeoutMs);
+                break;
+            case Kind::Logs:
+                report = deployer.logs(deployment, m_request.logLines);
+                break;
+            }
+            report.host = name;
+            report.seconds = clock.elapsed() / 1000.0;
+            QMetaObject::invokeMethod(
+                this, [this, report] { onHostFinished(report); }, Qt::QueuedConnection);
+        });
+    }
+}
+
+void FleetOperation::onHostFinished(const HostReport &report)
+{
+    m_reports.insert(report.host, report);
+    --m_pending;
+    Q_EMIT hostFinished(report);
+    if (m_pending == 0)
+        Q_EMIT finished();
+}
+
+QList<HostReport> FleetOperation::reports() const
+{
+    QList<HostReport> list;
+    for (const QString &name : m_order)
+        if (m_reports.contains(name))
+            list.append(m_reports.value(name));
+    return list;
+}
+
+} // namespace edgegpt

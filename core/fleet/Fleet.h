@@ -1,0 +1,65 @@
+// A fleet: the hosts a deployment goes to, read from a fleet file (docs/fleet-format.md).
+// Each host names how to reach it over SSH (an alias of the SSH config or user@host:port), its
+// role in the split (device or edge, or cloud), its hardware class and the deploy root there.
+// The file is untrusted input: every field is checked and every problem named with its path.
+#pragma once
+
+#include "core/util/Result.h"
+
+#include <QList>
+#include <QString>
+
+namespace edgegpt {
+
+// Where `ssh` in a fleet file points: an alias of the SSH config ("jetson-1") or an explicit
+// [user@]host[:port] ("nvidia@192.168.1.20:2222", "[::1]:22"). Fields not written stay empty / 0
+// so that the SSH config still decides them (explicit values are applied after the config).
+struct SshTarget
+{
+    QString user;
+    QString host; // alias or host name / address, without brackets
+    int port = 0; // 0: not given
+
+    static Result<SshTarget> parse(const QString &text);
+    QString toString() const;
+};
+
+struct FleetHost
+{
+    QString name;      // unique in the fleet, used in messages and on the command line
+    QString ssh;       // as written in the file
+    SshTarget target;  // parsed from ssh
+    QString role;      // "device", "edge" or "cloud"
+    QString hostClass; // e.g. "jetson-nano", "rtx-3090" (the catalog's hardware class)
+    QString dir;       // absolute deploy root on the host
+    int agentPort = 0; // TCP port the agent listens on for the handshake and the console
+    // Address the handshake probe (and the other agents) connect to; empty: the host name
+    // that the SSH config resolves `ssh` to.
+    QString agentAddress;
+    // A device's edge host (a fleet name); empty: the fleet's first edge host.
+    QString edge;
+};
+
+struct Fleet
+{
+    static constexpr int defaultAgentPort = 7411;
+    static constexpr qint64 maxFileBytes = 1024 * 1024;
+
+    QList<FleetHost> hosts;
+    // The fleet token file (absolute path); the file itself is read or created by the caller.
+    QString tokenFile;
+    // The file it came from (absolute), empty when parsed from memory.
+    QString path;
+
+    const FleetHost *host(const QString &name) const;
+    // The edge (or cloud) host a device sends its features to; null for other roles or none.
+    const FleetHost *edgeFor(const FleetHost &device) const;
+
+    // Parses a fleet document. `baseDir` resolves a relative token_file; `fileName` names the
+    // file in error messages. All problems are reported, one per line.
+    static Result<Fleet> parse(const QByteArray &json, const QString &fileName,
+                               const QString &baseDir);
+    static Result<Fleet> load(const QString &path);
+};
+
+} // namespace edgegpt

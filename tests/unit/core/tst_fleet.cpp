@@ -1,0 +1,231 @@
+// Fleet files (docs/fleet-format.md): the issue's example parses; every mistake is named with its
+// JSON path; SSH targets (alias or user@host:port); the agent's configuration per host.
+#include "core/fleet/Deployment.h"
+#include "core/fleet/Fleet.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace edgegpt;
+
+class TestFleet : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void parsesTheDocumentedExample()
+    {
+        const QByteArray json =
+            R"({"hosts":[{"name":"jetson-1","ssh":"jetson-1","role":"device","class":"jetson-nano","dir":"/home/nvidia/edgegpt"},{"name":"rtx-1","ssh":"rtx-1","role":"edge","class":"rtx-3090","dir":"/opt/edgegpt"}]})";
+        const Result<Fleet> fleet =
+            Fleet::parse(json, QStringLiteral("f.json"), QStringLiteral("/x"));
+        QVERIFY2(fleet.ok(), qPrintable(fleet.error()));
+        QCOMPARE(fleet->hosts.size(), 2);
+        const FleetHost &j = fleet->hosts.at(0);
+        QCOMPARE(j.name, QStringLiteral("jetson-1"));
+        QCOMPARE(j.target.host, QStringLiteral("jetson-1"));
+        QVERIFY(j.target.user.isEmpty());
+        QCOMPARE(j.target.port, 0);
+        QCOMPARE(j.role, QStringLiteral("device"));
+        QCOMPARE(j.hostClass, QStringLiteral("jetson-nano"));
+        QCOMPARE(j.dir, QStringLiteral("/home/nvidia/edgegpt"));
+        QCOMPARE(j.agentPort, Fleet::defaultAgentPort);
+        QCOMPARE(fleet->host(QStringLiteral("rtx-1"))->dir, QStringLiteral("/opt/edgegpt"));
+        QVERIFY(!fleet->host(QStringLiteral("nope")));
+    }
+
+    void theShippedExampleLoads()
+    {
+        const Result<Fleet> fleet =
+            Fleet::load(QStringLiteral(EDGEGPT_SOURCE_DIR "/resources/fleets/example.json"));
+        QVERIFY2(fleet.ok(), qPrintable(fleet.error()));
+        QVERIFY(fleet->hosts.size() >= 2);
+        // The token file defaults to FLEET.token beside the fleet file.
+        QVERIFY(fleet->tokenFile.endsWith(QLatin1String("/resources/fleets/example.token")));
+    }
+
+    void sshTargets_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("user");
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<int>("port");
+        QTest::newRow("alias") << "jetson-1"
+                               << ""
+                               << "jetson-1" << 0;
+        QTest::newRow("user@host") << "nvidia@10.0.0.5"
+                                   << "nvidia"
+                                   << "10.0.0.5" << 0;
+        QTest::newRow("user@host:port") << "me@127.0.0.1:2222"
+                                        << "me"
+                                        << "127.0.0.1" << 2222;
+        QTest::newRow("host:port") << "box.lan:22"
+                                   << ""
+                                   << "box.lan" << 22;
+        QTest::newRow("[v6]:port") << "root@[::1]:2200"
+                                   << "root"
+                                   << "::1" << 2200;
+        QTest::newRow("bare v6") << "fe80::1"
+                                 << ""
+                                 << "fe80::1" << 0;
+    }
+    void sshTargets()
+    {
+        QFETCH(QString, text);
+        const Result<SshTarget> t = SshTarget::parse(text);
+        QVERIFY2(t.ok(), qPrintable(t.error()));
+        QTEST(t->user, "user");
+        QTEST(t->host, "host");
+        QTEST(t->port, "port");
+        // It writes back to something that parses to the same thing.
+        const Result<SshTarget> again = SshTarget::parse(t->toString());
+        QVERIFY(again.ok());
+        QCOMPARE(again->host, t->host);
+        QCOMPARE(again->port, t->port);
+    }
+
+    void badSshTargets_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("empty") << "";
+        QTest::newRow("port 0") << "a@b:0";
+        QTest::newRow("port too big") << "b:70000";
+        QTest::newRow("port text") << "b:ssh";
+        QTest::newRow("shell") << "a@b;reboot";
+        QTest::newRow("space") << "my host";
+        QTest::newRow("bad user") << "-oProxyCommand=x@h";
+        QTest::newRow("open bracket") << "[::1:22";
+    }
+    void badSshTargets()
+    {
+        QFETCH(QString, text);
+        QVERIFY(!SshTarget::parse(text).ok());
+    }
+
+    void everyProblemIsNamedWithItsPath()
+    {
+        const QByteArray json = R"({"hosts":[
+            {"name":"a","ssh":"a","role":"device","class":"x","dir":"/d"},
+            {"name":"a","ssh":"b c","role":"phone","class":"x","dir":"relative/dir"},
+            {"name":"c","ssh":"c","role":"edge","class":"x","dir":"/opt/../etc","agent_port":0},
+            {"ssh":"d","role":"edge","class":"x","dir":"/d"},
+            {"name":"e","ssh":"a","role":"edge","class":"x","dir":"/d/"}
+        ]})";
+        const Result<Fleet> fleet =
+            Fleet::parse(json, QStringLiteral("f.json"), QStringLiteral("/x"));
+        QVERIFY(!fleet.ok());
+        const QString e = fleet.error();
+        QVERIFY2(e.contains(QLatin1String("$.hosts[1].name")) &&
+                     e.contains(QLatin1String("used by an earlier host")),
+                 qPrintable(e));
+        QVERIFY2(e.contains(QLatin1String("$.hosts[1].ssh")), qPrintable(e));
+        QVERIFY2(e.contains(QLatin1String("$.hosts[1].role")), qPrintable(e));
+        QVERIFY2(e.contains(QLatin1String("$.hosts[1].dir")), qPrintable(e));
+        QVERIFY2(e.contains(QLatin1String("$.hosts[2].dir")), qPrintable(e));
+        QVERIFY2(e.contains(QLatin1String("$.hosts[2].agent_port")), qPrintable(e));
+        QVERIFY2(e.contains(QLatin1String("$.hosts[3].name")), qPrintable(e));
+        // Same ssh and same dir (after the trailing slash) would deploy into one directory twice.
+        QVERIFY2(e.contains(QLatin1String("$.hosts[4]: another host has the same ssh and dir")),
+                 qPrintable(e));
+        QVERIFY(e.contains(QLatin1String("f.json")));
+    }
+
+    void refusesNonsense()
+    {
+        QVERIFY(!Fleet::parse("", QStringLiteral("f"), {}).ok());
+        QVERIFY(!Fleet::parse("[]", QStringLiteral("f"), {}).ok());
+        QVERIFY(!Fleet::parse(R"({"hosts":[]})", QStringLiteral("f"), {}).ok());
+        QVERIFY(!Fleet::parse(R"({"hosts":[1]})", QStringLiteral("f"), {}).ok());
+        QVERIFY(!Fleet::parse(R"({"hosts":{"a":1}})", QStringLiteral("f"), {}).ok());
+        QVERIFY(!Fleet::load(QStringLiteral("/nonexistent/fleet.json")).ok());
+    }
+
+    void tokenFileIsRelativeToTheFleetFile()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("lab.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(
+            R"({"token_file":"secrets/lab.token","hosts":[{"name":"a","ssh":"u@h:2","role":"edge","class":"c","dir":"/d","agent_port":9000,"agent_address":"10.0.0.9"}]})");
+        f.close();
+        const Result<Fleet> fleet = Fleet::load(f.fileName());
+        QVERIFY2(fleet.ok(), qPrintable(fleet.error()));
+        QCOMPARE(fleet->tokenFile, dir.filePath(QStringLiteral("secrets/lab.token")));
+        QCOMPARE(fleet->hosts.first().agentPort, 9000);
+        QCOMPARE(fleet->hosts.first().agentAddress, QStringLiteral("10.0.0.9"));
+        QCOMPARE(fleet->path, QFileInfo(f.fileName()).absoluteFilePath());
+    }
+
+    void agentConfiguration()
+    {
+        FleetHost h;
+        h.name = QStringLiteral("rtx-1");
+        h.role = QStringLiteral("edge");
+        h.hostClass = QStringLiteral("rtx-3090");
+        h.agentPort = 7500;
+        DeploymentSpec spec;
+        spec.name = QStringLiteral("demo");
+        spec.planFile = QStringLiteral("/tmp/p.json");
+        spec.files.append(
+            {QStringLiteral("/m/model.json"), QStringLiteral("models/cnn/model.json"), 0644});
+        spec.hostFiles[QStringLiteral("rtx-1")].append(
+            {QStringLiteral("/m/tail-b2.pt"), QStringLiteral("models/cnn/tail-b2.pt"), 0644});
+        const QJsonObject o =
+            QJsonDocument::fromJson(agentConfigJson(h, spec, QStringLiteral("10.0.0.2:7411")))
+                .object();
+        QCOMPARE(o.value(QStringLiteral("format")).toString(),
+                 QStringLiteral("edgegpt-agent-config"));
+        QCOMPARE(o.value(QStringLiteral("name")).toString(), QStringLiteral("rtx-1"));
+        QCOMPARE(o.value(QStringLiteral("role")).toString(), QStringLiteral("edge"));
+        QCOMPARE(o.value(QStringLiteral("deployment")).toString(), QStringLiteral("demo"));
+        QCOMPARE(o.value(QStringLiteral("listen")).toString(), QStringLiteral("0.0.0.0:7500"));
+        QCOMPARE(o.value(QStringLiteral("edge")).toString(), QStringLiteral("10.0.0.2:7411"));
+        QCOMPARE(o.value(QStringLiteral("model_dir")).toString(), QStringLiteral("model"));
+        QCOMPARE(o.value(QStringLiteral("token_file")).toString(), QStringLiteral("fleet.token"));
+        QCOMPARE(o.value(QStringLiteral("plan")).toString(), QStringLiteral("plan.json"));
+        QCOMPARE(o.value(QStringLiteral("files")).toArray().size(), 2);
+        // The token itself is never in the configuration.
+        QVERIFY(!agentConfigJson(h, spec).contains("secret"));
+    }
+
+    void devicesFindTheirEdge()
+    {
+        const QByteArray json = R"({"hosts":[
+            {"name":"d1","ssh":"d1","role":"device","class":"x","dir":"/d"},
+            {"name":"c1","ssh":"c1","role":"cloud","class":"x","dir":"/d"},
+            {"name":"e1","ssh":"e1","role":"edge","class":"x","dir":"/d"},
+            {"name":"d2","ssh":"d2","role":"device","class":"x","dir":"/d","edge":"c1"}]})";
+        const Result<Fleet> fleet = Fleet::parse(json, QStringLiteral("f"), {});
+        QVERIFY2(fleet.ok(), qPrintable(fleet.error()));
+        QCOMPARE(fleet->edgeFor(fleet->hosts.at(0))->name, QStringLiteral("e1")); // first edge
+        QCOMPARE(fleet->edgeFor(fleet->hosts.at(3))->name, QStringLiteral("c1")); // named
+        QVERIFY(!fleet->edgeFor(fleet->hosts.at(2)));                             // not a device
+
+        const QByteArray bad = R"({"hosts":[
+            {"name":"d1","ssh":"d1","role":"device","class":"x","dir":"/d","edge":"d2"},
+            {"name":"d2","ssh":"d2","role":"device","class":"x","dir":"/d","edge":"nope"},
+            {"name":"e1","ssh":"e1","role":"edge","class":"x","dir":"/d","edge":"d1"}]})";
+        const Result<Fleet> refused = Fleet::parse(bad, QStringLiteral("f"), {});
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().contains(QLatin1String("$.hosts[0].edge: \"d2\" is a device")),
+                 qPrintable(refused.error()));
+        QVERIFY(refused.error().contains(QLatin1String("$.hosts[1].edge: \"nope\" is not a host")));
+        QVERIFY(refused.error().contains(QLatin1String("$.hosts[2].edge: only a device")));
+    }
+
+    void deploymentNames()
+    {
+        QVERIFY(isValidDeploymentName(QStringLiteral("default")));
+        QVERIFY(isValidDeploymentName(QStringLiteral("demo-2.b_c")));
+        QVERIFY(!isValidDeploymentName(QStringLiteral("")));
+        QVERIFY(!isValidDeploymentName(QStringLiteral("..")));
+        QVERIFY(!isValidDeploymentName(QStringLiteral("a/b")));
+        QVERIFY(!isValidDeploymentName(QStringLiteral("a b")));
+        QCOMPARE(hostStateName(HostState::Unreachable), QStringLiteral("unreachable"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFleet)
+#include "tst_fleet.moc"
