@@ -1,0 +1,702 @@
+#include "app/console/MainWindow.h"
+
+#include "app/console/SettingsDialog.h"
+#include "core/plan/PlanFormat.h"
+#include "core/planner/LlmPlanner.h"
+#include "core/planner/LocalPlanner.h"
+#include "widgets/MetricsCharts.h"
+#include "widgets/PlanDocument.h"
+#include "widgets/PlanEditor.h"
+#include "widgets/PlanGraphScene.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QToolButton>
+#include <QTreeWidget>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+namespace edgegpt {
+
+namespace {
+constexpr int kMaxHistory = 30;
+const QString kLocal = QStringLiteral("local");
+const QString kLlm = QStringLiteral("llm");
+} // namespace
+
+QStringList MainWindow::exampleRequests()
+{
+    return {
+        QStringLiteral("I have captured an animal. What kind of animal is in the image?"),
+        QStringLiteral("Tell me what the mustache is made of in this image (browser)"),
+        QStringLiteral("What's in the front of my car?"),
+        QStringLiteral("Detect how many objects are in the picture"),
+        QStringLiteral("Please monitor the user's emotions"),
+        QStringLiteral("Monitor emotions with indoor IoT sensors"),
+        QStringLiteral("Replace the boy riding a bike with a girl reading"),
+    };
+}
+
+MainWindow::MainWindow(QSettings *settings, QWidget *parent)
+    : QMainWindow(parent)
+    , m_settings(settings)
+    , m_catalog(Catalog::builtin())
+{
+    setObjectName(QStringLiteral("edgegptConsole"));
+    setWindowTitle(tr("EdgeGPT Testbed"));
+    m_document = new PlanDocument(m_catalog, this);
+    m_localPlanner = new LocalPlanner(m_catalog, this);
+    m_llmConfig = LlmConfig::fromEnvironment();
+
+    m_editor = new PlanEditor(m_document, this);
+    m_charts = new MetricsCharts(&m_metrics, this);
+    m_charts->setObjectName(QStringLiteral("metricsCharts"));
+    auto *central = new QSplitter(Qt::Vertical, this);
+    central->setObjectName(QStringLiteral("centralSplitter"));
+    central->addWidget(m_editor);
+    central->addWidget(m_charts);
+    central->setStretchFactor(0, 5);
+    central->setStretchFactor(1, 4);
+    setCentralWidget(central);
+
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("statusLabel"));
+    m_progress = new QProgressBar(this);
+    m_progress->setMaximumWidth(180);
+    m_progress->setRange(0, 0);
+    m_progress->setTextVisible(false);
+    m_progress->hide();
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_progress);
+
+    buildActions();
+    buildRequestBar();
+    buildDocks();
+
+    connect(m_document, &PlanDocument::planChanged, this, &MainWindow::refreshPlanViews);
+    connect(m_editor, &PlanEditor::message, this, [this](const QString &text) {
+        setStatus(text);
+        log(text);
+    });
+    connect(m_document->undoStack(), &QUndoStack::indexChanged, this, [this] {
+        const QUndoStack *stack = m_document->undoStack();
+        if (stack->index() > 0 && stack->canUndo())
+            setStatus(tr("Edited: %1").arg(stack->undoText()));
+    });
+    connect(m_charts, &MetricsCharts::pausedChanged, this, [this](bool paused) {
+        setStatus(paused ? tr("Charts paused; data keeps arriving.") : tr("Charts live."));
+    });
+
+    readSettings();
+    refreshPlanViews();
+    showFleet();
+    setStatus(tr("Ready. Type a request or pick an example, then Plan (Ctrl+Return)."));
+}
+
+MainWindow::~MainWindow()
+{
+    if (m_job)
+        m_job->cancel();
+}
+
+void MainWindow::buildActions()
+{
+    m_planAction = new QAction(tr("&Plan"), this);
+    m_planAction->setObjectName(QStringLiteral("planAction"));
+    m_planAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    m_planAction->setToolTip(tr("Plan the request with the chosen planner (Ctrl+Return)"));
+    connect(m_planAction, &QAction::triggered, this, [this] { planRequest(m_request->currentText()); });
+
+    m_deployAction = new QAction(tr("&Deploy"), this);
+    m_deployAction->setObjectName(QStringLiteral("deployAction"));
+    m_deployAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    m_deployAction->setToolTip(tr("Deploy the plan's agents and model parts to the fleet (Ctrl+D)"));
+    connect(m_deployAction, &QAction::triggered, this, [this] { notAvailable(tr("Deploying")); });
+
+    m_runAction = new QAction(tr("&Run"), this);
+    m_runAction->setObjectName(QStringLiteral("runAction"));
+    m_runAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_runAction->setToolTip(tr("Start inference on the deployed agents (F5)"));
+    connect(m_runAction, &QAction::triggered, this, [this] { notAvailable(tr("Running the plan")); });
+
+    m_stopAction = new QAction(tr("&Stop"), this);
+    m_stopAction->setObjectName(QStringLiteral("stopAction"));
+    m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    m_stopAction->setToolTip(tr("Stop what is running: planning, deploying or inference (Shift+F5)"));
+    connect(m_stopAction, &QAction::triggered, this, [this] {
+        if (m_job) {
+            m_job->cancel();
+            m_job = nullptr;
+            m_planAction->setEnabled(true);
+            setStatus(tr("Planning stopped."));
+            log(tr("Planning stopped by the operator."));
+            Q_EMIT planningDone(false);
+            return;
+        }
+        setStatus(tr("Nothing is running."));
+    });
+
+    m_openAction = new QAction(tr("&Open plan…"), this);
+    m_openAction->setShortcut(QKeySequence::Open);
+    connect(m_openAction, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open plan"), m_settings->value(QStringLiteral("console/last_dir")).toString(),
+            tr("Plans (*.json *.txt);;All files (*)"));
+        if (path.isEmpty())
+            return;
+        const Result<void> r = openPlan(path);
+        if (!r)
+            QMessageBox::warning(this, tr("Open plan"), r.error());
+    });
+    m_saveAction = new QAction(tr("&Save plan"), this);
+    m_saveAction->setShortcut(QKeySequence::Save);
+    m_saveAsAction = new QAction(tr("Save plan &as…"), this);
+    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
+    auto saveAs = [this] {
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save plan"), m_settings->value(QStringLiteral("console/last_dir")).toString(),
+            tr("JSON plan (*.json);;Paper's text format (*.txt)"));
+        if (path.isEmpty())
+            return;
+        const Result<void> r = savePlan(path);
+        if (!r)
+            QMessageBox::warning(this, tr("Save plan"), r.error());
+    };
+    connect(m_saveAsAction, &QAction::triggered, this, saveAs);
+    connect(m_saveAction, &QAction::triggered, this, [this, saveAs] {
+        if (m_document->filePath().isEmpty()) {
+            saveAs();
+            return;
+        }
+        const Result<void> r = savePlan(m_document->filePath());
+        if (!r)
+            QMessageBox::warning(this, tr("Save plan"), r.error());
+    });
+    m_openFleetAction = new QAction(tr("Open &fleet…"), this);
+    connect(m_openFleetAction, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open fleet"), QString(),
+                                                          tr("Fleet files (*.json);;All files (*)"));
+        if (path.isEmpty())
+            return;
+        const Result<void> r = loadFleet(path);
+        if (!r)
+            QMessageBox::warning(this, tr("Open fleet"), r.error());
+    });
+    m_exportCsvAction = new QAction(tr("Export metrics as &CSV…"), this);
+    connect(m_exportCsvAction, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"), QStringLiteral("metrics.csv"),
+                                                          tr("CSV (*.csv)"));
+        if (path.isEmpty())
+            return;
+        const Result<void> r = m_charts->exportCsv(path);
+        setStatus(r ? tr("Metrics written to %1.").arg(path) : r.error());
+    });
+    m_exportPngAction = new QAction(tr("Export charts as &PNG…"), this);
+    connect(m_exportPngAction, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"), QStringLiteral("charts.png"),
+                                                          tr("PNG images (*.png)"));
+        if (path.isEmpty())
+            return;
+        const Result<void> r = m_charts->exportPng(path);
+        setStatus(r ? tr("Charts written to %1.").arg(path) : r.error());
+    });
+    m_settingsAction = new QAction(tr("Se&ttings…"), this);
+    m_settingsAction->setShortcut(QKeySequence::Preferences);
+    connect(m_settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
+    m_demoAction = new QAction(tr("Start &demo fleet"), this);
+    connect(m_demoAction, &QAction::triggered, this, &MainWindow::startDemo);
+    m_quitAction = new QAction(tr("&Quit"), this);
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+    m_aboutAction = new QAction(tr("&About EdgeGPT Testbed"), this);
+    connect(m_aboutAction, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About EdgeGPT Testbed"),
+                           tr("<b>EdgeGPT Testbed</b> %1<br>An operator console for LLM-planned edge AI: "
+                              "requests become plans of AI tasks on devices, edge servers and the cloud.")
+                               .arg(QStringLiteral(EDGEGPT_VERSION)));
+    });
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_openAction);
+    file->addAction(m_saveAction);
+    file->addAction(m_saveAsAction);
+    file->addSeparator();
+    file->addAction(m_openFleetAction);
+    file->addSeparator();
+    file->addAction(m_exportCsvAction);
+    file->addAction(m_exportPngAction);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(m_editor->undoAction());
+    edit->addAction(m_editor->redoAction());
+    edit->addSeparator();
+    edit->addAction(m_editor->deleteAction());
+    edit->addAction(m_editor->layoutAction());
+    edit->addSeparator();
+    edit->addAction(m_settingsAction);
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(m_planAction);
+    run->addAction(m_deployAction);
+    run->addAction(m_runAction);
+    run->addAction(m_stopAction);
+    run->addSeparator();
+    run->addAction(m_demoAction);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_editor->zoomInAction());
+    view->addAction(m_editor->zoomOutAction());
+    view->addAction(m_editor->zoomFitAction());
+    view->setObjectName(QStringLiteral("viewMenu"));
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_aboutAction);
+}
+
+void MainWindow::buildRequestBar()
+{
+    QToolBar *bar = addToolBar(tr("Request"));
+    bar->setObjectName(QStringLiteral("requestBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_request = new QComboBox(bar);
+    m_request->setObjectName(QStringLiteral("requestBox"));
+    m_request->setEditable(true);
+    m_request->setInsertPolicy(QComboBox::NoInsert);
+    m_request->setMinimumWidth(420);
+    m_request->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_request->lineEdit()->setPlaceholderText(tr("Ask for something, e.g. \"What's in the front of my car?\""));
+    m_request->lineEdit()->setClearButtonEnabled(true);
+    QFont f = m_request->font();
+    f.setPointSizeF(f.pointSizeF() * 1.15);
+    m_request->setFont(f);
+    connect(m_request->lineEdit(), &QLineEdit::returnPressed, m_planAction, &QAction::trigger);
+
+    m_examples = new QToolButton(bar);
+    m_examples->setText(tr("Examples"));
+    m_examples->setToolTip(tr("The worked requests of the EdgeGPT paper"));
+    m_examples->setPopupMode(QToolButton::InstantPopup);
+    auto *menu = new QMenu(m_examples);
+    for (const QString &example : exampleRequests()) {
+        QAction *a = menu->addAction(example);
+        connect(a, &QAction::triggered, this, [this, example] {
+            m_request->setEditText(example);
+            planRequest(example);
+        });
+    }
+    m_examples->setMenu(menu);
+
+    m_planner = new QComboBox(bar);
+    m_planner->setObjectName(QStringLiteral("plannerBox"));
+    m_planner->addItem(tr("Local planner"), kLocal);
+    m_planner->addItem(tr("LLM endpoint"), kLlm);
+    m_planner->setToolTip(tr("Which planner turns the request into a plan"));
+    connect(m_planner, &QComboBox::activated, this, [this] {
+        m_settings->setValue(QStringLiteral("console/planner"), m_planner->currentData());
+        if (m_planner->currentData().toString() == kLlm)
+            setStatus(tr("Planning with %1 at %2.").arg(m_llmConfig.model, m_llmConfig.baseUrl));
+        else
+            setStatus(tr("Planning with the local planner (no network)."));
+    });
+
+    bar->addWidget(new QLabel(tr("  Request  "), bar));
+    bar->addWidget(m_request);
+    bar->addWidget(m_examples);
+    bar->addSeparator();
+    bar->addWidget(m_planner);
+    bar->addAction(m_planAction);
+    bar->addSeparator();
+    bar->addAction(m_deployAction);
+    bar->addAction(m_runAction);
+    bar->addAction(m_stopAction);
+    bar->setStyleSheet(QStringLiteral("QToolBar#requestBar { spacing: 6px; padding: 4px; }"));
+}
+
+void MainWindow::buildDocks()
+{
+    // Fleet.
+    m_fleetDock = new QDockWidget(tr("Fleet"), this);
+    m_fleetDock->setObjectName(QStringLiteral("fleetDock"));
+    auto *fleetWidget = new QWidget(m_fleetDock);
+    auto *fleetLayout = new QVBoxLayout(fleetWidget);
+    fleetLayout->setContentsMargins(2, 2, 2, 2);
+    m_fleetTree = new QTreeWidget(fleetWidget);
+    m_fleetTree->setObjectName(QStringLiteral("fleetTree"));
+    m_fleetTree->setRootIsDecorated(false);
+    m_fleetTree->setAlternatingRowColors(true);
+    m_fleetTree->setHeaderLabels({tr("Host"), tr("Role"), tr("Class"), tr("State"), tr("Address"),
+                                  tr("Model parts"), tr("Cached models")});
+    m_fleetNote = new QLabel(fleetWidget);
+    m_fleetNote->setWordWrap(true);
+    m_fleetNote->setStyleSheet(QStringLiteral("color: #56616e; padding: 4px;"));
+    fleetLayout->addWidget(m_fleetTree, 1);
+    fleetLayout->addWidget(m_fleetNote);
+    m_fleetDock->setWidget(fleetWidget);
+
+    // Log.
+    m_logDock = new QDockWidget(tr("Log"), this);
+    m_logDock->setObjectName(QStringLiteral("logDock"));
+    m_log = new QPlainTextEdit(m_logDock);
+    m_log->setObjectName(QStringLiteral("logView"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(5000);
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_logDock->setWidget(m_log);
+
+    // Plan as JSON (editable: Apply makes the edit one undo step) and as the paper's text.
+    m_planDock = new QDockWidget(tr("Plan"), this);
+    m_planDock->setObjectName(QStringLiteral("planDock"));
+    m_planTabs = new QTabWidget(m_planDock);
+    auto *jsonPage = new QWidget(m_planTabs);
+    auto *jsonLayout = new QVBoxLayout(jsonPage);
+    jsonLayout->setContentsMargins(0, 0, 0, 0);
+    m_json = new QPlainTextEdit(jsonPage);
+    m_json->setObjectName(QStringLiteral("jsonView"));
+    m_json->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_json->setLineWrapMode(QPlainTextEdit::NoWrap);
+    auto *apply = new QPushButton(tr("Apply JSON"), jsonPage);
+    apply->setObjectName(QStringLiteral("applyJsonButton"));
+    apply->setToolTip(tr("Replace the plan with this JSON (one undo step)"));
+    connect(apply, &QPushButton::clicked, this, &MainWindow::applyJsonEdit);
+    jsonLayout->addWidget(m_json, 1);
+    jsonLayout->addWidget(apply, 0, Qt::AlignRight);
+    m_text = new QPlainTextEdit(m_planTabs);
+    m_text->setObjectName(QStringLiteral("textView"));
+    m_text->setReadOnly(true);
+    m_text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_planTabs->addTab(jsonPage, tr("JSON"));
+    m_planTabs->addTab(m_text, tr("Text"));
+    m_planDock->setWidget(m_planTabs);
+
+    addDockWidget(Qt::RightDockWidgetArea, m_planDock);
+    addDockWidget(Qt::RightDockWidgetArea, m_fleetDock);
+    tabifyDockWidget(m_planDock, m_fleetDock);
+    m_planDock->raise();
+    addDockWidget(Qt::RightDockWidgetArea, m_logDock);
+    resizeDocks({m_planDock, m_logDock}, {560, 220}, Qt::Vertical);
+    resizeDocks({m_planDock}, {430}, Qt::Horizontal);
+
+    QMenu *view = menuBar()->findChild<QMenu *>(QStringLiteral("viewMenu"));
+    if (view) {
+        view->addSeparator();
+        view->addAction(m_fleetDock->toggleViewAction());
+        view->addAction(m_logDock->toggleViewAction());
+        view->addAction(m_planDock->toggleViewAction());
+    }
+}
+
+void MainWindow::readSettings()
+{
+    const QStringList history = m_settings->value(QStringLiteral("console/request_history")).toStringList();
+    m_request->addItems(history.mid(0, kMaxHistory));
+    m_request->setEditText(history.isEmpty() ? exampleRequests().at(2) : history.first());
+    const int planner = m_planner->findData(m_settings->value(QStringLiteral("console/planner"), kLocal));
+    m_planner->setCurrentIndex(qMax(0, planner));
+    // Settings < environment for the endpoint, as the command line resolves it.
+    LlmConfig config;
+    config.readSettings(*m_settings);
+    const LlmConfig env = LlmConfig::fromEnvironment();
+    if (qEnvironmentVariableIsSet("OPENAI_BASE_URL"))
+        config.baseUrl = env.baseUrl;
+    if (qEnvironmentVariableIsSet("EDGEGPT_LLM_MODEL"))
+        config.model = env.model;
+    config.apiKey = env.apiKey;
+    m_llmConfig = config;
+    m_language = m_settings->value(QStringLiteral("console/language")).toString();
+    const QByteArray geometry = m_settings->value(QStringLiteral("console/geometry")).toByteArray();
+    if (geometry.isEmpty() || !restoreGeometry(geometry))
+        resize(1600, 980);
+    restoreState(m_settings->value(QStringLiteral("console/window_state")).toByteArray());
+    const QString fleet = m_settings->value(QStringLiteral("console/fleet_file")).toString();
+    if (!fleet.isEmpty() && QFileInfo::exists(fleet))
+        loadFleet(fleet);
+}
+
+void MainWindow::writeSettings()
+{
+    m_settings->setValue(QStringLiteral("console/geometry"), saveGeometry());
+    m_settings->setValue(QStringLiteral("console/window_state"), saveState());
+    m_settings->setValue(QStringLiteral("console/request_history"), requestHistory());
+    m_settings->setValue(QStringLiteral("console/planner"), m_planner->currentData());
+    m_settings->setValue(QStringLiteral("console/language"), m_language);
+    m_settings->setValue(QStringLiteral("console/fleet_file"), m_fleet.path);
+    m_llmConfig.writeSettings(*m_settings); // never the API key
+    m_settings->sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    writeSettings();
+    event->accept();
+}
+
+QString MainWindow::statusText() const
+{
+    return m_status->text();
+}
+
+QStringList MainWindow::requestHistory() const
+{
+    QStringList out;
+    for (int i = 0; i < m_request->count(); ++i)
+        out.append(m_request->itemText(i));
+    return out;
+}
+
+void MainWindow::setStatus(const QString &text, bool busy)
+{
+    m_status->setText(text);
+    m_progress->setVisible(busy);
+}
+
+void MainWindow::log(const QString &text)
+{
+    m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + text);
+}
+
+void MainWindow::rememberRequest(const QString &request)
+{
+    const QSignalBlocker block(m_request);
+    const int existing = m_request->findText(request);
+    if (existing >= 0)
+        m_request->removeItem(existing);
+    m_request->insertItem(0, request);
+    while (m_request->count() > kMaxHistory)
+        m_request->removeItem(m_request->count() - 1);
+    m_request->setCurrentIndex(0);
+    m_settings->setValue(QStringLiteral("console/request_history"), requestHistory());
+}
+
+void MainWindow::planRequest(const QString &text)
+{
+    const QString request = text.trimmed();
+    if (request.isEmpty()) {
+        setStatus(tr("Type a request first."));
+        return;
+    }
+    if (m_job)
+        m_job->cancel();
+    rememberRequest(request);
+    Planner *planner = m_localPlanner;
+    QString who = tr("the local planner");
+    if (m_planner->currentData().toString() == kLlm) {
+        if (!m_llmPlanner) {
+            m_llmPlanner = new LlmPlanner(m_catalog, m_llmConfig, this);
+        }
+        planner = m_llmPlanner;
+        who = m_llmConfig.model;
+    }
+    PlanningJob *job = planner->plan(request);
+    m_job = job;
+    m_planAction->setEnabled(false);
+    setStatus(tr("Planning “%1” with %2…").arg(request, who), true);
+    log(tr("Planning “%1” with %2.").arg(request, who));
+    connect(job, &PlanningJob::progress, this, [this, job](const QString &status) {
+        if (m_job == job)
+            setStatus(status, true);
+    });
+    connect(job, &PlanningJob::finished, this, [this, job, request](const Plan &plan) {
+        if (m_job == job)
+            onPlanned(plan, request);
+    });
+    connect(job, &PlanningJob::failed, this, [this, job](const QString &message) {
+        if (m_job == job)
+            onPlanFailed(message);
+    });
+}
+
+void MainWindow::onPlanned(const Plan &plan, const QString &request)
+{
+    m_job = nullptr;
+    m_planAction->setEnabled(true);
+    m_document->replacePlan(plan, tr("Plan “%1”").arg(request));
+    m_editor->view()->zoomToFit();
+    const int problems = int(m_document->problems().size());
+    const QString took = plan.provenance.latencyMs < 10
+                             ? tr("%1 ms").arg(plan.provenance.latencyMs, 0, 'f', 2)
+                             : tr("%1 s").arg(plan.provenance.latencyMs / 1000.0, 0, 'f', 2);
+    const QString summary = problems == 0
+                                ? tr("Planned %n task(s) in %1.", nullptr, int(plan.tasks.size())).arg(took)
+                                : tr("Planned %n task(s) in %1; %2 problem(s) to fix.", nullptr,
+                                     int(plan.tasks.size()))
+                                      .arg(took)
+                                      .arg(problems);
+    setStatus(summary);
+    log(summary);
+    Q_EMIT planningDone(true);
+}
+
+void MainWindow::onPlanFailed(const QString &message)
+{
+    m_job = nullptr;
+    m_planAction->setEnabled(true);
+    setStatus(tr("Planning failed: %1").arg(message));
+    log(tr("Planning failed: %1").arg(message));
+    Q_EMIT planningDone(false);
+}
+
+void MainWindow::refreshPlanViews()
+{
+    const QSignalBlocker block(m_json);
+    m_json->setPlainText(QString::fromUtf8(m_document->toJson()));
+    m_text->setPlainText(m_document->plan().tasks.isEmpty() ? QString() : m_document->toText());
+    QString title = tr("EdgeGPT Testbed");
+    if (!m_document->filePath().isEmpty())
+        title = QFileInfo(m_document->filePath()).fileName() + QStringLiteral(" — ") + title;
+    else if (!m_document->plan().request.isEmpty())
+        title = m_document->plan().request + QStringLiteral(" — ") + title;
+    setWindowTitle(title);
+}
+
+void MainWindow::applyJsonEdit()
+{
+    Result<Plan> plan = planFromJson(m_json->toPlainText().toUtf8());
+    if (!plan) {
+        setStatus(tr("The JSON is not a plan: %1").arg(plan.error()));
+        log(tr("The JSON is not a plan: %1").arg(plan.error()));
+        return;
+    }
+    m_document->replacePlan(*plan, tr("Edit the JSON"));
+    setStatus(tr("Plan replaced from the JSON."));
+}
+
+Result<void> MainWindow::openPlan(const QString &path)
+{
+    const Result<void> r = m_document->open(path);
+    if (!r) {
+        setStatus(r.error());
+        log(r.error());
+        return r;
+    }
+    m_settings->setValue(QStringLiteral("console/last_dir"), QFileInfo(path).absolutePath());
+    m_editor->view()->zoomToFit();
+    refreshPlanViews();
+    setStatus(tr("Opened %1.").arg(path));
+    log(tr("Opened %1.").arg(path));
+    return r;
+}
+
+Result<void> MainWindow::savePlan(const QString &path)
+{
+    const Result<void> r = m_document->save(path);
+    if (!r) {
+        setStatus(r.error());
+        log(r.error());
+        return r;
+    }
+    m_settings->setValue(QStringLiteral("console/last_dir"), QFileInfo(path).absolutePath());
+    refreshPlanViews();
+    setStatus(tr("Saved %1.").arg(path));
+    log(tr("Saved %1.").arg(path));
+    return r;
+}
+
+Result<void> MainWindow::loadFleet(const QString &path)
+{
+    Result<FleetFile> fleet = FleetFile::load(path);
+    if (!fleet) {
+        setStatus(tr("Cannot read the fleet: %1").arg(fleet.error()));
+        log(tr("Cannot read the fleet: %1").arg(fleet.error()));
+        return Result<void>::failure(fleet.error());
+    }
+    m_fleet = *fleet;
+    m_settings->setValue(QStringLiteral("console/fleet_file"), m_fleet.path);
+    showFleet();
+    log(tr("Fleet %1: %n host(s).", nullptr, int(m_fleet.hosts.size())).arg(path));
+    setStatus(tr("Fleet %1 loaded.").arg(QFileInfo(path).fileName()));
+    return {};
+}
+
+void MainWindow::showFleet()
+{
+    m_fleetTree->clear();
+    for (const FleetFileHost &h : m_fleet.hosts) {
+        auto *item = new QTreeWidgetItem(m_fleetTree);
+        item->setText(0, h.name);
+        item->setText(1, h.role == QLatin1String("device") ? tr("device")
+                         : h.role == QLatin1String("edge") ? tr("edge")
+                                                           : tr("cloud"));
+        item->setText(2, h.hostClass);
+        // No deployer in this build: the state is what we know, not a guess.
+        item->setText(3, tr("not deployed"));
+        item->setForeground(3, QColor(0x6b, 0x77, 0x85));
+        item->setText(4, tr("%1 (port %2)").arg(h.ssh).arg(h.agentPort));
+        item->setText(5, tr("—"));
+        item->setText(6, tr("—"));
+        item->setToolTip(0, tr("Deploy root: %1").arg(h.dir));
+    }
+    m_fleetTree->header()->resizeSections(QHeaderView::ResizeToContents);
+    if (m_fleet.hosts.isEmpty())
+        m_fleetNote->setText(tr("No fleet configured. Open a fleet file (File ▸ Open fleet) to list its hosts."));
+    else
+        m_fleetNote->setText(tr("%1 · %n host(s)", nullptr, int(m_fleet.hosts.size()))
+                                 .arg(QFileInfo(m_fleet.path).fileName()));
+}
+
+void MainWindow::notAvailable(const QString &what)
+{
+    const QString text =
+        tr("%1 is not available yet: this console has no connection to the fleet deployer and the agents. "
+           "Use the edgegpt command line (edgegpt deploy) for now.")
+            .arg(what);
+    setStatus(text);
+    log(text);
+}
+
+void MainWindow::startDemo()
+{
+    const QString text = tr("The local demo fleet is not available yet: it needs the device and edge agents "
+                            "(edgegpt-agent), which this console cannot start yet. The charts show data "
+                            "as soon as an agent stream is connected.");
+    setStatus(text);
+    log(text);
+}
+
+void MainWindow::setLlmConfig(const LlmConfig &config)
+{
+    m_llmConfig = config;
+    delete m_llmPlanner; // the next LLM request builds a planner with the new endpoint
+    m_llmPlanner = nullptr;
+    m_llmConfig.writeSettings(*m_settings);
+}
+
+void MainWindow::setLanguage(const QString &language)
+{
+    m_language = language;
+    m_settings->setValue(QStringLiteral("console/language"), language);
+}
+
+void MainWindow::openSettings()
+{
+    SettingsDialog dialog(m_llmConfig, m_language.isEmpty() ? QStringLiteral("en") : m_language, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    if (m_job && m_planner->currentData().toString() == kLlm) {
+        m_job->cancel();
+        m_job = nullptr;
+        m_planAction->setEnabled(true);
+    }
+    setLlmConfig(dialog.config());
+    setLanguage(dialog.language());
+    setStatus(tr("Settings saved. LLM endpoint: %1 at %2.").arg(m_llmConfig.model, m_llmConfig.baseUrl));
+}
+
+} // namespace edgegpt

@@ -1,0 +1,102 @@
+#include "app/console/SettingsDialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace edgegpt {
+
+SettingsDialog::SettingsDialog(const LlmConfig &config, const QString &language, QWidget *parent)
+    : QDialog(parent)
+    , m_config(config)
+{
+    setWindowTitle(tr("Settings"));
+    auto *llm = new QGroupBox(tr("LLM planner (OpenAI-compatible endpoint)"), this);
+    auto *form = new QFormLayout(llm);
+    m_baseUrl = new QLineEdit(config.baseUrl, llm);
+    m_baseUrl->setObjectName(QStringLiteral("baseUrlEdit"));
+    m_baseUrl->setPlaceholderText(QStringLiteral("http://localhost:8080/v1"));
+    m_model = new QLineEdit(config.model, llm);
+    m_model->setObjectName(QStringLiteral("modelEdit"));
+    m_apiKey = new QLineEdit(config.apiKey, llm);
+    m_apiKey->setObjectName(QStringLiteral("apiKeyEdit"));
+    m_apiKey->setEchoMode(QLineEdit::Password);
+    m_apiKey->setPlaceholderText(tr("from OPENAI_API_KEY"));
+    m_keySource = new QLabel(llm);
+    m_keySource->setWordWrap(true);
+    m_keySource->setStyleSheet(QStringLiteral("color: #56616e;"));
+    m_keySource->setText(
+        qEnvironmentVariableIsSet("OPENAI_API_KEY")
+            ? tr("The key comes from the OPENAI_API_KEY environment variable. A key typed here is used until "
+                 "the console closes and is never written to disk.")
+            : tr("No OPENAI_API_KEY in the environment. A key typed here is used until the console closes "
+                 "and is never written to disk; local servers usually need none."));
+    m_timeout = new QSpinBox(llm);
+    m_timeout->setRange(1, 600);
+    m_timeout->setSuffix(tr(" s"));
+    m_timeout->setValue(config.timeoutMs / 1000);
+    m_demonstrations = new QSpinBox(llm);
+    m_demonstrations->setRange(0, 16);
+    m_demonstrations->setValue(config.demonstrations);
+    form->addRow(tr("Base URL"), m_baseUrl);
+    form->addRow(tr("Model"), m_model);
+    form->addRow(tr("API key"), m_apiKey);
+    form->addRow(QString(), m_keySource);
+    form->addRow(tr("Timeout"), m_timeout);
+    form->addRow(tr("Demonstrations"), m_demonstrations);
+
+    auto *ui = new QGroupBox(tr("Interface"), this);
+    auto *uiForm = new QFormLayout(ui);
+    m_language = new QComboBox(ui);
+    m_language->setObjectName(QStringLiteral("languageBox"));
+    m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
+    m_language->addItem(QStringLiteral("简体中文"), QStringLiteral("zh_CN"));
+    m_language->addItem(QStringLiteral("한국어"), QStringLiteral("ko"));
+    m_language->setCurrentIndex(qMax(0, m_language->findData(language)));
+    uiForm->addRow(tr("Language"), m_language);
+    auto *restart = new QLabel(tr("A new language applies the next time the console starts."), ui);
+    restart->setStyleSheet(QStringLiteral("color: #56616e;"));
+    uiForm->addRow(QString(), restart);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+        const QUrl url(m_baseUrl->text().trimmed());
+        if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+            m_baseUrl->setFocus();
+            m_baseUrl->setStyleSheet(QStringLiteral("border: 1px solid #d62d20;"));
+            m_baseUrl->setToolTip(tr("Enter an http:// or https:// address."));
+            return;
+        }
+        accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(llm);
+    layout->addWidget(ui);
+    layout->addWidget(buttons);
+    resize(520, sizeHint().height());
+}
+
+LlmConfig SettingsDialog::config() const
+{
+    LlmConfig c = m_config;
+    c.baseUrl = m_baseUrl->text().trimmed();
+    c.model = m_model->text().trimmed();
+    c.apiKey = m_apiKey->text();
+    c.timeoutMs = m_timeout->value() * 1000;
+    c.demonstrations = m_demonstrations->value();
+    return c;
+}
+
+QString SettingsDialog::language() const
+{
+    return m_language->currentData().toString();
+}
+
+} // namespace edgegpt

@@ -1,0 +1,212 @@
+// The metrics store and the live charts: buffers stay bounded by time and count, bursts from
+// several agents are drawn in one batched redraw per timer tick, pause and clear behave, the
+// protocol's metrics-update message feeds the store, and the exports write real files.
+#include "core/metrics/MetricsStore.h"
+#include "core/protocol/Messages.h"
+#include "widgets/MetricsCharts.h"
+
+#include <QTemporaryDir>
+#include <QtConcurrent>
+#include <QtTest>
+
+using namespace edgegpt;
+
+namespace {
+MetricsSample sample(const QString &agent, qint64 t, double scale = 1)
+{
+    MetricsSample s;
+    s.agent = agent;
+    s.timeMs = t;
+    s.deviceMs = 4 * scale;
+    s.encodeMs = 1 * scale;
+    s.transferMs = 10 * scale;
+    s.edgeMs = 3 * scale;
+    s.returnMs = 0.5 * scale;
+    s.linkRateKBps = 250;
+    s.bytes = 1200;
+    s.split = QStringLiteral("b2");
+    s.cacheHits = 3;
+    s.cacheMisses = 1;
+    return s;
+}
+} // namespace
+
+class MetricsTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void storeKeepsTheWindowAndTheCap()
+    {
+        MetricsStore store(10'000, 50); // 10 s, at most 50 points
+        const qint64 t0 = 1'700'000'000'000;
+        for (int i = 0; i < 300; ++i) // 30 s at 10 Hz
+            store.push(sample(QStringLiteral("dev"), t0 + i * 100));
+        const QVector<QPointF> total = store.points(QStringLiteral("dev"), MetricSeries::TotalMs);
+        QCOMPARE(total.size(), 50); // the cap is the tighter bound here
+        QCOMPARE(qint64(total.last().x()), t0 + 299 * 100);
+        QVERIFY(total.first().x() >= double(t0 + 299 * 100 - 10'000));
+        QCOMPARE(total.last().y(), 18.5); // summed from the parts when not given
+
+        MetricsStore windowed(2'000, 100000);
+        for (int i = 0; i < 300; ++i)
+            windowed.push(sample(QStringLiteral("dev"), t0 + i * 100));
+        const QVector<QPointF> w = windowed.points(QStringLiteral("dev"), MetricSeries::LinkRateKBps);
+        QVERIFY(w.size() <= 21);
+        QVERIFY(w.first().x() >= double(t0 + 299 * 100 - 2'000));
+        QCOMPARE(windowed.points(QStringLiteral("dev"), MetricSeries::SplitPoint).last().y(), 2.0);
+        QCOMPARE(windowed.points(QStringLiteral("dev"), MetricSeries::CacheHitRatio).last().y(), 0.75);
+    }
+
+    void pushFromManyThreadsIsSafeAndBounded()
+    {
+        MetricsStore store(60'000, 500);
+        const qint64 t0 = 1'700'000'000'000;
+        QList<QFuture<void>> producers;
+        for (int a = 0; a < 4; ++a) {
+            producers.append(QtConcurrent::run([&store, a, t0] {
+                for (int i = 0; i < 2000; ++i)
+                    store.push(sample(QStringLiteral("agent-%1").arg(a), t0 + i * 10));
+            }));
+        }
+        for (QFuture<void> &f : producers)
+            f.waitForFinished();
+        QCOMPARE(store.agents().size(), 4);
+        for (const QString &a : store.agents())
+            for (int s = 0; s < kMetricSeriesCount; ++s)
+                QVERIFY(store.size(a, MetricSeries(s)) <= 500);
+    }
+
+    void updateMessageFeedsTheStore()
+    {
+        MetricsStore store;
+        MetricsUpdateMessage update;
+        update.timeMs = 1'700'000'000'000;
+        for (int i = 0; i < 3; ++i) {
+            RequestMetrics r;
+            r.requestId = quint32(i);
+            r.deviceComputeMs = 2;
+            r.encodeMs = 0.5;
+            r.transferMs = 8;
+            r.edgeComputeMs = 3;
+            r.returnMs = 0.4;
+            r.totalMs = 14;
+            r.bytes = 900 + i;
+            update.requests.append(r);
+        }
+        update.linkRateKBps = 300;
+        update.split = QStringLiteral("b3");
+        update.cache.hits = 9;
+        update.cache.misses = 1;
+        store.pushUpdate(QStringLiteral("edge-1"), update);
+        QCOMPARE(store.size(QStringLiteral("edge-1"), MetricSeries::TotalMs), 3);
+        QCOMPARE(store.points(QStringLiteral("edge-1"), MetricSeries::BytesPerInference).last().y(), 902.0);
+        QCOMPARE(store.points(QStringLiteral("edge-1"), MetricSeries::LinkRateKBps).last().y(), 300.0);
+        QCOMPARE(store.points(QStringLiteral("edge-1"), MetricSeries::SplitPoint).last().y(), 3.0);
+        QCOMPARE(store.points(QStringLiteral("edge-1"), MetricSeries::CacheHitRatio).last().y(), 0.9);
+        // No cache events: no cache point (the ratio is unknown, not zero).
+        update.cache = CacheEvents();
+        update.requests.clear();
+        store.pushUpdate(QStringLiteral("edge-1"), update);
+        QCOMPARE(store.size(QStringLiteral("edge-1"), MetricSeries::CacheHitRatio), 1);
+    }
+
+    void splitNames()
+    {
+        QCOMPARE(MetricsStore::splitNumber(QStringLiteral("b2")), 2.0);
+        QCOMPARE(MetricsStore::splitNumber(QStringLiteral("layer12")), 12.0);
+        QCOMPARE(MetricsStore::splitNumber(QStringLiteral("device-only")), 0.0);
+        QCOMPARE(MetricsStore::splitNumber(QStringLiteral("bottleneck")), -1.0);
+    }
+
+    void chartsRedrawInBatchesOnOneTimer()
+    {
+        MetricsStore store(600'000, 2000);
+        MetricsCharts charts(&store);
+        charts.setRedrawIntervalMs(200);
+        charts.resize(1000, 600);
+        charts.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&charts));
+        QTest::qWait(250);
+        const int start = charts.redrawCount();
+        // Nothing new: the timer fires but nothing is redrawn.
+        QTest::qWait(450);
+        QCOMPARE(charts.redrawCount(), start);
+        // Three agents, a burst of 10 Hz data (a minute each) arrives at once: one redraw.
+        const qint64 t0 = QDateTime::currentMSecsSinceEpoch();
+        for (int i = 0; i < 600; ++i)
+            for (const QString &a : {QStringLiteral("jetson-1"), QStringLiteral("jetson-2"), QStringLiteral("rtx-1")})
+                store.push(sample(a, t0 + i * 100));
+        QCOMPARE(charts.redrawCount(), start); // pushing draws nothing by itself
+        QTRY_COMPARE_WITH_TIMEOUT(charts.redrawCount(), start + 1, 2000);
+        QTest::qWait(450);
+        QCOMPARE(charts.redrawCount(), start + 1); // and nothing more until data moves
+        QVERIFY(charts.shownPoints() > 0);
+        QCOMPARE(charts.latencyAgent(), QStringLiteral("jetson-1"));
+
+        // Paused: data arrives, the picture stays.
+        const int shown = charts.shownPoints();
+        charts.setPaused(true);
+        store.push(sample(QStringLiteral("jetson-1"), t0 + 60'500, 2));
+        QTest::qWait(450);
+        QCOMPARE(charts.redrawCount(), start + 1);
+        QCOMPARE(charts.shownPoints(), shown);
+        charts.setPaused(false);
+        QVERIFY(charts.redrawCount() > start + 1);
+
+        charts.clear();
+        QCOMPARE(store.totalPoints(), 0);
+        QCOMPARE(charts.shownPoints(), 0);
+    }
+
+    void sustainedStreamsStayBoundedAndResponsive()
+    {
+        // 4 agents at 10 Hz for 20 simulated minutes into a 10-minute window: the store holds at
+        // most the window, and the redraws stay few while the event loop keeps running.
+        MetricsStore store; // the default: last 10 minutes
+        MetricsCharts charts(&store);
+        charts.setRedrawIntervalMs(50);
+        const qint64 t0 = 1'700'000'000'000;
+        QElapsedTimer clock;
+        clock.start();
+        for (int minute = 0; minute < 20; ++minute) {
+            for (int i = 0; i < 600; ++i)
+                for (int a = 0; a < 4; ++a)
+                    store.push(sample(QStringLiteral("agent-%1").arg(a), t0 + minute * 60'000 + i * 100));
+            QCoreApplication::processEvents();
+        }
+        QTest::qWait(120);
+        for (int a = 0; a < 4; ++a)
+            QVERIFY(store.size(QStringLiteral("agent-%1").arg(a), MetricSeries::TotalMs) <= 6001);
+        QVERIFY(charts.redrawCount() <= 25);
+        QVERIFY(charts.shownPoints() > 0);
+        QVERIFY2(clock.elapsed() < 20000, "pushing 48k samples must be cheap");
+    }
+
+    void exportsWriteFiles()
+    {
+        QTemporaryDir dir;
+        MetricsStore store;
+        MetricsCharts charts(&store);
+        charts.resize(900, 500);
+        for (int i = 0; i < 20; ++i)
+            store.push(sample(QStringLiteral("dev,1"), 1'700'000'000'000 + i * 100));
+        charts.redraw();
+        const QString csv = dir.filePath(QStringLiteral("m.csv"));
+        QVERIFY(charts.exportCsv(csv).ok());
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        QCOMPARE(lines.first(), QByteArray("agent,series,time_ms,value"));
+        QVERIFY(lines.size() > 20 * 8);
+        QVERIFY(lines[1].startsWith("\"dev,1\",device_ms,1700000000000,4"));
+        const QString png = dir.filePath(QStringLiteral("m.png"));
+        QVERIFY(charts.exportPng(png).ok());
+        QImage image(png);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() >= 900);
+    }
+};
+
+QTEST_MAIN(MetricsTest)
+#include "tst_metrics.moc"

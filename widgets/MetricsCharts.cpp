@@ -1,0 +1,371 @@
+#include "widgets/MetricsCharts.h"
+
+#include <QAreaSeries>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDateTime>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+namespace edgegpt {
+
+namespace {
+
+const QList<QColor> &agentPalette()
+{
+    static const QList<QColor> colors = {QColor(0x2f, 0x7e, 0xd8), QColor(0xe0, 0x7a, 0x1f),
+                                         QColor(0x1f, 0x9d, 0x74), QColor(0xd1, 0x4d, 0x8c),
+                                         QColor(0x7b, 0x5c, 0xc7), QColor(0x8a, 0x5a, 0x2b)};
+    return colors;
+}
+
+// The latency parts, bottom to top, with the colours of the stacked chart.
+struct LatencyPart
+{
+    MetricSeries series;
+    const char *name;
+    QColor color;
+};
+
+const QList<LatencyPart> &latencyParts()
+{
+    static const QList<LatencyPart> parts = {
+        {MetricSeries::DeviceMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "device"), QColor(0xe0, 0x7a, 0x1f)},
+        {MetricSeries::EncodeMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "encode"), QColor(0xc0, 0x9a, 0x10)},
+        {MetricSeries::TransferMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "transfer"), QColor(0x3d, 0x8b, 0xd9)},
+        {MetricSeries::EdgeMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "edge"), QColor(0x1f, 0x9d, 0x74)},
+        {MetricSeries::ReturnMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "return"), QColor(0x7b, 0x5c, 0xc7)},
+    };
+    return parts;
+}
+
+} // namespace
+
+MetricsCharts::MetricsCharts(MetricsStore *store, QWidget *parent)
+    : QWidget(parent)
+    , m_store(store)
+    , m_timer(new QTimer(this))
+{
+    m_latency = makeChart(tr("End-to-end latency"), tr("ms"));
+    for (const LatencyPart &part : latencyParts()) {
+        auto *upper = new QLineSeries(m_latency.chart);
+        auto *lower = new QLineSeries(m_latency.chart);
+        auto *area = new QAreaSeries(upper, lower);
+        area->setName(tr(part.name));
+        QColor fill = part.color;
+        fill.setAlpha(190);
+        area->setBrush(fill);
+        area->setPen(QPen(part.color.darker(120), 1));
+        m_latency.chart->addSeries(area);
+        area->attachAxis(m_latency.x);
+        area->attachAxis(m_latency.y);
+        m_latencyUpper.append(upper);
+        m_latencyLower.append(lower);
+        m_latencyAreas.append(area);
+    }
+    m_latency.chart->legend()->setVisible(true);
+    m_latency.chart->legend()->setAlignment(Qt::AlignRight);
+    m_rate = makeChart(tr("Link rate"), tr("KB/s"));
+    m_bytes = makeChart(tr("Bytes per inference"), tr("bytes"));
+    m_split = makeChart(tr("Split point"), tr("layer"));
+    m_cache = makeChart(tr("Cache hit ratio"), tr("ratio"));
+    m_cache.y->setRange(0, 1);
+
+    // Controls.
+    m_agentBox = new QComboBox(this);
+    m_agentBox->setObjectName(QStringLiteral("latencyAgentBox"));
+    m_agentBox->setToolTip(tr("The agent whose latency is stacked"));
+    m_agentBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(m_agentBox, &QComboBox::currentTextChanged, this, [this] {
+        m_drawnVersion = ~quint64(0);
+        redraw();
+    });
+    m_pauseButton = new QToolButton(this);
+    m_pauseButton->setText(tr("Pause"));
+    m_pauseButton->setCheckable(true);
+    m_pauseButton->setToolTip(tr("Freeze the charts; data keeps arriving"));
+    connect(m_pauseButton, &QToolButton::toggled, this, &MetricsCharts::setPaused);
+    auto *clearButton = new QToolButton(this);
+    clearButton->setText(tr("Clear"));
+    clearButton->setToolTip(tr("Forget every point received so far"));
+    connect(clearButton, &QToolButton::clicked, this, &MetricsCharts::clear);
+    auto *spanBox = new QComboBox(this);
+    for (int s : {30, 60, 120, 300, 600})
+        spanBox->addItem(s < 60 ? tr("last %n s", nullptr, s) : tr("last %n min", nullptr, s / 60), s);
+    spanBox->setCurrentIndex(1);
+    connect(spanBox, &QComboBox::activated, this,
+            [this, spanBox](int i) { setVisibleSeconds(spanBox->itemData(i).toInt()); });
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("metricsSummary"));
+    m_summary->setStyleSheet(QStringLiteral("color: #56616e;"));
+
+    auto *controls = new QHBoxLayout();
+    controls->addWidget(new QLabel(tr("Latency of"), this));
+    controls->addWidget(m_agentBox);
+    controls->addWidget(spanBox);
+    controls->addWidget(m_pauseButton);
+    controls->addWidget(clearButton);
+    controls->addSpacing(12);
+    controls->addWidget(m_summary, 1);
+
+    auto *grid = new QGridLayout();
+    grid->setSpacing(4);
+    grid->addWidget(m_latency.view, 0, 0, 2, 2);
+    grid->addWidget(m_rate.view, 0, 2);
+    grid->addWidget(m_bytes.view, 0, 3);
+    grid->addWidget(m_split.view, 1, 2);
+    grid->addWidget(m_cache.view, 1, 3);
+    for (int c = 0; c < 4; ++c)
+        grid->setColumnStretch(c, 1);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addLayout(controls);
+    layout->addLayout(grid, 1);
+
+    m_timer->setInterval(100);
+    connect(m_timer, &QTimer::timeout, this, &MetricsCharts::redraw);
+    m_timer->start();
+    redraw();
+}
+
+MetricsCharts::Chart MetricsCharts::makeChart(const QString &title, const QString &unit)
+{
+    Chart c;
+    c.chart = new QChart();
+    c.chart->setTitle(title);
+    QFont titleFont = c.chart->titleFont();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(10);
+    c.chart->setTitleFont(titleFont);
+    c.chart->legend()->setVisible(false);
+    c.chart->setMargins(QMargins(4, 2, 4, 2));
+    c.chart->setBackgroundRoundness(6);
+    c.chart->setAnimationOptions(QChart::NoAnimation); // animations cost more than the data
+    c.x = new QValueAxis(c.chart);
+    c.x->setTitleText(tr("seconds"));
+    c.x->setLabelFormat(QStringLiteral("%d"));
+    c.x->setTickCount(5);
+    c.y = new QValueAxis(c.chart);
+    c.y->setTitleText(unit);
+    c.y->setLabelFormat(QStringLiteral("%g"));
+    c.y->setTickCount(5);
+    QFont axisFont = c.x->labelsFont();
+    axisFont.setPointSizeF(8);
+    c.x->setLabelsFont(axisFont);
+    c.y->setLabelsFont(axisFont);
+    c.chart->addAxis(c.x, Qt::AlignBottom);
+    c.chart->addAxis(c.y, Qt::AlignLeft);
+    c.x->setRange(-m_visibleSeconds, 0);
+    c.y->setRange(0, 1);
+    c.view = new QChartView(c.chart, this);
+    c.view->setRenderHint(QPainter::Antialiasing);
+    c.view->setMinimumSize(220, 150);
+    return c;
+}
+
+int MetricsCharts::redrawIntervalMs() const
+{
+    return m_timer->interval();
+}
+
+void MetricsCharts::setRedrawIntervalMs(int ms)
+{
+    m_timer->setInterval(qMax(10, ms));
+}
+
+void MetricsCharts::setVisibleSeconds(int seconds)
+{
+    m_visibleSeconds = qMax(5, seconds);
+    m_drawnVersion = ~quint64(0);
+    redraw();
+}
+
+void MetricsCharts::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    m_pauseButton->setChecked(paused);
+    m_pauseButton->setText(paused ? tr("Resume") : tr("Pause"));
+    if (!paused)
+        redraw();
+    Q_EMIT pausedChanged(paused);
+}
+
+void MetricsCharts::clear()
+{
+    m_store->clear();
+    m_drawnVersion = ~quint64(0);
+    const bool paused = m_paused;
+    m_paused = false;
+    redraw();
+    m_paused = paused;
+}
+
+QString MetricsCharts::latencyAgent() const
+{
+    const QString chosen = m_agentBox->currentText();
+    if (!chosen.isEmpty())
+        return chosen;
+    const QStringList agents = m_store->agents();
+    return agents.isEmpty() ? QString() : agents.first();
+}
+
+QLineSeries *MetricsCharts::agentSeries(Chart &chart, QHash<QString, QLineSeries *> &map,
+                                        const QString &agent, bool)
+{
+    QLineSeries *s = map.value(agent);
+    if (s)
+        return s;
+    s = new QLineSeries(chart.chart);
+    s->setName(agent);
+    const QColor color = agentPalette()[map.size() % agentPalette().size()];
+    s->setPen(QPen(color, 2));
+    chart.chart->addSeries(s);
+    s->attachAxis(chart.x);
+    s->attachAxis(chart.y);
+    map.insert(agent, s);
+    chart.chart->legend()->setVisible(map.size() > 1);
+    return s;
+}
+
+void MetricsCharts::redrawLine(Chart &chart, QHash<QString, QLineSeries *> &map, MetricSeries series,
+                               qint64 nowMs, bool stepped, double minYMax)
+{
+    const QStringList agents = m_store->agents();
+    // Series of agents that are gone (after a clear) are emptied, not deleted: cheap and stable.
+    for (auto it = map.begin(); it != map.end(); ++it)
+        if (!agents.contains(it.key()))
+            (*it)->clear();
+    double yMax = minYMax;
+    const double from = -m_visibleSeconds;
+    for (const QString &agent : agents) {
+        const QVector<QPointF> raw = m_store->points(agent, series);
+        if (raw.isEmpty() && !map.contains(agent))
+            continue;
+        QList<QPointF> pts;
+        pts.reserve(stepped ? raw.size() * 2 : raw.size());
+        for (const QPointF &p : raw) {
+            const double x = (p.x() - double(nowMs)) / 1000.0;
+            if (x < from - 1)
+                continue;
+            if (stepped && !pts.isEmpty())
+                pts.append(QPointF(x, pts.last().y())); // hold the value until it changes
+            pts.append(QPointF(x, p.y()));
+            yMax = qMax(yMax, p.y());
+        }
+        agentSeries(chart, map, agent, stepped)->replace(pts);
+    }
+    chart.x->setRange(from, 0);
+    if (chart.y != m_cache.y) {
+        chart.y->setRange(0, yMax * 1.1);
+        chart.y->applyNiceNumbers();
+    }
+}
+
+void MetricsCharts::redraw()
+{
+    if (m_paused)
+        return;
+    const quint64 version = m_store->version();
+    if (version == m_drawnVersion)
+        return;
+    m_drawnVersion = version;
+    ++m_redraws;
+
+    // Keep the agent list in step with the store.
+    const QStringList agents = m_store->agents();
+    QStringList listed;
+    for (int i = 0; i < m_agentBox->count(); ++i)
+        listed.append(m_agentBox->itemText(i));
+    if (listed != agents) {
+        const QString current = m_agentBox->currentText();
+        const QSignalBlocker block(m_agentBox);
+        m_agentBox->clear();
+        m_agentBox->addItems(agents);
+        m_agentBox->setCurrentIndex(qMax(0, int(agents.indexOf(current))));
+    }
+
+    const qint64 now = m_store->latestTimeMs();
+    // Stacked latency: each part's band lies on the sum of the parts below it, matched by time.
+    const QString agent = latencyAgent();
+    QList<QPointF> lower;
+    double yMax = 1;
+    QMap<double, double> base; // time -> cumulative so far
+    for (int i = 0; i < latencyParts().size(); ++i) {
+        const QVector<QPointF> raw = m_store->points(agent, latencyParts()[i].series);
+        QList<QPointF> up;
+        QList<QPointF> low;
+        up.reserve(raw.size());
+        low.reserve(raw.size());
+        for (const QPointF &p : raw) {
+            const double x = (p.x() - double(now)) / 1000.0;
+            if (x < -m_visibleSeconds - 1)
+                continue;
+            const double b = base.value(p.x(), 0.0);
+            low.append(QPointF(x, b));
+            up.append(QPointF(x, b + p.y()));
+            base[p.x()] = b + p.y();
+            yMax = qMax(yMax, b + p.y());
+        }
+        m_latencyLower[i]->replace(low);
+        m_latencyUpper[i]->replace(up);
+    }
+    m_latency.x->setRange(-m_visibleSeconds, 0);
+    m_latency.y->setRange(0, yMax * 1.1);
+    m_latency.y->applyNiceNumbers();
+
+    redrawLine(m_rate, m_rateSeries, MetricSeries::LinkRateKBps, now, false, 10);
+    redrawLine(m_bytes, m_bytesSeries, MetricSeries::BytesPerInference, now, false, 10);
+    redrawLine(m_split, m_splitSeries, MetricSeries::SplitPoint, now, true, 1);
+    redrawLine(m_cache, m_cacheSeries, MetricSeries::CacheHitRatio, now, false, 1);
+
+    // One line in words: what the last second looked like.
+    const QVector<QPointF> totals = m_store->points(agent, MetricSeries::TotalMs);
+    if (agents.isEmpty()) {
+        m_summary->setText(tr("No metrics yet: they appear when agents run."));
+    } else if (totals.isEmpty()) {
+        m_summary->setText(tr("%n agent(s) reporting", nullptr, int(agents.size())));
+    } else {
+        m_summary->setText(tr("%1: last inference %2 ms · %n agent(s) · %3 points held", nullptr,
+                              int(agents.size()))
+                               .arg(agent)
+                               .arg(totals.last().y(), 0, 'f', 1)
+                               .arg(m_store->totalPoints()));
+    }
+}
+
+int MetricsCharts::shownPoints() const
+{
+    int n = 0;
+    for (QLineSeries *s : m_latencyUpper)
+        n += s->count();
+    for (const auto *map : {&m_rateSeries, &m_bytesSeries, &m_splitSeries, &m_cacheSeries})
+        for (QLineSeries *s : *map)
+            n += s->count();
+    return n;
+}
+
+Result<void> MetricsCharts::exportCsv(const QString &path) const
+{
+    return m_store->writeCsv(path);
+}
+
+Result<void> MetricsCharts::exportPng(const QString &path)
+{
+    const QPixmap picture = grab();
+    if (picture.isNull() || !picture.save(path, "PNG"))
+        return Result<void>::failure(tr("Cannot write %1.").arg(path));
+    return {};
+}
+
+} // namespace edgegpt

@@ -1,0 +1,105 @@
+// MetricsCharts: the live charts of the agents' metric streams, read from a MetricsStore.
+//   - end-to-end latency, stacked: device, encode, transfer, edge, return (for one agent);
+//   - link rate, bytes per inference, split point and cache hit ratio (a line per agent).
+// Producers push into the store at any rate from any thread; this widget redraws on one
+// throttled timer (default 100 ms) and only when the store's version moved, replacing each
+// series' points in one call (never point by point), so several agents at 10 Hz cost one redraw
+// per tick. Pause freezes the picture (data keeps arriving), Clear empties the store, and the
+// data and the picture export to CSV and PNG.
+#pragma once
+
+#include "core/metrics/MetricsStore.h"
+#include "core/util/Result.h"
+
+#include <QHash>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QTimer;
+class QToolButton;
+
+QT_BEGIN_NAMESPACE
+class QAreaSeries;
+class QChart;
+class QChartView;
+class QLineSeries;
+class QValueAxis;
+QT_END_NAMESPACE
+
+namespace edgegpt {
+
+class MetricsCharts : public QWidget
+{
+    Q_OBJECT
+public:
+    // The store must outlive the widget.
+    explicit MetricsCharts(MetricsStore *store, QWidget *parent = nullptr);
+
+    MetricsStore *store() const { return m_store; }
+    int redrawIntervalMs() const;
+    void setRedrawIntervalMs(int ms);
+    // Seconds of history shown (the store may hold more; exports write all of it).
+    void setVisibleSeconds(int seconds);
+    int visibleSeconds() const { return m_visibleSeconds; }
+    bool isPaused() const { return m_paused; }
+    // Redraws done so far (tests check that bursts are batched).
+    int redrawCount() const { return m_redraws; }
+    // Points currently shown by all series (tests compare with the store).
+    int shownPoints() const;
+    // The agent whose latency is stacked; empty: the first agent of the store.
+    QString latencyAgent() const;
+
+    Result<void> exportCsv(const QString &path) const;
+    Result<void> exportPng(const QString &path);
+
+public Q_SLOTS:
+    void setPaused(bool paused);
+    void clear();
+    // Redraw now if anything changed (the timer calls this).
+    void redraw();
+
+Q_SIGNALS:
+    void pausedChanged(bool paused);
+
+private:
+    struct Chart
+    {
+        QChart *chart = nullptr;
+        QChartView *view = nullptr;
+        QValueAxis *x = nullptr;
+        QValueAxis *y = nullptr;
+    };
+    Chart makeChart(const QString &title, const QString &unit);
+    QLineSeries *agentSeries(Chart &chart, QHash<QString, QLineSeries *> &map, const QString &agent,
+                             bool stepped);
+    void redrawLine(Chart &chart, QHash<QString, QLineSeries *> &map, MetricSeries series,
+                    qint64 nowMs, bool stepped, double minYMax);
+
+    MetricsStore *m_store;
+    QTimer *m_timer;
+    quint64 m_drawnVersion = ~quint64(0);
+    bool m_paused = false;
+    int m_redraws = 0;
+    int m_visibleSeconds = 60;
+
+    Chart m_latency;
+    QList<QLineSeries *> m_latencyUpper; // cumulative sums, one per part
+    QList<QLineSeries *> m_latencyLower;
+    QList<QAreaSeries *> m_latencyAreas;
+    Chart m_rate;
+    Chart m_bytes;
+    Chart m_split;
+    Chart m_cache;
+    QHash<QString, QLineSeries *> m_rateSeries;
+    QHash<QString, QLineSeries *> m_bytesSeries;
+    QHash<QString, QLineSeries *> m_splitSeries;
+    QHash<QString, QLineSeries *> m_cacheSeries;
+
+    QComboBox *m_agentBox;
+    QToolButton *m_pauseButton;
+    QLabel *m_summary;
+};
+
+} // namespace edgegpt

@@ -1,0 +1,356 @@
+#include "widgets/PlanDocument.h"
+
+#include "core/plan/PlanFormat.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QSet>
+#include <QUndoCommand>
+#include <QUndoStack>
+
+namespace edgegpt {
+
+// One edit: the plan before and after. Pushing it runs redo(), which applies `after`.
+class PlanSnapshotCommand : public QUndoCommand
+{
+public:
+    PlanSnapshotCommand(PlanDocument *doc, Plan before, Plan after, const QString &text)
+        : QUndoCommand(text)
+        , m_doc(doc)
+        , m_before(std::move(before))
+        , m_after(std::move(after))
+    {}
+    void undo() override { m_doc->apply(m_before); }
+    void redo() override { m_doc->apply(m_after); }
+
+private:
+    PlanDocument *m_doc;
+    Plan m_before;
+    Plan m_after;
+};
+
+PlanDocument::PlanDocument(const Catalog &catalog, QObject *parent)
+    : QObject(parent)
+    , m_catalog(catalog)
+    , m_undo(new QUndoStack(this))
+{
+    m_problems = validatePlan(m_plan, m_catalog);
+}
+
+PlanDocument::~PlanDocument() = default;
+
+QList<PlanProblem> PlanDocument::taskProblems(const QString &taskId) const
+{
+    QList<PlanProblem> out;
+    for (const PlanProblem &p : m_problems)
+        if (!p.concernsLink() && p.taskId == taskId)
+            out.append(p);
+    return out;
+}
+
+QList<PlanProblem> PlanDocument::linkProblems(const PlanLink &link) const
+{
+    QList<PlanProblem> out;
+    for (const PlanProblem &p : m_problems)
+        if (p.concernsLink() && p.link.from == link.from && p.link.to == link.to &&
+            (p.link.argIndex < 0 || link.argIndex < 0 || p.link.argIndex == link.argIndex))
+            out.append(p);
+    return out;
+}
+
+QByteArray PlanDocument::toJson() const
+{
+    return planToJson(m_plan, true);
+}
+
+QString PlanDocument::toText() const
+{
+    return planToText(m_plan, m_catalog);
+}
+
+void PlanDocument::apply(const Plan &plan)
+{
+    m_plan = plan;
+    m_problems = validatePlan(m_plan, m_catalog);
+    Q_EMIT planChanged();
+}
+
+Result<void> PlanDocument::commit(Plan next, const QString &undoText)
+{
+    if (next == m_plan)
+        return {};
+    m_undo->push(new PlanSnapshotCommand(this, m_plan, std::move(next), undoText));
+    return {};
+}
+
+void PlanDocument::replacePlan(const Plan &plan, const QString &undoText)
+{
+    commit(plan, undoText);
+}
+
+Result<void> PlanDocument::setTaskModel(const QString &taskId, const QString &model)
+{
+    Plan next = m_plan;
+    PlanTask *task = next.find(taskId);
+    if (!task)
+        return Result<void>::failure(tr("There is no task %1.").arg(taskId));
+    task->model = model;
+    return commit(std::move(next), tr("Set the model of %1").arg(taskId));
+}
+
+Result<void> PlanDocument::setTaskDevice(const QString &taskId, const QString &device)
+{
+    Plan next = m_plan;
+    PlanTask *task = next.find(taskId);
+    if (!task)
+        return Result<void>::failure(tr("There is no task %1.").arg(taskId));
+    task->device = device;
+    return commit(std::move(next), tr("Move %1 to %2").arg(taskId, device));
+}
+
+Result<QString> PlanDocument::addTask(const QString &taskKind, const QString &device)
+{
+    const TaskKind *kind = m_catalog.task(taskKind);
+    if (!kind)
+        return Result<QString>::failure(tr("The catalog has no task \"%1\".").arg(taskKind));
+    Plan next = m_plan;
+    PlanTask task;
+    task.id = next.nextTaskId();
+    task.task = kind->id;
+    for (const QString &type : kind->inputTypes)
+        task.args.append(TaskArg{type, QString(), QString()});
+    next.tasks.append(task);
+    const QString id = task.id;
+    // Pick the device and model through the same checks the inspector offers.
+    PlanTask *added = next.find(id);
+    const QList<const AiModel *> models = m_catalog.modelsForTask(kind->id);
+    QList<const Device *> candidates;
+    if (!device.isEmpty()) {
+        if (const Device *d = m_catalog.device(device))
+            candidates.append(d);
+    }
+    for (const Device &d : m_catalog.devices())
+        candidates.append(&d);
+    for (const Device *d : candidates) {
+        added->device = d->name;
+        added->model.clear();
+        if (!kind->sensing) {
+            for (const AiModel *m : models) {
+                if (m_catalog.canRun(*m, *d)) {
+                    added->model = m->name;
+                    break;
+                }
+            }
+            if (added->model.isEmpty())
+                continue;
+        }
+        bool fits = true;
+        for (const PlanProblem &p : validatePlan(next, m_catalog))
+            if (p.taskId == id && (p.kind == PlanProblem::Kind::SensorMissing ||
+                                   p.kind == PlanProblem::Kind::ModelDeviceMismatch))
+                fits = false;
+        if (fits)
+            break;
+    }
+    const Result<void> r = commit(std::move(next), tr("Add %1").arg(kind->id));
+    if (!r)
+        return Result<QString>::failure(r.error());
+    return id;
+}
+
+Result<void> PlanDocument::removeTask(const QString &taskId)
+{
+    Plan next = m_plan;
+    const int index = next.indexOf(taskId);
+    if (index < 0)
+        return Result<void>::failure(tr("There is no task %1.").arg(taskId));
+    next.tasks.removeAt(index);
+    for (PlanTask &t : next.tasks)
+        for (TaskArg &a : t.args)
+            if (a.sourceTask == taskId)
+                a.sourceTask.clear();
+    return commit(std::move(next), tr("Delete %1").arg(taskId));
+}
+
+bool PlanDocument::wouldCycle(const Plan &plan, const QString &from, const QString &to) const
+{
+    // A link from -> to closes a cycle when `to` already reaches `from`.
+    QStringList stack{to};
+    QSet<QString> seen;
+    while (!stack.isEmpty()) {
+        const QString id = stack.takeLast();
+        if (id == from)
+            return true;
+        if (seen.contains(id))
+            continue;
+        seen.insert(id);
+        for (const PlanLink &l : plan.links())
+            if (l.from == id)
+                stack.append(l.to);
+    }
+    return false;
+}
+
+Result<void> PlanDocument::addLink(const QString &from, const QString &to)
+{
+    const PlanTask *source = m_plan.find(from);
+    const PlanTask *target = m_plan.find(to);
+    if (!source || !target)
+        return Result<void>::failure(tr("Both ends of a link must be tasks of the plan."));
+    if (from == to || wouldCycle(m_plan, from, to))
+        return Result<void>::failure(
+            tr("A link from %1 to %2 would make a cycle: a plan runs in one direction.").arg(from, to));
+    const TaskKind *sourceKind = m_catalog.task(source->task);
+    const QStringList outputs = sourceKind ? sourceKind->outputTypes : QStringList();
+    int chosen = -1;
+    for (int pass = 0; pass < 2 && chosen < 0; ++pass) {
+        for (int i = 0; i < target->args.size(); ++i) {
+            const TaskArg &a = target->args[i];
+            if (!outputs.contains(a.type) || a.sourceTask == from)
+                continue;
+            if (pass == 0 && a.isLink())
+                continue; // prefer an input that is not linked yet
+            chosen = i;
+            break;
+        }
+    }
+    if (chosen < 0) {
+        for (const TaskArg &a : target->args)
+            if (a.sourceTask == from && outputs.contains(a.type))
+                return Result<void>::failure(tr("%1 already feeds %2.").arg(from, to));
+        return Result<void>::failure(tr("%1 produces %2, but %3 takes %4.")
+                                         .arg(from, outputs.join(QLatin1String(", ")), to,
+                                              [&] {
+                                                  QStringList types;
+                                                  for (const TaskArg &a : target->args)
+                                                      types.append(a.type);
+                                                  return types.isEmpty() ? tr("no input")
+                                                                         : types.join(QLatin1String(", "));
+                                              }()));
+    }
+    Plan next = m_plan;
+    TaskArg &arg = next.find(to)->args[chosen];
+    arg.sourceTask = from;
+    arg.value.clear();
+    return commit(std::move(next), tr("Link %1 to %2").arg(from, to));
+}
+
+Result<void> PlanDocument::setArgSource(const QString &to, int argIndex, const QString &from)
+{
+    Plan next = m_plan;
+    PlanTask *target = next.find(to);
+    if (!target || argIndex < 0 || argIndex >= target->args.size())
+        return Result<void>::failure(tr("Task %1 has no input %2.").arg(to).arg(argIndex + 1));
+    target->args[argIndex].sourceTask = from;
+    if (!from.isEmpty())
+        target->args[argIndex].value.clear();
+    return commit(std::move(next), tr("Link %1 to %2").arg(from, to));
+}
+
+Result<void> PlanDocument::removeLink(const PlanLink &link)
+{
+    Plan next = m_plan;
+    PlanTask *target = next.find(link.to);
+    if (!target)
+        return Result<void>::failure(tr("There is no task %1.").arg(link.to));
+    bool removed = false;
+    for (int i = 0; i < target->args.size(); ++i) {
+        TaskArg &a = target->args[i];
+        if (a.sourceTask == link.from && (link.argIndex < 0 || link.argIndex == i)) {
+            a.sourceTask.clear();
+            removed = true;
+        }
+    }
+    if (!removed)
+        return Result<void>::failure(tr("There is no link from %1 to %2.").arg(link.from, link.to));
+    return commit(std::move(next), tr("Unlink %1 from %2").arg(link.from, link.to));
+}
+
+Result<void> PlanDocument::open(const QString &path)
+{
+    QFile file(path);
+    constexpr qint64 maxBytes = 4 * 1024 * 1024;
+    if (!file.open(QIODevice::ReadOnly))
+        return Result<void>::failure(tr("Cannot open %1: %2").arg(path, file.errorString()));
+    if (file.size() > maxBytes)
+        return Result<void>::failure(tr("%1 is too large for a plan.").arg(path));
+    const QByteArray data = file.read(maxBytes);
+    const bool text = QFileInfo(path).suffix().compare(QLatin1String("txt"), Qt::CaseInsensitive) == 0;
+    Result<Plan> plan = text ? planFromText(QString::fromUtf8(data), m_catalog, true) : planFromJson(data);
+    if (!plan)
+        return Result<void>::failure(tr("%1: %2").arg(QFileInfo(path).fileName(), plan.error()));
+    m_undo->clear();
+    apply(*plan);
+    m_filePath = path;
+    m_undo->setClean();
+    Q_EMIT filePathChanged(path);
+    return {};
+}
+
+Result<void> PlanDocument::save(const QString &path)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Result<void>::failure(tr("Cannot write %1: %2").arg(path, file.errorString()));
+    const bool text = QFileInfo(path).suffix().compare(QLatin1String("txt"), Qt::CaseInsensitive) == 0;
+    file.write(text ? toText().toUtf8() : toJson());
+    if (!file.commit())
+        return Result<void>::failure(tr("Cannot write %1: %2").arg(path, file.errorString()));
+    m_filePath = path;
+    m_undo->setClean();
+    Q_EMIT filePathChanged(path);
+    return {};
+}
+
+bool PlanDocument::isSensing(const QString &taskId) const
+{
+    const PlanTask *t = m_plan.find(taskId);
+    const TaskKind *kind = t ? m_catalog.task(t->task) : nullptr;
+    return kind && kind->sensing;
+}
+
+QStringList PlanDocument::allowedModels(const QString &taskId) const
+{
+    QStringList out;
+    const PlanTask *t = m_plan.find(taskId);
+    if (!t)
+        return out;
+    const Device *device = m_catalog.device(t->device);
+    const TaskKind *kind = m_catalog.task(t->task);
+    if (kind && !kind->sensing) {
+        for (const AiModel *m : m_catalog.modelsForTask(kind->id))
+            if (!device || m_catalog.canRun(*m, *device))
+                out.append(m->name);
+    }
+    if (!t->model.isEmpty() && !out.contains(t->model))
+        out.prepend(t->model);
+    return out;
+}
+
+QStringList PlanDocument::allowedDevices(const QString &taskId) const
+{
+    QStringList out;
+    const int index = m_plan.indexOf(taskId);
+    if (index < 0)
+        return out;
+    // Try the task on every device and keep those where the validator has no device objection,
+    // so the list agrees with validatePlan by construction.
+    Plan probe = m_plan;
+    for (const Device &d : m_catalog.devices()) {
+        probe.tasks[index].device = d.name;
+        bool fits = true;
+        for (const PlanProblem &p : validatePlan(probe, m_catalog))
+            if (p.taskId == taskId && (p.kind == PlanProblem::Kind::SensorMissing ||
+                                       p.kind == PlanProblem::Kind::ModelDeviceMismatch))
+                fits = false;
+        if (fits)
+            out.append(d.name);
+    }
+    const QString current = m_plan.tasks[index].device;
+    if (!current.isEmpty() && !out.contains(current))
+        out.prepend(current);
+    return out;
+}
+
+} // namespace edgegpt

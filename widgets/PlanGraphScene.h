@@ -1,0 +1,150 @@
+// The plan graph: a QGraphicsScene that shows a PlanDocument — tasks as nodes (task, model,
+// device; coloured by device; sensing steps marked), links as edges — and turns the operator's
+// gestures into document edits. The scene never edits items directly: it asks the document, and
+// rebuilds its items when the document says the plan changed (the QtNodes rule: items follow the
+// model). Validation problems are drawn on the task or link they concern.
+#pragma once
+
+#include "core/plan/Plan.h"
+#include "core/plan/PlanValidator.h"
+
+#include <QColor>
+#include <QGraphicsObject>
+#include <QGraphicsPathItem>
+#include <QGraphicsScene>
+#include <QGraphicsView>
+#include <QHash>
+#include <QPointer>
+
+namespace edgegpt {
+
+class PlanDocument;
+class LinkEdgeItem;
+
+// A colour per device of the catalog, stable across runs (by the device's position in the
+// catalog), shades by tier: devices warm, edge servers green-blue, the cloud violet.
+QColor deviceColor(const QString &device);
+
+class TaskNodeItem : public QGraphicsObject
+{
+    Q_OBJECT
+public:
+    static constexpr double width = 220;
+    static constexpr double height = 92;
+
+    TaskNodeItem(const PlanTask &task, bool sensing, const QList<PlanProblem> &problems);
+
+    QString taskId() const { return m_task.id; }
+    const PlanTask &task() const { return m_task; }
+    bool isSensing() const { return m_sensing; }
+    const QList<PlanProblem> &problems() const { return m_problems; }
+    bool hasProblem() const { return !m_problems.isEmpty(); }
+    QPointF inputPort() const;  // scene coordinates
+    QPointF outputPort() const; // scene coordinates
+    bool isOnOutputPort(const QPointF &scenePos) const;
+    void addEdge(LinkEdgeItem *edge) { m_edges.append(edge); }
+
+    QRectF boundingRect() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+protected:
+    QVariant itemChange(GraphicsItemChange change, const QVariant &value) override;
+
+private:
+    PlanTask m_task;
+    bool m_sensing;
+    QList<PlanProblem> m_problems;
+    QList<LinkEdgeItem *> m_edges;
+};
+
+class LinkEdgeItem : public QGraphicsPathItem
+{
+public:
+    LinkEdgeItem(const PlanLink &link, const QString &type, TaskNodeItem *from, TaskNodeItem *to,
+                 const QList<PlanProblem> &problems);
+
+    const PlanLink &link() const { return m_link; }
+    const QList<PlanProblem> &problems() const { return m_problems; }
+    bool hasProblem() const { return !m_problems.isEmpty(); }
+    void adjust();
+
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+    QPainterPath shape() const override;
+
+private:
+    PlanLink m_link;
+    QString m_type;
+    TaskNodeItem *m_from;
+    TaskNodeItem *m_to;
+    QList<PlanProblem> m_problems;
+};
+
+class PlanGraphScene : public QGraphicsScene
+{
+    Q_OBJECT
+public:
+    explicit PlanGraphScene(PlanDocument *document, QObject *parent = nullptr);
+
+    PlanDocument *document() const { return m_document; }
+    TaskNodeItem *node(const QString &taskId) const { return m_nodes.value(taskId); }
+    LinkEdgeItem *edge(const QString &from, const QString &to) const;
+    QList<TaskNodeItem *> nodes() const { return m_nodes.values(); }
+    QList<LinkEdgeItem *> edges() const { return m_edges; }
+    QString selectedTask() const;
+
+    // Places every task by the layered layout (also done when tasks or links change).
+    void autoLayout();
+    // Deletes the selected tasks and links through the document (one undo step each).
+    void deleteSelection();
+    void selectTask(const QString &taskId);
+    void selectLink(const PlanLink &link);
+
+Q_SIGNALS:
+    void selectedTaskChanged(const QString &taskId);
+    // A gesture the document refused, in words for the status bar.
+    void editRefused(const QString &message);
+
+protected:
+    void mousePressEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseMoveEvent(QGraphicsSceneMouseEvent *event) override;
+    void mouseReleaseEvent(QGraphicsSceneMouseEvent *event) override;
+
+private:
+    void rebuild();
+    TaskNodeItem *nodeAt(const QPointF &scenePos) const;
+
+    PlanDocument *m_document;
+    QHash<QString, TaskNodeItem *> m_nodes;
+    QList<LinkEdgeItem *> m_edges;
+    QHash<QString, QPointF> m_positions;
+    QStringList m_layoutKey; // ids and links the positions were computed for
+    QString m_dragFrom;
+    QGraphicsPathItem *m_dragLine = nullptr;
+    bool m_rebuilding = false;
+};
+
+// Zoom with the wheel (around the pointer), pan by dragging the background, Delete removes the
+// selection.
+class PlanGraphView : public QGraphicsView
+{
+    Q_OBJECT
+public:
+    explicit PlanGraphView(PlanGraphScene *scene, QWidget *parent = nullptr);
+    double zoom() const { return transform().m11(); }
+
+public Q_SLOTS:
+    void zoomIn();
+    void zoomOut();
+    void zoomToFit();
+
+protected:
+    void wheelEvent(QWheelEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void drawBackground(QPainter *painter, const QRectF &rect) override;
+
+private:
+    void scaleBy(double factor);
+    PlanGraphScene *m_scene;
+};
+
+} // namespace edgegpt
