@@ -1,4 +1,894 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="ko">
+<context>
+    <name>edgegpt::ConsoleOptions</name>
+    <message>
+        <source>EdgeGPT Testbed operator console</source>
+        <translation>EdgeGPT Testbed 운영자 콘솔</translation>
+    </message>
+    <message>
+        <source>Start the local demo fleet (device and edge agents on loopback).</source>
+        <translation>로컬 데모 플릿을 시작합니다(루프백에서 디바이스 에이전트와 엣지 에이전트 실행).</translation>
+    </message>
+    <message>
+        <source>Plan this request at start.</source>
+        <translation>시작할 때 이 요청에 대한 계획을 수립합니다.</translation>
+    </message>
+    <message>
+        <source>Plan the request (if given), let the charts fill for a few seconds, write a PNG of the window to FILE and exit.</source>
+        <translation>요청이 있으면 계획을 수립하고, 차트가 몇 초 동안 채워지도록 기다린 후 창을 PNG로 FILE에 저장하고 종료합니다.</translation>
+    </message>
+    <message>
+        <source>Quit after SECONDS.</source>
+        <translation>SECONDS초 후에 종료합니다.</translation>
+    </message>
+    <message>
+        <source>Show the hosts of this fleet file.</source>
+        <translation>이 플릿 파일의 호스트를 표시합니다.</translation>
+    </message>
+    <message>
+        <source>Open this plan file (JSON or text).</source>
+        <translation>이 계획 파일(JSON 또는 텍스트)을 엽니다.</translation>
+    </message>
+    <message>
+        <source>User interface language: en, zh_CN or ko.</source>
+        <translation>사용자 인터페이스 언어: en, zh_CN 또는 ko.</translation>
+    </message>
+    <message>
+        <source>Keep settings in this INI file instead of the user&apos;s.</source>
+        <translation>사용자 설정 대신 이 INI 파일에 설정을 저장합니다.</translation>
+    </message>
+    <message>
+        <source>--quit-after: expected a number of seconds</source>
+        <translation>--quit-after: 초 단위의 숫자가 필요합니다</translation>
+    </message>
+    <message>
+        <source>--language: expected en, zh_CN or ko</source>
+        <translation>--language: en, zh_CN 또는 ko가 필요합니다</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::MainWindow</name>
+    <message>
+        <source>EdgeGPT Testbed</source>
+        <translation>EdgeGPT Testbed</translation>
+    </message>
+    <message>
+        <source>Edited: %1</source>
+        <translation>편집됨: %1</translation>
+    </message>
+    <message>
+        <source>Charts paused; data keeps arriving.</source>
+        <translation>차트가 일시 중지되었습니다. 데이터는 계속 수신됩니다.</translation>
+    </message>
+    <message>
+        <source>Charts live.</source>
+        <translation>차트를 실시간으로 표시합니다.</translation>
+    </message>
+    <message>
+        <source>Ready. Type a request or pick an example, then Plan (Ctrl+Return).</source>
+        <translation>준비되었습니다. 요청을 입력하거나 예제를 선택한 다음 계획(Ctrl+Return)을 누르십시오.</translation>
+    </message>
+    <message>
+        <source>&amp;Plan</source>
+        <translation>계획(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Plan the request with the chosen planner (Ctrl+Return)</source>
+        <translation>선택한 플래너로 요청에 대한 계획을 수립합니다(Ctrl+Return)</translation>
+    </message>
+    <message>
+        <source>&amp;Deploy</source>
+        <translation>배포(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Deploy the plan&apos;s agents and model parts to the fleet (Ctrl+D)</source>
+        <translation>계획의 에이전트와 모델 파트를 플릿에 배포합니다(Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>Deploying</source>
+        <translation>배포</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>실행(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Start inference on the deployed agents (F5)</source>
+        <translation>배포된 에이전트에서 추론을 시작합니다(F5)</translation>
+    </message>
+    <message>
+        <source>Running the plan</source>
+        <translation>계획 실행</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>중지(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Stop what is running: planning, deploying or inference (Shift+F5)</source>
+        <translation>실행 중인 작업(계획 수립, 배포 또는 추론)을 중지합니다(Shift+F5)</translation>
+    </message>
+    <message>
+        <source>Planning stopped.</source>
+        <translation>계획 수립이 중지되었습니다.</translation>
+    </message>
+    <message>
+        <source>Planning stopped by the operator.</source>
+        <translation>운영자가 계획 수립을 중지했습니다.</translation>
+    </message>
+    <message>
+        <source>Nothing is running.</source>
+        <translation>실행 중인 작업이 없습니다.</translation>
+    </message>
+    <message>
+        <source>&amp;Open plan…</source>
+        <translation>계획 열기(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open plan</source>
+        <translation>계획 열기</translation>
+    </message>
+    <message>
+        <source>Plans (*.json *.txt);;All files (*)</source>
+        <translation>계획 (*.json *.txt);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>&amp;Save plan</source>
+        <translation>계획 저장(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save plan &amp;as…</source>
+        <translation>다른 이름으로 계획 저장(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save plan</source>
+        <translation>계획 저장</translation>
+    </message>
+    <message>
+        <source>JSON plan (*.json);;Paper&apos;s text format (*.txt)</source>
+        <translation>JSON 계획 (*.json);;논문의 텍스트 형식 (*.txt)</translation>
+    </message>
+    <message>
+        <source>Open &amp;fleet…</source>
+        <translation>플릿 열기(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Open fleet</source>
+        <translation>플릿 열기</translation>
+    </message>
+    <message>
+        <source>Fleet files (*.json);;All files (*)</source>
+        <translation>플릿 파일 (*.json);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Export metrics as &amp;CSV…</source>
+        <translation>지표를 CSV로 내보내기(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Export metrics</source>
+        <translation>지표 내보내기</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Metrics written to %1.</source>
+        <translation>지표를 %1에 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>Export charts as &amp;PNG…</source>
+        <translation>차트를 PNG로 내보내기(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Export charts</source>
+        <translation>차트 내보내기</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 이미지 (*.png)</translation>
+    </message>
+    <message>
+        <source>Charts written to %1.</source>
+        <translation>차트를 %1에 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>설정(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Start &amp;demo fleet</source>
+        <translation>데모 플릿 시작(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>종료(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;About EdgeGPT Testbed</source>
+        <translation>EdgeGPT Testbed 정보(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About EdgeGPT Testbed</source>
+        <translation>EdgeGPT Testbed 정보</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;EdgeGPT Testbed&lt;/b&gt; %1&lt;br&gt;An operator console for LLM-planned edge AI: requests become plans of AI tasks on devices, edge servers and the cloud.</source>
+        <translation>&lt;b&gt;EdgeGPT Testbed&lt;/b&gt; %1&lt;br&gt;LLM이 계획하는 엣지 AI를 위한 운영자 콘솔: 요청은 디바이스, 엣지 서버 및 클라우드에서 실행되는 AI 작업의 계획이 됩니다.</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>파일(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>편집(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>요청</translation>
+    </message>
+    <message>
+        <source>Ask for something, e.g. &quot;What&apos;s in the front of my car?&quot;</source>
+        <translation>요청을 입력하십시오. 예: &quot;내 차 앞에 무엇이 있나요?&quot;</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>예제</translation>
+    </message>
+    <message>
+        <source>The worked requests of the EdgeGPT paper</source>
+        <translation>EdgeGPT 논문의 예제 요청</translation>
+    </message>
+    <message>
+        <source>Local planner</source>
+        <translation>로컬 플래너</translation>
+    </message>
+    <message>
+        <source>LLM endpoint</source>
+        <translation>LLM 엔드포인트</translation>
+    </message>
+    <message>
+        <source>Which planner turns the request into a plan</source>
+        <translation>요청을 계획으로 바꿀 플래너</translation>
+    </message>
+    <message>
+        <source>Planning with %1 at %2.</source>
+        <translation>%2의 %1(으)로 계획을 수립합니다.</translation>
+    </message>
+    <message>
+        <source>Planning with the local planner (no network).</source>
+        <translation>로컬 플래너로 계획을 수립합니다(네트워크 없음).</translation>
+    </message>
+    <message>
+        <source>  Request  </source>
+        <translation>  요청  </translation>
+    </message>
+    <message>
+        <source>Fleet</source>
+        <translation>플릿</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>호스트</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>역할</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>클래스</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>주소</translation>
+    </message>
+    <message>
+        <source>Model parts</source>
+        <translation>모델 파트</translation>
+    </message>
+    <message>
+        <source>Cached models</source>
+        <translation>캐시된 모델</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>로그</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>계획</translation>
+    </message>
+    <message>
+        <source>Apply JSON</source>
+        <translation>JSON 적용</translation>
+    </message>
+    <message>
+        <source>Replace the plan with this JSON (one undo step)</source>
+        <translation>이 JSON으로 계획을 바꿉니다(실행 취소 한 단계)</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>텍스트</translation>
+    </message>
+    <message>
+        <source>Type a request first.</source>
+        <translation>먼저 요청을 입력하십시오.</translation>
+    </message>
+    <message>
+        <source>the local planner</source>
+        <translation>로컬 플래너</translation>
+    </message>
+    <message>
+        <source>Planning “%1” with %2…</source>
+        <translation>%2(으)로 “%1”의 계획을 수립하는 중…</translation>
+    </message>
+    <message>
+        <source>Planning “%1” with %2.</source>
+        <translation>%2(으)로 “%1”의 계획을 수립합니다.</translation>
+    </message>
+    <message>
+        <source>Plan “%1”</source>
+        <translation>“%1” 계획</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1ms</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message numerus="yes">
+        <source>Planned %n task(s) in %1.</source>
+        <translation>
+            <numerusform>%1 만에 작업 %n개를 계획했습니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Planned %n task(s) in %1; %2 problem(s) to fix.</source>
+        <translation>
+            <numerusform>%1 만에 작업 %n개를 계획했습니다. 수정할 문제가 %2개 있습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Planning failed: %1</source>
+        <translation>계획 수립 실패: %1</translation>
+    </message>
+    <message>
+        <source>The JSON is not a plan: %1</source>
+        <translation>이 JSON은 계획이 아닙니다: %1</translation>
+    </message>
+    <message>
+        <source>Edit the JSON</source>
+        <translation>JSON 편집</translation>
+    </message>
+    <message>
+        <source>Plan replaced from the JSON.</source>
+        <translation>JSON으로 계획을 바꿨습니다.</translation>
+    </message>
+    <message>
+        <source>Opened %1.</source>
+        <translation>%1을(를) 열었습니다.</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>%1을(를) 저장했습니다.</translation>
+    </message>
+    <message>
+        <source>Cannot read the fleet: %1</source>
+        <translation>플릿을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Fleet %1: %n host(s).</source>
+        <translation>
+            <numerusform>플릿 %1: 호스트 %n개.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Fleet %1 loaded.</source>
+        <translation>플릿 %1을(를) 불러왔습니다.</translation>
+    </message>
+    <message>
+        <source>device</source>
+        <translation>디바이스</translation>
+    </message>
+    <message>
+        <source>edge</source>
+        <translation>엣지</translation>
+    </message>
+    <message>
+        <source>cloud</source>
+        <translation>클라우드</translation>
+    </message>
+    <message>
+        <source>not deployed</source>
+        <translation>배포되지 않음</translation>
+    </message>
+    <message>
+        <source>%1 (port %2)</source>
+        <translation>%1 (포트 %2)</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Deploy root: %1</source>
+        <translation>배포 루트: %1</translation>
+    </message>
+    <message>
+        <source>No fleet configured. Open a fleet file (File ▸ Open fleet) to list its hosts.</source>
+        <translation>구성된 플릿이 없습니다. 호스트 목록을 보려면 플릿 파일을 여십시오(파일 ▸ 플릿 열기).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %n host(s)</source>
+        <translation>
+            <numerusform>%1 · 호스트 %n개</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is not available yet: this console has no connection to the fleet deployer and the agents. Use the edgegpt command line (edgegpt deploy) for now.</source>
+        <translation>“%1” 기능은 아직 사용할 수 없습니다. 이 콘솔은 플릿 배포 도구 및 에이전트와 연결되어 있지 않습니다. 지금은 edgegpt 명령줄(edgegpt deploy)을 사용하십시오.</translation>
+    </message>
+    <message>
+        <source>The local demo fleet is not available yet: it needs the device and edge agents (edgegpt-agent), which this console cannot start yet. The charts show data as soon as an agent stream is connected.</source>
+        <translation>로컬 데모 플릿은 아직 사용할 수 없습니다. 디바이스 및 엣지 에이전트(edgegpt-agent)가 필요한데, 이 콘솔은 아직 이를 시작할 수 없습니다. 에이전트 스트림이 연결되면 차트에 데이터가 바로 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>Settings saved. LLM endpoint: %1 at %2.</source>
+        <translation>설정을 저장했습니다. LLM 엔드포인트: %2의 %1.</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::MetricsCharts</name>
+    <message>
+        <source>device</source>
+        <translation>디바이스</translation>
+    </message>
+    <message>
+        <source>encode</source>
+        <translation>인코딩</translation>
+    </message>
+    <message>
+        <source>transfer</source>
+        <translation>전송</translation>
+    </message>
+    <message>
+        <source>edge</source>
+        <translation>엣지</translation>
+    </message>
+    <message>
+        <source>return</source>
+        <translation>반환</translation>
+    </message>
+    <message>
+        <source>End-to-end latency</source>
+        <translation>엔드투엔드 지연 시간</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>Link rate</source>
+        <translation>링크 속도</translation>
+    </message>
+    <message>
+        <source>KB/s</source>
+        <translation>KB/s</translation>
+    </message>
+    <message>
+        <source>Bytes per inference</source>
+        <translation>추론당 바이트</translation>
+    </message>
+    <message>
+        <source>bytes</source>
+        <translation>바이트</translation>
+    </message>
+    <message>
+        <source>Split point</source>
+        <translation>분할 지점</translation>
+    </message>
+    <message>
+        <source>layer</source>
+        <translation>레이어</translation>
+    </message>
+    <message>
+        <source>Cache hit ratio</source>
+        <translation>캐시 적중률</translation>
+    </message>
+    <message>
+        <source>ratio</source>
+        <translation>비율</translation>
+    </message>
+    <message>
+        <source>The agent whose latency is stacked</source>
+        <translation>지연 시간을 누적 표시할 에이전트</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>일시 중지</translation>
+    </message>
+    <message>
+        <source>Freeze the charts; data keeps arriving</source>
+        <translation>차트를 고정합니다. 데이터는 계속 수신됩니다</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>지우기</translation>
+    </message>
+    <message>
+        <source>Forget every point received so far</source>
+        <translation>지금까지 받은 모든 데이터 포인트를 지웁니다</translation>
+    </message>
+    <message numerus="yes">
+        <source>last %n s</source>
+        <translation>
+            <numerusform>최근 %n초</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>last %n min</source>
+        <translation>
+            <numerusform>최근 %n분</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Latency of</source>
+        <translation>지연 시간 대상</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>초</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>재개</translation>
+    </message>
+    <message>
+        <source>No metrics yet: they appear when agents run.</source>
+        <translation>아직 지표가 없습니다. 에이전트가 실행되면 표시됩니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n agent(s) reporting</source>
+        <translation>
+            <numerusform>에이전트 %n개가 보고 중</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: last inference %2 ms · %n agent(s) · %3 points held</source>
+        <translation>
+            <numerusform>%1: 마지막 추론 %2ms · 에이전트 %n개 · 데이터 포인트 %3개 보관 중</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>%1에 쓸 수 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::PlanDocument</name>
+    <message>
+        <source>There is no task %1.</source>
+        <translation>작업 %1이(가) 없습니다.</translation>
+    </message>
+    <message>
+        <source>Set the model of %1</source>
+        <translation>%1의 모델 설정</translation>
+    </message>
+    <message>
+        <source>Move %1 to %2</source>
+        <translation>%1을(를) %2(으)로 이동</translation>
+    </message>
+    <message>
+        <source>The catalog has no task &quot;%1&quot;.</source>
+        <translation>카탈로그에 &quot;%1&quot; 작업이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Add %1</source>
+        <translation>%1 추가</translation>
+    </message>
+    <message>
+        <source>Delete %1</source>
+        <translation>%1 삭제</translation>
+    </message>
+    <message>
+        <source>Both ends of a link must be tasks of the plan.</source>
+        <translation>링크의 양쪽 끝은 모두 계획의 작업이어야 합니다.</translation>
+    </message>
+    <message>
+        <source>A link from %1 to %2 would make a cycle: a plan runs in one direction.</source>
+        <translation>%1에서 %2(으)로 가는 링크는 순환을 만듭니다. 계획은 한 방향으로만 실행됩니다.</translation>
+    </message>
+    <message>
+        <source>%1 already feeds %2.</source>
+        <translation>%1은(는) 이미 %2에 입력을 제공합니다.</translation>
+    </message>
+    <message>
+        <source>%1 produces %2, but %3 takes %4.</source>
+        <translation>%1은(는) %2을(를) 출력하지만 %3은(는) %4을(를) 입력으로 받습니다.</translation>
+    </message>
+    <message>
+        <source>no input</source>
+        <translation>입력 없음</translation>
+    </message>
+    <message>
+        <source>Link %1 to %2</source>
+        <translation>%1을(를) %2에 연결</translation>
+    </message>
+    <message>
+        <source>Task %1 has no input %2.</source>
+        <translation>작업 %1에는 입력 %2이(가) 없습니다.</translation>
+    </message>
+    <message>
+        <source>There is no link from %1 to %2.</source>
+        <translation>%1에서 %2(으)로 가는 링크가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Unlink %1 from %2</source>
+        <translation>%1과(와) %2의 연결 해제</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>%1을(를) 열 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>%1 is too large for a plan.</source>
+        <translation>%1은(는) 계획으로 사용하기에 너무 큽니다.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1에 쓸 수 없습니다: %2</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::PlanEditor</name>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>실행 취소(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>다시 실행(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>삭제(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Delete the selected tasks and links</source>
+        <translation>선택한 작업과 링크를 삭제합니다</translation>
+    </message>
+    <message>
+        <source>Auto &amp;layout</source>
+        <translation>자동 배치(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Place the tasks in layers, sources on the left</source>
+        <translation>작업을 계층별로 배치하고 소스를 왼쪽에 둡니다</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>확대(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>축소(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Fit to window</source>
+        <translation>창에 맞추기(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Add task</source>
+        <translation>작업 추가</translation>
+    </message>
+    <message>
+        <source>Add a task of the catalog to the plan</source>
+        <translation>카탈로그의 작업을 계획에 추가합니다</translation>
+    </message>
+    <message>
+        <source>Sensing steps</source>
+        <translation>센싱 단계</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>실행 취소</translation>
+    </message>
+    <message>
+        <source>Undo %1</source>
+        <translation>실행 취소: %1</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>다시 실행</translation>
+    </message>
+    <message>
+        <source>Redo %1</source>
+        <translation>다시 실행: %1</translation>
+    </message>
+    <message>
+        <source>Drag from a task&apos;s right-hand dot to another task to link them.</source>
+        <translation>작업 오른쪽의 점에서 다른 작업으로 끌어서 두 작업을 연결하십시오.</translation>
+    </message>
+    <message>
+        <source>AI model</source>
+        <translation>AI 모델</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>디바이스</translation>
+    </message>
+    <message>
+        <source>No task selected</source>
+        <translation>선택한 작업 없음</translation>
+    </message>
+    <message>
+        <source>Select a task to choose its AI model and device.</source>
+        <translation>작업을 선택하면 AI 모델과 디바이스를 고를 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Takes: %1</source>
+        <translation>입력: %1</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>Gives: %1</source>
+        <translation>출력: %1</translation>
+    </message>
+    <message>
+        <source>none (sensing step)</source>
+        <translation>없음(센싱 단계)</translation>
+    </message>
+    <message>
+        <source>(choose a model)</source>
+        <translation>(모델 선택)</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>plan</source>
+        <translation>계획</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>No problems: the plan fits the catalog.</source>
+        <translation>문제 없음: 계획이 카탈로그와 일치합니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s)</source>
+        <translation>
+            <numerusform>문제 %n개</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::PlanGraphScene</name>
+    <message>
+        <source>%1 → %2 (%3)</source>
+        <translation>%1 → %2 (%3)</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <source>LLM planner (OpenAI-compatible endpoint)</source>
+        <translation>LLM 플래너(OpenAI 호환 엔드포인트)</translation>
+    </message>
+    <message>
+        <source>from OPENAI_API_KEY</source>
+        <translation>OPENAI_API_KEY에서 가져옴</translation>
+    </message>
+    <message>
+        <source>The key comes from the OPENAI_API_KEY environment variable. A key typed here is used until the console closes and is never written to disk.</source>
+        <translation>키는 OPENAI_API_KEY 환경 변수에서 가져옵니다. 여기에 입력한 키는 콘솔을 닫을 때까지만 사용되며 디스크에 저장되지 않습니다.</translation>
+    </message>
+    <message>
+        <source>No OPENAI_API_KEY in the environment. A key typed here is used until the console closes and is never written to disk; local servers usually need none.</source>
+        <translation>환경에 OPENAI_API_KEY가 없습니다. 여기에 입력한 키는 콘솔을 닫을 때까지만 사용되며 디스크에 저장되지 않습니다. 로컬 서버는 보통 키가 필요 없습니다.</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation>초</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>기본 URL</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 키</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>시간 제한</translation>
+    </message>
+    <message>
+        <source>Demonstrations</source>
+        <translation>예시 수</translation>
+    </message>
+    <message>
+        <source>Interface</source>
+        <translation>인터페이스</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <source>A new language applies the next time the console starts.</source>
+        <translation>새 언어는 다음에 콘솔을 시작할 때 적용됩니다.</translation>
+    </message>
+    <message>
+        <source>Enter an http:// or https:// address.</source>
+        <translation>http:// 또는 https:// 주소를 입력하십시오.</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::TaskNodeItem</name>
+    <message>
+        <source>%1: %2
+AI model: %3
+Device: %4</source>
+        <translation>%1: %2
+AI 모델: %3
+디바이스: %4</translation>
+    </message>
+    <message>
+        <source>none (sensing step)</source>
+        <translation>없음(센싱 단계)</translation>
+    </message>
+    <message>
+        <source>sensing step, no AI model</source>
+        <translation>센싱 단계, AI 모델 없음</translation>
+    </message>
+    <message>
+        <source>no model chosen</source>
+        <translation>선택한 모델 없음</translation>
+    </message>
+</context>
 </TS>

@@ -1,4 +1,894 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>edgegpt::ConsoleOptions</name>
+    <message>
+        <source>EdgeGPT Testbed operator console</source>
+        <translation>EdgeGPT Testbed 操作员控制台</translation>
+    </message>
+    <message>
+        <source>Start the local demo fleet (device and edge agents on loopback).</source>
+        <translation>启动本地演示设备群（在回环地址上运行设备代理和边缘代理）。</translation>
+    </message>
+    <message>
+        <source>Plan this request at start.</source>
+        <translation>启动时为此请求制定计划。</translation>
+    </message>
+    <message>
+        <source>Plan the request (if given), let the charts fill for a few seconds, write a PNG of the window to FILE and exit.</source>
+        <translation>为请求制定计划（如已给出），等待图表填充数秒，将窗口截图以 PNG 格式写入 FILE 后退出。</translation>
+    </message>
+    <message>
+        <source>Quit after SECONDS.</source>
+        <translation>SECONDS 秒后退出。</translation>
+    </message>
+    <message>
+        <source>Show the hosts of this fleet file.</source>
+        <translation>显示此设备群文件中的主机。</translation>
+    </message>
+    <message>
+        <source>Open this plan file (JSON or text).</source>
+        <translation>打开此计划文件（JSON 或文本格式）。</translation>
+    </message>
+    <message>
+        <source>User interface language: en, zh_CN or ko.</source>
+        <translation>用户界面语言：en、zh_CN 或 ko。</translation>
+    </message>
+    <message>
+        <source>Keep settings in this INI file instead of the user&apos;s.</source>
+        <translation>将设置保存在此 INI 文件中，而不是用户的设置文件中。</translation>
+    </message>
+    <message>
+        <source>--quit-after: expected a number of seconds</source>
+        <translation>--quit-after：应为秒数</translation>
+    </message>
+    <message>
+        <source>--language: expected en, zh_CN or ko</source>
+        <translation>--language：应为 en、zh_CN 或 ko</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::MainWindow</name>
+    <message>
+        <source>EdgeGPT Testbed</source>
+        <translation>EdgeGPT Testbed</translation>
+    </message>
+    <message>
+        <source>Edited: %1</source>
+        <translation>已编辑：%1</translation>
+    </message>
+    <message>
+        <source>Charts paused; data keeps arriving.</source>
+        <translation>图表已暂停；数据仍在持续接收。</translation>
+    </message>
+    <message>
+        <source>Charts live.</source>
+        <translation>图表实时更新中。</translation>
+    </message>
+    <message>
+        <source>Ready. Type a request or pick an example, then Plan (Ctrl+Return).</source>
+        <translation>就绪。请输入请求或选择示例，然后点击“计划”（Ctrl+Return）。</translation>
+    </message>
+    <message>
+        <source>&amp;Plan</source>
+        <translation>计划(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Plan the request with the chosen planner (Ctrl+Return)</source>
+        <translation>使用所选规划器为请求制定计划（Ctrl+Return）</translation>
+    </message>
+    <message>
+        <source>&amp;Deploy</source>
+        <translation>部署(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Deploy the plan&apos;s agents and model parts to the fleet (Ctrl+D)</source>
+        <translation>将计划的代理和模型分段部署到设备群（Ctrl+D）</translation>
+    </message>
+    <message>
+        <source>Deploying</source>
+        <translation>部署</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>运行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Start inference on the deployed agents (F5)</source>
+        <translation>在已部署的代理上开始推理（F5）</translation>
+    </message>
+    <message>
+        <source>Running the plan</source>
+        <translation>运行计划</translation>
+    </message>
+    <message>
+        <source>&amp;Stop</source>
+        <translation>停止(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Stop what is running: planning, deploying or inference (Shift+F5)</source>
+        <translation>停止正在进行的操作：规划、部署或推理（Shift+F5）</translation>
+    </message>
+    <message>
+        <source>Planning stopped.</source>
+        <translation>规划已停止。</translation>
+    </message>
+    <message>
+        <source>Planning stopped by the operator.</source>
+        <translation>规划已被操作员停止。</translation>
+    </message>
+    <message>
+        <source>Nothing is running.</source>
+        <translation>当前没有正在运行的操作。</translation>
+    </message>
+    <message>
+        <source>&amp;Open plan…</source>
+        <translation>打开计划(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open plan</source>
+        <translation>打开计划</translation>
+    </message>
+    <message>
+        <source>Plans (*.json *.txt);;All files (*)</source>
+        <translation>计划 (*.json *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>&amp;Save plan</source>
+        <translation>保存计划(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save plan &amp;as…</source>
+        <translation>计划另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save plan</source>
+        <translation>保存计划</translation>
+    </message>
+    <message>
+        <source>JSON plan (*.json);;Paper&apos;s text format (*.txt)</source>
+        <translation>JSON 计划 (*.json);;论文的文本格式 (*.txt)</translation>
+    </message>
+    <message>
+        <source>Open &amp;fleet…</source>
+        <translation>打开设备群(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Open fleet</source>
+        <translation>打开设备群</translation>
+    </message>
+    <message>
+        <source>Fleet files (*.json);;All files (*)</source>
+        <translation>设备群文件 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export metrics as &amp;CSV…</source>
+        <translation>将指标导出为 CSV(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Export metrics</source>
+        <translation>导出指标</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Metrics written to %1.</source>
+        <translation>指标已写入 %1。</translation>
+    </message>
+    <message>
+        <source>Export charts as &amp;PNG…</source>
+        <translation>将图表导出为 PNG(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Export charts</source>
+        <translation>导出图表</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>Charts written to %1.</source>
+        <translation>图表已写入 %1。</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>设置(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Start &amp;demo fleet</source>
+        <translation>启动演示设备群(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;About EdgeGPT Testbed</source>
+        <translation>关于 EdgeGPT Testbed(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About EdgeGPT Testbed</source>
+        <translation>关于 EdgeGPT Testbed</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;EdgeGPT Testbed&lt;/b&gt; %1&lt;br&gt;An operator console for LLM-planned edge AI: requests become plans of AI tasks on devices, edge servers and the cloud.</source>
+        <translation>&lt;b&gt;EdgeGPT Testbed&lt;/b&gt; %1&lt;br&gt;面向 LLM 规划的边缘 AI 的操作员控制台：请求被转化为由 AI 任务组成的计划，在设备、边缘服务器和云端上运行。</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <source>Ask for something, e.g. &quot;What&apos;s in the front of my car?&quot;</source>
+        <translation>输入您的请求，例如“我的车前方有什么？”</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <source>The worked requests of the EdgeGPT paper</source>
+        <translation>EdgeGPT 论文中的示例请求</translation>
+    </message>
+    <message>
+        <source>Local planner</source>
+        <translation>本地规划器</translation>
+    </message>
+    <message>
+        <source>LLM endpoint</source>
+        <translation>LLM 端点</translation>
+    </message>
+    <message>
+        <source>Which planner turns the request into a plan</source>
+        <translation>选择将请求转化为计划的规划器</translation>
+    </message>
+    <message>
+        <source>Planning with %1 at %2.</source>
+        <translation>使用 %2 上的 %1 进行规划。</translation>
+    </message>
+    <message>
+        <source>Planning with the local planner (no network).</source>
+        <translation>使用本地规划器进行规划（无需网络）。</translation>
+    </message>
+    <message>
+        <source>  Request  </source>
+        <translation>  请求  </translation>
+    </message>
+    <message>
+        <source>Fleet</source>
+        <translation>设备群</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Model parts</source>
+        <translation>模型分段</translation>
+    </message>
+    <message>
+        <source>Cached models</source>
+        <translation>已缓存模型</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <source>Apply JSON</source>
+        <translation>应用 JSON</translation>
+    </message>
+    <message>
+        <source>Replace the plan with this JSON (one undo step)</source>
+        <translation>用此 JSON 替换计划（可一步撤销）</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Type a request first.</source>
+        <translation>请先输入请求。</translation>
+    </message>
+    <message>
+        <source>the local planner</source>
+        <translation>本地规划器</translation>
+    </message>
+    <message>
+        <source>Planning “%1” with %2…</source>
+        <translation>正在使用 %2 为“%1”制定计划…</translation>
+    </message>
+    <message>
+        <source>Planning “%1” with %2.</source>
+        <translation>使用 %2 为“%1”制定计划。</translation>
+    </message>
+    <message>
+        <source>Plan “%1”</source>
+        <translation>计划“%1”</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message numerus="yes">
+        <source>Planned %n task(s) in %1.</source>
+        <translation>
+            <numerusform>已在 %1 内规划 %n 个任务。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Planned %n task(s) in %1; %2 problem(s) to fix.</source>
+        <translation>
+            <numerusform>已在 %1 内规划 %n 个任务；有 %2 个问题需要修正。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Planning failed: %1</source>
+        <translation>规划失败：%1</translation>
+    </message>
+    <message>
+        <source>The JSON is not a plan: %1</source>
+        <translation>该 JSON 不是计划：%1</translation>
+    </message>
+    <message>
+        <source>Edit the JSON</source>
+        <translation>编辑 JSON</translation>
+    </message>
+    <message>
+        <source>Plan replaced from the JSON.</source>
+        <translation>已用 JSON 替换计划。</translation>
+    </message>
+    <message>
+        <source>Opened %1.</source>
+        <translation>已打开 %1。</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot read the fleet: %1</source>
+        <translation>无法读取设备群：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Fleet %1: %n host(s).</source>
+        <translation>
+            <numerusform>设备群 %1：%n 台主机。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Fleet %1 loaded.</source>
+        <translation>已加载设备群 %1。</translation>
+    </message>
+    <message>
+        <source>device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>edge</source>
+        <translation>边缘</translation>
+    </message>
+    <message>
+        <source>cloud</source>
+        <translation>云端</translation>
+    </message>
+    <message>
+        <source>not deployed</source>
+        <translation>未部署</translation>
+    </message>
+    <message>
+        <source>%1 (port %2)</source>
+        <translation>%1（端口 %2）</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Deploy root: %1</source>
+        <translation>部署根目录：%1</translation>
+    </message>
+    <message>
+        <source>No fleet configured. Open a fleet file (File ▸ Open fleet) to list its hosts.</source>
+        <translation>未配置设备群。请打开设备群文件（文件 ▸ 打开设备群）以列出其中的主机。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %n host(s)</source>
+        <translation>
+            <numerusform>%1 · %n 台主机</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is not available yet: this console has no connection to the fleet deployer and the agents. Use the edgegpt command line (edgegpt deploy) for now.</source>
+        <translation>“%1”功能暂不可用：此控制台尚未连接到设备群部署程序和代理。目前请使用 edgegpt 命令行（edgegpt deploy）。</translation>
+    </message>
+    <message>
+        <source>The local demo fleet is not available yet: it needs the device and edge agents (edgegpt-agent), which this console cannot start yet. The charts show data as soon as an agent stream is connected.</source>
+        <translation>本地演示设备群暂不可用：它需要设备代理和边缘代理（edgegpt-agent），而此控制台目前还无法启动它们。一旦连接上代理数据流，图表就会显示数据。</translation>
+    </message>
+    <message>
+        <source>Settings saved. LLM endpoint: %1 at %2.</source>
+        <translation>设置已保存。LLM 端点：%2 上的 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::MetricsCharts</name>
+    <message>
+        <source>device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>encode</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <source>transfer</source>
+        <translation>传输</translation>
+    </message>
+    <message>
+        <source>edge</source>
+        <translation>边缘</translation>
+    </message>
+    <message>
+        <source>return</source>
+        <translation>回传</translation>
+    </message>
+    <message>
+        <source>End-to-end latency</source>
+        <translation>端到端延迟</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>毫秒</translation>
+    </message>
+    <message>
+        <source>Link rate</source>
+        <translation>链路速率</translation>
+    </message>
+    <message>
+        <source>KB/s</source>
+        <translation>KB/s</translation>
+    </message>
+    <message>
+        <source>Bytes per inference</source>
+        <translation>每次推理的字节数</translation>
+    </message>
+    <message>
+        <source>bytes</source>
+        <translation>字节</translation>
+    </message>
+    <message>
+        <source>Split point</source>
+        <translation>切分点</translation>
+    </message>
+    <message>
+        <source>layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Cache hit ratio</source>
+        <translation>缓存命中率</translation>
+    </message>
+    <message>
+        <source>ratio</source>
+        <translation>比率</translation>
+    </message>
+    <message>
+        <source>The agent whose latency is stacked</source>
+        <translation>以堆叠图显示其延迟的代理</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Freeze the charts; data keeps arriving</source>
+        <translation>冻结图表；数据仍会持续接收</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Forget every point received so far</source>
+        <translation>丢弃迄今收到的所有数据点</translation>
+    </message>
+    <message numerus="yes">
+        <source>last %n s</source>
+        <translation>
+            <numerusform>最近 %n 秒</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>last %n min</source>
+        <translation>
+            <numerusform>最近 %n 分钟</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Latency of</source>
+        <translation>延迟来源</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>No metrics yet: they appear when agents run.</source>
+        <translation>暂无指标：代理运行后将显示指标。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n agent(s) reporting</source>
+        <translation>
+            <numerusform>%n 个代理正在上报</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: last inference %2 ms · %n agent(s) · %3 points held</source>
+        <translation>
+            <numerusform>%1：最近一次推理 %2 毫秒 · %n 个代理 · 保留 %3 个数据点</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>无法写入 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::PlanDocument</name>
+    <message>
+        <source>There is no task %1.</source>
+        <translation>不存在任务 %1。</translation>
+    </message>
+    <message>
+        <source>Set the model of %1</source>
+        <translation>设置 %1 的模型</translation>
+    </message>
+    <message>
+        <source>Move %1 to %2</source>
+        <translation>将 %1 移至 %2</translation>
+    </message>
+    <message>
+        <source>The catalog has no task &quot;%1&quot;.</source>
+        <translation>目录中没有任务“%1”。</translation>
+    </message>
+    <message>
+        <source>Add %1</source>
+        <translation>添加 %1</translation>
+    </message>
+    <message>
+        <source>Delete %1</source>
+        <translation>删除 %1</translation>
+    </message>
+    <message>
+        <source>Both ends of a link must be tasks of the plan.</source>
+        <translation>链接的两端都必须是计划中的任务。</translation>
+    </message>
+    <message>
+        <source>A link from %1 to %2 would make a cycle: a plan runs in one direction.</source>
+        <translation>从 %1 到 %2 的链接会形成环路：计划只能单向执行。</translation>
+    </message>
+    <message>
+        <source>%1 already feeds %2.</source>
+        <translation>%1 已经向 %2 提供输入。</translation>
+    </message>
+    <message>
+        <source>%1 produces %2, but %3 takes %4.</source>
+        <translation>%1 输出 %2，但 %3 接受的是 %4。</translation>
+    </message>
+    <message>
+        <source>no input</source>
+        <translation>无输入</translation>
+    </message>
+    <message>
+        <source>Link %1 to %2</source>
+        <translation>将 %1 链接到 %2</translation>
+    </message>
+    <message>
+        <source>Task %1 has no input %2.</source>
+        <translation>任务 %1 没有第 %2 个输入。</translation>
+    </message>
+    <message>
+        <source>There is no link from %1 to %2.</source>
+        <translation>不存在从 %1 到 %2 的链接。</translation>
+    </message>
+    <message>
+        <source>Unlink %1 from %2</source>
+        <translation>断开 %1 与 %2 的链接</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is too large for a plan.</source>
+        <translation>%1 过大，不能作为计划。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::PlanEditor</name>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Delete the selected tasks and links</source>
+        <translation>删除所选的任务和链接</translation>
+    </message>
+    <message>
+        <source>Auto &amp;layout</source>
+        <translation>自动布局(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Place the tasks in layers, sources on the left</source>
+        <translation>将任务按层排列，源任务位于左侧</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Fit to window</source>
+        <translation>适应窗口(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Add task</source>
+        <translation>添加任务</translation>
+    </message>
+    <message>
+        <source>Add a task of the catalog to the plan</source>
+        <translation>将目录中的任务添加到计划</translation>
+    </message>
+    <message>
+        <source>Sensing steps</source>
+        <translation>感知步骤</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Undo %1</source>
+        <translation>撤销：%1</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Redo %1</source>
+        <translation>重做：%1</translation>
+    </message>
+    <message>
+        <source>Drag from a task&apos;s right-hand dot to another task to link them.</source>
+        <translation>从任务右侧的圆点拖动到另一个任务即可将二者链接。</translation>
+    </message>
+    <message>
+        <source>AI model</source>
+        <translation>AI 模型</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>No task selected</source>
+        <translation>未选择任务</translation>
+    </message>
+    <message>
+        <source>Select a task to choose its AI model and device.</source>
+        <translation>选择一个任务以为其选择 AI 模型和设备。</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Takes: %1</source>
+        <translation>输入：%1</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Gives: %1</source>
+        <translation>输出：%1</translation>
+    </message>
+    <message>
+        <source>none (sensing step)</source>
+        <translation>无（感知步骤）</translation>
+    </message>
+    <message>
+        <source>(choose a model)</source>
+        <translation>（选择模型）</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>plan</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>No problems: the plan fits the catalog.</source>
+        <translation>没有问题：计划与目录相符。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s)</source>
+        <translation>
+            <numerusform>%n 个问题</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::PlanGraphScene</name>
+    <message>
+        <source>%1 → %2 (%3)</source>
+        <translation>%1 → %2（%3）</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>LLM planner (OpenAI-compatible endpoint)</source>
+        <translation>LLM 规划器（OpenAI 兼容端点）</translation>
+    </message>
+    <message>
+        <source>from OPENAI_API_KEY</source>
+        <translation>来自 OPENAI_API_KEY</translation>
+    </message>
+    <message>
+        <source>The key comes from the OPENAI_API_KEY environment variable. A key typed here is used until the console closes and is never written to disk.</source>
+        <translation>密钥来自 OPENAI_API_KEY 环境变量。在此输入的密钥仅在控制台关闭前有效，且绝不会写入磁盘。</translation>
+    </message>
+    <message>
+        <source>No OPENAI_API_KEY in the environment. A key typed here is used until the console closes and is never written to disk; local servers usually need none.</source>
+        <translation>环境中没有 OPENAI_API_KEY。在此输入的密钥仅在控制台关闭前有效，且绝不会写入磁盘；本地服务器通常不需要密钥。</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>基础 URL</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Timeout</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>Demonstrations</source>
+        <translation>示例数</translation>
+    </message>
+    <message>
+        <source>Interface</source>
+        <translation>界面</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>A new language applies the next time the console starts.</source>
+        <translation>新语言将在下次启动控制台时生效。</translation>
+    </message>
+    <message>
+        <source>Enter an http:// or https:// address.</source>
+        <translation>请输入 http:// 或 https:// 地址。</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::TaskNodeItem</name>
+    <message>
+        <source>%1: %2
+AI model: %3
+Device: %4</source>
+        <translation>%1：%2
+AI 模型：%3
+设备：%4</translation>
+    </message>
+    <message>
+        <source>none (sensing step)</source>
+        <translation>无（感知步骤）</translation>
+    </message>
+    <message>
+        <source>sensing step, no AI model</source>
+        <translation>感知步骤，无 AI 模型</translation>
+    </message>
+    <message>
+        <source>no model chosen</source>
+        <translation>未选择模型</translation>
+    </message>
+</context>
 </TS>
