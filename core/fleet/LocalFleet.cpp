@@ -185,6 +185,26 @@ void LocalFleet::start(const LocalFleetOptions &options)
             QStringLiteral("cannot create a temporary folder: %1").arg(m_dir->errorString()));
     QFile::setPermissions(m_dir->path(),
                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    if (!options.remoteEdgeHost.isEmpty()) {
+        if (options.remoteEdgePort == 0 || options.remoteTokenFile.isEmpty())
+            return failLater(
+                QStringLiteral("a remote edge needs a port and the fleet's token file"));
+        QFile token(options.remoteTokenFile);
+        if (!token.open(QIODevice::ReadOnly))
+            return failLater(
+                QStringLiteral("cannot read the fleet token %1").arg(options.remoteTokenFile));
+        m_tokenFile = QFileInfo(options.remoteTokenFile).absoluteFilePath();
+        m_secret = token.read(4096).trimmed();
+        m_edgePort = options.remoteEdgePort;
+        if (!options.startDevice) {
+            m_state = State::Running;
+            QTimer::singleShot(0, this, &LocalFleet::started);
+            return;
+        }
+        m_pendingDevice = options.device;
+        launchDevice();
+        return;
+    }
     m_tokenFile = m_dir->filePath(QStringLiteral("fleet.token"));
     const Result<QByteArray> secret = writeToken(m_tokenFile);
     if (!secret)
@@ -213,7 +233,7 @@ QStringList LocalFleet::deviceArguments(const LocalDeviceOptions &d) const
     QStringList args{
         QStringLiteral("--role"),       QStringLiteral("device"),
         QStringLiteral("--name"),       QStringLiteral("local-device"),
-        QStringLiteral("--edge"),       QStringLiteral("127.0.0.1:%1").arg(m_edgePort),
+        QStringLiteral("--edge"),       QStringLiteral("%1:%2").arg(edgeHost()).arg(m_edgePort),
         QStringLiteral("--token-file"), m_tokenFile,
         QStringLiteral("--model-dir"),  QFileInfo(m_options.modelDir).absoluteFilePath(),
         QStringLiteral("--threads"),    QString::number(std::max(1, d.threads)),

@@ -14,6 +14,8 @@
 // what is still running after the bound, then emits stopped(); nothing blocks. The destructor
 // kills what is left (and waits a bounded time) so no agent outlives its owner.
 //
+// With options.remoteEdgeHost set, only the device is started, against that (running) edge.
+//
 // No LibTorch here: the model directory is given (a trained model with its profile.json; see
 // `edgegpt train` and `edgegpt bench coinference`); modelDirectoryProblem() says what is missing.
 #pragma once
@@ -54,6 +56,11 @@ struct LocalFleetOptions
 {
     QString agentPath; // empty: findAgent()
     QString modelDir;  // required: model.pt/model.json (and profile.json for an adaptive split)
+    // An edge agent that already runs (a fleet's): no local edge is started, the device uses it
+    // with this token file. Empty host: start a local edge (with a fresh token).
+    QString remoteEdgeHost;
+    quint16 remoteEdgePort = 0;
+    QString remoteTokenFile;
     int edgeThreads = 1;
     double edgeSlowdown = -1; // -1: the agent's default (1)
     bool startDevice = true;  // false: only the edge; startDevice() later
@@ -82,8 +89,12 @@ public:
 
     bool isRunning() const { return m_state == State::Running; }
     quint16 edgePort() const { return m_edgePort; }
-    quint16 devicePort() const { return m_devicePort; } // 0 unless the device listens
-    QString host() const { return QStringLiteral("127.0.0.1"); }
+    quint16 devicePort() const { return m_devicePort; }          // 0 unless the device listens
+    QString host() const { return QStringLiteral("127.0.0.1"); } // the local agents' address
+    QString edgeHost() const
+    {
+        return m_options.remoteEdgeHost.isEmpty() ? host() : m_options.remoteEdgeHost;
+    }
     QString tokenFile() const { return m_tokenFile; }
     QByteArray tokenSecret() const { return m_secret; }
     QString workDir() const; // the private temporary folder (token, agent logs)
