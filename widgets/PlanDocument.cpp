@@ -159,18 +159,64 @@ Result<QString> PlanDocument::addTask(const QString &taskKind, const QString &de
     return id;
 }
 
-Result<void> PlanDocument::removeTask(const QString &taskId)
+bool PlanDocument::dropTask(Plan &plan, const QString &taskId)
 {
-    Plan next = m_plan;
-    const int index = next.indexOf(taskId);
+    const int index = plan.indexOf(taskId);
     if (index < 0)
-        return Result<void>::failure(tr("There is no task %1.").arg(taskId));
-    next.tasks.removeAt(index);
-    for (PlanTask &t : next.tasks)
+        return false;
+    plan.tasks.removeAt(index);
+    for (PlanTask &t : plan.tasks)
         for (TaskArg &a : t.args)
             if (a.sourceTask == taskId)
                 a.sourceTask.clear();
+    return true;
+}
+
+bool PlanDocument::dropLink(Plan &plan, const PlanLink &link)
+{
+    PlanTask *target = plan.find(link.to);
+    if (!target)
+        return false;
+    bool removed = false;
+    for (int i = 0; i < target->args.size(); ++i) {
+        TaskArg &a = target->args[i];
+        if (a.sourceTask == link.from && (link.argIndex < 0 || link.argIndex == i)) {
+            a.sourceTask.clear();
+            removed = true;
+        }
+    }
+    return removed;
+}
+
+Result<void> PlanDocument::removeTask(const QString &taskId)
+{
+    Plan next = m_plan;
+    if (!dropTask(next, taskId))
+        return Result<void>::failure(tr("There is no task %1.").arg(taskId));
     return commit(std::move(next), tr("Delete %1").arg(taskId));
+}
+
+Result<void> PlanDocument::removeItems(const QStringList &taskIds, const QList<PlanLink> &links)
+{
+    Plan next = m_plan;
+    // Links first: a link whose end is also deleted goes with that task.
+    for (const PlanLink &l : links) {
+        if (taskIds.contains(l.from) || taskIds.contains(l.to))
+            continue;
+        if (!dropLink(next, l))
+            return Result<void>::failure(tr("There is no link from %1 to %2.").arg(l.from, l.to));
+    }
+    for (const QString &id : taskIds)
+        if (!dropTask(next, id))
+            return Result<void>::failure(tr("There is no task %1.").arg(id));
+    const int count = int(taskIds.size() + links.size());
+    QString text;
+    if (count == 1)
+        text = taskIds.isEmpty() ? tr("Unlink %1 from %2").arg(links[0].from, links[0].to)
+                                 : tr("Delete %1").arg(taskIds[0]);
+    else
+        text = tr("Delete %n item(s)", nullptr, count);
+    return commit(std::move(next), text);
 }
 
 bool PlanDocument::wouldCycle(const Plan &plan, const QString &from, const QString &to) const
@@ -200,7 +246,8 @@ Result<void> PlanDocument::addLink(const QString &from, const QString &to)
         return Result<void>::failure(tr("Both ends of a link must be tasks of the plan."));
     if (from == to || wouldCycle(m_plan, from, to))
         return Result<void>::failure(
-            tr("A link from %1 to %2 would make a cycle: a plan runs in one direction.").arg(from, to));
+            tr("A link from %1 to %2 would make a cycle: a plan runs in one direction.")
+                .arg(from, to));
     const TaskKind *sourceKind = m_catalog.task(source->task);
     const QStringList outputs = sourceKind ? sourceKind->outputTypes : QStringList();
     int chosen = -1;
@@ -220,14 +267,14 @@ Result<void> PlanDocument::addLink(const QString &from, const QString &to)
             if (a.sourceTask == from && outputs.contains(a.type))
                 return Result<void>::failure(tr("%1 already feeds %2.").arg(from, to));
         return Result<void>::failure(tr("%1 produces %2, but %3 takes %4.")
-                                         .arg(from, outputs.join(QLatin1String(", ")), to,
-                                              [&] {
-                                                  QStringList types;
-                                                  for (const TaskArg &a : target->args)
-                                                      types.append(a.type);
-                                                  return types.isEmpty() ? tr("no input")
-                                                                         : types.join(QLatin1String(", "));
-                                              }()));
+                                         .arg(from, outputs.join(QLatin1String(", ")), to, [&] {
+                                             QStringList types;
+                                             for (const TaskArg &a : target->args)
+                                                 types.append(a.type);
+                                             return types.isEmpty()
+                                                        ? tr("no input")
+                                                        : types.join(QLatin1String(", "));
+                                         }()));
     }
     Plan next = m_plan;
     TaskArg &arg = next.find(to)->args[chosen];
@@ -251,18 +298,9 @@ Result<void> PlanDocument::setArgSource(const QString &to, int argIndex, const Q
 Result<void> PlanDocument::removeLink(const PlanLink &link)
 {
     Plan next = m_plan;
-    PlanTask *target = next.find(link.to);
-    if (!target)
+    if (!next.find(link.to))
         return Result<void>::failure(tr("There is no task %1.").arg(link.to));
-    bool removed = false;
-    for (int i = 0; i < target->args.size(); ++i) {
-        TaskArg &a = target->args[i];
-        if (a.sourceTask == link.from && (link.argIndex < 0 || link.argIndex == i)) {
-            a.sourceTask.clear();
-            removed = true;
-        }
-    }
-    if (!removed)
+    if (!dropLink(next, link))
         return Result<void>::failure(tr("There is no link from %1 to %2.").arg(link.from, link.to));
     return commit(std::move(next), tr("Unlink %1 from %2").arg(link.from, link.to));
 }
@@ -276,8 +314,10 @@ Result<void> PlanDocument::open(const QString &path)
     if (file.size() > maxBytes)
         return Result<void>::failure(tr("%1 is too large for a plan.").arg(path));
     const QByteArray data = file.read(maxBytes);
-    const bool text = QFileInfo(path).suffix().compare(QLatin1String("txt"), Qt::CaseInsensitive) == 0;
-    Result<Plan> plan = text ? planFromText(QString::fromUtf8(data), m_catalog, true) : planFromJson(data);
+    const bool text =
+        QFileInfo(path).suffix().compare(QLatin1String("txt"), Qt::CaseInsensitive) == 0;
+    Result<Plan> plan =
+        text ? planFromText(QString::fromUtf8(data), m_catalog, true) : planFromJson(data);
     if (!plan)
         return Result<void>::failure(tr("%1: %2").arg(QFileInfo(path).fileName(), plan.error()));
     m_undo->clear();
@@ -293,7 +333,8 @@ Result<void> PlanDocument::save(const QString &path)
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return Result<void>::failure(tr("Cannot write %1: %2").arg(path, file.errorString()));
-    const bool text = QFileInfo(path).suffix().compare(QLatin1String("txt"), Qt::CaseInsensitive) == 0;
+    const bool text =
+        QFileInfo(path).suffix().compare(QLatin1String("txt"), Qt::CaseInsensitive) == 0;
     file.write(text ? toText().toUtf8() : toJson());
     if (!file.commit())
         return Result<void>::failure(tr("Cannot write %1: %2").arg(path, file.errorString()));

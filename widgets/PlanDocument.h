@@ -54,6 +54,9 @@ public:
     // tests use it; the validator flags a mismatch on the link).
     Result<void> setArgSource(const QString &to, int argIndex, const QString &from);
     Result<void> removeLink(const PlanLink &link);
+    // Removes several tasks (with their links) and links in one undo step, as the graph's
+    // Delete does with its selection.
+    Result<void> removeItems(const QStringList &taskIds, const QList<PlanLink> &links);
 
     // Files: JSON (docs/plan-format.md) or the paper's text format by extension (.txt).
     // Opening clears the undo history: the file is the new starting point.
@@ -76,6 +79,8 @@ private:
     void apply(const Plan &plan); // used by the undo commands
     Result<void> commit(Plan next, const QString &undoText);
     bool wouldCycle(const Plan &plan, const QString &from, const QString &to) const;
+    static bool dropTask(Plan &plan, const QString &taskId);
+    static bool dropLink(Plan &plan, const PlanLink &link);
 
     Catalog m_catalog;
     Plan m_plan;

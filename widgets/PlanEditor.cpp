@@ -74,6 +74,8 @@ PlanEditor::PlanEditor(PlanDocument *document, QWidget *parent)
         a->setToolTip(kind.description);
         const QString id = kind.id;
         connect(a, &QAction::triggered, this, [this, id] {
+            if (!m_document)
+                return;
             const Result<QString> r = m_document->addTask(id);
             if (!r) {
                 Q_EMIT message(r.error());
@@ -109,7 +111,8 @@ PlanEditor::PlanEditor(PlanDocument *document, QWidget *parent)
     m_toolBar->addAction(m_zoomIn);
     m_toolBar->addAction(m_zoomOut);
     m_toolBar->addAction(m_zoomFit);
-    auto *hint = new QLabel(tr("Drag from a task's right-hand dot to another task to link them."), this);
+    auto *hint =
+        new QLabel(tr("Drag from a task's right-hand dot to another task to link them."), this);
     hint->setStyleSheet(QStringLiteral("color: #6b7785; padding-left: 12px;"));
     m_toolBar->addWidget(hint);
 
@@ -163,17 +166,19 @@ PlanEditor::PlanEditor(PlanDocument *document, QWidget *parent)
     layout->addWidget(splitter, 1);
 
     connect(m_modelBox, &QComboBox::activated, this, [this](int index) {
-        if (m_updating || m_shownTask.isEmpty())
+        if (m_updating || m_shownTask.isEmpty() || !m_document)
             return;
         const QString model = m_modelBox->itemData(index).toString();
-        const Result<void> r = m_document->setTaskModel(m_shownTask, model);
+        const QString task = m_shownTask; // the edit re-shows the task, reassigning m_shownTask
+        const Result<void> r = m_document->setTaskModel(task, model);
         if (!r)
             Q_EMIT message(r.error());
     });
     connect(m_deviceBox, &QComboBox::activated, this, [this](int index) {
-        if (m_updating || m_shownTask.isEmpty())
+        if (m_updating || m_shownTask.isEmpty() || !m_document)
             return;
-        const Result<void> r = m_document->setTaskDevice(m_shownTask, m_deviceBox->itemText(index));
+        const QString task = m_shownTask;
+        const Result<void> r = m_document->setTaskDevice(task, m_deviceBox->itemText(index));
         if (!r)
             Q_EMIT message(r.error());
     });
@@ -182,6 +187,10 @@ PlanEditor::PlanEditor(PlanDocument *document, QWidget *parent)
     connect(m_document, &PlanDocument::planChanged, this, [this] {
         refreshProblems();
         showTask(m_scene->selectedTask());
+    });
+    connect(m_document, &QObject::destroyed, this, [this] {
+        refreshProblems();
+        showTask(QString());
     });
     connect(m_problems, &QListWidget::itemClicked, this, [this](QListWidgetItem *item) {
         const QString from = item->data(kLinkFromRole).toString();
@@ -194,11 +203,18 @@ PlanEditor::PlanEditor(PlanDocument *document, QWidget *parent)
     showTask(QString());
 }
 
+PlanEditor::~PlanEditor()
+{
+    // The scene and view are children, deleted after this body: nothing they still signal may
+    // reach this editor's slots once its members are gone.
+    disconnect(m_scene, nullptr, this, nullptr);
+}
+
 void PlanEditor::showTask(const QString &taskId)
 {
     m_updating = true;
-    m_shownTask = taskId;
-    const PlanTask *task = m_document->plan().find(taskId);
+    m_shownTask = m_document ? taskId : QString();
+    const PlanTask *task = m_document ? m_document->plan().find(taskId) : nullptr;
     m_modelBox->clear();
     m_deviceBox->clear();
     m_modelBox->setEnabled(task != nullptr);
@@ -213,8 +229,10 @@ void PlanEditor::showTask(const QString &taskId)
     m_taskTitle->setText(tr("%1 · %2").arg(task->id, task->task));
     QStringList info;
     if (kind) {
-        info.append(tr("Takes: %1").arg(kind->inputTypes.isEmpty() ? tr("nothing")
-                                                                  : kind->inputTypes.join(QLatin1String(", "))));
+        info.append(tr("Takes: %1")
+                        .arg(kind->inputTypes.isEmpty()
+                                 ? tr("nothing")
+                                 : kind->inputTypes.join(QLatin1String(", "))));
         info.append(tr("Gives: %1").arg(kind->outputTypes.join(QLatin1String(", "))));
     }
     m_taskInfo->setText(info.join(QLatin1Char('\n')));
@@ -245,7 +263,7 @@ void PlanEditor::showTask(const QString &taskId)
 void PlanEditor::refreshProblems()
 {
     m_problems->clear();
-    const QList<PlanProblem> &problems = m_document->problems();
+    const QList<PlanProblem> problems = m_document ? m_document->problems() : QList<PlanProblem>();
     for (const PlanProblem &p : problems) {
         const QString where = p.concernsLink() ? tr("%1 → %2").arg(p.link.from, p.link.to)
                                                : (p.taskId.isEmpty() ? tr("plan") : p.taskId);
@@ -257,8 +275,9 @@ void PlanEditor::refreshProblems()
         }
         item->setForeground(QColor(0xb0, 0x25, 0x1a));
     }
-    m_problemHeader->setText(problems.isEmpty() ? tr("No problems: the plan fits the catalog.")
-                                                : tr("%n problem(s)", nullptr, int(problems.size())));
+    m_problemHeader->setText(problems.isEmpty()
+                                 ? tr("No problems: the plan fits the catalog.")
+                                 : tr("%n problem(s)", nullptr, int(problems.size())));
 }
 
 } // namespace edgegpt

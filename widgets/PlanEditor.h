@@ -3,6 +3,9 @@
 // (add, delete, undo, redo, layout, zoom). Everything goes through one PlanDocument.
 #pragma once
 
+#include "widgets/PlanDocument.h"
+
+#include <QPointer>
 #include <QWidget>
 
 class QAction;
@@ -14,7 +17,6 @@ class QToolButton;
 
 namespace edgegpt {
 
-class PlanDocument;
 class PlanGraphScene;
 class PlanGraphView;
 
@@ -22,7 +24,10 @@ class PlanEditor : public QWidget
 {
     Q_OBJECT
 public:
+    // Edits `document`, which it does not own; if the document is destroyed first the editor
+    // shows nothing and edits nothing.
     explicit PlanEditor(PlanDocument *document, QWidget *parent = nullptr);
+    ~PlanEditor() override;
 
     PlanDocument *document() const { return m_document; }
     PlanGraphScene *scene() const { return m_scene; }
@@ -48,7 +53,7 @@ private:
     void showTask(const QString &taskId);
     void refreshProblems();
 
-    PlanDocument *m_document;
+    QPointer<PlanDocument> m_document;
     PlanGraphScene *m_scene;
     PlanGraphView *m_view;
     QToolBar *m_toolBar;

@@ -9,6 +9,7 @@
 #include <QKeyEvent>
 #include <QPainter>
 #include <QPainterPathStroker>
+#include <QSignalBlocker>
 #include <QStyleOptionGraphicsItem>
 #include <QWheelEvent>
 #include <QtMath>
@@ -36,10 +37,10 @@ QString problemTooltip(const QList<PlanProblem> &problems)
 QColor deviceColor(const QString &device)
 {
     // Hand-picked, distinguishable on a projector; tiers share a family of hues.
-    static const QList<QColor> devices = {
-        QColor(0xe0, 0x7a, 0x1f), QColor(0x2f, 0x7e, 0xd8), QColor(0xd1, 0x4d, 0x8c),
-        QColor(0x8a, 0x5a, 0x2b), QColor(0x3d, 0xa5, 0xd9), QColor(0xc0, 0x9a, 0x10),
-        QColor(0xb8, 0x55, 0x3a)};
+    static const QList<QColor> devices = {QColor(0xe0, 0x7a, 0x1f), QColor(0x2f, 0x7e, 0xd8),
+                                          QColor(0xd1, 0x4d, 0x8c), QColor(0x8a, 0x5a, 0x2b),
+                                          QColor(0x3d, 0xa5, 0xd9), QColor(0xc0, 0x9a, 0x10),
+                                          QColor(0xb8, 0x55, 0x3a)};
     static const QList<QColor> servers = {QColor(0x1f, 0x9d, 0x74), QColor(0x2c, 0x8c, 0x99)};
     const QColor cloud(0x7b, 0x5c, 0xc7);
     const Catalog &catalog = Catalog::builtin();
@@ -64,9 +65,10 @@ TaskNodeItem::TaskNodeItem(const PlanTask &task, bool sensing, const QList<PlanP
     setFlags(ItemIsSelectable | ItemIsMovable | ItemSendsGeometryChanges);
     setAcceptHoverEvents(true);
     setZValue(1);
-    QString tip = tr("%1: %2\nAI model: %3\nDevice: %4")
-                      .arg(task.id, task.task, task.model.isEmpty() ? tr("none (sensing step)") : task.model,
-                           task.device);
+    QString tip =
+        tr("%1: %2\nAI model: %3\nDevice: %4")
+            .arg(task.id, task.task, task.model.isEmpty() ? tr("none (sensing step)") : task.model,
+                 task.device);
     if (!problems.isEmpty())
         tip += QLatin1String("\n\n") + problemTooltip(problems);
     setToolTip(tip);
@@ -104,7 +106,8 @@ void TaskNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
     p->setBrush(QColor(0, 0, 0, 28));
     p->drawRoundedRect(body.translated(2, 3), 9, 9);
     p->setBrush(Qt::white);
-    QPen border(hasProblem() ? kProblemColor : (selected ? QColor(0x1a, 0x73, 0xe8) : color.darker(115)),
+    QPen border(hasProblem() ? kProblemColor
+                             : (selected ? QColor(0x1a, 0x73, 0xe8) : color.darker(115)),
                 hasProblem() || selected ? 2.6 : 1.4);
     if (m_sensing)
         border.setStyle(Qt::DashLine);
@@ -124,15 +127,18 @@ void TaskNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
     p->setPen(kInk);
     const QFontMetricsF bold(f);
     p->drawText(QRectF(text.left(), text.top(), text.width(), 20), Qt::AlignLeft | Qt::AlignVCenter,
-                bold.elidedText(m_task.id + QStringLiteral(" · ") + m_task.task, Qt::ElideRight, text.width()));
+                bold.elidedText(m_task.id + QStringLiteral(" · ") + m_task.task, Qt::ElideRight,
+                                text.width()));
     f.setBold(false);
     f.setPointSizeF(8.5);
     p->setFont(f);
     const QFontMetricsF normal(f);
     p->setPen(QColor(0x4a, 0x55, 0x63));
-    const QString model = m_sensing ? tr("sensing step, no AI model")
-                                    : (m_task.model.isEmpty() ? tr("no model chosen") : m_task.model);
-    p->drawText(QRectF(text.left(), text.top() + 24, text.width(), 18), Qt::AlignLeft | Qt::AlignVCenter,
+    const QString model = m_sensing
+                              ? tr("sensing step, no AI model")
+                              : (m_task.model.isEmpty() ? tr("no model chosen") : m_task.model);
+    p->drawText(QRectF(text.left(), text.top() + 24, text.width(), 18),
+                Qt::AlignLeft | Qt::AlignVCenter,
                 normal.elidedText(model, Qt::ElideMiddle, text.width()));
     // Device as a coloured chip.
     const QString device = normal.elidedText(m_task.device, Qt::ElideRight, text.width() - 12);
@@ -195,7 +201,8 @@ LinkEdgeItem::LinkEdgeItem(const PlanLink &link, const QString &type, TaskNodeIt
     setZValue(0);
     from->addEdge(this);
     to->addEdge(this);
-    QString tip = QCoreApplication::translate("edgegpt::PlanGraphScene", "%1 → %2 (%3)").arg(link.from, link.to, type);
+    QString tip = QCoreApplication::translate("edgegpt::PlanGraphScene", "%1 → %2 (%3)")
+                      .arg(link.from, link.to, type);
     if (!problems.isEmpty())
         tip += QLatin1String("\n\n") + problemTooltip(problems);
     setToolTip(tip);
@@ -224,7 +231,8 @@ void LinkEdgeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
 {
     p->setRenderHint(QPainter::Antialiasing);
     const bool selected = option->state & QStyle::State_Selected;
-    QColor color = hasProblem() ? kProblemColor : (selected ? QColor(0x1a, 0x73, 0xe8) : kEdgeColor);
+    QColor color =
+        hasProblem() ? kProblemColor : (selected ? QColor(0x1a, 0x73, 0xe8) : kEdgeColor);
     QPen pen(color, selected ? 3 : 2);
     if (hasProblem())
         pen.setStyle(Qt::DashLine);
@@ -264,11 +272,40 @@ PlanGraphScene::PlanGraphScene(PlanDocument *document, QObject *parent)
     , m_document(document)
 {
     connect(document, &PlanDocument::planChanged, this, &PlanGraphScene::rebuild);
+    connect(document, &QObject::destroyed, this, [this] {
+        // m_document is already null: show nothing rather than a plan that no longer exists.
+        clearItems();
+        m_positions.clear();
+        m_layoutKey.clear();
+        Q_EMIT selectedTaskChanged(QString());
+    });
     connect(this, &QGraphicsScene::selectionChanged, this, [this] {
         if (!m_rebuilding)
             Q_EMIT selectedTaskChanged(selectedTask());
     });
     rebuild();
+}
+
+PlanGraphScene::~PlanGraphScene()
+{
+    // QGraphicsScene's destructor would delete the items after this class's members are gone,
+    // and removing a selected item emits selectionChanged: the handler above would then run on
+    // a half-destroyed scene and call into an editor that is itself being torn down (it wrote
+    // to a destroyed QString there and corrupted the heap). Delete them now, silently.
+    const QSignalBlocker blocker(this);
+    clearItems();
+}
+
+void PlanGraphScene::clearItems()
+{
+    const bool wasRebuilding = m_rebuilding;
+    m_rebuilding = true;
+    m_dragFrom.clear();
+    m_dragLine = nullptr; // a scene item: clear() deletes it with the others
+    m_nodes.clear();
+    m_edges.clear();
+    clear();
+    m_rebuilding = wasRebuilding;
 }
 
 LinkEdgeItem *PlanGraphScene::edge(const QString &from, const QString &to) const
@@ -304,6 +341,8 @@ void PlanGraphScene::selectLink(const PlanLink &link)
 
 void PlanGraphScene::autoLayout()
 {
+    if (!m_document)
+        return;
     m_positions = layeredLayout(m_document->plan(), kColumnWidth, kRowHeight);
     for (auto it = m_nodes.cbegin(); it != m_nodes.cend(); ++it)
         (*it)->setPos(m_positions.value(it.key()));
@@ -312,20 +351,15 @@ void PlanGraphScene::autoLayout()
 
 void PlanGraphScene::rebuild()
 {
+    if (!m_document)
+        return;
     m_rebuilding = true;
     const QString selected = selectedTask();
     // Keep where the operator moved things while only models or devices change; lay out again
     // when tasks or links change.
     for (auto it = m_nodes.cbegin(); it != m_nodes.cend(); ++it)
         m_positions.insert(it.key(), (*it)->pos());
-    if (m_dragLine) {
-        removeItem(m_dragLine);
-        delete m_dragLine;
-        m_dragLine = nullptr;
-    }
-    clear();
-    m_nodes.clear();
-    m_edges.clear();
+    clearItems(); // also drops a link being drawn: its source may be gone
 
     const Plan &plan = m_document->plan();
     QStringList key;
@@ -367,6 +401,8 @@ void PlanGraphScene::rebuild()
 
 void PlanGraphScene::deleteSelection()
 {
+    if (!m_document)
+        return;
     QStringList tasks;
     QList<PlanLink> links;
     for (QGraphicsItem *item : selectedItems()) {
@@ -375,11 +411,12 @@ void PlanGraphScene::deleteSelection()
         else if (auto *e = dynamic_cast<LinkEdgeItem *>(item))
             links.append(e->link());
     }
-    for (const PlanLink &l : links)
-        if (!tasks.contains(l.from) && !tasks.contains(l.to))
-            m_document->removeLink(l);
-    for (const QString &id : tasks)
-        m_document->removeTask(id);
+    if (tasks.isEmpty() && links.isEmpty())
+        return;
+    // One Delete is one step of the history, however much was selected.
+    const Result<void> r = m_document->removeItems(tasks, links);
+    if (!r)
+        Q_EMIT editRefused(r.error());
 }
 
 TaskNodeItem *PlanGraphScene::nodeAt(const QPointF &scenePos) const
@@ -392,7 +429,7 @@ TaskNodeItem *PlanGraphScene::nodeAt(const QPointF &scenePos) const
 
 void PlanGraphScene::mousePressEvent(QGraphicsSceneMouseEvent *event)
 {
-    if (event->button() == Qt::LeftButton) {
+    if (event->button() == Qt::LeftButton && m_document && !m_dragLine) {
         for (TaskNodeItem *n : std::as_const(m_nodes)) {
             if (n->isOnOutputPort(event->scenePos())) {
                 m_dragFrom = n->taskId();
@@ -431,7 +468,7 @@ void PlanGraphScene::mouseReleaseEvent(QGraphicsSceneMouseEvent *event)
         m_dragLine = nullptr;
         const QString from = m_dragFrom;
         m_dragFrom.clear();
-        if (TaskNodeItem *to = nodeAt(event->scenePos())) {
+        if (TaskNodeItem *to = nodeAt(event->scenePos()); to && m_document) {
             if (to->taskId() != from) {
                 const Result<void> r = m_document->addLink(from, to->taskId());
                 if (!r)

@@ -7,6 +7,7 @@
 
 #include "core/plan/Plan.h"
 #include "core/plan/PlanValidator.h"
+#include "widgets/PlanDocument.h"
 
 #include <QColor>
 #include <QGraphicsObject>
@@ -18,7 +19,6 @@
 
 namespace edgegpt {
 
-class PlanDocument;
 class LinkEdgeItem;
 
 // A colour per device of the catalog, stable across runs (by the device's position in the
@@ -83,7 +83,10 @@ class PlanGraphScene : public QGraphicsScene
 {
     Q_OBJECT
 public:
+    // The scene follows `document` until either is destroyed; it does not own it. When the
+    // document goes first the scene empties and ignores gestures.
     explicit PlanGraphScene(PlanDocument *document, QObject *parent = nullptr);
+    ~PlanGraphScene() override;
 
     PlanDocument *document() const { return m_document; }
     TaskNodeItem *node(const QString &taskId) const { return m_nodes.value(taskId); }
@@ -94,7 +97,7 @@ public:
 
     // Places every task by the layered layout (also done when tasks or links change).
     void autoLayout();
-    // Deletes the selected tasks and links through the document (one undo step each).
+    // Deletes the selected tasks and links through the document, as one undo step.
     void deleteSelection();
     void selectTask(const QString &taskId);
     void selectLink(const PlanLink &link);
@@ -111,9 +114,11 @@ protected:
 
 private:
     void rebuild();
+    // Deletes every item without a selection signal (rebuild, teardown, a vanished document).
+    void clearItems();
     TaskNodeItem *nodeAt(const QPointF &scenePos) const;
 
-    PlanDocument *m_document;
+    QPointer<PlanDocument> m_document;
     QHash<QString, TaskNodeItem *> m_nodes;
     QList<LinkEdgeItem *> m_edges;
     QHash<QString, QPointF> m_positions;
