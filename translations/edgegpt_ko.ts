@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko">
 <context>
+    <name>edgegpt::AgentMetricsFeed</name>
+    <message>
+        <source>%1 refused the link settings: %2</source>
+        <translation>%1이(가) 링크 설정을 거부했습니다: %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 (%3)</source>
+        <translation>%1: %2 (%3)</translation>
+    </message>
+    <message>
+        <source>%1 closed the connection</source>
+        <translation>%1이(가) 연결을 닫았습니다</translation>
+    </message>
+    <message>
+        <source>%1 sent a bad metrics update: %2</source>
+        <translation>%1이(가) 잘못된 지표 업데이트를 보냈습니다: %2</translation>
+    </message>
+    <message>
+        <source>%1 sent a bad link-settings answer: %2</source>
+        <translation>%1이(가) 잘못된 링크 설정 응답을 보냈습니다: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not connected</source>
+        <translation>%1이(가) 연결되어 있지 않습니다</translation>
+    </message>
+</context>
+<context>
     <name>edgegpt::ConsoleOptions</name>
     <message>
         <source>EdgeGPT Testbed operator console</source>
@@ -47,6 +74,256 @@
         <source>--language: expected en, zh_CN or ko</source>
         <translation>--language: en, zh_CN 또는 ko가 필요합니다</translation>
     </message>
+    <message>
+        <source>The demo fleet&apos;s trained model folder (edgegpt train and edgegpt bench coinference; default: the folder they use).</source>
+        <translation>데모 플릿의 학습된 모델 폴더(edgegpt train 및 edgegpt bench coinference로 생성, 기본값: 이 명령들이 사용하는 폴더).</translation>
+    </message>
+    <message>
+        <source>With --screenshot: seconds of demo data before the picture (default 6).</source>
+        <translation>--screenshot과 함께 사용: 화면을 캡처하기 전에 데모 데이터를 수집할 시간(초, 기본값 6).</translation>
+    </message>
+    <message>
+        <source>--screenshot-delay: expected a number of seconds up to 600</source>
+        <translation>--screenshot-delay: 600 이하의 초 단위 숫자가 필요합니다</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::DemoController</name>
+    <message>
+        <source>Demo fleet: %1</source>
+        <translation>데모 플릿: %1</translation>
+    </message>
+    <message>
+        <source>The demo fleet failed: %1</source>
+        <translation>데모 플릿 오류: %1</translation>
+    </message>
+    <message>
+        <source>Demo fleet stopped.</source>
+        <translation>데모 플릿이 중지되었습니다.</translation>
+    </message>
+    <message>
+        <source>[%1] exited with code %2</source>
+        <translation>[%1] 종료됨, 종료 코드 %2</translation>
+    </message>
+    <message>
+        <source>The %1 agent ended (code %2); see the log. Start the demo again to retry.</source>
+        <translation>%1 에이전트가 종료되었습니다(코드 %2). 로그를 확인하십시오. 다시 시도하려면 데모를 다시 시작하십시오.</translation>
+    </message>
+    <message>
+        <source>Receiving metrics from %1 at %2.</source>
+        <translation>%2의 %1에서 지표를 수신하고 있습니다.</translation>
+    </message>
+    <message>
+        <source>Metrics of %1: %2 (retrying)</source>
+        <translation>%1의 지표: %2 (재시도 중)</translation>
+    </message>
+    <message>
+        <source>The device&apos;s uplink now runs at %1 KB/s.</source>
+        <translation>디바이스의 업링크가 이제 %1 KB/s로 동작합니다.</translation>
+    </message>
+    <message>
+        <source>EDGEGPT_CLI names %1, which is not a program</source>
+        <translation>EDGEGPT_CLI가 가리키는 %1은(는) 실행 파일이 아닙니다</translation>
+    </message>
+    <message>
+        <source>PATH</source>
+        <translation>PATH</translation>
+    </message>
+    <message>
+        <source>the edgegpt command line was not found (looked in %1)</source>
+        <translation>edgegpt 명령줄 도구를 찾을 수 없습니다(찾아본 위치: %1)</translation>
+    </message>
+    <message>
+        <source>Cannot change the link rate: %1</source>
+        <translation>링크 속도를 변경할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>The demo fleet is still stopping; start it again in a moment.</source>
+        <translation>데모 플릿이 아직 중지되는 중입니다. 잠시 후에 다시 시작하십시오.</translation>
+    </message>
+    <message>
+        <source>Demo model in %1: %2</source>
+        <translation>%1의 데모 모델: %2</translation>
+    </message>
+    <message>
+        <source>The demo needs a trained model in %1. Train it (Demo ▸ Train the demo model) or choose another folder in the settings.</source>
+        <translation>데모를 실행하려면 %1에 학습된 모델이 있어야 합니다. 모델을 학습하거나(데모 ▸ 데모 모델 학습) 설정에서 다른 폴더를 선택하십시오.</translation>
+    </message>
+    <message>
+        <source>The demo cannot start: %1</source>
+        <translation>데모를 시작할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Starting the local edge and device agents…</source>
+        <translation>로컬 엣지 에이전트와 디바이스 에이전트를 시작하는 중…</translation>
+    </message>
+    <message>
+        <source>Starting the demo fleet: %1 with the model in %2, uplink %3 KB/s.</source>
+        <translation>데모 플릿을 시작합니다: %1, 모델 위치 %2, 업링크 %3 KB/s.</translation>
+    </message>
+    <message>
+        <source>Demo running: the device agent sends %1 inputs a second to the edge agent over a %2 KB/s uplink.</source>
+        <translation>데모 실행 중: 디바이스 에이전트가 %2 KB/s 업링크로 엣지 에이전트에 초당 %1개의 입력을 보냅니다.</translation>
+    </message>
+    <message>
+        <source>Stopping the demo fleet…</source>
+        <translation>데모 플릿을 중지하는 중…</translation>
+    </message>
+    <message>
+        <source>Demo stopped.</source>
+        <translation>데모가 중지되었습니다.</translation>
+    </message>
+    <message>
+        <source>Stop the demo before training a new model.</source>
+        <translation>새 모델을 학습하기 전에 데모를 중지하십시오.</translation>
+    </message>
+    <message>
+        <source>Cannot train: %1</source>
+        <translation>학습할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Training the demo model in %1 with %2.</source>
+        <translation>%2(으)로 %1에서 데모 모델을 학습합니다.</translation>
+    </message>
+    <message>
+        <source>Training the demo model…</source>
+        <translation>데모 모델을 학습하는 중…</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>%1을(를) 시작할 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>Training the demo model: %1</source>
+        <translation>데모 모델 학습 중: %1</translation>
+    </message>
+    <message>
+        <source>Measuring the model&apos;s split profile: %1</source>
+        <translation>모델의 분할 프로필을 측정하는 중: %1</translation>
+    </message>
+    <message>
+        <source>Training cancelled; the demo still needs a trained model.</source>
+        <translation>학습이 취소되었습니다. 데모에는 여전히 학습된 모델이 필요합니다.</translation>
+    </message>
+    <message>
+        <source>exit code %1</source>
+        <translation>종료 코드 %1</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>학습 실패: %1</translation>
+    </message>
+    <message>
+        <source>Measuring the model&apos;s split profile…</source>
+        <translation>모델의 분할 프로필을 측정하는 중…</translation>
+    </message>
+    <message>
+        <source>The demo model is ready in %1.</source>
+        <translation>%1에 데모 모델이 준비되었습니다.</translation>
+    </message>
+    <message>
+        <source>The demo model is ready.</source>
+        <translation>데모 모델이 준비되었습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::DemoPanel</name>
+    <message>
+        <source>Demo fleet: stopped</source>
+        <translation>데모 플릿: 중지됨</translation>
+    </message>
+    <message>
+        <source>Start demo</source>
+        <translation>데모 시작</translation>
+    </message>
+    <message>
+        <source>Start or stop the local device and edge agents</source>
+        <translation>로컬 디바이스 에이전트와 엣지 에이전트를 시작하거나 중지합니다</translation>
+    </message>
+    <message>
+        <source>Train the demo model</source>
+        <translation>데모 모델 학습</translation>
+    </message>
+    <message>
+        <source>Runs edgegpt train and edgegpt bench coinference into the model folder</source>
+        <translation>edgegpt train과 edgegpt bench coinference를 실행하여 모델 폴더에 저장합니다</translation>
+    </message>
+    <message>
+        <source>Full training (4 epochs, a few minutes)</source>
+        <translation>전체 학습(4 에포크, 몇 분 소요)</translation>
+    </message>
+    <message>
+        <source>Quick training (1 epoch on 6000 images, about a minute)</source>
+        <translation>빠른 학습(이미지 6000장으로 1 에포크, 약 1분)</translation>
+    </message>
+    <message>
+        <source>Uplink</source>
+        <translation>업링크</translation>
+    </message>
+    <message>
+        <source>The device agent&apos;s uplink rate, changed live (100–500 KB/s)</source>
+        <translation>디바이스 에이전트의 업링크 속도로, 실시간으로 변경됩니다(100–500 KB/s)</translation>
+    </message>
+    <message>
+        <source>%1 KB/s</source>
+        <translation>%1 KB/s</translation>
+    </message>
+    <message>
+        <source>device confirms %1 KB/s</source>
+        <translation>디바이스 확인: %1 KB/s</translation>
+    </message>
+    <message>
+        <source>Stop demo</source>
+        <translation>데모 중지</translation>
+    </message>
+    <message>
+        <source>Cancel training</source>
+        <translation>학습 취소</translation>
+    </message>
+    <message>
+        <source>Demo fleet: needs a trained model</source>
+        <translation>데모 플릿: 학습된 모델 필요</translation>
+    </message>
+    <message>
+        <source>Demo fleet: training the model</source>
+        <translation>데모 플릿: 모델 학습 중</translation>
+    </message>
+    <message>
+        <source>Demo fleet: starting</source>
+        <translation>데모 플릿: 시작 중</translation>
+    </message>
+    <message>
+        <source>Demo fleet: running</source>
+        <translation>데모 플릿: 실행 중</translation>
+    </message>
+    <message>
+        <source>Demo fleet: stopping</source>
+        <translation>데모 플릿: 중지 중</translation>
+    </message>
+    <message>
+        <source>Demo fleet: failed</source>
+        <translation>데모 플릿: 실패</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:#56616e&apos;&gt;waiting for the first inference…&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:#56616e&apos;&gt;첫 번째 추론을 기다리는 중…&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>split &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>분할 지점 &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; B per inference</source>
+        <translation>추론당 &lt;b&gt;%1&lt;/b&gt; B</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; ms end to end</source>
+        <translation>엔드투엔드 &lt;b&gt;%1&lt;/b&gt; ms</translation>
+    </message>
+    <message>
+        <source>link estimate &lt;b&gt;%1&lt;/b&gt; KB/s</source>
+        <translation>링크 속도 추정치 &lt;b&gt;%1&lt;/b&gt; KB/s</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::MainWindow</name>
@@ -87,20 +364,8 @@
         <translation>계획의 에이전트와 모델 파트를 플릿에 배포합니다(Ctrl+D)</translation>
     </message>
     <message>
-        <source>Deploying</source>
-        <translation>배포</translation>
-    </message>
-    <message>
         <source>&amp;Run</source>
         <translation>실행(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Start inference on the deployed agents (F5)</source>
-        <translation>배포된 에이전트에서 추론을 시작합니다(F5)</translation>
-    </message>
-    <message>
-        <source>Running the plan</source>
-        <translation>계획 실행</translation>
     </message>
     <message>
         <source>&amp;Stop</source>
@@ -197,10 +462,6 @@
     <message>
         <source>Se&amp;ttings…</source>
         <translation>설정(&amp;T)…</translation>
-    </message>
-    <message>
-        <source>Start &amp;demo fleet</source>
-        <translation>데모 플릿 시작(&amp;D)</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -436,10 +697,6 @@
         <source>Deploy root: %1</source>
         <translation>배포 루트: %1</translation>
     </message>
-    <message>
-        <source>No fleet configured. Open a fleet file (File ▸ Open fleet) to list its hosts.</source>
-        <translation>구성된 플릿이 없습니다. 호스트 목록을 보려면 플릿 파일을 여십시오(파일 ▸ 플릿 열기).</translation>
-    </message>
     <message numerus="yes">
         <source>%1 · %n host(s)</source>
         <translation>
@@ -447,16 +704,154 @@
         </translation>
     </message>
     <message>
-        <source>%1 is not available yet: this console has no connection to the fleet deployer and the agents. Use the edgegpt command line (edgegpt deploy) for now.</source>
-        <translation>“%1” 기능은 아직 사용할 수 없습니다. 이 콘솔은 플릿 배포 도구 및 에이전트와 연결되어 있지 않습니다. 지금은 edgegpt 명령줄(edgegpt deploy)을 사용하십시오.</translation>
-    </message>
-    <message>
-        <source>The local demo fleet is not available yet: it needs the device and edge agents (edgegpt-agent), which this console cannot start yet. The charts show data as soon as an agent stream is connected.</source>
-        <translation>로컬 데모 플릿은 아직 사용할 수 없습니다. 디바이스 및 엣지 에이전트(edgegpt-agent)가 필요한데, 이 콘솔은 아직 이를 시작할 수 없습니다. 에이전트 스트림이 연결되면 차트에 데이터가 바로 표시됩니다.</translation>
-    </message>
-    <message>
         <source>Settings saved. LLM endpoint: %1 at %2.</source>
         <translation>설정을 저장했습니다. LLM 엔드포인트: %2의 %1.</translation>
+    </message>
+    <message>
+        <source>Training the demo model: </source>
+        <translation>데모 모델 학습 중: </translation>
+    </message>
+    <message>
+        <source>Start inference: the local demo fleet when no fleet is open (F5)</source>
+        <translation>추론을 시작합니다. 열린 플릿이 없으면 로컬 데모 플릿을 사용합니다(F5)</translation>
+    </message>
+    <message>
+        <source>Stopping the deployment…</source>
+        <translation>배포를 중지하는 중…</translation>
+    </message>
+    <message>
+        <source>Deployment stopped by the operator.</source>
+        <translation>운영자가 배포를 중지했습니다.</translation>
+    </message>
+    <message>
+        <source>Start the &amp;demo fleet</source>
+        <translation>데모 플릿 시작(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Stop the demo fleet</source>
+        <translation>데모 플릿 중지</translation>
+    </message>
+    <message>
+        <source>&amp;Train the demo model</source>
+        <translation>데모 모델 학습(&amp;T)</translation>
+    </message>
+    <message>
+        <source>edgegpt train and edgegpt bench coinference into the demo&apos;s model folder</source>
+        <translation>edgegpt train과 edgegpt bench coinference를 실행하여 데모 모델 폴더에 저장합니다</translation>
+    </message>
+    <message>
+        <source>&amp;Demo</source>
+        <translation>데모(&amp;D)</translation>
+    </message>
+    <message>
+        <source>deploying</source>
+        <translation>배포 중</translation>
+    </message>
+    <message>
+        <source>deployed</source>
+        <translation>배포됨</translation>
+    </message>
+    <message>
+        <source>deploy failed</source>
+        <translation>배포 실패</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>시작 중</translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation>중지 중</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>this computer</source>
+        <translation>이 컴퓨터</translation>
+    </message>
+    <message>
+        <source>%1 tail</source>
+        <translation>%1 테일</translation>
+    </message>
+    <message>
+        <source>%1 tail after %2</source>
+        <translation>%1 테일(%2 이후)</translation>
+    </message>
+    <message>
+        <source>this computer, as a Jetson Nano</source>
+        <translation>이 컴퓨터(Jetson Nano로 동작)</translation>
+    </message>
+    <message>
+        <source>%1 head</source>
+        <translation>%1 헤드</translation>
+    </message>
+    <message>
+        <source>%1 head to %2</source>
+        <translation>%1 헤드(%2까지)</translation>
+    </message>
+    <message>
+        <source>running · metrics</source>
+        <translation>실행 중 · 지표 수신</translation>
+    </message>
+    <message>
+        <source>running · connecting</source>
+        <translation>실행 중 · 연결 중</translation>
+    </message>
+    <message>
+        <source>Model folder: %1</source>
+        <translation>모델 폴더: %1</translation>
+    </message>
+    <message>
+        <source>No fleet file open: the console runs the local demo fleet (Demo menu). Open a fleet file (File ▸ Open fleet) to list and deploy to its hosts.</source>
+        <translation>열린 플릿 파일이 없습니다. 콘솔은 로컬 데모 플릿(데모 메뉴)을 실행합니다. 호스트를 나열하고 배포하려면 플릿 파일을 여십시오(파일 ▸ 플릿 열기).</translation>
+    </message>
+    <message>
+        <source>No fleet file is open, so there is nothing to deploy to: the local demo fleet runs on this computer (Run, F5). Open a fleet file (File ▸ Open fleet) to deploy to real hosts.</source>
+        <translation>열린 플릿 파일이 없어 배포할 대상이 없습니다. 로컬 데모 플릿은 이 컴퓨터에서 실행됩니다(실행, F5). 실제 호스트에 배포하려면 플릿 파일을 여십시오(파일 ▸ 플릿 열기).</translation>
+    </message>
+    <message>
+        <source>A deployment is already running.</source>
+        <translation>이미 배포가 진행 중입니다.</translation>
+    </message>
+    <message>
+        <source>Plan a request first: Deploy sends the plan&apos;s agents and model parts.</source>
+        <translation>먼저 요청에 대한 계획을 수립하십시오. 배포는 계획의 에이전트와 모델 파트를 전송합니다.</translation>
+    </message>
+    <message>
+        <source>Cannot deploy: %1</source>
+        <translation>배포할 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <source>Deployed: every host of %1 is running its agent.</source>
+        <translation>배포 완료: %1의 모든 호스트에서 에이전트가 실행 중입니다.</translation>
+    </message>
+    <message>
+        <source>Deployment failed (exit code %1); the log says which host and why.</source>
+        <translation>배포에 실패했습니다(종료 코드 %1). 어느 호스트에서 왜 실패했는지는 로그에 있습니다.</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>%1을(를) 시작할 수 없습니다: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Deploying the plan to %n host(s)…</source>
+        <translation>
+            <numerusform>호스트 %n개에 계획을 배포하는 중…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The fleet&apos;s agents start with Deploy (Ctrl+D) and then serve requests; this console charts the local demo fleet&apos;s metrics. Close the fleet file to run the demo here.</source>
+        <translation>플릿의 에이전트는 배포(Ctrl+D)로 시작된 후 요청을 처리합니다. 이 콘솔은 로컬 데모 플릿의 지표를 차트로 표시합니다. 여기서 데모를 실행하려면 플릿 파일을 닫으십시오.</translation>
+    </message>
+    <message>
+        <source>The demo fleet is running; move the uplink slider to see the split react.</source>
+        <translation>데모 플릿이 실행 중입니다. 업링크 슬라이더를 움직여 분할 지점이 어떻게 반응하는지 확인하십시오.</translation>
     </message>
 </context>
 <context>
@@ -504,14 +899,6 @@
     <message>
         <source>bytes</source>
         <translation>바이트</translation>
-    </message>
-    <message>
-        <source>Split point</source>
-        <translation>분할 지점</translation>
-    </message>
-    <message>
-        <source>layer</source>
-        <translation>레이어</translation>
     </message>
     <message>
         <source>Cache hit ratio</source>
@@ -584,6 +971,10 @@
     <message>
         <source>Cannot write %1.</source>
         <translation>%1에 쓸 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Split point: the device runs up to</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -663,6 +1054,12 @@
     <message>
         <source>Cannot write %1: %2</source>
         <translation>%1에 쓸 수 없습니다: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n item(s)</source>
+        <translation>
+            <numerusform>항목 %n개 삭제</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -820,14 +1217,6 @@
         <translation>OPENAI_API_KEY에서 가져옴</translation>
     </message>
     <message>
-        <source>The key comes from the OPENAI_API_KEY environment variable. A key typed here is used until the console closes and is never written to disk.</source>
-        <translation>키는 OPENAI_API_KEY 환경 변수에서 가져옵니다. 여기에 입력한 키는 콘솔을 닫을 때까지만 사용되며 디스크에 저장되지 않습니다.</translation>
-    </message>
-    <message>
-        <source>No OPENAI_API_KEY in the environment. A key typed here is used until the console closes and is never written to disk; local servers usually need none.</source>
-        <translation>환경에 OPENAI_API_KEY가 없습니다. 여기에 입력한 키는 콘솔을 닫을 때까지만 사용되며 디스크에 저장되지 않습니다. 로컬 서버는 보통 키가 필요 없습니다.</translation>
-    </message>
-    <message>
         <source> s</source>
         <translation>초</translation>
     </message>
@@ -866,6 +1255,30 @@
     <message>
         <source>Enter an http:// or https:// address.</source>
         <translation>http:// 또는 https:// 주소를 입력하십시오.</translation>
+    </message>
+    <message>
+        <source>The key comes from the OPENAI_API_KEY environment variable: this system has no keychain the console can use, so keys are never written to the settings. A key typed here is used until the console closes.</source>
+        <translation>키는 OPENAI_API_KEY 환경 변수에서 가져옵니다. 이 시스템에는 콘솔이 사용할 수 있는 키체인이 없으므로 키는 설정에 저장되지 않습니다. 여기에 입력한 키는 콘솔을 닫을 때까지 사용됩니다.</translation>
+    </message>
+    <message>
+        <source>No OPENAI_API_KEY in the environment. This system has no keychain the console can use, so keys are never written to the settings: set OPENAI_API_KEY before starting the console, or type a key here for this session. Local servers usually need none.</source>
+        <translation>환경에 OPENAI_API_KEY가 없습니다. 이 시스템에는 콘솔이 사용할 수 있는 키체인이 없으므로 키는 설정에 저장되지 않습니다. 콘솔을 시작하기 전에 OPENAI_API_KEY를 설정하거나, 이번 세션에만 사용할 키를 여기에 입력하십시오. 로컬 서버는 보통 키가 필요 없습니다.</translation>
+    </message>
+    <message>
+        <source>Demo fleet</source>
+        <translation>데모 플릿</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>모델 폴더</translation>
+    </message>
+    <message>
+        <source>A model trained by edgegpt train, with the profile.json of edgegpt bench coinference. Empty: the folder those commands use by default.</source>
+        <translation>edgegpt train으로 학습하고 edgegpt bench coinference의 profile.json이 있는 모델입니다. 비워 두면 이 명령들의 기본 폴더를 사용합니다.</translation>
     </message>
 </context>
 <context>

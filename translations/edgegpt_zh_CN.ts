@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>edgegpt::AgentMetricsFeed</name>
+    <message>
+        <source>%1 refused the link settings: %2</source>
+        <translation>%1 拒绝了链路设置：%2</translation>
+    </message>
+    <message>
+        <source>%1: %2 (%3)</source>
+        <translation>%1：%2（%3）</translation>
+    </message>
+    <message>
+        <source>%1 closed the connection</source>
+        <translation>%1 关闭了连接</translation>
+    </message>
+    <message>
+        <source>%1 sent a bad metrics update: %2</source>
+        <translation>%1 发送了无效的指标更新：%2</translation>
+    </message>
+    <message>
+        <source>%1 sent a bad link-settings answer: %2</source>
+        <translation>%1 发送了无效的链路设置应答：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not connected</source>
+        <translation>%1 未连接</translation>
+    </message>
+</context>
+<context>
     <name>edgegpt::ConsoleOptions</name>
     <message>
         <source>EdgeGPT Testbed operator console</source>
@@ -47,6 +74,256 @@
         <source>--language: expected en, zh_CN or ko</source>
         <translation>--language：应为 en、zh_CN 或 ko</translation>
     </message>
+    <message>
+        <source>The demo fleet&apos;s trained model folder (edgegpt train and edgegpt bench coinference; default: the folder they use).</source>
+        <translation>演示设备群的已训练模型文件夹（由 edgegpt train 和 edgegpt bench coinference 生成；默认：这两个命令使用的文件夹）。</translation>
+    </message>
+    <message>
+        <source>With --screenshot: seconds of demo data before the picture (default 6).</source>
+        <translation>与 --screenshot 一起使用：截图前收集演示数据的秒数（默认 6）。</translation>
+    </message>
+    <message>
+        <source>--screenshot-delay: expected a number of seconds up to 600</source>
+        <translation>--screenshot-delay：应为不超过 600 的秒数</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::DemoController</name>
+    <message>
+        <source>Demo fleet: %1</source>
+        <translation>演示设备群：%1</translation>
+    </message>
+    <message>
+        <source>The demo fleet failed: %1</source>
+        <translation>演示设备群出错：%1</translation>
+    </message>
+    <message>
+        <source>Demo fleet stopped.</source>
+        <translation>演示设备群已停止。</translation>
+    </message>
+    <message>
+        <source>[%1] exited with code %2</source>
+        <translation>[%1] 已退出，退出码 %2</translation>
+    </message>
+    <message>
+        <source>The %1 agent ended (code %2); see the log. Start the demo again to retry.</source>
+        <translation>%1 代理已结束（退出码 %2），请查看日志。重新启动演示即可重试。</translation>
+    </message>
+    <message>
+        <source>Receiving metrics from %1 at %2.</source>
+        <translation>正在从 %2 上的 %1 接收指标。</translation>
+    </message>
+    <message>
+        <source>Metrics of %1: %2 (retrying)</source>
+        <translation>%1 的指标：%2（正在重试）</translation>
+    </message>
+    <message>
+        <source>The device&apos;s uplink now runs at %1 KB/s.</source>
+        <translation>设备的上行链路速率现为 %1 KB/s。</translation>
+    </message>
+    <message>
+        <source>EDGEGPT_CLI names %1, which is not a program</source>
+        <translation>EDGEGPT_CLI 指定的 %1 不是可执行程序</translation>
+    </message>
+    <message>
+        <source>PATH</source>
+        <translation>PATH</translation>
+    </message>
+    <message>
+        <source>the edgegpt command line was not found (looked in %1)</source>
+        <translation>找不到 edgegpt 命令行工具（已查找：%1）</translation>
+    </message>
+    <message>
+        <source>Cannot change the link rate: %1</source>
+        <translation>无法更改链路速率：%1</translation>
+    </message>
+    <message>
+        <source>The demo fleet is still stopping; start it again in a moment.</source>
+        <translation>演示设备群仍在停止中，请稍后再启动。</translation>
+    </message>
+    <message>
+        <source>Demo model in %1: %2</source>
+        <translation>%1 中的演示模型：%2</translation>
+    </message>
+    <message>
+        <source>The demo needs a trained model in %1. Train it (Demo ▸ Train the demo model) or choose another folder in the settings.</source>
+        <translation>演示需要 %1 中有已训练的模型。请先训练（演示 ▸ 训练演示模型），或在设置中选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>The demo cannot start: %1</source>
+        <translation>演示无法启动：%1</translation>
+    </message>
+    <message>
+        <source>Starting the local edge and device agents…</source>
+        <translation>正在启动本地边缘代理和设备代理…</translation>
+    </message>
+    <message>
+        <source>Starting the demo fleet: %1 with the model in %2, uplink %3 KB/s.</source>
+        <translation>正在启动演示设备群：%1，模型位于 %2，上行链路 %3 KB/s。</translation>
+    </message>
+    <message>
+        <source>Demo running: the device agent sends %1 inputs a second to the edge agent over a %2 KB/s uplink.</source>
+        <translation>演示运行中：设备代理通过 %2 KB/s 的上行链路每秒向边缘代理发送 %1 个输入。</translation>
+    </message>
+    <message>
+        <source>Stopping the demo fleet…</source>
+        <translation>正在停止演示设备群…</translation>
+    </message>
+    <message>
+        <source>Demo stopped.</source>
+        <translation>演示已停止。</translation>
+    </message>
+    <message>
+        <source>Stop the demo before training a new model.</source>
+        <translation>请先停止演示，再训练新模型。</translation>
+    </message>
+    <message>
+        <source>Cannot train: %1</source>
+        <translation>无法训练：%1</translation>
+    </message>
+    <message>
+        <source>Training the demo model in %1 with %2.</source>
+        <translation>正在使用 %2 在 %1 中训练演示模型。</translation>
+    </message>
+    <message>
+        <source>Training the demo model…</source>
+        <translation>正在训练演示模型…</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <source>Training the demo model: %1</source>
+        <translation>正在训练演示模型：%1</translation>
+    </message>
+    <message>
+        <source>Measuring the model&apos;s split profile: %1</source>
+        <translation>正在测量模型的切分性能曲线：%1</translation>
+    </message>
+    <message>
+        <source>Training cancelled; the demo still needs a trained model.</source>
+        <translation>训练已取消；演示仍需要已训练的模型。</translation>
+    </message>
+    <message>
+        <source>exit code %1</source>
+        <translation>退出码 %1</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>训练失败：%1</translation>
+    </message>
+    <message>
+        <source>Measuring the model&apos;s split profile…</source>
+        <translation>正在测量模型的切分性能曲线…</translation>
+    </message>
+    <message>
+        <source>The demo model is ready in %1.</source>
+        <translation>演示模型已在 %1 中就绪。</translation>
+    </message>
+    <message>
+        <source>The demo model is ready.</source>
+        <translation>演示模型已就绪。</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::DemoPanel</name>
+    <message>
+        <source>Demo fleet: stopped</source>
+        <translation>演示设备群：已停止</translation>
+    </message>
+    <message>
+        <source>Start demo</source>
+        <translation>启动演示</translation>
+    </message>
+    <message>
+        <source>Start or stop the local device and edge agents</source>
+        <translation>启动或停止本地设备代理和边缘代理</translation>
+    </message>
+    <message>
+        <source>Train the demo model</source>
+        <translation>训练演示模型</translation>
+    </message>
+    <message>
+        <source>Runs edgegpt train and edgegpt bench coinference into the model folder</source>
+        <translation>运行 edgegpt train 和 edgegpt bench coinference，结果写入模型文件夹</translation>
+    </message>
+    <message>
+        <source>Full training (4 epochs, a few minutes)</source>
+        <translation>完整训练（4 个周期，需几分钟）</translation>
+    </message>
+    <message>
+        <source>Quick training (1 epoch on 6000 images, about a minute)</source>
+        <translation>快速训练（在 6000 张图像上训练 1 个周期，约一分钟）</translation>
+    </message>
+    <message>
+        <source>Uplink</source>
+        <translation>上行链路</translation>
+    </message>
+    <message>
+        <source>The device agent&apos;s uplink rate, changed live (100–500 KB/s)</source>
+        <translation>设备代理的上行链路速率，可实时调整（100–500 KB/s）</translation>
+    </message>
+    <message>
+        <source>%1 KB/s</source>
+        <translation>%1 KB/s</translation>
+    </message>
+    <message>
+        <source>device confirms %1 KB/s</source>
+        <translation>设备确认 %1 KB/s</translation>
+    </message>
+    <message>
+        <source>Stop demo</source>
+        <translation>停止演示</translation>
+    </message>
+    <message>
+        <source>Cancel training</source>
+        <translation>取消训练</translation>
+    </message>
+    <message>
+        <source>Demo fleet: needs a trained model</source>
+        <translation>演示设备群：需要已训练的模型</translation>
+    </message>
+    <message>
+        <source>Demo fleet: training the model</source>
+        <translation>演示设备群：正在训练模型</translation>
+    </message>
+    <message>
+        <source>Demo fleet: starting</source>
+        <translation>演示设备群：正在启动</translation>
+    </message>
+    <message>
+        <source>Demo fleet: running</source>
+        <translation>演示设备群：运行中</translation>
+    </message>
+    <message>
+        <source>Demo fleet: stopping</source>
+        <translation>演示设备群：正在停止</translation>
+    </message>
+    <message>
+        <source>Demo fleet: failed</source>
+        <translation>演示设备群：失败</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&apos;color:#56616e&apos;&gt;waiting for the first inference…&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:#56616e&apos;&gt;正在等待第一次推理…&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>split &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>切分点 &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; B per inference</source>
+        <translation>每次推理 &lt;b&gt;%1&lt;/b&gt; B</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; ms end to end</source>
+        <translation>端到端 &lt;b&gt;%1&lt;/b&gt; ms</translation>
+    </message>
+    <message>
+        <source>link estimate &lt;b&gt;%1&lt;/b&gt; KB/s</source>
+        <translation>链路速率估计 &lt;b&gt;%1&lt;/b&gt; KB/s</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::MainWindow</name>
@@ -87,20 +364,8 @@
         <translation>将计划的代理和模型分段部署到设备群（Ctrl+D）</translation>
     </message>
     <message>
-        <source>Deploying</source>
-        <translation>部署</translation>
-    </message>
-    <message>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Start inference on the deployed agents (F5)</source>
-        <translation>在已部署的代理上开始推理（F5）</translation>
-    </message>
-    <message>
-        <source>Running the plan</source>
-        <translation>运行计划</translation>
     </message>
     <message>
         <source>&amp;Stop</source>
@@ -197,10 +462,6 @@
     <message>
         <source>Se&amp;ttings…</source>
         <translation>设置(&amp;T)…</translation>
-    </message>
-    <message>
-        <source>Start &amp;demo fleet</source>
-        <translation>启动演示设备群(&amp;D)</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -436,10 +697,6 @@
         <source>Deploy root: %1</source>
         <translation>部署根目录：%1</translation>
     </message>
-    <message>
-        <source>No fleet configured. Open a fleet file (File ▸ Open fleet) to list its hosts.</source>
-        <translation>未配置设备群。请打开设备群文件（文件 ▸ 打开设备群）以列出其中的主机。</translation>
-    </message>
     <message numerus="yes">
         <source>%1 · %n host(s)</source>
         <translation>
@@ -447,16 +704,154 @@
         </translation>
     </message>
     <message>
-        <source>%1 is not available yet: this console has no connection to the fleet deployer and the agents. Use the edgegpt command line (edgegpt deploy) for now.</source>
-        <translation>“%1”功能暂不可用：此控制台尚未连接到设备群部署程序和代理。目前请使用 edgegpt 命令行（edgegpt deploy）。</translation>
-    </message>
-    <message>
-        <source>The local demo fleet is not available yet: it needs the device and edge agents (edgegpt-agent), which this console cannot start yet. The charts show data as soon as an agent stream is connected.</source>
-        <translation>本地演示设备群暂不可用：它需要设备代理和边缘代理（edgegpt-agent），而此控制台目前还无法启动它们。一旦连接上代理数据流，图表就会显示数据。</translation>
-    </message>
-    <message>
         <source>Settings saved. LLM endpoint: %1 at %2.</source>
         <translation>设置已保存。LLM 端点：%2 上的 %1。</translation>
+    </message>
+    <message>
+        <source>Training the demo model: </source>
+        <translation>正在训练演示模型：</translation>
+    </message>
+    <message>
+        <source>Start inference: the local demo fleet when no fleet is open (F5)</source>
+        <translation>开始推理：未打开设备群时使用本地演示设备群（F5）</translation>
+    </message>
+    <message>
+        <source>Stopping the deployment…</source>
+        <translation>正在停止部署…</translation>
+    </message>
+    <message>
+        <source>Deployment stopped by the operator.</source>
+        <translation>部署已被操作员停止。</translation>
+    </message>
+    <message>
+        <source>Start the &amp;demo fleet</source>
+        <translation>启动演示设备群(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Stop the demo fleet</source>
+        <translation>停止演示设备群</translation>
+    </message>
+    <message>
+        <source>&amp;Train the demo model</source>
+        <translation>训练演示模型(&amp;T)</translation>
+    </message>
+    <message>
+        <source>edgegpt train and edgegpt bench coinference into the demo&apos;s model folder</source>
+        <translation>运行 edgegpt train 和 edgegpt bench coinference，结果写入演示的模型文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Demo</source>
+        <translation>演示(&amp;D)</translation>
+    </message>
+    <message>
+        <source>deploying</source>
+        <translation>正在部署</translation>
+    </message>
+    <message>
+        <source>deployed</source>
+        <translation>已部署</translation>
+    </message>
+    <message>
+        <source>deploy failed</source>
+        <translation>部署失败</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>正在启动</translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation>正在停止</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>this computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>%1 tail</source>
+        <translation>%1 尾部</translation>
+    </message>
+    <message>
+        <source>%1 tail after %2</source>
+        <translation>%1 尾部（%2 之后）</translation>
+    </message>
+    <message>
+        <source>this computer, as a Jetson Nano</source>
+        <translation>本机（模拟 Jetson Nano）</translation>
+    </message>
+    <message>
+        <source>%1 head</source>
+        <translation>%1 头部</translation>
+    </message>
+    <message>
+        <source>%1 head to %2</source>
+        <translation>%1 头部（至 %2）</translation>
+    </message>
+    <message>
+        <source>running · metrics</source>
+        <translation>运行中 · 接收指标</translation>
+    </message>
+    <message>
+        <source>running · connecting</source>
+        <translation>运行中 · 正在连接</translation>
+    </message>
+    <message>
+        <source>Model folder: %1</source>
+        <translation>模型文件夹：%1</translation>
+    </message>
+    <message>
+        <source>No fleet file open: the console runs the local demo fleet (Demo menu). Open a fleet file (File ▸ Open fleet) to list and deploy to its hosts.</source>
+        <translation>未打开设备群文件：控制台运行本地演示设备群（“演示”菜单）。打开设备群文件（文件 ▸ 打开设备群）即可列出其中的主机并部署到这些主机。</translation>
+    </message>
+    <message>
+        <source>No fleet file is open, so there is nothing to deploy to: the local demo fleet runs on this computer (Run, F5). Open a fleet file (File ▸ Open fleet) to deploy to real hosts.</source>
+        <translation>未打开设备群文件，因此没有可部署的目标：本地演示设备群在本机上运行（运行，F5）。要部署到真实主机，请打开设备群文件（文件 ▸ 打开设备群）。</translation>
+    </message>
+    <message>
+        <source>A deployment is already running.</source>
+        <translation>已有部署正在进行。</translation>
+    </message>
+    <message>
+        <source>Plan a request first: Deploy sends the plan&apos;s agents and model parts.</source>
+        <translation>请先为请求制定计划：部署会发送计划的代理和模型分段。</translation>
+    </message>
+    <message>
+        <source>Cannot deploy: %1</source>
+        <translation>无法部署：%1</translation>
+    </message>
+    <message>
+        <source>Deployed: every host of %1 is running its agent.</source>
+        <translation>已部署：%1 中的每台主机都在运行其代理。</translation>
+    </message>
+    <message>
+        <source>Deployment failed (exit code %1); the log says which host and why.</source>
+        <translation>部署失败（退出码 %1）；日志中记录了出错的主机及原因。</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Deploying the plan to %n host(s)…</source>
+        <translation>
+            <numerusform>正在将计划部署到 %n 台主机…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The fleet&apos;s agents start with Deploy (Ctrl+D) and then serve requests; this console charts the local demo fleet&apos;s metrics. Close the fleet file to run the demo here.</source>
+        <translation>设备群的代理在部署（Ctrl+D）后启动并处理请求；此控制台绘制的是本地演示设备群的指标。关闭设备群文件即可在此运行演示。</translation>
+    </message>
+    <message>
+        <source>The demo fleet is running; move the uplink slider to see the split react.</source>
+        <translation>演示设备群正在运行；拖动上行链路滑块即可观察切分点如何响应。</translation>
     </message>
 </context>
 <context>
@@ -504,14 +899,6 @@
     <message>
         <source>bytes</source>
         <translation>字节</translation>
-    </message>
-    <message>
-        <source>Split point</source>
-        <translation>切分点</translation>
-    </message>
-    <message>
-        <source>layer</source>
-        <translation>层</translation>
     </message>
     <message>
         <source>Cache hit ratio</source>
@@ -584,6 +971,10 @@
     <message>
         <source>Cannot write %1.</source>
         <translation>无法写入 %1。</translation>
+    </message>
+    <message>
+        <source>Split point: the device runs up to</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -663,6 +1054,12 @@
     <message>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n item(s)</source>
+        <translation>
+            <numerusform>删除 %n 个项目</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -820,14 +1217,6 @@
         <translation>来自 OPENAI_API_KEY</translation>
     </message>
     <message>
-        <source>The key comes from the OPENAI_API_KEY environment variable. A key typed here is used until the console closes and is never written to disk.</source>
-        <translation>密钥来自 OPENAI_API_KEY 环境变量。在此输入的密钥仅在控制台关闭前有效，且绝不会写入磁盘。</translation>
-    </message>
-    <message>
-        <source>No OPENAI_API_KEY in the environment. A key typed here is used until the console closes and is never written to disk; local servers usually need none.</source>
-        <translation>环境中没有 OPENAI_API_KEY。在此输入的密钥仅在控制台关闭前有效，且绝不会写入磁盘；本地服务器通常不需要密钥。</translation>
-    </message>
-    <message>
         <source> s</source>
         <translation> 秒</translation>
     </message>
@@ -866,6 +1255,30 @@
     <message>
         <source>Enter an http:// or https:// address.</source>
         <translation>请输入 http:// 或 https:// 地址。</translation>
+    </message>
+    <message>
+        <source>The key comes from the OPENAI_API_KEY environment variable: this system has no keychain the console can use, so keys are never written to the settings. A key typed here is used until the console closes.</source>
+        <translation>密钥来自 OPENAI_API_KEY 环境变量：此系统没有控制台可用的密钥链，因此密钥绝不会写入设置。在此输入的密钥仅在控制台关闭前有效。</translation>
+    </message>
+    <message>
+        <source>No OPENAI_API_KEY in the environment. This system has no keychain the console can use, so keys are never written to the settings: set OPENAI_API_KEY before starting the console, or type a key here for this session. Local servers usually need none.</source>
+        <translation>环境中没有 OPENAI_API_KEY。此系统没有控制台可用的密钥链，因此密钥绝不会写入设置：请在启动控制台前设置 OPENAI_API_KEY，或在此输入仅用于本次会话的密钥。本地服务器通常不需要密钥。</translation>
+    </message>
+    <message>
+        <source>Demo fleet</source>
+        <translation>演示设备群</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <source>A model trained by edgegpt train, with the profile.json of edgegpt bench coinference. Empty: the folder those commands use by default.</source>
+        <translation>由 edgegpt train 训练的模型，附带 edgegpt bench coinference 生成的 profile.json。留空：使用这些命令的默认文件夹。</translation>
     </message>
 </context>
 <context>
