@@ -974,7 +974,7 @@
     </message>
     <message>
         <source>Split point: the device runs up to</source>
-        <translation type="unfinished"></translation>
+        <translation>분할 지점: 디바이스가 실행하는 마지막 레이어</translation>
     </message>
 </context>
 <context>

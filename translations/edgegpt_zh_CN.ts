@@ -974,7 +974,7 @@
     </message>
     <message>
         <source>Split point: the device runs up to</source>
-        <translation type="unfinished"></translation>
+        <translation>切分点：设备执行到的最后一层</translation>
     </message>
 </context>
 <context>
