@@ -145,12 +145,7 @@ Result<QString> PlanDocument::addTask(const QString &taskKind, const QString &de
             if (added->model.isEmpty())
                 continue;
         }
-        bool fits = true;
-        for (const PlanProblem &p : validatePlan(next, m_catalog))
-            if (p.taskId == id && (p.kind == PlanProblem::Kind::SensorMissing ||
-                                   p.kind == PlanProblem::Kind::ModelDeviceMismatch))
-                fits = false;
-        if (fits)
+        if (deviceFits(next, id))
             break;
     }
     const Result<void> r = commit(std::move(next), tr("Add %1").arg(kind->id));
@@ -344,6 +339,24 @@ Result<void> PlanDocument::save(const QString &path)
     return {};
 }
 
+bool PlanDocument::deviceFits(const Plan &plan, const QString &taskId) const
+{
+    const PlanTask *t = plan.find(taskId);
+    const Device *device = t ? m_catalog.device(t->device) : nullptr;
+    const TaskKind *kind = t ? m_catalog.task(t->task) : nullptr;
+    if (!device)
+        return false;
+    // A sensing step reads a sensor of the device it runs on: edge servers and the cloud list
+    // none. (The validator lets a plan that says so pass; the editor does not offer it.)
+    if (kind && kind->sensing && device->sensors.isEmpty())
+        return false;
+    for (const PlanProblem &p : validatePlan(plan, m_catalog))
+        if (p.taskId == taskId && (p.kind == PlanProblem::Kind::SensorMissing ||
+                                   p.kind == PlanProblem::Kind::ModelDeviceMismatch))
+            return false;
+    return true;
+}
+
 bool PlanDocument::isSensing(const QString &taskId) const
 {
     const PlanTask *t = m_plan.find(taskId);
@@ -375,17 +388,12 @@ QStringList PlanDocument::allowedDevices(const QString &taskId) const
     const int index = m_plan.indexOf(taskId);
     if (index < 0)
         return out;
-    // Try the task on every device and keep those where the validator has no device objection,
-    // so the list agrees with validatePlan by construction.
+    // Try the task on every device and keep those that fit, so the list never offers what the
+    // validator would flag.
     Plan probe = m_plan;
     for (const Device &d : m_catalog.devices()) {
         probe.tasks[index].device = d.name;
-        bool fits = true;
-        for (const PlanProblem &p : validatePlan(probe, m_catalog))
-            if (p.taskId == taskId && (p.kind == PlanProblem::Kind::SensorMissing ||
-                                       p.kind == PlanProblem::Kind::ModelDeviceMismatch))
-                fits = false;
-        if (fits)
+        if (deviceFits(probe, taskId))
             out.append(d.name);
     }
     const QString current = m_plan.tasks[index].device;

@@ -64,7 +64,8 @@ public:
     Result<void> save(const QString &path);
 
     // What the catalog allows for a task: models of its kind that run on its device (plus the
-    // current one), and devices where the task with its model passes the device checks.
+    // current one), and devices where the task with its model passes the device checks (for a
+    // sensing step, devices that have its sensor), plus the current one.
     QStringList allowedModels(const QString &taskId) const;
     QStringList allowedDevices(const QString &taskId) const;
     bool isSensing(const QString &taskId) const;
@@ -79,6 +80,9 @@ private:
     void apply(const Plan &plan); // used by the undo commands
     Result<void> commit(Plan next, const QString &undoText);
     bool wouldCycle(const Plan &plan, const QString &from, const QString &to) const;
+    // Whether the task may run on the device `plan` gives it: the validator has no device
+    // objection, and a sensing step is on a device with sensors.
+    bool deviceFits(const Plan &plan, const QString &taskId) const;
     static bool dropTask(Plan &plan, const QString &taskId);
     static bool dropLink(Plan &plan, const PlanLink &link);
 

@@ -113,10 +113,12 @@ void TaskNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
         border.setStyle(Qt::DashLine);
     p->setPen(border);
     p->drawRoundedRect(body, 9, 9);
-    QPainterPath band;
-    band.addRoundedRect(QRectF(0, 0, 12, height), 9, 9);
-    band.addRect(QRectF(6, 0, 6, height));
-    p->fillPath(band.simplified(), color);
+    // The band is the card's left 12 px, following its rounded corners.
+    QPainterPath card;
+    card.addRoundedRect(body, 9, 9);
+    QPainterPath strip;
+    strip.addRect(QRectF(0, 0, 12, height));
+    p->fillPath(card.intersected(strip), color);
 
     // Text: id and task, model, device.
     const QRectF text = body.adjusted(20, 6, -10, -6);

@@ -9,11 +9,19 @@
 #include "widgets/PlanGraphScene.h"
 #include "widgets/PlanLayout.h"
 
+#include <QAction>
 #include <QComboBox>
+#include <QImage>
 #include <QListWidget>
+#include <QMenu>
 #include <QMouseEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <QSet>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QUndoStack>
+#include <QWheelEvent>
 #include <QtTest>
 
 using namespace edgegpt;
@@ -32,6 +40,22 @@ private:
             qFatal("local planner failed: %s", qPrintable(plan.error()));
         return *plan;
     }
+    // The problem list's row that mentions `where`, or null.
+    static QListWidgetItem *problemItem(const QListWidget *list, const QString &where)
+    {
+        for (int i = 0; i < list->count(); ++i)
+            if (list->item(i)->text().startsWith(where + QStringLiteral(": ")))
+                return list->item(i);
+        return nullptr;
+    }
+    static void dragWithLeftButton(QWidget *viewport, const QPoint &from, const QPoint &to)
+    {
+        QTest::mousePress(viewport, Qt::LeftButton, Qt::NoModifier, from);
+        QMouseEvent move(QEvent::MouseMove, QPointF(to), viewport->mapToGlobal(QPointF(to)),
+                         Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(viewport, &move);
+        QTest::mouseRelease(viewport, Qt::LeftButton, Qt::NoModifier, to);
+    }
 
 private Q_SLOTS:
     void editDeviceThroughDocumentChangesJsonAndUndoRestores()
@@ -46,7 +70,8 @@ private Q_SLOTS:
         QVERIFY(devices.size() > 1);
         QString other;
         for (const QString &d : devices)
-            if (d != doc.plan().tasks[1].device && catalog().device(d)->tier == Device::Tier::EdgeServer)
+            if (d != doc.plan().tasks[1].device &&
+                catalog().device(d)->tier == Device::Tier::EdgeServer)
                 other = d;
         QVERIFY(!other.isEmpty());
         QVERIFY(doc.setTaskDevice(t2, other).ok());
@@ -129,10 +154,12 @@ private Q_SLOTS:
         QVERIFY(edge->hasProblem());
         QCOMPARE(edge->problems().first().kind, PlanProblem::Kind::TypeMismatch);
         QVERIFY(!editor.scene()->edge(QStringLiteral("t1"), QStringLiteral("t2"))->hasProblem());
-        bool listed = false;
-        for (int i = 0; i < editor.problemList()->count(); ++i)
-            listed |= editor.problemList()->item(i)->text().contains(QStringLiteral("t2 → ") + *t3);
-        QVERIFY(listed);
+        QListWidgetItem *row = problemItem(editor.problemList(), QStringLiteral("t2 → ") + *t3);
+        QVERIFY(row);
+        // Its row in the list selects that link.
+        Q_EMIT editor.problemList()->itemClicked(row);
+        QVERIFY(editor.scene()->edge(QStringLiteral("t2"), *t3)->isSelected());
+        QVERIFY(!editor.scene()->edge(QStringLiteral("t1"), QStringLiteral("t2"))->isSelected());
         // A good link from the camera clears it.
         doc.undoStack()->undo();
         QVERIFY(doc.addLink(QStringLiteral("t1"), *t3).ok());
@@ -150,6 +177,13 @@ private Q_SLOTS:
         QVERIFY(node->hasProblem());
         QVERIFY(!editor.scene()->node(QStringLiteral("t1"))->hasProblem());
         QVERIFY(editor.problemList()->count() >= 1);
+        // Its row in the list selects the task it concerns.
+        QListWidgetItem *row = problemItem(editor.problemList(), QStringLiteral("t2"));
+        QVERIFY(row);
+        QVERIFY(editor.scene()->selectedTask().isEmpty());
+        Q_EMIT editor.problemList()->itemClicked(row);
+        QCOMPARE(editor.scene()->selectedTask(), QStringLiteral("t2"));
+        QCOMPARE(editor.modelBox()->currentData().toString(), QStringLiteral("no-such-model"));
     }
 
     void layoutPlacesDependentTasksInLaterLayers()
@@ -195,7 +229,8 @@ private Q_SLOTS:
         PlanDocument doc(catalog());
         doc.replacePlan(carPlan(), QStringLiteral("plan"));
         PlanGraphScene scene(&doc);
-        const Result<QString> added = doc.addTask(QStringLiteral("Object Detection"), QStringLiteral("Vehicle"));
+        const Result<QString> added =
+            doc.addTask(QStringLiteral("Object Detection"), QStringLiteral("Vehicle"));
         QVERIFY(added.ok());
         QVERIFY(scene.node(*added));
         const PlanTask *t = doc.plan().find(*added);
@@ -223,7 +258,8 @@ private Q_SLOTS:
     {
         PlanDocument doc(catalog());
         doc.replacePlan(carPlan(), QStringLiteral("plan"));
-        const Result<QString> t3 = doc.addTask(QStringLiteral("Object Detection"), QStringLiteral("Vehicle"));
+        const Result<QString> t3 =
+            doc.addTask(QStringLiteral("Object Detection"), QStringLiteral("Vehicle"));
         QVERIFY(t3.ok());
         PlanEditor editor(&doc);
         editor.resize(1200, 700);
@@ -232,11 +268,13 @@ private Q_SLOTS:
         PlanGraphView *view = editor.view();
         view->zoomToFit();
         QWidget *viewport = view->viewport();
-        const QPoint from = view->mapFromScene(editor.scene()->node(QStringLiteral("t1"))->outputPort());
-        const QPoint to = view->mapFromScene(editor.scene()->node(*t3)->sceneBoundingRect().center());
+        const QPoint from =
+            view->mapFromScene(editor.scene()->node(QStringLiteral("t1"))->outputPort());
+        const QPoint to =
+            view->mapFromScene(editor.scene()->node(*t3)->sceneBoundingRect().center());
         QTest::mousePress(viewport, Qt::LeftButton, Qt::NoModifier, from);
-        QMouseEvent move(QEvent::MouseMove, QPointF(to), viewport->mapToGlobal(QPointF(to)), Qt::NoButton,
-                         Qt::LeftButton, Qt::NoModifier);
+        QMouseEvent move(QEvent::MouseMove, QPointF(to), viewport->mapToGlobal(QPointF(to)),
+                         Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
         QApplication::sendEvent(viewport, &move);
         QTest::mouseRelease(viewport, Qt::LeftButton, Qt::NoModifier, to);
         QVERIFY(editor.scene()->edge(QStringLiteral("t1"), *t3));
@@ -256,12 +294,329 @@ private Q_SLOTS:
         QVERIFY(editor.view()->zoom() >= 0.2);
     }
 
+    void nodesShowTaskModelDeviceInTheirDeviceColour()
+    {
+        // Every device of the catalog has a colour of its own.
+        QSet<QString> colours;
+        for (const Device &d : catalog().devices())
+            colours.insert(deviceColor(d.name).name());
+        QCOMPARE(colours.size(), catalog().devices().size());
+
+        PlanDocument doc(catalog());
+        doc.replacePlan(carPlan(), QStringLiteral("plan"));
+        QVERIFY(
+            doc.setTaskDevice(QStringLiteral("t2"), QStringLiteral("Edge server (RTX 3090)")).ok());
+        PlanGraphScene scene(&doc);
+        const QRectF area = scene.sceneRect();
+        QImage image(area.size().toSize(), QImage::Format_ARGB32);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        scene.render(&painter, QRectF(QPointF(0, 0), area.size()), area);
+        painter.end();
+        for (const QString &id : {QStringLiteral("t1"), QStringLiteral("t2")}) {
+            const TaskNodeItem *n = scene.node(id);
+            QVERIFY(n);
+            // The band down the card's left edge is painted in the device's colour.
+            const QPointF band =
+                n->mapToScene(QPointF(8, TaskNodeItem::height * 0.75)) - area.topLeft();
+            QCOMPARE(QColor(image.pixel(band.toPoint())).name(),
+                     deviceColor(n->task().device).name());
+            const QString tip = n->toolTip();
+            QVERIFY2(tip.contains(n->task().task) && tip.contains(n->task().device),
+                     qPrintable(tip));
+            if (!n->isSensing())
+                QVERIFY2(tip.contains(n->task().model), qPrintable(tip));
+        }
+        QVERIFY(scene.node(QStringLiteral("t1"))->isSensing());
+        QVERIFY(!scene.node(QStringLiteral("t2"))->isSensing());
+        QVERIFY(deviceColor(scene.node(QStringLiteral("t1"))->task().device) !=
+                deviceColor(scene.node(QStringLiteral("t2"))->task().device));
+    }
+
+    void editDeviceThroughInspectorAndUndoFromAnotherView()
+    {
+        PlanDocument doc(catalog());
+        doc.replacePlan(carPlan(), QStringLiteral("plan"));
+        PlanEditor editor(&doc);
+        PlanEditor second(&doc); // a second view of the same document shares its history
+        // The sensing step is offered only devices with the sensor it reads.
+        editor.scene()->selectTask(QStringLiteral("t1"));
+        QComboBox *devices = editor.deviceBox();
+        QVERIFY(devices->isEnabled());
+        QVERIFY(devices->count() >= 2);
+        for (int i = 0; i < devices->count(); ++i) {
+            const Device *d = catalog().device(devices->itemText(i));
+            QVERIFY(d);
+            QVERIFY2(d->sensors.contains(QStringLiteral("camera")), qPrintable(d->name));
+        }
+        QCOMPARE(devices->findText(QStringLiteral("Wi-Fi router")), -1);
+        // The captioner is offered only devices that can run its model.
+        editor.scene()->selectTask(QStringLiteral("t2"));
+        const PlanTask before = *doc.plan().find(QStringLiteral("t2"));
+        const AiModel *model = catalog().model(before.model);
+        QVERIFY(model);
+        QCOMPARE(devices->currentText(), before.device);
+        QVERIFY(devices->count() >= 2);
+        QVERIFY(devices->count() < catalog().devices().size());
+        for (int i = 0; i < devices->count(); ++i)
+            QVERIFY2(catalog().canRun(*model, *catalog().device(devices->itemText(i))),
+                     qPrintable(devices->itemText(i)));
+        const int other = devices->currentIndex() == 0 ? 1 : 0;
+        const QString chosen = devices->itemText(other);
+        const QByteArray jsonBefore = doc.toJson();
+        devices->setCurrentIndex(other);
+        Q_EMIT devices->activated(other);
+        QCOMPARE(doc.plan().find(QStringLiteral("t2"))->device, chosen);
+        QVERIFY(doc.toJson().contains(chosen.toUtf8()));
+        QCOMPARE(editor.scene()->node(QStringLiteral("t2"))->task().device, chosen);
+        QCOMPARE(second.scene()->node(QStringLiteral("t2"))->task().device, chosen);
+        QCOMPARE(devices->currentText(), chosen); // still shown, now on its new device
+        QCOMPARE(doc.undoStack()->count(), 2);
+        // Undo from the other editor's action: one history, held by the document.
+        QVERIFY(second.undoAction()->isEnabled());
+        second.undoAction()->trigger();
+        QCOMPARE(doc.toJson(), jsonBefore);
+        QCOMPARE(editor.scene()->node(QStringLiteral("t2"))->task().device, before.device);
+        QCOMPARE(devices->currentText(), before.device);
+        QVERIFY(editor.redoAction()->isEnabled());
+        editor.redoAction()->trigger();
+        QCOMPARE(second.scene()->node(QStringLiteral("t2"))->task().device, chosen);
+    }
+
+    void addTaskFromTheMenuSelectsIt()
+    {
+        PlanDocument doc(catalog());
+        doc.replacePlan(carPlan(), QStringLiteral("plan"));
+        PlanEditor editor(&doc);
+        QMenu *menu = editor.addTaskButton()->menu();
+        QVERIFY(menu);
+        QAction *detection = nullptr;
+        QAction *capture = nullptr;
+        for (QAction *a : menu->actions()) {
+            if (a->text() == QStringLiteral("Object Detection"))
+                detection = a;
+            if (QMenu *sub = a->menu())
+                for (QAction *s : sub->actions())
+                    if (s->text() == QStringLiteral("Capture Image"))
+                        capture = s; // sensing steps sit in their own submenu
+        }
+        QVERIFY(detection);
+        QVERIFY(capture);
+        detection->trigger();
+        QCOMPARE(doc.plan().tasks.size(), 3);
+        const PlanTask added = doc.plan().tasks.last();
+        QCOMPARE(added.task, QStringLiteral("Object Detection"));
+        QVERIFY(editor.scene()->node(added.id));
+        QCOMPARE(editor.scene()->selectedTask(), added.id);
+        QVERIFY(editor.modelBox()->isEnabled());
+        QCOMPARE(editor.modelBox()->currentData().toString(), added.model);
+        QCOMPARE(editor.deviceBox()->currentText(), added.device);
+        capture->trigger();
+        QCOMPARE(doc.plan().tasks.size(), 4);
+        QVERIFY(editor.scene()->node(doc.plan().tasks.last().id)->isSensing());
+        editor.undoAction()->trigger();
+        editor.undoAction()->trigger();
+        QCOMPARE(doc.plan().tasks.size(), 2);
+        QVERIFY(!editor.scene()->node(added.id));
+    }
+
+    void deleteKeyRemovesTheSelectionInOneUndoStep()
+    {
+        PlanDocument doc(catalog());
+        doc.replacePlan(carPlan(), QStringLiteral("plan"));
+        const Result<QString> t3 =
+            doc.addTask(QStringLiteral("Object Detection"), QStringLiteral("Vehicle"));
+        QVERIFY(t3.ok());
+        QVERIFY(doc.addLink(QStringLiteral("t1"), *t3).ok());
+        PlanEditor editor(&doc);
+        editor.resize(1000, 600);
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        const Plan before = doc.plan();
+        const int steps = doc.undoStack()->count();
+        editor.scene()->node(QStringLiteral("t2"))->setSelected(true);
+        editor.scene()->edge(QStringLiteral("t1"), *t3)->setSelected(true);
+        editor.view()->setFocus();
+        QTest::keyClick(editor.view(), Qt::Key_Delete);
+        QVERIFY(!doc.plan().find(QStringLiteral("t2")));
+        QVERIFY(doc.plan().find(QStringLiteral("t1")));
+        QVERIFY(!doc.plan().find(*t3)->args[0].isLink());
+        QVERIFY(editor.scene()->edges().isEmpty());
+        QCOMPARE(doc.undoStack()->count(), steps + 1);
+        doc.undoStack()->undo();
+        QCOMPARE(doc.plan(), before);
+        QCOMPARE(editor.scene()->edges().size(), 2);
+        // Nothing selected: Delete changes nothing and adds no step.
+        editor.scene()->clearSelection();
+        QTest::keyClick(editor.view(), Qt::Key_Delete);
+        QCOMPARE(doc.plan(), before);
+        QCOMPARE(doc.undoStack()->index(), steps);
+    }
+
+    void wheelZoomsAndDraggingTheBackgroundPans()
+    {
+        PlanDocument doc(catalog());
+        doc.replacePlan(carPlan(), QStringLiteral("plan"));
+        PlanEditor editor(&doc);
+        editor.resize(1000, 600);
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        PlanGraphView *view = editor.view();
+        view->zoomToFit();
+        QWidget *viewport = view->viewport();
+        const QPointF centre = QPointF(viewport->rect().center());
+        const double fitted = view->zoom();
+        QWheelEvent up(centre, viewport->mapToGlobal(centre), QPoint(), QPoint(0, 120),
+                       Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(viewport, &up);
+        QVERIFY(view->zoom() > fitted);
+        QWheelEvent down(centre, viewport->mapToGlobal(centre), QPoint(), QPoint(0, -120),
+                         Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(viewport, &down);
+        QVERIFY(qAbs(view->zoom() - fitted) < 1e-9);
+        // Zoomed in, the plan overflows the view; dragging the background moves it.
+        for (int i = 0; i < 6; ++i)
+            editor.zoomInAction()->trigger();
+        QScrollBar *h = view->horizontalScrollBar();
+        QScrollBar *v = view->verticalScrollBar();
+        QVERIFY(h->maximum() > 0);
+        h->setValue((h->minimum() + h->maximum()) / 2);
+        v->setValue((v->minimum() + v->maximum()) / 2);
+        QPoint background(-1, -1);
+        for (int y = 40; y < viewport->height() - 40 && background.x() < 0; y += 20)
+            for (int x = 200; x < viewport->width() - 40 && background.x() < 0; x += 20)
+                if (view->items(QPoint(x, y)).isEmpty())
+                    background = QPoint(x, y);
+        QVERIFY(background.x() >= 0);
+        const QPointF sceneBefore = view->mapToScene(background);
+        const int h0 = h->value();
+        const int v0 = v->value();
+        const Plan before = doc.plan();
+        dragWithLeftButton(viewport, background, background - QPoint(120, 60));
+        QVERIFY(h->value() != h0 || v->value() != v0);
+        QVERIFY(view->mapToScene(background) != sceneBefore);
+        QCOMPARE(doc.plan(), before); // panning is not an edit
+    }
+
+    void movedTasksStayUntilTheLayoutAction()
+    {
+        PlanDocument doc(catalog());
+        doc.replacePlan(carPlan(), QStringLiteral("plan"));
+        PlanEditor editor(&doc);
+        PlanGraphScene *scene = editor.scene();
+        const QPointF home = scene->node(QStringLiteral("t2"))->pos();
+        const QPointF moved = home + QPointF(-400, 260);
+        scene->node(QStringLiteral("t2"))->setPos(moved);
+        // The link follows its task.
+        const QPointF end =
+            scene->edge(QStringLiteral("t1"), QStringLiteral("t2"))->path().pointAtPercent(1.0);
+        QCOMPARE(end, scene->node(QStringLiteral("t2"))->inputPort());
+        // Changing the model keeps the task where the operator put it.
+        QString otherModel;
+        for (const QString &m : doc.allowedModels(QStringLiteral("t2")))
+            if (m != doc.plan().find(QStringLiteral("t2"))->model)
+                otherModel = m;
+        QVERIFY(!otherModel.isEmpty());
+        QVERIFY(doc.setTaskModel(QStringLiteral("t2"), otherModel).ok());
+        QCOMPARE(scene->node(QStringLiteral("t2"))->pos(), moved);
+        editor.layoutAction()->trigger();
+        QCOMPARE(scene->node(QStringLiteral("t2"))->pos(), home);
+    }
+
+    void everyEditRoundTripsThroughJson()
+    {
+        PlanDocument doc(catalog());
+        doc.replacePlan(carPlan(), QStringLiteral("plan"));
+        const QByteArray planned = doc.toJson();
+        auto roundTrips = [&doc] {
+            const Result<Plan> back = planFromJson(doc.toJson());
+            return back.ok() && *back == doc.plan();
+        };
+        QVERIFY(roundTrips());
+        const Result<QString> t3 =
+            doc.addTask(QStringLiteral("Object Detection"), QStringLiteral("Vehicle"));
+        QVERIFY(t3.ok());
+        QVERIFY(roundTrips());
+        QVERIFY(doc.addLink(QStringLiteral("t1"), *t3).ok());
+        QVERIFY(roundTrips());
+        QVERIFY(doc.setTaskDevice(*t3, QStringLiteral("Edge server (RTX 4090)")).ok());
+        QVERIFY(roundTrips());
+        QVERIFY(doc.removeLink(PlanLink{QStringLiteral("t1"), QStringLiteral("t2"), -1}).ok());
+        QVERIFY(roundTrips());
+        QVERIFY(doc.removeTask(QStringLiteral("t2")).ok());
+        QVERIFY(roundTrips());
+        // Putting the parsed JSON back (what the JSON view does) is not another edit.
+        const int steps = doc.undoStack()->count();
+        doc.replacePlan(*planFromJson(doc.toJson()), QStringLiteral("json"));
+        QCOMPARE(doc.undoStack()->count(), steps);
+        // Undoing everything gives back the planner's plan, byte for byte.
+        while (doc.undoStack()->index() > 1)
+            doc.undoStack()->undo();
+        QCOMPARE(doc.toJson(), planned);
+    }
+
+    void teardownSendsNothingIntoTheEditor()
+    {
+        // The editor and its scene go while a task is selected: the scene must not report the
+        // selection it loses into the half-destroyed editor (that wrote to a destroyed QString
+        // and corrupted the heap).
+        PlanDocument doc(catalog());
+        doc.replacePlan(carPlan(), QStringLiteral("plan"));
+        auto *editor = new PlanEditor(&doc);
+        editor->scene()->selectTask(QStringLiteral("t1"));
+        QCOMPARE(editor->scene()->selectedTask(), QStringLiteral("t1"));
+        QObject watcher;
+        int duringTeardown = 0;
+        connect(editor->scene(), &PlanGraphScene::selectedTaskChanged, &watcher,
+                [&] { ++duringTeardown; });
+        connect(editor, &PlanEditor::message, &watcher, [&] { ++duringTeardown; });
+        delete editor;
+        QCOMPARE(duringTeardown, 0);
+        // The same for a scene on its own.
+        auto *scene = new PlanGraphScene(&doc);
+        scene->selectTask(QStringLiteral("t2"));
+        connect(scene, &PlanGraphScene::selectedTaskChanged, &watcher, [&] { ++duringTeardown; });
+        delete scene;
+        QCOMPARE(duringTeardown, 0);
+        QVERIFY(
+            doc.setTaskModel(QStringLiteral("t2"), doc.allowedModels(QStringLiteral("t2")).last())
+                .ok());
+    }
+
+    void documentGoingFirstLeavesAnEmptyEditor()
+    {
+        // The console's main window deletes its children in creation order: the document
+        // before the editor that shows it.
+        auto *doc = new PlanDocument(catalog());
+        doc->replacePlan(carPlan(), QStringLiteral("plan"));
+        QVERIFY(doc->setTaskModel(QStringLiteral("t2"), QStringLiteral("no-such-model")).ok());
+        auto *editor = new PlanEditor(doc);
+        editor->scene()->selectTask(QStringLiteral("t2"));
+        QVERIFY(editor->modelBox()->isEnabled());
+        QVERIFY(editor->problemList()->count() > 0);
+        delete doc;
+        QVERIFY(!editor->document());
+        QVERIFY(!editor->scene()->document());
+        QVERIFY(editor->scene()->nodes().isEmpty());
+        QVERIFY(editor->scene()->edges().isEmpty());
+        QVERIFY(editor->scene()->items().isEmpty());
+        QVERIFY(!editor->modelBox()->isEnabled());
+        QVERIFY(!editor->deviceBox()->isEnabled());
+        QCOMPARE(editor->problemList()->count(), 0);
+        // Gestures and actions now do nothing rather than touch the freed document.
+        editor->deleteAction()->trigger();
+        editor->layoutAction()->trigger();
+        editor->scene()->autoLayout();
+        delete editor;
+    }
+
     void saveAndOpenRoundTrip()
     {
         QTemporaryDir dir;
         PlanDocument doc(catalog());
         doc.replacePlan(carPlan(), QStringLiteral("plan"));
-        QVERIFY(doc.setTaskDevice(QStringLiteral("t2"), QStringLiteral("Edge server (RTX 3090)")).ok());
+        QVERIFY(
+            doc.setTaskDevice(QStringLiteral("t2"), QStringLiteral("Edge server (RTX 3090)")).ok());
         for (const QString &name : {QStringLiteral("plan.json"), QStringLiteral("plan.txt")}) {
             const QString path = dir.filePath(name);
             QVERIFY(doc.save(path).ok());
