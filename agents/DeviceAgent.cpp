@@ -24,6 +24,11 @@ constexpr int kRttWindow = 10;
 constexpr qint64 kMinProbeBytes = 2000;
 constexpr qint64 kMaxProbeBytes = 64000;
 constexpr qint64 kProbeOverheadBytes = 48; // frame header, ping control map, trailer
+// With --rate, inputs that are due while the device is still busy wait, up to this many; beyond
+// that the stream is held back (nothing is dropped).
+constexpr int kMaxWaitingInputs = 8;
+// The first split waits this long at most for the first rate measurement.
+constexpr int kFirstDecisionWaitMs = 1000;
 
 double percentile(QList<double> v, double p)
 {
@@ -76,18 +81,17 @@ Result<void> DeviceAgent::start()
                 MetricsPublisher::State s;
                 s.linkRateKBps = m_estimator.samples() > 0 ? m_estimator.rateKBps() : -1;
                 s.split = m_choice.split;
-                s.queueDepth = m_outstanding.size() + (m_busy ? 1 : 0);
+                s.queueDepth = m_outstanding.size() + (m_busy ? 1 : 0) + m_due;
                 return s;
             },
             this);
         connect(m_server, &PeerServer::peerReady, this, [this](PeerConnection *peer) {
-            connect(peer, &PeerConnection::frameReceived, this, [this, peer](const Frame &f) {
-                if (f.type == FrameType::MetricsSubscribe)
-                    m_metrics->subscribe(peer, f);
-                else if (f.type != FrameType::Pong && f.type != FrameType::Error)
-                    peer->sendError(f.requestId, error_code::badRequest(),
-                                    QStringLiteral("a device agent takes only metrics-subscribe frames"));
-            });
+            qInfo("peer %s (%s, %s) authenticated", qPrintable(peer->peerAddress()), qPrintable(peer->peer().name),
+                  qPrintable(peer->peer().role));
+            connect(peer, &PeerConnection::frameReceived, this, [this, peer](const Frame &f) { onConsoleFrame(peer, f); });
+        });
+        connect(m_server, &PeerServer::peerFailed, this, [](const QString &address, const QString &message) {
+            qWarning("peer %s: %s", qPrintable(address), qPrintable(message));
         });
     }
 
@@ -125,21 +129,84 @@ Result<void> DeviceAgent::start()
         return Result<void>::failure(QStringLiteral("--split: the model has no split \"%1\"").arg(m_config.split));
     m_inference = new InferenceThread(m_config.modelDir, m_config.threads, m_config.effectiveSlowdown(), this);
     if (m_config.ratePerSecond > 0) {
-        m_rateTimer.setInterval(std::max(1, int(1000.0 / m_config.ratePerSecond)));
-        connect(&m_rateTimer, &QTimer::timeout, this, &DeviceAgent::pump);
+        // Open loop: an input is due every 1/rate s, whether or not the previous ones are answered.
+        m_rateTimer.setTimerType(Qt::PreciseTimer);
+        m_rateTimer.setInterval(std::max(1, int(std::lround(1000.0 / m_config.ratePerSecond))));
+        connect(&m_rateTimer, &QTimer::timeout, this, [this]() {
+            if (!canRun())
+                return; // the input waits for the edge (the stream is held, nothing is lost)
+            m_due = std::min(m_due + 1, kMaxWaitingInputs);
+            pump();
+        });
     }
     m_timeouts.start();
     for (const auto &step : m_config.linkSchedule)
         QTimer::singleShot(step.first, this, [this, rate = step.second]() {
-            m_config.link.rateKBps = rate; // also for the next connection
-            if (m_edge)
-                m_edge->shaper()->setRateKBps(rate);
-            qInfo("uplink rate set to %g KB/s", rate);
-            emitLine({{QStringLiteral("event"), QStringLiteral("link")}, {QStringLiteral("rate_kbps"), rate}});
+            LinkSettings link = m_config.link;
+            link.rateKBps = rate;
+            const Result<void> set = setLink(link, QStringLiteral("schedule"));
+            if (!set)
+                qWarning("--link-schedule: %s", qPrintable(set.error()));
         });
     if (m_config.assumeLinkRate && m_config.link.rateKBps > 0)
         decide(QStringLiteral("configured link rate"));
     connectToEdge();
+    return {};
+}
+
+void DeviceAgent::onConsoleFrame(PeerConnection *peer, const Frame &f)
+{
+    switch (f.type) {
+    case FrameType::MetricsSubscribe:
+        m_metrics->subscribe(peer, f);
+        break;
+    case FrameType::LinkSettings: {
+        const Result<LinkSettingsMessage> m = LinkSettingsMessage::fromCbor(f.control);
+        Result<LinkSettings> next = m ? m->applyTo(m_config.link) : Result<LinkSettings>::failure(m.error());
+        const Result<void> set = next ? setLink(*next, QStringLiteral("%1 (%2)").arg(peer->peer().name, peer->peerAddress()))
+                                      : Result<void>::failure(next.error());
+        if (!set) {
+            qWarning("peer %s: %s", qPrintable(peer->peerAddress()), qPrintable(set.error()));
+            peer->sendError(f.requestId, error_code::badRequest(), set.error());
+            break;
+        }
+        peer->sendFrame(makeFrame(FrameType::LinkSettingsAck, LinkSettingsMessage::from(m_config.link), f.requestId));
+        break;
+    }
+    case FrameType::Pong:
+    case FrameType::Error:
+        break;
+    default:
+        peer->sendError(f.requestId, error_code::badRequest(),
+                        QStringLiteral("a device agent takes metrics-subscribe and link-settings frames, not %1")
+                            .arg(frameTypeName(quint8(f.type))));
+        break;
+    }
+}
+
+Result<void> DeviceAgent::setLink(const LinkSettings &link, const QString &source)
+{
+    const Result<void> valid = link.validate();
+    if (!valid)
+        return valid;
+    if (m_edge) {
+        const Result<void> set = m_edge->shaper()->setSettings(link);
+        if (!set)
+            return set;
+    }
+    m_config.link = link; // also for the next connection
+    qInfo("uplink set by %s: %g KB/s, delay %g ms, jitter %g ms, loss %g", qPrintable(source), link.rateKBps,
+          link.delayMs, link.jitterMs, link.lossProbability);
+    emitLine({{QStringLiteral("event"), QStringLiteral("link")},
+              {QStringLiteral("rate_kbps"), link.rateKBps},
+              {QStringLiteral("delay_ms"), link.delayMs},
+              {QStringLiteral("jitter_ms"), link.jitterMs},
+              {QStringLiteral("loss"), link.lossProbability},
+              {QStringLiteral("source"), source}});
+    // Trusting the configured rate: decide on the new one now. Measuring: the next transfers (or
+    // probes) move the estimate, and the split follows once it moved by more than 20%.
+    if (m_config.assumeLinkRate && m_decided)
+        decide(QStringLiteral("link rate set to %1 KB/s").arg(link.rateKBps, 0, 'f', 0));
     return {};
 }
 
@@ -182,15 +249,19 @@ void DeviceAgent::onEdgeReady()
     sendPings();
     if (m_config.ratePerSecond > 0)
         m_rateTimer.start();
-    // Without an estimate yet, give the first probe a moment before the first decision.
+    // The first decision waits for the first measured rate (the first probe's answer, see
+    // onFrame), but not for ever: an unknown rate counts as a fast link.
+    const bool fixed = m_config.split != QLatin1String("auto") && !m_config.codec.isEmpty();
+    if (!m_decided && (fixed || m_config.assumeLinkRate || m_estimator.samples() > 0))
+        decide(QStringLiteral("start"));
     if (!m_decided)
-        QTimer::singleShot(m_estimator.samples() > 0 ? 0 : 300, this, [this]() {
-            if (!m_decided)
-                decide(QStringLiteral("start"));
+        QTimer::singleShot(kFirstDecisionWaitMs, this, [this]() {
+            if (m_decided)
+                return;
+            decide(QStringLiteral("start, no rate measured within %1 ms").arg(kFirstDecisionWaitMs));
             pump();
         });
-    else
-        pump();
+    pump();
 }
 
 void DeviceAgent::onEdgeLost(const QString &why)
@@ -205,6 +276,8 @@ void DeviceAgent::onEdgeLost(const QString &why)
     }
     m_pinger.stop();
     m_pings.clear();
+    if (!canRun())
+        m_due = 0; // not taken from the source yet: they wait with the rest of the stream
     // Everything in flight is answered now, with the reason: nothing is dropped silently.
     const QList<quint32> ids = m_outstanding.keys();
     for (quint32 id : ids) {
@@ -294,15 +367,24 @@ void DeviceAgent::decide(const QString &why)
     }
 }
 
+bool DeviceAgent::canRun() const
+{
+    if (!m_decided)
+        return false;
+    const bool deviceOnly = !m_profile.splits.isEmpty() && m_choice.split == m_profile.splits.last().name;
+    return deviceOnly || (m_edge && m_edge->isReady());
+}
+
 void DeviceAgent::pump()
 {
-    if (m_busy || m_inputsDone || !m_decided)
-        return;
-    const bool deviceOnly = !m_profile.splits.isEmpty() && m_choice.split == m_profile.splits.last().name;
-    if (!deviceOnly && (!m_edge || !m_edge->isReady()))
+    if (m_busy || m_inputsDone || !canRun())
         return; // inputs wait for the edge
-    if (m_config.ratePerSecond <= 0 && !m_outstanding.isEmpty())
+    if (m_config.ratePerSecond > 0) {
+        if (m_due <= 0)
+            return; // open loop: the next input is not due yet
+    } else if (!m_outstanding.isEmpty()) {
         return; // closed loop: the next input when this one is answered
+    }
     if (m_config.count > 0 && m_started >= m_config.count) {
         m_inputsDone = true;
         maybeFinish();
@@ -314,6 +396,8 @@ void DeviceAgent::pump()
         maybeFinish();
         return;
     }
+    if (m_config.ratePerSecond > 0)
+        --m_due;
     startRequest(std::move(in));
 }
 
@@ -459,7 +543,10 @@ void DeviceAgent::onFrame(const Frame &frame)
             }
             qDebug("probe %lld B: %.2f ms over the base round trip %.2f ms", padded, rtt - m_baseRttMs, m_baseRttMs);
             m_lastSampleMs = nowMs();
-            if (m_decided && m_estimator.movedFrom(m_decidedAtRate))
+            if (!m_decided) {
+                decide(QStringLiteral("start"));
+                pump();
+            } else if (m_estimator.movedFrom(m_decidedAtRate))
                 decide(QStringLiteral("link rate now %1 KB/s").arg(m_estimator.rateKBps(), 0, 'f', 0));
         }
         return;

@@ -9,6 +9,10 @@
 // accuracy budget; it decides again when the estimate moves by more than 20%, and prints each
 // change with its reason.
 //
+// Link control: a console (or the latency bench) connected to the device's own port (--listen)
+// may send link-settings frames; the uplink's shaper takes the new rate, delay, jitter or loss at
+// once and the agent answers link-settings-ack with the values in effect (docs/protocol.md).
+//
 // Failures: when the edge connection breaks, every request in flight is reported failed at once
 // (and any unanswered request after the request timeout), inputs wait, and the agent reconnects
 // every half second; nothing is dropped silently.
@@ -66,6 +70,8 @@ private:
     void onEdgeReady();
     void onEdgeLost(const QString &why);
     void onFrame(const Frame &frame);
+    // Whether an input could start now: a split is chosen and the edge is ready (or not needed).
+    bool canRun() const;
     void pump();
     void startRequest(DeviceInput input);
     void sendRequest(DeviceInput input, const HeadOutcome &head, const QString &split, const QString &codec);
@@ -74,6 +80,10 @@ private:
     void checkTimeouts();
     void sendPings();
     void decide(const QString &why);
+    // A new uplink (from --link-schedule or a console's link-settings frame): applied to the
+    // connection in use and to the next ones; reported on stdout and in the log.
+    Result<void> setLink(const LinkSettings &link, const QString &source);
+    void onConsoleFrame(PeerConnection *peer, const Frame &frame);
     void emitLine(const QJsonObject &o);
     void maybeFinish();
     double nowMs() const { return double(m_clock.nsecsElapsed()) / 1e6; }
@@ -99,6 +109,7 @@ private:
     bool m_inputsDone = false;
     bool m_busy = false; // a head job is running
     int m_started = 0;
+    int m_due = 0; // --rate: inputs due and not started yet
     QHash<quint32, Outstanding> m_outstanding;
     QHash<quint32, std::pair<qint64, qint64>> m_pings; // id → (sent ns, padded bytes)
     // Summary.

@@ -55,6 +55,10 @@ QString frameTypeName(quint8 type)
         return QStringLiteral("metrics-subscribe");
     case FrameType::MetricsUpdate:
         return QStringLiteral("metrics-update");
+    case FrameType::LinkSettings:
+        return QStringLiteral("link-settings");
+    case FrameType::LinkSettingsAck:
+        return QStringLiteral("link-settings-ack");
     }
     return QString();
 }

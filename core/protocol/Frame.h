@@ -31,6 +31,8 @@ enum class FrameType : quint8 {
     InferResult = 17,  // the class, top-k scores and timings of one request
     MetricsSubscribe = 32,
     MetricsUpdate = 33,
+    LinkSettings = 34,    // console -> device agent: change its shaped uplink while it runs
+    LinkSettingsAck = 35, // device agent -> console (same id): the settings now in effect
 };
 
 // The type's name as written in docs/protocol.md and in error messages ("infer-request"); an

@@ -3,6 +3,7 @@
 #include <QCborArray>
 #include <QCborValue>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -346,7 +347,8 @@ Result<MetricsSubscribeMessage> MetricsSubscribeMessage::fromCbor(const QCborMap
 {
     FieldReader r(map, "metrics-subscribe");
     MetricsSubscribeMessage m;
-    m.intervalMs = int(r.integer("interval_ms", minIntervalMs, 3600 * 1000, false, 100));
+    // Faster than 10 Hz is not an error: the subscriber gets the fastest there is.
+    m.intervalMs = std::max(minIntervalMs, int(r.integer("interval_ms", 0, 3600 * 1000, false, 100)));
     return finish(r, m);
 }
 
@@ -422,6 +424,63 @@ Result<MetricsUpdateMessage> MetricsUpdateMessage::fromCbor(const QCborMap &map)
     m.cache.evictions = c.integer("evictions", 0, big, false);
     if (!c.ok())
         r.failMessage(c.error());
+    return finish(r, m);
+}
+
+LinkSettingsMessage LinkSettingsMessage::from(const LinkSettings &settings)
+{
+    LinkSettingsMessage m;
+    m.rateKBps = settings.rateKBps;
+    m.delayMs = settings.delayMs;
+    m.jitterMs = settings.jitterMs;
+    m.loss = settings.lossProbability;
+    return m;
+}
+
+Result<LinkSettings> LinkSettingsMessage::applyTo(const LinkSettings &settings) const
+{
+    LinkSettings next = settings;
+    if (rateKBps >= 0)
+        next.rateKBps = rateKBps;
+    if (delayMs >= 0)
+        next.delayMs = delayMs;
+    if (jitterMs >= 0)
+        next.jitterMs = jitterMs;
+    if (loss >= 0)
+        next.lossProbability = loss;
+    const Result<void> valid = next.validate();
+    if (!valid)
+        return Result<LinkSettings>::failure(QStringLiteral("link-settings: %1").arg(valid.error()));
+    return next;
+}
+
+QCborMap LinkSettingsMessage::toCbor() const
+{
+    QCborMap m;
+    putTiming(m, "rate_kbps", rateKBps);
+    putTiming(m, "delay_ms", delayMs);
+    putTiming(m, "jitter_ms", jitterMs);
+    putTiming(m, "loss", loss);
+    return m;
+}
+
+Result<LinkSettingsMessage> LinkSettingsMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "link-settings");
+    LinkSettingsMessage m;
+    // Present fields must be numbers in range; absent ones read back as -1 (unchanged).
+    const auto field = [&r, &map](const char *key, double max) {
+        if (map.value(QLatin1String(key)).isUndefined())
+            return -1.0;
+        const double v = r.number(key, -1);
+        if (r.ok() && (v < 0 || v > max))
+            r.fail(key, QStringLiteral("%1 out of range 0..%2").arg(v).arg(max));
+        return v;
+    };
+    m.rateKBps = field("rate_kbps", 1e7);
+    m.delayMs = field("delay_ms", 60000);
+    m.jitterMs = field("jitter_ms", 60000);
+    m.loss = field("loss", 1);
     return finish(r, m);
 }
 

@@ -4,6 +4,7 @@
 // ignored so that a newer peer can add fields without breaking an older one.
 #pragma once
 
+#include "core/link/LinkShaper.h"
 #include "core/protocol/Frame.h"
 #include "core/util/Result.h"
 
@@ -152,6 +153,7 @@ struct InferResultMessage
 struct MetricsSubscribeMessage
 {
     static constexpr int minIntervalMs = 100; // at most 10 updates a second
+    // 0 .. 3600000 on the wire; a shorter interval than minIntervalMs reads back as minIntervalMs.
     int intervalMs = 100;
 
     QCborMap toCbor() const;
@@ -192,6 +194,29 @@ struct MetricsUpdateMessage
 
     QCborMap toCbor() const;
     static Result<MetricsUpdateMessage> fromCbor(const QCborMap &map);
+};
+
+// link-settings (console -> device agent) asks the agent to change its shaped uplink while it
+// runs; every field is optional and an absent one stays as it is (a rate slider sends only
+// rate_kbps). The agent answers with link-settings-ack carrying all four values now in effect
+// (same request id), or with an error frame (bad-request) and changes nothing.
+struct LinkSettingsMessage
+{
+    // Negative = absent (leave unchanged).
+    double rateKBps = -1; // 1 KB = 1000 bytes; 0 = unlimited
+    double delayMs = -1;
+    double jitterMs = -1;
+    double loss = -1; // probability per chunk, 0..1
+
+    // All four fields of the given settings (an ack).
+    static LinkSettingsMessage from(const LinkSettings &settings);
+    // The given settings with the present fields replaced; refused (naming the field) if the
+    // result is out of range (LinkSettings::validate()).
+    Result<LinkSettings> applyTo(const LinkSettings &settings) const;
+    bool isEmpty() const { return rateKBps < 0 && delayMs < 0 && jitterMs < 0 && loss < 0; }
+
+    QCborMap toCbor() const;
+    static Result<LinkSettingsMessage> fromCbor(const QCborMap &map);
 };
 
 // A frame of the given type carrying message.toCbor().

@@ -8,6 +8,8 @@
 #include <QTest>
 #include <QtEndian>
 
+#include <limits>
+#include <vector>
 #include <zlib.h>
 
 using namespace edgegpt;
@@ -19,7 +21,8 @@ const QList<FrameType> allTypes{FrameType::Hello,        FrameType::Challenge,
                                 FrameType::Error,        FrameType::Ping,
                                 FrameType::Pong,         FrameType::InferRequest,
                                 FrameType::InferResult,  FrameType::MetricsSubscribe,
-                                FrameType::MetricsUpdate};
+                                FrameType::MetricsUpdate, FrameType::LinkSettings,
+                                FrameType::LinkSettingsAck};
 
 Frame sampleFrame(FrameType type, quint32 id)
 {
@@ -171,9 +174,65 @@ private Q_SLOTS:
         const Result<InferRequestMessage> badReq = InferRequestMessage::fromCbor(bad);
         QVERIFY(!badReq.ok());
         QVERIFY2(badReq.error().contains(QLatin1String("'model'")), qPrintable(badReq.error()));
+        // Faster than 10 Hz is held at 10 Hz; a negative or huge interval is an error.
         QCborMap sub;
         sub.insert(QStringLiteral("interval_ms"), 10);
-        QVERIFY(!MetricsSubscribeMessage::fromCbor(sub).ok()); // faster than 10 Hz
+        QVERIFY(MetricsSubscribeMessage::fromCbor(sub).ok());
+        QCOMPARE(MetricsSubscribeMessage::fromCbor(sub)->intervalMs, MetricsSubscribeMessage::minIntervalMs);
+        sub.insert(QStringLiteral("interval_ms"), 250);
+        QCOMPARE(MetricsSubscribeMessage::fromCbor(sub)->intervalMs, 250);
+        sub.insert(QStringLiteral("interval_ms"), -5);
+        QVERIFY(!MetricsSubscribeMessage::fromCbor(sub).ok());
+        sub.insert(QStringLiteral("interval_ms"), qint64(1) << 40);
+        QVERIFY(!MetricsSubscribeMessage::fromCbor(sub).ok());
+    }
+
+    void linkSettingsMessage()
+    {
+        QCOMPARE(frameTypeName(quint8(FrameType::LinkSettings)), QStringLiteral("link-settings"));
+        QCOMPARE(frameTypeName(quint8(FrameType::LinkSettingsAck)), QStringLiteral("link-settings-ack"));
+        // Only the fields given travel; the others stay as they are.
+        LinkSettingsMessage rate;
+        rate.rateKBps = 250;
+        QCOMPARE(rate.toCbor().size(), 1);
+        const Result<LinkSettingsMessage> back = LinkSettingsMessage::fromCbor(rate.toCbor());
+        QVERIFY2(back.ok(), qPrintable(back.error()));
+        QCOMPARE(back->rateKBps, 250.0);
+        QCOMPARE(back->delayMs, -1.0);
+        LinkSettings current;
+        current.rateKBps = 100;
+        current.delayMs = 20;
+        current.jitterMs = 5;
+        current.minRtoMs = 300;
+        const Result<LinkSettings> next = back->applyTo(current);
+        QVERIFY(next.ok());
+        QCOMPARE(next->rateKBps, 250.0);
+        QCOMPARE(next->delayMs, 20.0);
+        QCOMPARE(next->jitterMs, 5.0);
+        QCOMPARE(next->minRtoMs, 300.0);
+        // An ack carries all four, 0 included (0 KB/s = unlimited).
+        current.rateKBps = 0;
+        const Result<LinkSettingsMessage> ack = LinkSettingsMessage::fromCbor(LinkSettingsMessage::from(current).toCbor());
+        QVERIFY(ack.ok());
+        QCOMPARE(ack->rateKBps, 0.0);
+        QCOMPARE(ack->delayMs, 20.0);
+        QCOMPARE(ack->jitterMs, 5.0);
+        QCOMPARE(ack->loss, 0.0);
+        QVERIFY(LinkSettingsMessage::fromCbor(QCborMap()).ok());
+        QVERIFY(LinkSettingsMessage::fromCbor(QCborMap())->isEmpty());
+        // Out of range or mistyped: refused, naming the field.
+        for (const auto &[key, value] : std::vector<std::pair<QString, QCborValue>>{
+                 {QStringLiteral("rate_kbps"), -5},
+                 {QStringLiteral("rate_kbps"), QStringLiteral("fast")},
+                 {QStringLiteral("delay_ms"), 1e9},
+                 {QStringLiteral("jitter_ms"), std::numeric_limits<double>::quiet_NaN()},
+                 {QStringLiteral("loss"), 1.5}}) {
+            QCborMap m;
+            m.insert(key, value);
+            const Result<LinkSettingsMessage> r = LinkSettingsMessage::fromCbor(m);
+            QVERIFY2(!r.ok(), qPrintable(key));
+            QVERIFY2(r.error().contains(key), qPrintable(r.error()));
+        }
     }
 
     void byteByByteGivesTheSameFrames()
