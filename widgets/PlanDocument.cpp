@@ -59,6 +59,70 @@ QList<PlanProblem> PlanDocument::linkProblems(const PlanLink &link) const
     return out;
 }
 
+QString PlanDocument::problemText(const PlanProblem &p) const
+{
+    using K = PlanProblem::Kind;
+    const PlanTask *t = m_plan.find(p.taskId);
+    const QString task = t ? t->task : QString();
+    const QString model = t ? t->model : QString();
+    const QString device = t ? t->device : QString();
+    const TaskKind *kind = t ? m_catalog.task(t->task) : nullptr;
+    const AiModel *aiModel = t ? m_catalog.model(t->model) : nullptr;
+    const int input = p.link.argIndex + 1;
+    switch (p.kind) {
+    case K::EmptyPlan:
+        return tr("The plan has no tasks.");
+    case K::DuplicateId:
+        return tr("The id %1 is used by more than one task.").arg(p.taskId);
+    case K::UnknownTask:
+        return tr("The catalog has no task \"%1\".").arg(task);
+    case K::UnknownModel:
+        return tr("The catalog has no AI model \"%1\".").arg(model);
+    case K::UnknownDevice:
+        return device.isEmpty() ? tr("No device is chosen.")
+                                : tr("The catalog has no device \"%1\".").arg(device);
+    case K::MissingModel:
+        return tr("\"%1\" needs an AI model.").arg(task);
+    case K::ModelOnSensingStep:
+        return tr("\"%1\" is a sensing step and takes no AI model (it has \"%2\").")
+            .arg(task, model);
+    case K::ModelTaskMismatch:
+        return tr("%1 does %2, not %3.").arg(model, aiModel ? aiModel->task : QString(), task);
+    case K::ModelDeviceMismatch:
+        return tr("%1 cannot run on %2; it runs on: %3.")
+            .arg(model, device,
+                 aiModel ? aiModel->deviceClasses.join(QLatin1String(", ")) : QString());
+    case K::SensorMissing:
+        return tr("%1 lacks the sensor that \"%2\" reads.").arg(device, task);
+    case K::UnknownSource:
+        return tr("Input %1 comes from %2, which is not a task of the plan.")
+            .arg(input)
+            .arg(p.link.from);
+    case K::Cycle:
+        return tr("The link %1 → %2 is part of a cycle: a plan runs in one direction.")
+            .arg(p.link.from, p.link.to);
+    case K::TypeMismatch: {
+        const PlanTask *source = m_plan.find(p.link.from);
+        const TaskKind *sourceKind = source ? m_catalog.task(source->task) : nullptr;
+        const QString gives =
+            sourceKind ? sourceKind->outputTypes.join(QLatin1String(", ")) : QString();
+        const QString takes = t && p.link.argIndex >= 0 && p.link.argIndex < t->args.size()
+                                  ? t->args[p.link.argIndex].type
+                                  : QString();
+        return tr("%1 gives %2, but input %3 of %4 takes %5.")
+            .arg(p.link.from, gives)
+            .arg(input)
+            .arg(p.taskId, takes);
+    }
+    case K::ArgumentCount:
+        return tr("\"%1\" takes %n input(s), the task has %2.", nullptr,
+                  kind ? int(kind->inputTypes.size()) : 0)
+            .arg(task)
+            .arg(t ? t->args.size() : 0);
+    }
+    return p.message;
+}
+
 QByteArray PlanDocument::toJson() const
 {
     return planToJson(m_plan, true);

@@ -30,6 +30,9 @@ public:
     const QList<PlanProblem> &problems() const { return m_problems; }
     QList<PlanProblem> taskProblems(const QString &taskId) const; // not link problems
     QList<PlanProblem> linkProblems(const PlanLink &link) const;
+    // The problem in the operator's language (the validator's own message is English, for logs
+    // and the LLM), worded from the plan and the catalog.
+    QString problemText(const PlanProblem &problem) const;
     QByteArray toJson() const;
     QString toText() const;
 

@@ -267,7 +267,8 @@ void PlanEditor::refreshProblems()
     for (const PlanProblem &p : problems) {
         const QString where = p.concernsLink() ? tr("%1 → %2").arg(p.link.from, p.link.to)
                                                : (p.taskId.isEmpty() ? tr("plan") : p.taskId);
-        auto *item = new QListWidgetItem(tr("%1: %2").arg(where, p.message), m_problems);
+        auto *item =
+            new QListWidgetItem(tr("%1: %2").arg(where, m_document->problemText(p)), m_problems);
         item->setData(kTaskRole, p.taskId);
         if (p.concernsLink()) {
             item->setData(kLinkFromRole, p.link.from);

@@ -364,6 +364,12 @@ void PlanGraphScene::rebuild()
     clearItems(); // also drops a link being drawn: its source may be gone
 
     const Plan &plan = m_document->plan();
+    // Items show the problems in the operator's language.
+    const auto shown = [this](QList<PlanProblem> problems) {
+        for (PlanProblem &p : problems)
+            p.message = m_document->problemText(p);
+        return problems;
+    };
     QStringList key;
     for (const PlanTask &t : plan.tasks)
         key.append(t.id);
@@ -376,7 +382,8 @@ void PlanGraphScene::rebuild()
     for (const PlanTask &t : plan.tasks) {
         if (m_nodes.contains(t.id))
             continue; // a duplicate id: the validator reports it, one node shows it
-        auto *n = new TaskNodeItem(t, m_document->isSensing(t.id), m_document->taskProblems(t.id));
+        auto *n =
+            new TaskNodeItem(t, m_document->isSensing(t.id), shown(m_document->taskProblems(t.id)));
         n->setPos(m_positions.value(t.id));
         addItem(n);
         m_nodes.insert(t.id, n);
@@ -390,7 +397,7 @@ void PlanGraphScene::rebuild()
         const QString type = target && l.argIndex >= 0 && l.argIndex < target->args.size()
                                  ? target->args[l.argIndex].type
                                  : QString();
-        auto *e = new LinkEdgeItem(l, type, from, to, m_document->linkProblems(l));
+        auto *e = new LinkEdgeItem(l, type, from, to, shown(m_document->linkProblems(l)));
         addItem(e);
         m_edges.append(e);
     }

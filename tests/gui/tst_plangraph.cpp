@@ -156,6 +156,12 @@ private Q_SLOTS:
         QVERIFY(!editor.scene()->edge(QStringLiteral("t1"), QStringLiteral("t2"))->hasProblem());
         QListWidgetItem *row = problemItem(editor.problemList(), QStringLiteral("t2 → ") + *t3);
         QVERIFY(row);
+        // The sentence says what each end gives and takes.
+        const QString text = doc.problemText(edge->problems().first());
+        QVERIFY2(text.contains(QStringLiteral("text")) && text.contains(QStringLiteral("image")),
+                 qPrintable(text));
+        QVERIFY(row->text().endsWith(text));
+        QVERIFY(edge->toolTip().contains(text));
         // Its row in the list selects that link.
         Q_EMIT editor.problemList()->itemClicked(row);
         QVERIFY(editor.scene()->edge(QStringLiteral("t2"), *t3)->isSelected());
@@ -180,6 +186,14 @@ private Q_SLOTS:
         // Its row in the list selects the task it concerns.
         QListWidgetItem *row = problemItem(editor.problemList(), QStringLiteral("t2"));
         QVERIFY(row);
+        // List and tooltip word it through tr(), from the plan: it names the model.
+        const PlanProblem problem = doc.taskProblems(QStringLiteral("t2")).first();
+        QCOMPARE(problem.kind, PlanProblem::Kind::UnknownModel);
+        const QString text = doc.problemText(problem);
+        QVERIFY(text.contains(QStringLiteral("no-such-model")));
+        QCOMPARE(row->text(), QStringLiteral("t2: ") + text);
+        QVERIFY(node->toolTip().contains(text));
+        QCOMPARE(node->problems().first().message, text);
         QVERIFY(editor.scene()->selectedTask().isEmpty());
         Q_EMIT editor.problemList()->itemClicked(row);
         QCOMPARE(editor.scene()->selectedTask(), QStringLiteral("t2"));
