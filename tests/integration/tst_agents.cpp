@@ -12,6 +12,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -22,6 +23,7 @@
 #include <QTest>
 #include <QtEndian>
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <zlib.h>
@@ -85,8 +87,9 @@ private:
         QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
         return path;
     }
-    // Starts an agent; for an edge, waits for "listening HOST:PORT" and returns the port.
-    QProcess *start(const QStringList &args, quint16 *port = nullptr)
+    // Starts an agent; with port, waits for its "listening HOST:PORT" line and returns the port
+    // (and in rest what it printed after that line).
+    QProcess *start(const QStringList &args, quint16 *port = nullptr, QByteArray *rest = nullptr)
     {
         m_processes.push_back(std::make_unique<QProcess>());
         QProcess *p = m_processes.back().get();
@@ -94,15 +97,25 @@ private:
         if (!p->waitForStarted(5000))
             return nullptr;
         if (port) {
+            *port = 0;
             QElapsedTimer t;
             t.start();
             QByteArray out;
-            while (t.elapsed() < 15000 && !out.contains('\n')) {
+            int at = -1;
+            while (t.elapsed() < 15000 && p->state() == QProcess::Running) {
+                at = out.startsWith("listening ") ? 0 : out.indexOf("\nlistening ");
+                if (at >= 0 && out.indexOf('\n', at + 1) > 0)
+                    break;
                 p->waitForReadyRead(200);
                 out += p->readAllStandardOutput();
             }
-            const int colon = out.lastIndexOf(':');
-            *port = colon > 0 ? quint16(out.mid(colon + 1).trimmed().toUInt()) : 0;
+            if (at >= 0) {
+                const int end = out.indexOf('\n', at + 1);
+                const QByteArray line = out.mid(at, end - at).trimmed();
+                *port = quint16(line.mid(line.lastIndexOf(':') + 1).toUInt());
+                if (rest)
+                    *rest = out.mid(end + 1);
+            }
         }
         return p;
     }
@@ -118,6 +131,23 @@ private:
         return {QStringLiteral("--role"), QStringLiteral("device"), QStringLiteral("--edge"),
                 QStringLiteral("127.0.0.1:%1").arg(edgePort), QStringLiteral("--token-file"),
                 token.isEmpty() ? m_token : token, QStringLiteral("--model-dir"), m_model};
+    }
+    // An authenticated console connection to an agent's port (nullptr if it fails).
+    PeerConnection *connectConsole(quint16 port)
+    {
+        PeerConnection::Options options;
+        const Result<FleetToken> token = FleetToken::load(m_token);
+        if (!token)
+            return nullptr;
+        options.token = token->secret;
+        options.identity = {QStringLiteral("test-console"), QStringLiteral("console")};
+        PeerConnection *console = PeerConnection::connectToHost(QStringLiteral("127.0.0.1"), port, options, this);
+        QSignalSpy ready(console, &PeerConnection::ready);
+        if (!ready.wait(5000)) {
+            delete console;
+            return nullptr;
+        }
+        return console;
     }
     static QByteArray finish(QProcess *p, int timeoutMs, int *code = nullptr)
     {
@@ -324,29 +354,118 @@ private Q_SLOTS:
     {
         quint16 port = 0;
         QVERIFY(startEdge(&port));
-        // A device 8× slower than this CPU: on a 50 KB/s link it answers alone, at 1000 KB/s
-        // sending the image to the edge is faster.
-        QProcess *device = start(deviceArgs(port) + QStringList{QStringLiteral("--rate"), QStringLiteral("50"),
-                                                                 QStringLiteral("--count"), QStringLiteral("300"),
+        // A device 8× slower than this CPU: on a 4 KB/s link it keeps the image (it answers alone
+        // or sends a few bytes of feature), at 1000 KB/s sending the image to the edge is faster.
+        // The rate goes up by --link-schedule, then back down by a console's link-settings frame
+        // on the device's own port.
+        quint16 devicePort = 0;
+        QByteArray out;
+        QProcess *device = start(deviceArgs(port) + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                                                 QStringLiteral("--rate"), QStringLiteral("20"),
                                                                  QStringLiteral("--slowdown"), QStringLiteral("8"),
-                                                                 QStringLiteral("--link-rate"), QStringLiteral("50"),
-                                                                 QStringLiteral("--link-schedule"), QStringLiteral("1000:1000")});
-        int code = -1;
-        const QByteArray out = finish(device, 60000, &code);
-        QCOMPARE(code, 0);
-        QString before, after;
-        bool changed = false;
-        for (const QJsonObject &l : jsonLines(out)) {
-            const QString event = l.value(QStringLiteral("event")).toString();
-            if (event == QLatin1String("link"))
-                changed = true;
-            if (event != QLatin1String("split"))
-                continue;
-            QVERIFY(!l.value(QStringLiteral("reason")).toString().isEmpty());
-            (changed ? after : before) = l.value(QStringLiteral("split")).toString();
+                                                                 QStringLiteral("--link-rate"), QStringLiteral("4"),
+                                                                 QStringLiteral("--link-schedule"), QStringLiteral("1000:1000")},
+                                 &devicePort, &out);
+        QVERIFY(device);
+        QVERIFY(devicePort > 0);
+        PeerConnection *console = connectConsole(devicePort);
+        QVERIFY(console);
+        QList<Frame> replies;
+        connect(console, &PeerConnection::frameReceived, this, [&](const Frame &f) { replies << f; });
+        const auto replyTo = [&](quint32 id) -> Frame {
+            QElapsedTimer t;
+            t.start();
+            while (t.elapsed() < 3000) {
+                for (const Frame &f : replies)
+                    if (f.requestId == id)
+                        return f;
+                QTest::qWait(20);
+            }
+            return Frame{};
+        };
+        // The split events so far: (split, seen after how many link events).
+        bool allReasoned = true;
+        const auto splits = [&]() {
+            QList<QPair<QString, int>> list;
+            int links = 0;
+            for (const QJsonObject &l : jsonLines(out)) {
+                const QString event = l.value(QStringLiteral("event")).toString();
+                if (event == QLatin1String("link"))
+                    ++links;
+                if (event == QLatin1String("split")) {
+                    allReasoned = allReasoned && !l.value(QStringLiteral("reason")).toString().isEmpty();
+                    list << qMakePair(l.value(QStringLiteral("split")).toString(), links);
+                }
+            }
+            return list;
+        };
+        const auto waitFor = [&](const std::function<bool()> &done) {
+            QElapsedTimer t;
+            t.start();
+            while (!done() && t.elapsed() < 20000 && device->state() == QProcess::Running) {
+                QTest::qWait(50);
+                out += device->readAllStandardOutput();
+            }
+            return done();
+        };
+        // The model's split points, input first: a higher index keeps more of the model on the device.
+        QStringList order;
+        {
+            QFile f(m_model + QStringLiteral("/profile.json"));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            for (const QJsonValue &v : QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("splits")).toArray())
+                order << v.toObject().value(QStringLiteral("name")).toString();
         }
-        QVERIFY2(!before.isEmpty() && !after.isEmpty() && before != after, out.right(2000).constData());
-        QCOMPARE(after, QStringLiteral("input"));
+        QVERIFY(order.size() >= 3);
+        // At 4 KB/s the image stays on the device; up by the schedule, more goes to the edge.
+        QVERIFY2(waitFor([&] {
+                     const auto s = splits();
+                     return !s.isEmpty() && s.last().second == 1 && order.indexOf(s.last().first) < order.indexOf(s.first().first);
+                 }),
+                 out.right(2000).constData());
+        const QString before = splits().first().first, after = splits().last().first;
+        QCOMPARE(splits().first().second, 0);
+        QVERIFY2(order.indexOf(before) > 0, qPrintable(before)); // not "input"
+        QVERIFY2(order.indexOf(after) >= 0, qPrintable(after));
+
+        // A bad value is refused with an error answer, and nothing changes.
+        QCborMap bad;
+        bad.insert(QStringLiteral("loss"), 1.5);
+        const Result<quint32> badId = console->sendRequest(FrameType::LinkSettings, bad);
+        QVERIFY(badId.ok());
+        const Frame refused = replyTo(*badId);
+        QCOMPARE(refused.type, FrameType::Error);
+        QCOMPARE(ErrorMessage::fromCbor(refused.control)->code, error_code::badRequest());
+        QVERIFY2(ErrorMessage::fromCbor(refused.control)->message.contains(QLatin1String("loss")),
+                 qPrintable(ErrorMessage::fromCbor(refused.control)->message));
+
+        // Down by the console: acknowledged with the settings in effect.
+        LinkSettingsMessage slow;
+        slow.rateKBps = 4;
+        const Result<quint32> id = console->sendRequest(FrameType::LinkSettings, slow.toCbor());
+        QVERIFY(id.ok());
+        const Frame ack = replyTo(*id);
+        QCOMPARE(ack.type, FrameType::LinkSettingsAck);
+        const Result<LinkSettingsMessage> now = LinkSettingsMessage::fromCbor(ack.control);
+        QVERIFY2(now.ok(), qPrintable(now.error()));
+        QCOMPARE(now->rateKBps, 4.0);
+        QCOMPARE(now->delayMs, 0.0);
+        QCOMPARE(now->loss, 0.0);
+        // Down by the console: the device keeps more of the model again.
+        QVERIFY2(waitFor([&] {
+                     const auto s = splits();
+                     return s.last().second == 2 && order.indexOf(s.last().first) > order.indexOf(after);
+                 }),
+                 out.right(2000).constData());
+        int links = 0;
+        for (const QJsonObject &l : jsonLines(out))
+            links += l.value(QStringLiteral("event")).toString() == QLatin1String("link") ? 1 : 0;
+        QCOMPARE(links, 2); // the refused change left no trace
+        QVERIFY(allReasoned);
+        console->close();
+        device->terminate();
+        QVERIFY(device->waitForFinished(3000));
+        QCOMPARE(device->exitStatus(), QProcess::NormalExit);
     }
 
     void consoleGetsMetrics()
