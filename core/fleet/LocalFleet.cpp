@@ -317,6 +317,8 @@ void LocalFleet::onOutput(Agent *agent, bool isStdErr)
         const QString line = QString::fromUtf8(buffer.left(cut));
         buffer.remove(0, nl >= 0 ? nl + 1 : cut);
         if (isStdErr) {
+            if (!line.trimmed().isEmpty())
+                agent->lastLog = line;
             Q_EMIT agentLog(agent->role, line);
             continue;
         }
@@ -373,10 +375,12 @@ void LocalFleet::onFinished(Agent *agent, int code, QProcess::ExitStatus status)
             continue;
         const QString line = QString::fromUtf8(*b);
         b->clear();
-        if (b == &agent->outBuffer)
+        if (b == &agent->outBuffer) {
             Q_EMIT agentLine(agent->role, line);
-        else
+        } else {
+            agent->lastLog = line;
             Q_EMIT agentLog(agent->role, line);
+        }
     }
     const int exitCode = status == QProcess::NormalExit ? code : -1;
     const bool wasWaiting = agent->waitingForPort;
@@ -387,10 +391,12 @@ void LocalFleet::onFinished(Agent *agent, int code, QProcess::ExitStatus status)
         return;
     }
     if (wasWaiting || (m_state == State::Starting && agent == m_edge.get())) {
-        fail(QStringLiteral("the %1 agent exited (%2) before it served; see %3")
+        fail(QStringLiteral("the %1 agent exited (%2) before it served: %3 (log: %4)")
                  .arg(role,
                       exitCode < 0 ? QStringLiteral("crashed")
                                    : QStringLiteral("code %1").arg(exitCode),
+                      agent->lastLog.isEmpty() ? QStringLiteral("no message")
+                                               : agent->lastLog.trimmed(),
                       m_dir ? m_dir->filePath(role + QStringLiteral(".log")) : QString()));
         return;
     }

@@ -131,6 +131,7 @@ private:
         QString role;
         std::unique_ptr<QProcess> process;
         QByteArray outBuffer, errBuffer;
+        QString lastLog; // the last stderr line: why an agent that exited early did
         quint16 port = 0;
         bool waitingForPort = false;
     };
