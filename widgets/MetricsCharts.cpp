@@ -1,6 +1,7 @@
 #include "widgets/MetricsCharts.h"
 
 #include <QAreaSeries>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
@@ -13,7 +14,9 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+
 #include <QValueAxis>
+#include <algorithm>
 
 namespace edgegpt {
 
@@ -38,11 +41,16 @@ struct LatencyPart
 const QList<LatencyPart> &latencyParts()
 {
     static const QList<LatencyPart> parts = {
-        {MetricSeries::DeviceMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "device"), QColor(0xe0, 0x7a, 0x1f)},
-        {MetricSeries::EncodeMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "encode"), QColor(0xc0, 0x9a, 0x10)},
-        {MetricSeries::TransferMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "transfer"), QColor(0x3d, 0x8b, 0xd9)},
-        {MetricSeries::EdgeMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "edge"), QColor(0x1f, 0x9d, 0x74)},
-        {MetricSeries::ReturnMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "return"), QColor(0x7b, 0x5c, 0xc7)},
+        {MetricSeries::DeviceMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "device"),
+         QColor(0xe0, 0x7a, 0x1f)},
+        {MetricSeries::EncodeMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "encode"),
+         QColor(0xc0, 0x9a, 0x10)},
+        {MetricSeries::TransferMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "transfer"),
+         QColor(0x3d, 0x8b, 0xd9)},
+        {MetricSeries::EdgeMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "edge"),
+         QColor(0x1f, 0x9d, 0x74)},
+        {MetricSeries::ReturnMs, QT_TRANSLATE_NOOP("edgegpt::MetricsCharts", "return"),
+         QColor(0x7b, 0x5c, 0xc7)},
     };
     return parts;
 }
@@ -75,7 +83,16 @@ MetricsCharts::MetricsCharts(MetricsStore *store, QWidget *parent)
     m_latency.chart->legend()->setAlignment(Qt::AlignRight);
     m_rate = makeChart(tr("Link rate"), tr("KB/s"));
     m_bytes = makeChart(tr("Bytes per inference"), tr("bytes"));
-    m_split = makeChart(tr("Split point"), tr("layer"));
+    m_split = makeChart(tr("Split point: the device runs up to"), QString());
+    // The split chart labels its values by name: a category axis in place of the value axis.
+    m_split.chart->removeAxis(m_split.y);
+    delete m_split.y;
+    m_splitAxis = new QCategoryAxis(m_split.chart);
+    m_splitAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    m_splitAxis->setLabelsFont(m_split.x->labelsFont());
+    m_split.y = m_splitAxis;
+    m_split.chart->addAxis(m_splitAxis, Qt::AlignLeft);
+    m_splitAxis->setRange(-0.5, 1.5);
     m_cache = makeChart(tr("Cache hit ratio"), tr("ratio"));
     m_cache.y->setRange(0, 1);
 
@@ -84,6 +101,7 @@ MetricsCharts::MetricsCharts(MetricsStore *store, QWidget *parent)
     m_agentBox->setObjectName(QStringLiteral("latencyAgentBox"));
     m_agentBox->setToolTip(tr("The agent whose latency is stacked"));
     m_agentBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    connect(m_agentBox, &QComboBox::activated, this, [this] { m_userChoseAgent = true; });
     connect(m_agentBox, &QComboBox::currentTextChanged, this, [this] {
         m_drawnVersion = ~quint64(0);
         redraw();
@@ -99,7 +117,8 @@ MetricsCharts::MetricsCharts(MetricsStore *store, QWidget *parent)
     connect(clearButton, &QToolButton::clicked, this, &MetricsCharts::clear);
     auto *spanBox = new QComboBox(this);
     for (int s : {30, 60, 120, 300, 600})
-        spanBox->addItem(s < 60 ? tr("last %n s", nullptr, s) : tr("last %n min", nullptr, s / 60), s);
+        spanBox->addItem(s < 60 ? tr("last %n s", nullptr, s) : tr("last %n min", nullptr, s / 60),
+                         s);
     spanBox->setCurrentIndex(1);
     connect(spanBox, &QComboBox::activated, this,
             [this, spanBox](int i) { setVisibleSeconds(spanBox->itemData(i).toInt()); });
@@ -211,6 +230,25 @@ void MetricsCharts::clear()
     m_paused = paused;
 }
 
+void MetricsCharts::setSplitNames(const QStringList &names)
+{
+    m_splitNames = names;
+    for (const QString &label : m_splitAxis->categoriesLabels())
+        m_splitAxis->remove(label);
+    m_splitLabelled = -1;
+    for (int i = 0; i < names.size(); ++i)
+        m_splitAxis->append(names[i], i);
+    if (!names.isEmpty())
+        m_splitAxis->setRange(-0.5, names.size() - 0.5);
+    m_drawnVersion = ~quint64(0);
+}
+
+void MetricsCharts::setPreferredLatencyAgent(const QString &agent)
+{
+    m_preferredAgent = agent;
+    m_drawnVersion = ~quint64(0);
+}
+
 QString MetricsCharts::latencyAgent() const
 {
     const QString chosen = m_agentBox->currentText();
@@ -238,8 +276,8 @@ QLineSeries *MetricsCharts::agentSeries(Chart &chart, QHash<QString, QLineSeries
     return s;
 }
 
-void MetricsCharts::redrawLine(Chart &chart, QHash<QString, QLineSeries *> &map, MetricSeries series,
-                               qint64 nowMs, bool stepped, double minYMax)
+void MetricsCharts::redrawLine(Chart &chart, QHash<QString, QLineSeries *> &map,
+                               MetricSeries series, qint64 nowMs, bool stepped, double minYMax)
 {
     const QStringList agents = m_store->agents();
     // Series of agents that are gone (after a clear) are emptied, not deleted: cheap and stable.
@@ -266,7 +304,15 @@ void MetricsCharts::redrawLine(Chart &chart, QHash<QString, QLineSeries *> &map,
         agentSeries(chart, map, agent, stepped)->replace(pts);
     }
     chart.x->setRange(from, 0);
-    if (chart.y != m_cache.y) {
+    if (chart.y == m_splitAxis) {
+        if (m_splitNames.isEmpty()) {
+            // No names: label the whole numbers seen so far.
+            for (int i = m_splitLabelled + 1; i <= int(yMax); ++i)
+                m_splitAxis->append(QString::number(i), i);
+            m_splitLabelled = qMax(m_splitLabelled, int(yMax));
+            m_splitAxis->setRange(-0.5, qMax(1, m_splitLabelled) + 0.5);
+        }
+    } else if (chart.y != m_cache.y) {
         chart.y->setRange(0, yMax * 1.1);
         chart.y->applyNiceNumbers();
     }
@@ -292,7 +338,10 @@ void MetricsCharts::redraw()
         const QSignalBlocker block(m_agentBox);
         m_agentBox->clear();
         m_agentBox->addItems(agents);
-        m_agentBox->setCurrentIndex(qMax(0, int(agents.indexOf(current))));
+        int index = int(agents.indexOf(current));
+        if ((index < 0 || !m_userChoseAgent) && agents.contains(m_preferredAgent))
+            index = int(agents.indexOf(m_preferredAgent));
+        m_agentBox->setCurrentIndex(qMax(0, index));
     }
 
     const qint64 now = m_store->latestTimeMs();
@@ -301,6 +350,7 @@ void MetricsCharts::redraw()
     QList<QPointF> lower;
     double yMax = 1;
     QMap<double, double> base; // time -> cumulative so far
+    QVector<double> tops;
     for (int i = 0; i < latencyParts().size(); ++i) {
         const QVector<QPointF> raw = m_store->points(agent, latencyParts()[i].series);
         QList<QPointF> up;
@@ -315,13 +365,20 @@ void MetricsCharts::redraw()
             low.append(QPointF(x, b));
             up.append(QPointF(x, b + p.y()));
             base[p.x()] = b + p.y();
-            yMax = qMax(yMax, b + p.y());
         }
         m_latencyLower[i]->replace(low);
         m_latencyUpper[i]->replace(up);
     }
+    // The scale follows the bulk of the data: the 98th percentile, so that one slow first
+    // inference (a model loading) does not flatten the rest; taller spikes run off the top.
+    for (const double t : base)
+        tops.append(t);
+    if (!tops.isEmpty()) {
+        std::sort(tops.begin(), tops.end());
+        yMax = qMax(yMax, tops[qMin(int(tops.size()) - 1, int(tops.size() * 0.98))]);
+    }
     m_latency.x->setRange(-m_visibleSeconds, 0);
-    m_latency.y->setRange(0, yMax * 1.1);
+    m_latency.y->setRange(0, yMax * 1.15);
     m_latency.y->applyNiceNumbers();
 
     redrawLine(m_rate, m_rateSeries, MetricSeries::LinkRateKBps, now, false, 10);

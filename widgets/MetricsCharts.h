@@ -22,6 +22,7 @@ class QToolButton;
 
 QT_BEGIN_NAMESPACE
 class QAreaSeries;
+class QCategoryAxis;
 class QChart;
 class QChartView;
 class QLineSeries;
@@ -48,8 +49,14 @@ public:
     int redrawCount() const { return m_redraws; }
     // Points currently shown by all series (tests compare with the store).
     int shownPoints() const;
-    // The agent whose latency is stacked; empty: the first agent of the store.
+    // The agent whose latency is stacked: the one chosen in the box, else the preferred one when
+    // it reports, else the first agent of the store.
     QString latencyAgent() const;
+    // The agent to stack by default (the demo's device, which sees every part of the latency).
+    void setPreferredLatencyAgent(const QString &agent);
+    // Names for the split chart's values 0, 1, 2… (the model's split points in order, so the
+    // line shows how much of the model runs on the device); empty: numbers.
+    void setSplitNames(const QStringList &names);
 
     Result<void> exportCsv(const QString &path) const;
     Result<void> exportPng(const QString &path);
@@ -83,6 +90,8 @@ private:
     bool m_paused = false;
     int m_redraws = 0;
     int m_visibleSeconds = 60;
+    QString m_preferredAgent;
+    bool m_userChoseAgent = false;
 
     Chart m_latency;
     QList<QLineSeries *> m_latencyUpper; // cumulative sums, one per part
@@ -91,6 +100,9 @@ private:
     Chart m_rate;
     Chart m_bytes;
     Chart m_split;
+    QCategoryAxis *m_splitAxis = nullptr;
+    QStringList m_splitNames;
+    int m_splitLabelled = -1; // values labelled so far when there are no names
     Chart m_cache;
     QHash<QString, QLineSeries *> m_rateSeries;
     QHash<QString, QLineSeries *> m_bytesSeries;

@@ -1,5 +1,6 @@
 // The console's command line: edgegpt-console [--demo] [--request TEXT] [--screenshot FILE]
-// [--quit-after SECONDS] [--fleet FILE] [--plan FILE] [--language CODE] [--settings FILE].
+// [--quit-after SECONDS] [--fleet FILE] [--plan FILE] [--model-dir DIR] [--language CODE]
+// [--settings FILE].
 #pragma once
 
 #include "core/util/Result.h"
@@ -17,6 +18,8 @@ struct ConsoleOptions
     double quitAfterSeconds = -1;
     QString fleetFile;
     QString planFile;
+    QString modelDir; // the demo fleet's trained model (default: the settings, then edgegpt's)
+    double shotDelaySeconds = -1; // --screenshot: seconds of demo data before the picture (-1: 6)
     QString language;     // "en", "zh_CN", "ko"; empty: the settings, then the system locale
     QString settingsFile; // an INI file instead of the platform's settings (tests, kiosks)
 

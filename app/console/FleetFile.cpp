@@ -13,10 +13,13 @@ Result<FleetFile> FleetFile::parse(const QByteArray &json, const QString &fileNa
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError)
-        return Result<FleetFile>::failure(
-            QStringLiteral("%1: not JSON at offset %2: %3").arg(fileName).arg(error.offset).arg(error.errorString()));
+        return Result<FleetFile>::failure(QStringLiteral("%1: not JSON at offset %2: %3")
+                                              .arg(fileName)
+                                              .arg(error.offset)
+                                              .arg(error.errorString()));
     if (!doc.isObject() || !doc.object().value(QLatin1String("hosts")).isArray())
-        return Result<FleetFile>::failure(QStringLiteral("%1: $.hosts: expected an array of hosts").arg(fileName));
+        return Result<FleetFile>::failure(
+            QStringLiteral("%1: $.hosts: expected an array of hosts").arg(fileName));
     FleetFile fleet;
     QStringList problems;
     QSet<QString> names;
@@ -32,7 +35,9 @@ Result<FleetFile> FleetFile::parse(const QByteArray &json, const QString &fileNa
         auto field = [&](const char *key, QString &into) {
             const QJsonValue v = o.value(QLatin1String(key));
             if (!v.isString() || v.toString().trimmed().isEmpty())
-                problems.append(at + QStringLiteral(".%1: expected a non-empty string").arg(QLatin1String(key)));
+                problems.append(
+                    at +
+                    QStringLiteral(".%1: expected a non-empty string").arg(QLatin1String(key)));
             else
                 into = v.toString().trimmed();
         };
@@ -41,8 +46,8 @@ Result<FleetFile> FleetFile::parse(const QByteArray &json, const QString &fileNa
         field("role", h.role);
         field("class", h.hostClass);
         field("dir", h.dir);
-        if (!h.role.isEmpty() && h.role != QLatin1String("device") && h.role != QLatin1String("edge") &&
-            h.role != QLatin1String("cloud"))
+        if (!h.role.isEmpty() && h.role != QLatin1String("device") &&
+            h.role != QLatin1String("edge") && h.role != QLatin1String("cloud"))
             problems.append(at + QStringLiteral(".role: expected device, edge or cloud"));
         const QJsonValue port = o.value(QLatin1String("agent_port"));
         if (!port.isUndefined()) {
@@ -66,7 +71,8 @@ Result<FleetFile> FleetFile::load(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Result<FleetFile>::failure(QStringLiteral("cannot open %1: %2").arg(path, file.errorString()));
+        return Result<FleetFile>::failure(
+            QStringLiteral("cannot open %1: %2").arg(path, file.errorString()));
     constexpr qint64 maxBytes = 1024 * 1024;
     if (file.size() > maxBytes)
         return Result<FleetFile>::failure(QStringLiteral("%1: larger than 1 MiB").arg(path));

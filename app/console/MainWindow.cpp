@@ -1,6 +1,10 @@
 #include "app/console/MainWindow.h"
 
+#include "app/console/AgentMetricsFeed.h"
+#include "app/console/DemoController.h"
+#include "app/console/DemoPanel.h"
 #include "app/console/SettingsDialog.h"
+#include "core/fleet/LocalFleet.h"
 #include "core/plan/PlanFormat.h"
 #include "core/planner/LlmPlanner.h"
 #include "core/planner/LocalPlanner.h"
@@ -14,6 +18,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -24,10 +29,13 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QSlider>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
@@ -69,12 +77,21 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     m_llmConfig = LlmConfig::fromEnvironment();
 
     m_editor = new PlanEditor(m_document, this);
-    m_charts = new MetricsCharts(&m_metrics, this);
+    m_demo = new DemoController(&m_metrics, this);
+    auto *live = new QWidget(this);
+    auto *liveLayout = new QVBoxLayout(live);
+    liveLayout->setContentsMargins(4, 2, 4, 0);
+    liveLayout->setSpacing(2);
+    m_demoPanel = new DemoPanel(m_demo, &m_metrics, live);
+    m_charts = new MetricsCharts(&m_metrics, live);
     m_charts->setObjectName(QStringLiteral("metricsCharts"));
+    m_charts->setPreferredLatencyAgent(DemoController::deviceAgentName);
+    liveLayout->addWidget(m_demoPanel);
+    liveLayout->addWidget(m_charts, 1);
     auto *central = new QSplitter(Qt::Vertical, this);
     central->setObjectName(QStringLiteral("centralSplitter"));
     central->addWidget(m_editor);
-    central->addWidget(m_charts);
+    central->addWidget(live);
     central->setStretchFactor(0, 5);
     central->setStretchFactor(1, 4);
     setCentralWidget(central);
@@ -103,6 +120,31 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
         if (stack->index() > 0 && stack->canUndo())
             setStatus(tr("Edited: %1").arg(stack->undoText()));
     });
+    connect(m_demo, &DemoController::status, this, [this](const QString &text, bool busy) {
+        setStatus(text, busy);
+        if (m_demo->state() != DemoController::State::Training)
+            log(text); // training's lines reach the log through logLine, progress only the status
+                       // bar
+    });
+    connect(m_demo, &DemoController::progress, this, [this](int value, int maximum) {
+        m_progress->setRange(0, maximum);
+        m_progress->setValue(value);
+    });
+    connect(m_demo, &DemoController::logLine, this, &MainWindow::log);
+    connect(m_demo, &DemoController::splitNamesChanged, m_charts, &MetricsCharts::setSplitNames);
+    connect(m_demo, &DemoController::fleetChanged, this, &MainWindow::showFleet);
+    connect(m_demo, &DemoController::stateChanged, this, [this](DemoController::State state) {
+        const bool running =
+            state == DemoController::State::Running || state == DemoController::State::Starting;
+        m_demoAction->setEnabled(!running && state != DemoController::State::Training);
+        m_stopDemoAction->setEnabled(running || state == DemoController::State::Training);
+        m_trainAction->setEnabled(!running && state != DemoController::State::Training);
+        if (state != DemoController::State::Training)
+            m_progress->setRange(0, 0);
+        showFleet();
+    });
+    connect(m_demoPanel->linkSlider(), &QSlider::valueChanged, this,
+            [this](int v) { m_settings->setValue(QStringLiteral("demo/link_rate_kbps"), v); });
     connect(m_charts, &MetricsCharts::pausedChanged, this, [this](bool paused) {
         setStatus(paused ? tr("Charts paused; data keeps arriving.") : tr("Charts live."));
     });
@@ -125,24 +167,27 @@ void MainWindow::buildActions()
     m_planAction->setObjectName(QStringLiteral("planAction"));
     m_planAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
     m_planAction->setToolTip(tr("Plan the request with the chosen planner (Ctrl+Return)"));
-    connect(m_planAction, &QAction::triggered, this, [this] { planRequest(m_request->currentText()); });
+    connect(m_planAction, &QAction::triggered, this,
+            [this] { planRequest(m_request->currentText()); });
 
     m_deployAction = new QAction(tr("&Deploy"), this);
     m_deployAction->setObjectName(QStringLiteral("deployAction"));
     m_deployAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
-    m_deployAction->setToolTip(tr("Deploy the plan's agents and model parts to the fleet (Ctrl+D)"));
-    connect(m_deployAction, &QAction::triggered, this, [this] { notAvailable(tr("Deploying")); });
+    m_deployAction->setToolTip(
+        tr("Deploy the plan's agents and model parts to the fleet (Ctrl+D)"));
+    connect(m_deployAction, &QAction::triggered, this, &MainWindow::deploy);
 
     m_runAction = new QAction(tr("&Run"), this);
     m_runAction->setObjectName(QStringLiteral("runAction"));
     m_runAction->setShortcut(QKeySequence(Qt::Key_F5));
-    m_runAction->setToolTip(tr("Start inference on the deployed agents (F5)"));
-    connect(m_runAction, &QAction::triggered, this, [this] { notAvailable(tr("Running the plan")); });
+    m_runAction->setToolTip(tr("Start inference: the local demo fleet when no fleet is open (F5)"));
+    connect(m_runAction, &QAction::triggered, this, &MainWindow::run);
 
     m_stopAction = new QAction(tr("&Stop"), this);
     m_stopAction->setObjectName(QStringLiteral("stopAction"));
     m_stopAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
-    m_stopAction->setToolTip(tr("Stop what is running: planning, deploying or inference (Shift+F5)"));
+    m_stopAction->setToolTip(
+        tr("Stop what is running: planning, deploying or inference (Shift+F5)"));
     connect(m_stopAction, &QAction::triggered, this, [this] {
         if (m_job) {
             m_job->cancel();
@@ -151,6 +196,16 @@ void MainWindow::buildActions()
             setStatus(tr("Planning stopped."));
             log(tr("Planning stopped by the operator."));
             Q_EMIT planningDone(false);
+            return;
+        }
+        if (m_deployProcess) {
+            m_deployProcess->terminate();
+            setStatus(tr("Stopping the deployment…"), true);
+            log(tr("Deployment stopped by the operator."));
+            return;
+        }
+        if (m_demo->state() != DemoController::State::Idle) {
+            stopDemo();
             return;
         }
         setStatus(tr("Nothing is running."));
@@ -194,8 +249,8 @@ void MainWindow::buildActions()
     });
     m_openFleetAction = new QAction(tr("Open &fleet…"), this);
     connect(m_openFleetAction, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open fleet"), QString(),
-                                                          tr("Fleet files (*.json);;All files (*)"));
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open fleet"), QString(), tr("Fleet files (*.json);;All files (*)"));
         if (path.isEmpty())
             return;
         const Result<void> r = loadFleet(path);
@@ -204,8 +259,8 @@ void MainWindow::buildActions()
     });
     m_exportCsvAction = new QAction(tr("Export metrics as &CSV…"), this);
     connect(m_exportCsvAction, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"), QStringLiteral("metrics.csv"),
-                                                          tr("CSV (*.csv)"));
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export metrics"), QStringLiteral("metrics.csv"), tr("CSV (*.csv)"));
         if (path.isEmpty())
             return;
         const Result<void> r = m_charts->exportCsv(path);
@@ -213,8 +268,8 @@ void MainWindow::buildActions()
     });
     m_exportPngAction = new QAction(tr("Export charts as &PNG…"), this);
     connect(m_exportPngAction, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"), QStringLiteral("charts.png"),
-                                                          tr("PNG images (*.png)"));
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export charts"), QStringLiteral("charts.png"), tr("PNG images (*.png)"));
         if (path.isEmpty())
             return;
         const Result<void> r = m_charts->exportPng(path);
@@ -223,17 +278,27 @@ void MainWindow::buildActions()
     m_settingsAction = new QAction(tr("Se&ttings…"), this);
     m_settingsAction->setShortcut(QKeySequence::Preferences);
     connect(m_settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
-    m_demoAction = new QAction(tr("Start &demo fleet"), this);
+    m_demoAction = new QAction(tr("Start the &demo fleet"), this);
+    m_demoAction->setObjectName(QStringLiteral("startDemoAction"));
     connect(m_demoAction, &QAction::triggered, this, &MainWindow::startDemo);
+    m_stopDemoAction = new QAction(tr("Stop the demo fleet"), this);
+    m_stopDemoAction->setEnabled(false);
+    connect(m_stopDemoAction, &QAction::triggered, this, &MainWindow::stopDemo);
+    m_trainAction = new QAction(tr("&Train the demo model"), this);
+    m_trainAction->setToolTip(
+        tr("edgegpt train and edgegpt bench coinference into the demo's model folder"));
+    connect(m_trainAction, &QAction::triggered, this,
+            [this] { m_demo->train(DemoController::Training::Full); });
     m_quitAction = new QAction(tr("&Quit"), this);
     m_quitAction->setShortcut(QKeySequence::Quit);
     connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
     m_aboutAction = new QAction(tr("&About EdgeGPT Testbed"), this);
     connect(m_aboutAction, &QAction::triggered, this, [this] {
-        QMessageBox::about(this, tr("About EdgeGPT Testbed"),
-                           tr("<b>EdgeGPT Testbed</b> %1<br>An operator console for LLM-planned edge AI: "
-                              "requests become plans of AI tasks on devices, edge servers and the cloud.")
-                               .arg(QStringLiteral(EDGEGPT_VERSION)));
+        QMessageBox::about(
+            this, tr("About EdgeGPT Testbed"),
+            tr("<b>EdgeGPT Testbed</b> %1<br>An operator console for LLM-planned edge AI: "
+               "requests become plans of AI tasks on devices, edge servers and the cloud.")
+                .arg(QStringLiteral(EDGEGPT_VERSION)));
     });
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
@@ -260,8 +325,11 @@ void MainWindow::buildActions()
     run->addAction(m_deployAction);
     run->addAction(m_runAction);
     run->addAction(m_stopAction);
-    run->addSeparator();
-    run->addAction(m_demoAction);
+    QMenu *demo = menuBar()->addMenu(tr("&Demo"));
+    demo->addAction(m_demoAction);
+    demo->addAction(m_stopDemoAction);
+    demo->addSeparator();
+    demo->addAction(m_trainAction);
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_editor->zoomInAction());
     view->addAction(m_editor->zoomOutAction());
@@ -283,7 +351,8 @@ void MainWindow::buildRequestBar()
     m_request->setInsertPolicy(QComboBox::NoInsert);
     m_request->setMinimumWidth(420);
     m_request->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    m_request->lineEdit()->setPlaceholderText(tr("Ask for something, e.g. \"What's in the front of my car?\""));
+    m_request->lineEdit()->setPlaceholderText(
+        tr("Ask for something, e.g. \"What's in the front of my car?\""));
     m_request->lineEdit()->setClearButtonEnabled(true);
     QFont f = m_request->font();
     f.setPointSizeF(f.pointSizeF() * 1.15);
@@ -405,10 +474,12 @@ void MainWindow::buildDocks()
 
 void MainWindow::readSettings()
 {
-    const QStringList history = m_settings->value(QStringLiteral("console/request_history")).toStringList();
+    const QStringList history =
+        m_settings->value(QStringLiteral("console/request_history")).toStringList();
     m_request->addItems(history.mid(0, kMaxHistory));
     m_request->setEditText(history.isEmpty() ? exampleRequests().at(2) : history.first());
-    const int planner = m_planner->findData(m_settings->value(QStringLiteral("console/planner"), kLocal));
+    const int planner =
+        m_planner->findData(m_settings->value(QStringLiteral("console/planner"), kLocal));
     m_planner->setCurrentIndex(qMax(0, planner));
     // Settings < environment for the endpoint, as the command line resolves it.
     LlmConfig config;
@@ -425,6 +496,9 @@ void MainWindow::readSettings()
     if (geometry.isEmpty() || !restoreGeometry(geometry))
         resize(1600, 980);
     restoreState(m_settings->value(QStringLiteral("console/window_state")).toByteArray());
+    m_demo->setModelDir(m_settings->value(QStringLiteral("demo/model_dir")).toString());
+    m_demoPanel->linkSlider()->setValue(
+        m_settings->value(QStringLiteral("demo/link_rate_kbps"), 250).toInt());
     const QString fleet = m_settings->value(QStringLiteral("console/fleet_file")).toString();
     if (!fleet.isEmpty() && QFileInfo::exists(fleet))
         loadFleet(fleet);
@@ -438,6 +512,7 @@ void MainWindow::writeSettings()
     m_settings->setValue(QStringLiteral("console/planner"), m_planner->currentData());
     m_settings->setValue(QStringLiteral("console/language"), m_language);
     m_settings->setValue(QStringLiteral("console/fleet_file"), m_fleet.path);
+    m_settings->setValue(QStringLiteral("demo/link_rate_kbps"), m_demoPanel->linkSlider()->value());
     m_llmConfig.writeSettings(*m_settings); // never the API key
     m_settings->sync();
 }
@@ -469,7 +544,8 @@ void MainWindow::setStatus(const QString &text, bool busy)
 
 void MainWindow::log(const QString &text)
 {
-    m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + text);
+    m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) +
+                           text);
 }
 
 void MainWindow::rememberRequest(const QString &request)
@@ -533,12 +609,12 @@ void MainWindow::onPlanned(const Plan &plan, const QString &request)
     const QString took = plan.provenance.latencyMs < 10
                              ? tr("%1 ms").arg(plan.provenance.latencyMs, 0, 'f', 2)
                              : tr("%1 s").arg(plan.provenance.latencyMs / 1000.0, 0, 'f', 2);
-    const QString summary = problems == 0
-                                ? tr("Planned %n task(s) in %1.", nullptr, int(plan.tasks.size())).arg(took)
-                                : tr("Planned %n task(s) in %1; %2 problem(s) to fix.", nullptr,
-                                     int(plan.tasks.size()))
-                                      .arg(took)
-                                      .arg(problems);
+    const QString summary =
+        problems == 0
+            ? tr("Planned %n task(s) in %1.", nullptr, int(plan.tasks.size())).arg(took)
+            : tr("Planned %n task(s) in %1; %2 problem(s) to fix.", nullptr, int(plan.tasks.size()))
+                  .arg(took)
+                  .arg(problems);
     setStatus(summary);
     log(summary);
     Q_EMIT planningDone(true);
@@ -628,6 +704,9 @@ Result<void> MainWindow::loadFleet(const QString &path)
 void MainWindow::showFleet()
 {
     m_fleetTree->clear();
+    const QColor muted(0x6b, 0x77, 0x85);
+    const QColor good(0x1f, 0x9d, 0x55);
+    const QColor bad(0xd6, 0x2d, 0x20);
     for (const FleetFileHost &h : m_fleet.hosts) {
         auto *item = new QTreeWidgetItem(m_fleetTree);
         item->setText(0, h.name);
@@ -635,39 +714,178 @@ void MainWindow::showFleet()
                          : h.role == QLatin1String("edge") ? tr("edge")
                                                            : tr("cloud"));
         item->setText(2, h.hostClass);
-        // No deployer in this build: the state is what we know, not a guess.
-        item->setText(3, tr("not deployed"));
-        item->setForeground(3, QColor(0x6b, 0x77, 0x85));
+        // What the console knows: the outcome of its last `edgegpt deploy`, not a guess.
+        const QString state = m_fleetState == QLatin1String("deploying")  ? tr("deploying")
+                              : m_fleetState == QLatin1String("deployed") ? tr("deployed")
+                              : m_fleetState == QLatin1String("failed")   ? tr("deploy failed")
+                                                                          : tr("not deployed");
+        item->setText(3, state);
+        item->setForeground(3, m_fleetState == QLatin1String("deployed") ? good
+                               : m_fleetState == QLatin1String("failed") ? bad
+                                                                         : muted);
         item->setText(4, tr("%1 (port %2)").arg(h.ssh).arg(h.agentPort));
         item->setText(5, tr("—"));
         item->setText(6, tr("—"));
         item->setToolTip(0, tr("Deploy root: %1").arg(h.dir));
     }
+    // The local demo fleet, while it exists.
+    const DemoController::State demo = m_demo->state();
+    if (demo == DemoController::State::Starting || demo == DemoController::State::Running ||
+        demo == DemoController::State::Stopping || demo == DemoController::State::Failed) {
+        const LocalFleet *fleet = m_demo->fleet();
+        const QString model = QFileInfo(m_demo->modelDir()).fileName();
+        const QString split = m_demo->deviceFeed()->lastSplit();
+        const QString stateText = demo == DemoController::State::Running    ? tr("running")
+                                  : demo == DemoController::State::Starting ? tr("starting")
+                                  : demo == DemoController::State::Stopping ? tr("stopping")
+                                                                            : tr("failed");
+        struct Row
+        {
+            AgentMetricsFeed *feed;
+            QString role, hostClass, parts, cached;
+            quint16 port;
+        };
+        const QList<Row> rows = {
+            {m_demo->edgeFeed(), tr("edge"), tr("this computer"),
+             split.isEmpty() ? tr("%1 tail").arg(model) : tr("%1 tail after %2").arg(model, split),
+             m_demo->edgeFeed()->requestsReceived() > 0 ? model : tr("—"), fleet->edgePort()},
+            {m_demo->deviceFeed(), tr("device"), tr("this computer, as a Jetson Nano"),
+             split.isEmpty() ? tr("%1 head").arg(model) : tr("%1 head to %2").arg(model, split),
+             tr("—"), fleet->devicePort()},
+        };
+        for (const Row &r : rows) {
+            auto *item = new QTreeWidgetItem(m_fleetTree);
+            item->setText(0, r.feed->agentName());
+            item->setText(1, r.role);
+            item->setText(2, r.hostClass);
+            QString st = stateText;
+            if (demo == DemoController::State::Running)
+                st = r.feed->isSubscribed() ? tr("running · metrics") : tr("running · connecting");
+            item->setText(3, st);
+            item->setForeground(3, demo == DemoController::State::Running  ? good
+                                   : demo == DemoController::State::Failed ? bad
+                                                                           : muted);
+            item->setText(4, r.port ? QStringLiteral("127.0.0.1:%1").arg(r.port) : tr("—"));
+            item->setText(5, r.parts);
+            item->setText(6, r.cached);
+            item->setToolTip(0, tr("Model folder: %1").arg(m_demo->modelDir()));
+        }
+    }
     m_fleetTree->header()->resizeSections(QHeaderView::ResizeToContents);
     if (m_fleet.hosts.isEmpty())
-        m_fleetNote->setText(tr("No fleet configured. Open a fleet file (File ▸ Open fleet) to list its hosts."));
+        m_fleetNote->setText(
+            tr("No fleet file open: the console runs the local demo fleet (Demo menu). "
+               "Open a fleet file (File ▸ Open fleet) to list and deploy to its hosts."));
     else
         m_fleetNote->setText(tr("%1 · %n host(s)", nullptr, int(m_fleet.hosts.size()))
                                  .arg(QFileInfo(m_fleet.path).fileName()));
 }
 
-void MainWindow::notAvailable(const QString &what)
+void MainWindow::deploy()
 {
-    const QString text =
-        tr("%1 is not available yet: this console has no connection to the fleet deployer and the agents. "
-           "Use the edgegpt command line (edgegpt deploy) for now.")
-            .arg(what);
-    setStatus(text);
-    log(text);
+    if (m_fleet.hosts.isEmpty()) {
+        const QString text =
+            tr("No fleet file is open, so there is nothing to deploy to: the local demo fleet runs "
+               "on this computer (Run, F5). Open a fleet file (File ▸ Open fleet) to deploy to "
+               "real hosts.");
+        setStatus(text);
+        log(text);
+        return;
+    }
+    if (m_deployProcess) {
+        setStatus(tr("A deployment is already running."), true);
+        return;
+    }
+    if (m_document->plan().tasks.isEmpty()) {
+        setStatus(tr("Plan a request first: Deploy sends the plan's agents and model parts."));
+        return;
+    }
+    const Result<QString> cli = DemoController::findCli();
+    if (!cli) {
+        setStatus(tr("Cannot deploy: %1").arg(cli.error()));
+        log(tr("Cannot deploy: %1").arg(cli.error()));
+        return;
+    }
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(dir);
+    const QString planPath = dir + QStringLiteral("/deploy-plan.json");
+    const Result<void> saved = m_document->save(planPath);
+    if (!saved) {
+        setStatus(saved.error());
+        log(saved.error());
+        return;
+    }
+    const QStringList args = {QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleet.path,
+                              QStringLiteral("--plan"), planPath};
+    auto *p = new QProcess(this);
+    m_deployProcess = p;
+    p->setProcessChannelMode(QProcess::MergedChannels);
+    connect(p, &QProcess::readyRead, this, [this, p] {
+        while (p->canReadLine())
+            log(QString::fromUtf8(p->readLine()).trimmed());
+    });
+    connect(p, &QProcess::finished, this, [this, p](int code, QProcess::ExitStatus status) {
+        const QByteArray rest = p->readAll();
+        if (!rest.trimmed().isEmpty())
+            log(QString::fromUtf8(rest).trimmed());
+        const bool ok = status == QProcess::NormalExit && code == 0;
+        m_fleetState = ok ? QStringLiteral("deployed") : QStringLiteral("failed");
+        setStatus(ok ? tr("Deployed: every host of %1 is running its agent.")
+                           .arg(QFileInfo(m_fleet.path).fileName())
+                     : tr("Deployment failed (exit code %1); the log says which host and why.")
+                           .arg(code));
+        p->deleteLater();
+        showFleet();
+    });
+    connect(p, &QProcess::errorOccurred, this, [this, p](QProcess::ProcessError e) {
+        if (e != QProcess::FailedToStart)
+            return;
+        m_fleetState = QStringLiteral("failed");
+        setStatus(tr("Cannot start %1: %2").arg(p->program(), p->errorString()));
+        p->deleteLater();
+        showFleet();
+    });
+    m_fleetState = QStringLiteral("deploying");
+    showFleet();
+    log(QStringLiteral("$ edgegpt %1").arg(args.join(QLatin1Char(' '))));
+    setStatus(tr("Deploying the plan to %n host(s)…", nullptr, int(m_fleet.hosts.size())), true);
+    p->start(*cli, args);
+}
+
+void MainWindow::run()
+{
+    if (!m_fleet.hosts.isEmpty()) {
+        const QString text =
+            tr("The fleet's agents start with Deploy (Ctrl+D) and then serve requests; this "
+               "console charts the "
+               "local demo fleet's metrics. Close the fleet file to run the demo here.");
+        setStatus(text);
+        log(text);
+        return;
+    }
+    if (m_demo->isRunning()) {
+        setStatus(tr("The demo fleet is running; move the uplink slider to see the split react."));
+        return;
+    }
+    startDemo();
 }
 
 void MainWindow::startDemo()
 {
-    const QString text = tr("The local demo fleet is not available yet: it needs the device and edge agents "
-                            "(edgegpt-agent), which this console cannot start yet. The charts show data "
-                            "as soon as an agent stream is connected.");
-    setStatus(text);
-    log(text);
+    m_demo->start();
+    showFleet();
+}
+
+void MainWindow::stopDemo()
+{
+    m_demo->stop();
+    showFleet();
+}
+
+void MainWindow::setDemoModelDir(const QString &dir)
+{
+    m_demo->setModelDir(dir);
+    m_settings->setValue(QStringLiteral("demo/model_dir"), dir);
 }
 
 void MainWindow::setLlmConfig(const LlmConfig &config)
@@ -686,7 +904,8 @@ void MainWindow::setLanguage(const QString &language)
 
 void MainWindow::openSettings()
 {
-    SettingsDialog dialog(m_llmConfig, m_language.isEmpty() ? QStringLiteral("en") : m_language, this);
+    SettingsDialog dialog(m_llmConfig, m_language.isEmpty() ? QStringLiteral("en") : m_language,
+                          m_settings->value(QStringLiteral("demo/model_dir")).toString(), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     if (m_job && m_planner->currentData().toString() == kLlm) {
@@ -696,7 +915,9 @@ void MainWindow::openSettings()
     }
     setLlmConfig(dialog.config());
     setLanguage(dialog.language());
-    setStatus(tr("Settings saved. LLM endpoint: %1 at %2.").arg(m_llmConfig.model, m_llmConfig.baseUrl));
+    setDemoModelDir(dialog.demoModelDir());
+    setStatus(
+        tr("Settings saved. LLM endpoint: %1 at %2.").arg(m_llmConfig.model, m_llmConfig.baseUrl));
 }
 
 } // namespace edgegpt

@@ -4,15 +4,16 @@
 // Planning is asynchronous (PlanningJob signals); nothing here blocks the GUI thread.
 #pragma once
 
+#include "app/console/FleetFile.h"
 #include "core/catalog/Catalog.h"
 #include "core/metrics/MetricsStore.h"
 #include "core/planner/LlmConfig.h"
-#include "app/console/FleetFile.h"
 
 #include <QMainWindow>
 #include <QPointer>
 
 class QAction;
+class QProcess;
 class QComboBox;
 class QDockWidget;
 class QLabel;
@@ -25,6 +26,8 @@ class QTreeWidget;
 
 namespace edgegpt {
 
+class DemoController;
+class DemoPanel;
 class LocalPlanner;
 class LlmPlanner;
 class MetricsCharts;
@@ -48,6 +51,9 @@ public:
     PlanDocument *document() const { return m_document; }
     PlanEditor *editor() const { return m_editor; }
     MetricsCharts *charts() const { return m_charts; }
+    DemoController *demo() const { return m_demo; }
+    DemoPanel *demoPanel() const { return m_demoPanel; }
+    bool hasFleet() const { return !m_fleet.hosts.isEmpty(); }
     MetricsStore *metricsStore() { return &m_metrics; }
     QComboBox *requestBox() const { return m_request; }
     QComboBox *plannerBox() const { return m_planner; }
@@ -71,8 +77,12 @@ public:
     Result<void> loadFleet(const QString &path);
     void setLlmConfig(const LlmConfig &config);
     void setLanguage(const QString &language);
-    // Explains that the local demo fleet cannot start in this build (see docs/console.md).
+    // Starts the local demo fleet (DemoController): a device and an edge agent on loopback whose
+    // metrics feed the charts; without a trained model it says so and offers training.
     void startDemo();
+    void stopDemo();
+    // The demo's model folder (empty: DemoController::defaultModelDir()); kept in the settings.
+    void setDemoModelDir(const QString &dir);
     void writeSettings();
 
 Q_SIGNALS:
@@ -94,7 +104,8 @@ private:
     void refreshPlanViews();
     void applyJsonEdit();
     void rememberRequest(const QString &request);
-    void notAvailable(const QString &what);
+    void deploy();
+    void run();
     void showFleet();
     void openSettings();
 
@@ -110,6 +121,10 @@ private:
     QString m_language;
     QPointer<PlanningJob> m_job;
     FleetFile m_fleet;
+    DemoController *m_demo;
+    DemoPanel *m_demoPanel;
+    QPointer<QProcess> m_deployProcess;
+    QString m_fleetState; // per deploy: "" (not deployed), "deploying", "deployed", "failed"
 
     QComboBox *m_request;
     QToolButton *m_examples;
@@ -128,6 +143,8 @@ private:
     QAction *m_quitAction;
     QAction *m_aboutAction;
     QAction *m_demoAction;
+    QAction *m_stopDemoAction;
+    QAction *m_trainAction;
 
     QDockWidget *m_fleetDock;
     QDockWidget *m_logDock;

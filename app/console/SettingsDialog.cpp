@@ -1,18 +1,24 @@
 #include "app/console/SettingsDialog.h"
 
+#include "app/console/DemoController.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QUrl>
 #include <QVBoxLayout>
 
 namespace edgegpt {
 
-SettingsDialog::SettingsDialog(const LlmConfig &config, const QString &language, QWidget *parent)
+SettingsDialog::SettingsDialog(const LlmConfig &config, const QString &language,
+                               const QString &demoModelDir, QWidget *parent)
     : QDialog(parent)
     , m_config(config)
 {
@@ -33,10 +39,16 @@ SettingsDialog::SettingsDialog(const LlmConfig &config, const QString &language,
     m_keySource->setStyleSheet(QStringLiteral("color: #56616e;"));
     m_keySource->setText(
         qEnvironmentVariableIsSet("OPENAI_API_KEY")
-            ? tr("The key comes from the OPENAI_API_KEY environment variable. A key typed here is used until "
-                 "the console closes and is never written to disk.")
-            : tr("No OPENAI_API_KEY in the environment. A key typed here is used until the console closes "
-                 "and is never written to disk; local servers usually need none."));
+            ? tr("The key comes from the OPENAI_API_KEY environment variable: this system has no "
+                 "keychain the "
+                 "console can use, so keys are never written to the settings. A key typed here is "
+                 "used until "
+                 "the console closes.")
+            : tr("No OPENAI_API_KEY in the environment. This system has no keychain the console "
+                 "can use, so "
+                 "keys are never written to the settings: set OPENAI_API_KEY before starting the "
+                 "console, or "
+                 "type a key here for this session. Local servers usually need none."));
     m_timeout = new QSpinBox(llm);
     m_timeout->setRange(1, 600);
     m_timeout->setSuffix(tr(" s"));
@@ -64,10 +76,37 @@ SettingsDialog::SettingsDialog(const LlmConfig &config, const QString &language,
     restart->setStyleSheet(QStringLiteral("color: #56616e;"));
     uiForm->addRow(QString(), restart);
 
+    auto *demo = new QGroupBox(tr("Demo fleet"), this);
+    auto *demoForm = new QFormLayout(demo);
+    auto *dirRow = new QHBoxLayout();
+    m_modelDir = new QLineEdit(demoModelDir, demo);
+    m_modelDir->setObjectName(QStringLiteral("modelDirEdit"));
+    m_modelDir->setPlaceholderText(DemoController::defaultModelDir());
+    m_modelDir->setMinimumWidth(320);
+    auto *browse = new QPushButton(tr("Browse…"), demo);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, tr("Model folder"),
+            m_modelDir->text().isEmpty() ? DemoController::defaultModelDir() : m_modelDir->text());
+        if (!dir.isEmpty())
+            m_modelDir->setText(dir);
+    });
+    dirRow->addWidget(m_modelDir, 1);
+    dirRow->addWidget(browse);
+    demoForm->addRow(tr("Model folder"), dirRow);
+    auto *dirNote =
+        new QLabel(tr("A model trained by edgegpt train, with the profile.json of edgegpt bench "
+                      "coinference. Empty: the folder those commands use by default."),
+                   demo);
+    dirNote->setWordWrap(true);
+    dirNote->setStyleSheet(QStringLiteral("color: #56616e;"));
+    demoForm->addRow(QString(), dirNote);
+
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
         const QUrl url(m_baseUrl->text().trimmed());
-        if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+        if (!url.isValid() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
             m_baseUrl->setFocus();
             m_baseUrl->setStyleSheet(QStringLiteral("border: 1px solid #d62d20;"));
             m_baseUrl->setToolTip(tr("Enter an http:// or https:// address."));
@@ -79,6 +118,7 @@ SettingsDialog::SettingsDialog(const LlmConfig &config, const QString &language,
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(llm);
     layout->addWidget(ui);
+    layout->addWidget(demo);
     layout->addWidget(buttons);
     resize(520, sizeHint().height());
 }
@@ -92,6 +132,11 @@ LlmConfig SettingsDialog::config() const
     c.timeoutMs = m_timeout->value() * 1000;
     c.demonstrations = m_demonstrations->value();
     return c;
+}
+
+QString SettingsDialog::demoModelDir() const
+{
+    return m_modelDir->text().trimmed();
 }
 
 QString SettingsDialog::language() const

@@ -1,6 +1,7 @@
 // The console's settings: the LLM endpoint (base URL, model, timeout; the API key for this
 // session only — it is read from OPENAI_API_KEY and never written to the settings file, since
-// this build has no keychain to keep it in) and the interface language.
+// Debian has no Qt keychain package, so this build has no keychain to keep it in), the interface
+// language and the demo fleet's model folder.
 #pragma once
 
 #include "core/planner/LlmConfig.h"
@@ -18,10 +19,13 @@ class SettingsDialog : public QDialog
 {
     Q_OBJECT
 public:
-    SettingsDialog(const LlmConfig &config, const QString &language, QWidget *parent = nullptr);
+    // demoModelDir: the folder set so far ("" = the default, DemoController::defaultModelDir()).
+    SettingsDialog(const LlmConfig &config, const QString &language, const QString &demoModelDir,
+                   QWidget *parent = nullptr);
 
     LlmConfig config() const;
     QString language() const;
+    QString demoModelDir() const; // "" = the default
 
 private:
     LlmConfig m_config;
@@ -31,6 +35,7 @@ private:
     QSpinBox *m_timeout;
     QSpinBox *m_demonstrations;
     QComboBox *m_language;
+    QLineEdit *m_modelDir;
     QLabel *m_keySource;
 };
 

@@ -36,7 +36,8 @@ bool installTranslations(QCoreApplication *app, const QString &language)
         delete own;
     // Qt's own strings (standard buttons, context menus), when the system has them.
     auto *qt = new QTranslator(app);
-    if (qt->load(QStringLiteral("qtbase_%1").arg(language), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+    if (qt->load(QStringLiteral("qtbase_%1").arg(language),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         app->installTranslator(qt);
     else
         delete qt;

@@ -1,12 +1,15 @@
 // edgegpt-console: the operator console. See docs/console.md.
 #include "app/console/ConsoleOptions.h"
+#include "app/console/DemoController.h"
 #include "app/console/MainWindow.h"
 #include "app/console/Translations.h"
+#include "widgets/MetricsCharts.h"
 #include "widgets/PlanEditor.h"
 #include "widgets/PlanGraphScene.h"
 
 #include <QApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QSettings>
 #include <QTimer>
 
@@ -32,11 +35,12 @@ int main(int argc, char *argv[])
     const ConsoleOptions &options = *parsed;
 
     std::unique_ptr<QSettings> settings =
-        options.settingsFile.isEmpty() ? std::make_unique<QSettings>()
-                                       : std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat);
-    const QString language =
-        chooseLanguage(options.language.isEmpty() ? settings->value(QStringLiteral("console/language")).toString()
-                                                  : options.language);
+        options.settingsFile.isEmpty()
+            ? std::make_unique<QSettings>()
+            : std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat);
+    const QString language = chooseLanguage(
+        options.language.isEmpty() ? settings->value(QStringLiteral("console/language")).toString()
+                                   : options.language);
     installTranslations(&app, language);
 
     MainWindow window(settings.get());
@@ -54,34 +58,75 @@ int main(int argc, char *argv[])
         if (!r)
             std::fprintf(stderr, "edgegpt-console: %s\n", qPrintable(r.error()));
     }
-    if (options.demo)
+    if (!options.modelDir.isEmpty())
+        window.demo()->setModelDir(options.modelDir); // for this run; the settings keep theirs
+    // The embedded default: with no fleet configured (or with --demo) the local demo fleet runs.
+    // Asked for by --demo on a machine without the model, it trains one first (not when only a
+    // screenshot is wanted: that would take minutes).
+    const bool demo = options.demo || !window.hasFleet();
+    if (demo) {
         window.startDemo();
+        if (options.demo && options.screenshot.isEmpty() &&
+            window.demo()->state() == DemoController::State::NeedsModel)
+            window.demo()->train(DemoController::Training::Full);
+    }
 
     int exitCode = 0;
     if (!options.screenshot.isEmpty()) {
-        // Plan (when asked), give the charts a few seconds, then write the picture and leave.
+        // Plan (when asked), let the demo's charts fill for a few seconds, write the picture,
+        // leave.
+        const int dataMs =
+            int((options.shotDelaySeconds >= 0 ? options.shotDelaySeconds : 6.0) * 1000);
         auto shoot = [&window, &options, &exitCode] {
-            QTimer::singleShot(options.demo ? 3000 : 600, &window, [&window, &options, &exitCode] {
-                window.editor()->view()->zoomToFit();
-                const QPixmap picture = window.grab();
-                if (picture.isNull() || !picture.save(options.screenshot, "PNG")) {
-                    std::fprintf(stderr, "edgegpt-console: cannot write %s\n", qPrintable(options.screenshot));
-                    exitCode = 1;
-                }
-                QApplication::exit(exitCode);
-            });
+            window.editor()->view()->zoomToFit();
+            window.charts()->redraw();
+            const QPixmap picture = window.grab();
+            if (picture.isNull() || !picture.save(options.screenshot, "PNG")) {
+                std::fprintf(stderr, "edgegpt-console: cannot write %s\n",
+                             qPrintable(options.screenshot));
+                exitCode = 1;
+            }
+            QApplication::exit(exitCode);
+        };
+        // Once planning is done: wait for the demo to run (bounded), then for data.
+        auto afterPlan = [&window, shoot, dataMs] {
+            auto *poll = new QTimer(&window);
+            auto *clock = new QElapsedTimer();
+            clock->start();
+            poll->setInterval(100);
+            QObject::connect(
+                poll, &QTimer::timeout, &window, [poll, clock, &window, shoot, dataMs] {
+                    const DemoController::State s = window.demo()->state();
+                    const bool waiting = s == DemoController::State::Starting ||
+                                         s == DemoController::State::Training;
+                    const bool running = s == DemoController::State::Running;
+                    static qint64 runningSince = -1;
+                    if (running && runningSince < 0)
+                        runningSince = clock->elapsed();
+                    const bool enoughData = running && clock->elapsed() - runningSince >= dataMs;
+                    const bool timedOut = clock->elapsed() > 45000 + dataMs;
+                    if ((!waiting && !running && clock->elapsed() >= 600) || enoughData ||
+                        timedOut) {
+                        poll->stop();
+                        delete clock;
+                        shoot();
+                    }
+                });
+            poll->start();
         };
         if (!options.request.isEmpty()) {
-            QObject::connect(&window, &MainWindow::planningDone, &window, [shoot](bool) { shoot(); });
+            QObject::connect(&window, &MainWindow::planningDone, &window,
+                             [afterPlan](bool) { afterPlan(); });
             window.planRequest(options.request);
         } else {
-            shoot();
+            afterPlan();
         }
     } else if (!options.request.isEmpty()) {
         window.planRequest(options.request);
     }
     if (options.quitAfterSeconds >= 0)
-        QTimer::singleShot(int(options.quitAfterSeconds * 1000), &window, [&window] { window.close(); });
+        QTimer::singleShot(int(options.quitAfterSeconds * 1000), &window,
+                           [&window] { window.close(); });
 
     const int rc = app.exec();
     window.writeSettings();

@@ -1,11 +1,18 @@
 // The console's main window, offscreen: a typed request planned by the local planner shows up
 // as the graph; the JSON view follows edits and applies back; settings and layout persist to a
 // (temporary) settings file; plans save and open; the fleet dock lists a fleet file's hosts;
-// translations load; and the --screenshot command writes a non-empty PNG.
+// translations load; the demo fleet without a model says so, trains one with the edgegpt command
+// line (progress, no blocking), runs real local agents whose metrics reach the charts, and its
+// link-rate slider changes the device's uplink live; and the --screenshot command writes a
+// non-empty PNG, with and without the demo's data.
+#include "app/console/AgentMetricsFeed.h"
 #include "app/console/ConsoleOptions.h"
+#include "app/console/DemoController.h"
+#include "app/console/DemoPanel.h"
 #include "app/console/FleetFile.h"
 #include "app/console/MainWindow.h"
 #include "app/console/Translations.h"
+#include "core/fleet/LocalFleet.h"
 #include "widgets/MetricsCharts.h"
 #include "widgets/PlanDocument.h"
 #include "widgets/PlanEditor.h"
@@ -18,6 +25,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
+#include <QSlider>
 #include <QTemporaryDir>
 #include <QTranslator>
 #include <QTreeWidget>
@@ -32,7 +40,19 @@ class ConsoleTest : public QObject
 
 private:
     QTemporaryDir m_dir;
+    QString m_modelDir; // trained by demoTrainsItsModelAndFeedsTheCharts
     QString settingsPath() const { return m_dir.filePath(QStringLiteral("console.ini")); }
+    static double mean(const QVector<QPointF> &points, double fromMs, double toMs)
+    {
+        double sum = 0;
+        int n = 0;
+        for (const QPointF &p : points)
+            if (p.x() >= fromMs && p.x() < toMs) {
+                sum += p.y();
+                ++n;
+            }
+        return n ? sum / n : -1;
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -49,7 +69,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QCOMPARE(window.plannerBox()->currentData().toString(), QStringLiteral("local"));
         window.requestBox()->lineEdit()->clear();
-        QTest::keyClicks(window.requestBox()->lineEdit(), QStringLiteral("What's in the front of my car?"));
+        QTest::keyClicks(window.requestBox()->lineEdit(),
+                         QStringLiteral("What's in the front of my car?"));
         QSignalSpy done(&window, &MainWindow::planningDone);
         QTest::keyClick(window.requestBox()->lineEdit(), Qt::Key_Return);
         QVERIFY(window.isPlanning() || done.count() == 1);
@@ -68,15 +89,21 @@ private Q_SLOTS:
         QCOMPARE(window.requestHistory().first(), QStringLiteral("What's in the front of my car?"));
 
         // An edit in the graph reaches the JSON view; Apply JSON goes the other way.
-        QVERIFY(window.document()->setTaskDevice(plan.tasks[1].id, QStringLiteral("Edge server (RTX 4090)")).ok());
-        QVERIFY(window.jsonView()->toPlainText().contains(QStringLiteral("Edge server (RTX 4090)")));
+        QVERIFY(window.document()
+                    ->setTaskDevice(plan.tasks[1].id, QStringLiteral("Edge server (RTX 4090)"))
+                    .ok());
+        QVERIFY(
+            window.jsonView()->toPlainText().contains(QStringLiteral("Edge server (RTX 4090)")));
         QString json = window.jsonView()->toPlainText();
-        json.replace(QStringLiteral("Edge server (RTX 4090)"), QStringLiteral("Edge server (RTX 3090)"));
+        json.replace(QStringLiteral("Edge server (RTX 4090)"),
+                     QStringLiteral("Edge server (RTX 3090)"));
         window.jsonView()->setPlainText(json);
         window.findChild<QPushButton *>(QStringLiteral("applyJsonButton"))->click();
-        QCOMPARE(window.document()->plan().tasks[1].device, QStringLiteral("Edge server (RTX 3090)"));
+        QCOMPARE(window.document()->plan().tasks[1].device,
+                 QStringLiteral("Edge server (RTX 3090)"));
         window.document()->undoStack()->undo();
-        QCOMPARE(window.document()->plan().tasks[1].device, QStringLiteral("Edge server (RTX 4090)"));
+        QCOMPARE(window.document()->plan().tasks[1].device,
+                 QStringLiteral("Edge server (RTX 4090)"));
     }
 
     void actionsHaveShortcutsAndDeployIsHonest()
@@ -87,9 +114,10 @@ private Q_SLOTS:
         QVERIFY(!window.deployAction()->shortcut().isEmpty());
         QVERIFY(!window.runAction()->shortcut().isEmpty());
         QVERIFY(!window.stopAction()->shortcut().isEmpty());
+        // No fleet file: nothing to deploy to, and the console says where things run instead.
         window.deployAction()->trigger();
-        QVERIFY(window.statusText().contains(QStringLiteral("not available yet")));
-        QVERIFY(window.logView()->toPlainText().contains(QStringLiteral("not available yet")));
+        QVERIFY(window.statusText().contains(QStringLiteral("nothing to deploy")));
+        QVERIFY(window.logView()->toPlainText().contains(QStringLiteral("local demo fleet")));
         // Stop cancels planning in flight.
         QSignalSpy done(&window, &MainWindow::planningDone);
         window.planRequest(QStringLiteral("Detect how many objects are in the picture"));
@@ -116,7 +144,8 @@ private Q_SLOTS:
             window.resize(1234, 777);
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
-            window.plannerBox()->setCurrentIndex(window.plannerBox()->findData(QStringLiteral("llm")));
+            window.plannerBox()->setCurrentIndex(
+                window.plannerBox()->findData(QStringLiteral("llm")));
             Q_EMIT window.plannerBox()->activated(window.plannerBox()->currentIndex());
             window.setLlmConfig(config);
             window.setLanguage(QStringLiteral("ko"));
@@ -133,7 +162,8 @@ private Q_SLOTS:
                     kv.append(k + QLatin1Char('=') + raw.value(k).toString());
                 return kv.join(QLatin1Char('\n'));
             }();
-            QVERIFY2(!all.contains(QStringLiteral("sk-")), "the API key must never reach the settings file");
+            QVERIFY2(!all.contains(QStringLiteral("sk-")),
+                     "the API key must never reach the settings file");
         }
         QSettings settings(path, QSettings::IniFormat);
         MainWindow window(&settings);
@@ -143,9 +173,11 @@ private Q_SLOTS:
         QCOMPARE(window.plannerBox()->currentData().toString(), QStringLiteral("llm"));
         QCOMPARE(window.llmConfig().baseUrl, config.baseUrl);
         QCOMPARE(window.llmConfig().model, config.model);
-        QCOMPARE(window.llmConfig().apiKey, QStringLiteral("sk-test-never-written")); // from the environment
+        QCOMPARE(window.llmConfig().apiKey,
+                 QStringLiteral("sk-test-never-written")); // from the environment
         QCOMPARE(window.language(), QStringLiteral("ko"));
-        QVERIFY(window.requestHistory().contains(QStringLiteral("Please monitor the user's emotions")));
+        QVERIFY(
+            window.requestHistory().contains(QStringLiteral("Please monitor the user's emotions")));
         QVERIFY(!window.findChild<QDockWidget *>(QStringLiteral("logDock"))->isVisible());
     }
 
@@ -154,7 +186,8 @@ private Q_SLOTS:
         QSettings settings(settingsPath(), QSettings::IniFormat);
         MainWindow window(&settings);
         QSignalSpy done(&window, &MainWindow::planningDone);
-        window.planRequest(QStringLiteral("I have captured an animal. What kind of animal is in the image?"));
+        window.planRequest(
+            QStringLiteral("I have captured an animal. What kind of animal is in the image?"));
         QVERIFY(done.wait(5000));
         const Plan planned = window.document()->plan();
         const QString path = m_dir.filePath(QStringLiteral("animal.json"));
@@ -182,20 +215,128 @@ private Q_SLOTS:
         QCOMPARE(tree->topLevelItem(0)->text(3), QStringLiteral("not deployed"));
         // Untrusted input: problems are named by their path.
         const Result<FleetFile> bad = FleetFile::parse(
-            R"({"hosts":[{"name":"a","ssh":"a","role":"router","class":"x","dir":"/d"},{"name":"a"}]})", "f.json");
+            R"({"hosts":[{"name":"a","ssh":"a","role":"router","class":"x","dir":"/d"},{"name":"a"}]})",
+            "f.json");
         QVERIFY(!bad.ok());
         QVERIFY(bad.error().contains(QStringLiteral("$.hosts[0].role")));
         QVERIFY(bad.error().contains(QStringLiteral("$.hosts[1].ssh")));
+    }
+
+    void demoWithoutAModelSaysSo()
+    {
+        QSettings settings(settingsPath(), QSettings::IniFormat);
+        MainWindow window(&settings);
+        window.show();
+        const QString empty = m_dir.filePath(QStringLiteral("no-model"));
+        QVERIFY(QDir().mkpath(empty));
+        window.setDemoModelDir(empty);
+        window.startDemo();
+        QCOMPARE(window.demo()->state(), DemoController::State::NeedsModel);
+        QVERIFY2(window.statusText().contains(QStringLiteral("needs a trained model")),
+                 qPrintable(window.statusText()));
+        QVERIFY(window.statusText().contains(empty));
+        QVERIFY(window.demoPanel()->trainButton()->isVisible());
+        QVERIFY(window.logView()->toPlainText().contains(QStringLiteral("edgegpt train")));
+        // The folder is a setting.
+        QCOMPARE(settings.value(QStringLiteral("demo/model_dir")).toString(), empty);
+    }
+
+    void demoTrainsItsModelAndFeedsTheCharts()
+    {
+        if (QStringLiteral(EDGEGPT_CLI_PATH).isEmpty() ||
+            QStringLiteral(EDGEGPT_AGENT_PATH).isEmpty())
+            QSKIP("edgegpt and edgegpt-agent are not built (no LibTorch)");
+        qputenv("EDGEGPT_CLI", EDGEGPT_CLI_PATH);
+        qputenv("EDGEGPT_AGENT", EDGEGPT_AGENT_PATH);
+        qputenv("OMP_NUM_THREADS", "1");
+        QSettings settings(m_dir.filePath(QStringLiteral("demo.ini")), QSettings::IniFormat);
+        MainWindow window(&settings);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        DemoController *demo = window.demo();
+        m_modelDir = m_dir.filePath(QStringLiteral("model"));
+        window.setDemoModelDir(m_modelDir);
+        window.startDemo();
+        QCOMPARE(demo->state(), DemoController::State::NeedsModel);
+
+        // Training runs the command line as child processes: the GUI thread keeps turning.
+        QSignalSpy progress(demo, &DemoController::progress);
+        QElapsedTimer clock;
+        clock.start();
+        demo->train(DemoController::Training::Quick);
+        QCOMPARE(demo->state(), DemoController::State::Training);
+        QVERIFY(clock.elapsed() < 2000); // it returned at once
+        QTRY_VERIFY_WITH_TIMEOUT(demo->state() != DemoController::State::Training, 300000);
+        QVERIFY2(demo->state() == DemoController::State::Starting ||
+                     demo->state() == DemoController::State::Running,
+                 qPrintable(window.statusText() + QLatin1Char('\n') +
+                            window.logView()->toPlainText().right(2000)));
+        QVERIFY(progress.size() >= 3); // 0, batches along the way, done
+        QCOMPARE(progress.last().at(0).toInt(), progress.last().at(1).toInt());
+        QVERIFY(demo->modelProblem().isEmpty());
+
+        // The agents run, and their metrics reach the store and the charts.
+        QTRY_COMPARE_WITH_TIMEOUT(demo->state(), DemoController::State::Running, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            demo->deviceFeed()->isSubscribed() && demo->edgeFeed()->isSubscribed(), 10000);
+        MetricsStore *store = window.metricsStore();
+        const QString device = DemoController::deviceAgentName;
+        QTRY_VERIFY_WITH_TIMEOUT(store->size(device, MetricSeries::TotalMs) >= 10, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.charts()->shownPoints() > 0, 5000);
+        QCOMPARE(window.charts()->latencyAgent(), device);
+        QVERIFY(store->size(device, MetricSeries::TransferMs) > 0);
+        QVERIFY(store->size(device, MetricSeries::SplitPoint) > 0);
+        QVERIFY(!demo->deviceFeed()->lastSplit().isEmpty());
+        QVERIFY(window.demoPanel()->readout().contains(demo->deviceFeed()->lastSplit()));
+        // The fleet dock lists both agents with their addresses.
+        QTreeWidget *tree = window.fleetTree();
+        QCOMPARE(tree->topLevelItemCount(), 2);
+        QCOMPARE(tree->topLevelItem(0)->text(0), DemoController::edgeAgentName);
+        QVERIFY(tree->topLevelItem(0)->text(4).startsWith(QStringLiteral("127.0.0.1:")));
+        QCOMPARE(tree->topLevelItem(1)->text(0), device);
+
+        // The slider changes the device's uplink while it runs; the transfers follow.
+        QSignalSpy applied(demo, &DemoController::linkRateApplied);
+        window.demoPanel()->linkSlider()->setValue(500);
+        QVERIFY(applied.wait(5000));
+        QCOMPARE(applied.last().first().toDouble(), 500.0);
+        QTest::qWait(300);
+        const double fast0 = double(QDateTime::currentMSecsSinceEpoch());
+        QTest::qWait(2500);
+        const double fast1 = double(QDateTime::currentMSecsSinceEpoch());
+        window.demoPanel()->linkSlider()->setValue(100);
+        QVERIFY(applied.wait(5000));
+        QCOMPARE(demo->appliedLinkRate(), 100.0);
+        QTest::qWait(300);
+        const double slow0 = double(QDateTime::currentMSecsSinceEpoch());
+        QTest::qWait(2500);
+        const QVector<QPointF> transfers = store->points(device, MetricSeries::TransferMs);
+        const double fastMs = mean(transfers, fast0, fast1), slowMs = mean(transfers, slow0, 1e18);
+        QVERIFY2(fastMs > 0 && slowMs > 0,
+                 qPrintable(QStringLiteral("%1 %2").arg(fastMs).arg(slowMs)));
+        QVERIFY2(slowMs > 1.5 * fastMs,
+                 qPrintable(QStringLiteral("transfer at 500 KB/s %1 ms, at 100 KB/s %2 ms")
+                                .arg(fastMs)
+                                .arg(slowMs)));
+        QCOMPARE(settings.value(QStringLiteral("demo/link_rate_kbps")).toInt(), 100);
+
+        // Stop ends both agents.
+        window.stopAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(demo->state(), DemoController::State::Idle, 10000);
+        QVERIFY(!demo->fleet()->isRunning());
+        QCOMPARE(tree->topLevelItemCount(), 0);
     }
 
     void translationsAreEmbedded()
     {
         for (const QString &lang : {QStringLiteral("zh_CN"), QStringLiteral("ko")}) {
             QTranslator translator;
-            QVERIFY2(translator.load(QStringLiteral(":/i18n/edgegpt_%1.qm").arg(lang)), qPrintable(lang));
+            QVERIFY2(translator.load(QStringLiteral(":/i18n/edgegpt_%1.qm").arg(lang)),
+                     qPrintable(lang));
             const QString plan = translator.translate("edgegpt::MainWindow", "&Plan");
             QVERIFY2(!plan.isEmpty() && plan != QStringLiteral("&Plan"), qPrintable(lang));
-            QVERIFY(!translator.translate("edgegpt::MetricsCharts", "End-to-end latency").isEmpty());
+            QVERIFY(
+                !translator.translate("edgegpt::MetricsCharts", "End-to-end latency").isEmpty());
         }
         QCOMPARE(chooseLanguage(QStringLiteral("ko")), QStringLiteral("ko"));
     }
@@ -203,16 +344,16 @@ private Q_SLOTS:
     void commandLineOptions()
     {
         const Result<ConsoleOptions> o = ConsoleOptions::parse(
-            {QStringLiteral("edgegpt-console"), QStringLiteral("--demo"), QStringLiteral("--request"),
-             QStringLiteral("hello"), QStringLiteral("--screenshot"), QStringLiteral("/tmp/x.png"),
-             QStringLiteral("--quit-after"), QStringLiteral("2.5")});
+            {QStringLiteral("edgegpt-console"), QStringLiteral("--demo"),
+             QStringLiteral("--request"), QStringLiteral("hello"), QStringLiteral("--screenshot"),
+             QStringLiteral("/tmp/x.png"), QStringLiteral("--quit-after"), QStringLiteral("2.5")});
         QVERIFY(o.ok());
         QVERIFY(o->demo);
         QCOMPARE(o->request, QStringLiteral("hello"));
         QCOMPARE(o->screenshot, QStringLiteral("/tmp/x.png"));
         QCOMPARE(o->quitAfterSeconds, 2.5);
-        QVERIFY(!ConsoleOptions::parse({QStringLiteral("edgegpt-console"), QStringLiteral("--quit-after"),
-                                        QStringLiteral("soon")})
+        QVERIFY(!ConsoleOptions::parse({QStringLiteral("edgegpt-console"),
+                                        QStringLiteral("--quit-after"), QStringLiteral("soon")})
                      .ok());
     }
 
@@ -226,10 +367,37 @@ private Q_SLOTS:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         process.setProcessEnvironment(env);
-        process.start(console, {QStringLiteral("--settings"), m_dir.filePath(QStringLiteral("shot.ini")),
-                                QStringLiteral("--request"), QStringLiteral("What's in the front of my car?"),
-                                QStringLiteral("--screenshot"), png});
+        // No model: the demo says so and the picture comes at once.
+        process.start(
+            console, {QStringLiteral("--settings"), m_dir.filePath(QStringLiteral("shot.ini")),
+                      QStringLiteral("--model-dir"), m_dir.filePath(QStringLiteral("no-model")),
+                      QStringLiteral("--request"), QStringLiteral("What's in the front of my car?"),
+                      QStringLiteral("--screenshot"), png});
         QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 0);
+        QImage image(png);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() > 800 && image.height() > 500);
+    }
+
+    void screenshotOfTheRunningDemo()
+    {
+        const QString console = QStringLiteral(EDGEGPT_CONSOLE_PATH);
+        if (console.isEmpty() || m_modelDir.isEmpty())
+            QSKIP("needs the console and the model trained by demoTrainsItsModelAndFeedsTheCharts");
+        const QString png = m_dir.filePath(QStringLiteral("demo.png"));
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        process.setProcessEnvironment(env);
+        process.start(
+            console, {QStringLiteral("--settings"), m_dir.filePath(QStringLiteral("demo-shot.ini")),
+                      QStringLiteral("--demo"), QStringLiteral("--model-dir"), m_modelDir,
+                      QStringLiteral("--request"), QStringLiteral("What's in the front of my car?"),
+                      QStringLiteral("--screenshot"), png, QStringLiteral("--screenshot-delay"),
+                      QStringLiteral("3")});
+        QVERIFY(process.waitForFinished(90000));
         QCOMPARE(process.exitStatus(), QProcess::NormalExit);
         QCOMPARE(process.exitCode(), 0);
         QImage image(png);

@@ -1,10 +1,14 @@
 // The metrics store and the live charts: buffers stay bounded by time and count, bursts from
 // several agents are drawn in one batched redraw per timer tick, pause and clear behave, the
-// protocol's metrics-update message feeds the store, and the exports write real files.
+// protocol's metrics-update message feeds the store, the exports write real files, and a live
+// local device and edge agent (real processes) stream into bounded buffers that the charts draw.
+#include "app/console/AgentMetricsFeed.h"
+#include "core/fleet/LocalFleet.h"
 #include "core/metrics/MetricsStore.h"
 #include "core/protocol/Messages.h"
 #include "widgets/MetricsCharts.h"
 
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtConcurrent>
 #include <QtTest>
@@ -29,6 +33,49 @@ MetricsSample sample(const QString &agent, qint64 t, double scale = 1)
     s.cacheMisses = 1;
     return s;
 }
+// A small trained model with its split profile, made once per machine with the command line
+// (quick: one epoch on 2000 images) and shared by later runs.
+QString testModel(QString *why)
+{
+    const QString dir = QDir::temp().filePath(QStringLiteral("edgegpt-gui-test-model"));
+    if (LocalFleet::modelDirectoryProblem(dir).isEmpty())
+        return dir;
+    const QString cli = QStringLiteral(EDGEGPT_CLI_PATH);
+    if (cli.isEmpty()) {
+        *why = QStringLiteral("edgegpt is not built");
+        return {};
+    }
+    QTemporaryDir work(dir + QStringLiteral("-XXXXXX"));
+    work.setAutoRemove(true);
+    const QString out = work.filePath(QStringLiteral("cnn"));
+    for (const QStringList &args :
+         {QStringList{QStringLiteral("train"), QStringLiteral("--epochs"), QStringLiteral("1"),
+                      QStringLiteral("--limit"), QStringLiteral("2000"),
+                      QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--out"),
+                      out},
+          QStringList{QStringLiteral("bench"), QStringLiteral("coinference"),
+                      QStringLiteral("--model-dir"), out, QStringLiteral("--images"),
+                      QStringLiteral("200"), QStringLiteral("--threads"), QStringLiteral("1"),
+                      QStringLiteral("--out"), work.filePath(QStringLiteral("bench"))}}) {
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(cli, args);
+        if (!p.waitForFinished(240000) || p.exitStatus() != QProcess::NormalExit ||
+            p.exitCode() != 0) {
+            p.kill();
+            p.waitForFinished();
+            *why = QStringLiteral("edgegpt %1 failed: %2")
+                       .arg(args.join(QLatin1Char(' ')), QString::fromUtf8(p.readAll().right(500)));
+            return {};
+        }
+    }
+    QDir().rename(out, dir); // atomic; a parallel run that got there first wins
+    if (!LocalFleet::modelDirectoryProblem(dir).isEmpty()) {
+        *why = LocalFleet::modelDirectoryProblem(dir);
+        return {};
+    }
+    return dir;
+}
 } // namespace
 
 class MetricsTest : public QObject
@@ -51,11 +98,13 @@ private Q_SLOTS:
         MetricsStore windowed(2'000, 100000);
         for (int i = 0; i < 300; ++i)
             windowed.push(sample(QStringLiteral("dev"), t0 + i * 100));
-        const QVector<QPointF> w = windowed.points(QStringLiteral("dev"), MetricSeries::LinkRateKBps);
+        const QVector<QPointF> w =
+            windowed.points(QStringLiteral("dev"), MetricSeries::LinkRateKBps);
         QVERIFY(w.size() <= 21);
         QVERIFY(w.first().x() >= double(t0 + 299 * 100 - 2'000));
         QCOMPARE(windowed.points(QStringLiteral("dev"), MetricSeries::SplitPoint).last().y(), 2.0);
-        QCOMPARE(windowed.points(QStringLiteral("dev"), MetricSeries::CacheHitRatio).last().y(), 0.75);
+        QCOMPARE(windowed.points(QStringLiteral("dev"), MetricSeries::CacheHitRatio).last().y(),
+                 0.75);
     }
 
     void pushFromManyThreadsIsSafeAndBounded()
@@ -100,10 +149,13 @@ private Q_SLOTS:
         update.cache.misses = 1;
         store.pushUpdate(QStringLiteral("edge-1"), update);
         QCOMPARE(store.size(QStringLiteral("edge-1"), MetricSeries::TotalMs), 3);
-        QCOMPARE(store.points(QStringLiteral("edge-1"), MetricSeries::BytesPerInference).last().y(), 902.0);
-        QCOMPARE(store.points(QStringLiteral("edge-1"), MetricSeries::LinkRateKBps).last().y(), 300.0);
+        QCOMPARE(store.points(QStringLiteral("edge-1"), MetricSeries::BytesPerInference).last().y(),
+                 902.0);
+        QCOMPARE(store.points(QStringLiteral("edge-1"), MetricSeries::LinkRateKBps).last().y(),
+                 300.0);
         QCOMPARE(store.points(QStringLiteral("edge-1"), MetricSeries::SplitPoint).last().y(), 3.0);
-        QCOMPARE(store.points(QStringLiteral("edge-1"), MetricSeries::CacheHitRatio).last().y(), 0.9);
+        QCOMPARE(store.points(QStringLiteral("edge-1"), MetricSeries::CacheHitRatio).last().y(),
+                 0.9);
         // No cache events: no cache point (the ratio is unknown, not zero).
         update.cache = CacheEvents();
         update.requests.clear();
@@ -135,7 +187,8 @@ private Q_SLOTS:
         // Three agents, a burst of 10 Hz data (a minute each) arrives at once: one redraw.
         const qint64 t0 = QDateTime::currentMSecsSinceEpoch();
         for (int i = 0; i < 600; ++i)
-            for (const QString &a : {QStringLiteral("jetson-1"), QStringLiteral("jetson-2"), QStringLiteral("rtx-1")})
+            for (const QString &a :
+                 {QStringLiteral("jetson-1"), QStringLiteral("jetson-2"), QStringLiteral("rtx-1")})
                 store.push(sample(a, t0 + i * 100));
         QCOMPARE(charts.redrawCount(), start); // pushing draws nothing by itself
         QTRY_COMPARE_WITH_TIMEOUT(charts.redrawCount(), start + 1, 2000);
@@ -172,7 +225,8 @@ private Q_SLOTS:
         for (int minute = 0; minute < 20; ++minute) {
             for (int i = 0; i < 600; ++i)
                 for (int a = 0; a < 4; ++a)
-                    store.push(sample(QStringLiteral("agent-%1").arg(a), t0 + minute * 60'000 + i * 100));
+                    store.push(
+                        sample(QStringLiteral("agent-%1").arg(a), t0 + minute * 60'000 + i * 100));
             QCoreApplication::processEvents();
         }
         QTest::qWait(120);
@@ -181,6 +235,70 @@ private Q_SLOTS:
         QVERIFY(charts.redrawCount() <= 25);
         QVERIFY(charts.shownPoints() > 0);
         QVERIFY2(clock.elapsed() < 20000, "pushing 48k samples must be cheap");
+    }
+
+    void liveAgentsStreamIntoBoundedBuffers()
+    {
+        if (QStringLiteral(EDGEGPT_AGENT_PATH).isEmpty())
+            QSKIP("edgegpt-agent is not built (no LibTorch)");
+        QString why;
+        const QString model = testModel(&why);
+        QVERIFY2(!model.isEmpty(), qPrintable(why));
+        LocalFleet fleet;
+        LocalFleetOptions options;
+        options.agentPath = QStringLiteral(EDGEGPT_AGENT_PATH);
+        options.modelDir = model;
+        options.device.ratePerSecond = 10;
+        options.device.link.rateKBps = 300;
+        options.device.listen = true;
+        QSignalSpy started(&fleet, &LocalFleet::started);
+        QSignalSpy failed(&fleet, &LocalFleet::failed);
+        fleet.start(options);
+        QTRY_VERIFY_WITH_TIMEOUT(started.size() == 1 || failed.size() == 1, 40000);
+        QVERIFY2(started.size() == 1,
+                 failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+
+        // Small bounds so that a few seconds of a 10 Hz stream fill them.
+        MetricsStore store(3000, 15);
+        MetricsCharts charts(&store);
+        charts.setRedrawIntervalMs(100);
+        charts.resize(1000, 600);
+        charts.show();
+        AgentMetricsFeed device(&store, QStringLiteral("local-device"));
+        AgentMetricsFeed edge(&store, QStringLiteral("local-edge"));
+        device.start(fleet.host(), fleet.devicePort(), fleet.tokenSecret());
+        edge.start(fleet.host(), fleet.edgePort(), fleet.tokenSecret());
+        QTRY_VERIFY_WITH_TIMEOUT(device.isSubscribed() && edge.isSubscribed(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(device.requestsReceived() >= 40, 30000);
+        QTest::qWait(300);
+        QVERIFY(store.agents().contains(QStringLiteral("local-device")));
+        QVERIFY(store.agents().contains(QStringLiteral("local-edge")));
+        QCOMPARE(store.size(QStringLiteral("local-device"), MetricSeries::TotalMs),
+                 15); // capped, not 40
+        int held = 0;
+        for (const QString &a : store.agents())
+            for (int s = 0; s < kMetricSeriesCount; ++s) {
+                const QVector<QPointF> pts = store.points(a, MetricSeries(s));
+                QVERIFY(pts.size() <= 15);
+                if (!pts.isEmpty())
+                    QVERIFY(pts.last().x() - pts.first().x() <= 3000);
+                held += int(pts.size());
+            }
+        QCOMPARE(held, store.totalPoints());
+        QTRY_VERIFY_WITH_TIMEOUT(charts.shownPoints() > 0, 3000);
+        QVERIFY(charts.redrawCount() > 1);
+        // Redraws stay on the timer: never more than one per tick, whatever the stream does.
+        const int before = charts.redrawCount();
+        QElapsedTimer clock;
+        clock.start();
+        QTest::qWait(1000);
+        QVERIFY(charts.redrawCount() - before <= int(clock.elapsed() / 100) + 1);
+        QVERIFY(device.updatesReceived() > 0);
+        device.stop();
+        edge.stop();
+        QSignalSpy stopped(&fleet, &LocalFleet::stopped);
+        fleet.stop();
+        QVERIFY(stopped.wait(10000));
     }
 
     void exportsWriteFiles()
