@@ -7,8 +7,7 @@ namespace edgegpt {
 
 namespace {
 
-// Sensors a sensing step needs on its device, by task kind. A device with no sensor list is not
-// checked (the catalog may not know it).
+// Sensors a sensing step needs on its device, by task kind.
 QString sensorFor(const QString &taskId)
 {
     static const QHash<QString, QString> table = {
@@ -100,7 +99,11 @@ QList<PlanProblem> validatePlan(const Plan &plan, const Catalog &catalog)
                 QStringLiteral("model \"%1\" cannot run on %2 (class %3; it runs on %4)")
                     .arg(model->name, device->name, device->deviceClass,
                          model->deviceClasses.join(QStringLiteral(", "))));
-        if (kind && kind->sensing && device && !device->sensors.isEmpty()) {
+        // An edge server or the cloud has no sensors at all; a device with no sensor list is not
+        // checked (the catalog may not know what it carries).
+        const bool checkSensors =
+            device && (!device->sensors.isEmpty() || device->tier != Device::Tier::Device);
+        if (kind && kind->sensing && checkSensors) {
             const QString sensor = sensorFor(kind->id);
             if (!sensor.isEmpty() && !device->sensors.contains(sensor))
                 add(K::SensorMissing, t.id,

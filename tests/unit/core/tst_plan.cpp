@@ -99,6 +99,11 @@ void TestPlan::sensingRules()
     p.tasks[0].device = QStringLiteral("Wi-Fi router"); // no camera
     QVERIFY(hasProblem(validatePlan(p, Catalog::builtin()), PlanProblem::Kind::SensorMissing,
                        QStringLiteral("t1")));
+    // An edge server has no sensors at all, listed or not: it cannot capture an image.
+    p = carPlan();
+    p.tasks[0].device = QStringLiteral("Edge server (RTX 3090)");
+    QVERIFY(hasProblem(validatePlan(p, Catalog::builtin()), PlanProblem::Kind::SensorMissing,
+                       QStringLiteral("t1")));
     p = carPlan();
     p.tasks[1].model.clear();
     QVERIFY(hasProblem(validatePlan(p, Catalog::builtin()), PlanProblem::Kind::MissingModel,
