@@ -708,10 +708,6 @@
         <translation>설정을 저장했습니다. LLM 엔드포인트: %2의 %1.</translation>
     </message>
     <message>
-        <source>Training the demo model: </source>
-        <translation>데모 모델 학습 중: </translation>
-    </message>
-    <message>
         <source>Start inference: the local demo fleet when no fleet is open (F5)</source>
         <translation>추론을 시작합니다. 열린 플릿이 없으면 로컬 데모 플릿을 사용합니다(F5)</translation>
     </message>
@@ -942,7 +938,7 @@
     </message>
     <message>
         <source>Latency of</source>
-        <translation>지연 시간 대상</translation>
+        <translation>지연 시간 표시 대상</translation>
     </message>
     <message>
         <source>seconds</source>
@@ -1059,6 +1055,64 @@
         <source>Delete %n item(s)</source>
         <translation>
             <numerusform>항목 %n개 삭제</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The plan has no tasks.</source>
+        <translation>계획에 작업이 없습니다.</translation>
+    </message>
+    <message>
+        <source>The id %1 is used by more than one task.</source>
+        <translation>ID %1이(가) 여러 작업에서 사용되고 있습니다.</translation>
+    </message>
+    <message>
+        <source>The catalog has no AI model &quot;%1&quot;.</source>
+        <translation>카탈로그에 &quot;%1&quot; AI 모델이 없습니다.</translation>
+    </message>
+    <message>
+        <source>No device is chosen.</source>
+        <translation>선택한 디바이스가 없습니다.</translation>
+    </message>
+    <message>
+        <source>The catalog has no device &quot;%1&quot;.</source>
+        <translation>카탈로그에 &quot;%1&quot; 디바이스가 없습니다.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; needs an AI model.</source>
+        <translation>&quot;%1&quot;에는 AI 모델이 필요합니다.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is a sensing step and takes no AI model (it has &quot;%2&quot;).</source>
+        <translation>&quot;%1&quot;은(는) 센싱 단계이므로 AI 모델을 사용하지 않습니다(현재 &quot;%2&quot; 지정됨).</translation>
+    </message>
+    <message>
+        <source>%1 does %2, not %3.</source>
+        <translation>%1은(는) %3이(가) 아니라 %2을(를) 수행합니다.</translation>
+    </message>
+    <message>
+        <source>%1 cannot run on %2; it runs on: %3.</source>
+        <translation>%1은(는) %2에서 실행할 수 없습니다. 실행 가능한 곳: %3.</translation>
+    </message>
+    <message>
+        <source>%1 lacks the sensor that &quot;%2&quot; reads.</source>
+        <translation>%1에는 &quot;%2&quot;이(가) 읽는 센서가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Input %1 comes from %2, which is not a task of the plan.</source>
+        <translation>입력 %1은(는) 계획의 작업이 아닌 %2에서 옵니다.</translation>
+    </message>
+    <message>
+        <source>The link %1 → %2 is part of a cycle: a plan runs in one direction.</source>
+        <translation>링크 %1 → %2은(는) 순환의 일부입니다. 계획은 한 방향으로만 실행됩니다.</translation>
+    </message>
+    <message>
+        <source>%1 gives %2, but input %3 of %4 takes %5.</source>
+        <translation>%1은(는) %2을(를) 출력하지만 %4의 입력 %3은(는) %5을(를) 받습니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>&quot;%1&quot; takes %n input(s), the task has %2.</source>
+        <translation>
+            <numerusform>&quot;%1&quot;은(는) 입력 %n개를 받지만 이 작업에는 %2개가 있습니다.</numerusform>
         </translation>
     </message>
 </context>

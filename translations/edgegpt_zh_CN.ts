@@ -708,10 +708,6 @@
         <translation>设置已保存。LLM 端点：%2 上的 %1。</translation>
     </message>
     <message>
-        <source>Training the demo model: </source>
-        <translation>正在训练演示模型：</translation>
-    </message>
-    <message>
         <source>Start inference: the local demo fleet when no fleet is open (F5)</source>
         <translation>开始推理：未打开设备群时使用本地演示设备群（F5）</translation>
     </message>
@@ -1059,6 +1055,64 @@
         <source>Delete %n item(s)</source>
         <translation>
             <numerusform>删除 %n 个项目</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The plan has no tasks.</source>
+        <translation>计划中没有任务。</translation>
+    </message>
+    <message>
+        <source>The id %1 is used by more than one task.</source>
+        <translation>ID %1 被多个任务使用。</translation>
+    </message>
+    <message>
+        <source>The catalog has no AI model &quot;%1&quot;.</source>
+        <translation>目录中没有 AI 模型“%1”。</translation>
+    </message>
+    <message>
+        <source>No device is chosen.</source>
+        <translation>未选择设备。</translation>
+    </message>
+    <message>
+        <source>The catalog has no device &quot;%1&quot;.</source>
+        <translation>目录中没有设备“%1”。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; needs an AI model.</source>
+        <translation>“%1”需要 AI 模型。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is a sensing step and takes no AI model (it has &quot;%2&quot;).</source>
+        <translation>“%1”是感知步骤，不使用 AI 模型（当前为“%2”）。</translation>
+    </message>
+    <message>
+        <source>%1 does %2, not %3.</source>
+        <translation>%1 执行的是 %2，而不是 %3。</translation>
+    </message>
+    <message>
+        <source>%1 cannot run on %2; it runs on: %3.</source>
+        <translation>%1 无法在 %2 上运行；它可运行于：%3。</translation>
+    </message>
+    <message>
+        <source>%1 lacks the sensor that &quot;%2&quot; reads.</source>
+        <translation>%1 缺少“%2”所读取的传感器。</translation>
+    </message>
+    <message>
+        <source>Input %1 comes from %2, which is not a task of the plan.</source>
+        <translation>输入 %1 来自 %2，但它不是计划中的任务。</translation>
+    </message>
+    <message>
+        <source>The link %1 → %2 is part of a cycle: a plan runs in one direction.</source>
+        <translation>链接 %1 → %2 属于一个环路：计划只能单向执行。</translation>
+    </message>
+    <message>
+        <source>%1 gives %2, but input %3 of %4 takes %5.</source>
+        <translation>%1 输出 %2，但 %4 的输入 %3 接受的是 %5。</translation>
+    </message>
+    <message numerus="yes">
+        <source>&quot;%1&quot; takes %n input(s), the task has %2.</source>
+        <translation>
+            <numerusform>“%1”需要 %n 个输入，而该任务有 %2 个。</numerusform>
         </translation>
     </message>
 </context>
