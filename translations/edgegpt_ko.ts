@@ -225,6 +225,30 @@
         <source>The demo model is ready.</source>
         <translation>데모 모델이 준비되었습니다.</translation>
     </message>
+    <message>
+        <source>split %1</source>
+        <translation>분할 지점 %1</translation>
+    </message>
+    <message>
+        <source>: %1 ms expected at %2 KB/s</source>
+        <translation>: %2 KB/s에서 예상 %1ms</translation>
+    </message>
+    <message>
+        <source>uplink %1 KB/s, delay %2 ms, jitter %3 ms, loss %4 (set by %5)</source>
+        <translation>업링크 %1 KB/s, 지연 시간 %2ms, 지터 %3ms, 손실률 %4 (%5이(가) 설정)</translation>
+    </message>
+    <message>
+        <source>lost the edge: %1</source>
+        <translation>엣지와의 연결 끊김: %1</translation>
+    </message>
+    <message>
+        <source>the edge is back</source>
+        <translation>엣지가 다시 연결됨</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>오류: %1</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::DemoPanel</name>
@@ -970,7 +994,7 @@
     </message>
     <message>
         <source>Split point: the device runs up to</source>
-        <translation>분할 지점: 디바이스가 실행하는 마지막 레이어</translation>
+        <translation>분할 지점: 디바이스의 마지막 레이어</translation>
     </message>
 </context>
 <context>

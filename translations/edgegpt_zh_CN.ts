@@ -225,6 +225,30 @@
         <source>The demo model is ready.</source>
         <translation>演示模型已就绪。</translation>
     </message>
+    <message>
+        <source>split %1</source>
+        <translation>切分点 %1</translation>
+    </message>
+    <message>
+        <source>: %1 ms expected at %2 KB/s</source>
+        <translation>：%2 KB/s 下预计 %1 ms</translation>
+    </message>
+    <message>
+        <source>uplink %1 KB/s, delay %2 ms, jitter %3 ms, loss %4 (set by %5)</source>
+        <translation>上行链路 %1 KB/s，延迟 %2 ms，抖动 %3 ms，丢包率 %4（由 %5 设置）</translation>
+    </message>
+    <message>
+        <source>lost the edge: %1</source>
+        <translation>与边缘端的连接中断：%1</translation>
+    </message>
+    <message>
+        <source>the edge is back</source>
+        <translation>边缘端已恢复连接</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::DemoPanel</name>
@@ -938,7 +962,7 @@
     </message>
     <message>
         <source>Latency of</source>
-        <translation>延迟来源</translation>
+        <translation>延迟对象</translation>
     </message>
     <message>
         <source>seconds</source>
