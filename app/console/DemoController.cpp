@@ -23,6 +23,36 @@ constexpr int kProgressMax = 1000;
 constexpr int kTrainShare = 900; // of kProgressMax: training; the rest is the split profile
 } // namespace
 
+QString DemoController::describeEvent(const QJsonObject &o)
+{
+    const QString event = o.value(QStringLiteral("event")).toString();
+    auto num = [&o](const char *key, int decimals) {
+        return QString::number(o.value(QLatin1String(key)).toDouble(), 'f', decimals);
+    };
+    if (event == QLatin1String("split")) {
+        QString text = tr("split %1").arg(o.value(QStringLiteral("split")).toString());
+        if (!o.value(QStringLiteral("codec")).toString().isEmpty())
+            text += QStringLiteral(" (%1)").arg(o.value(QStringLiteral("codec")).toString());
+        if (o.contains(QStringLiteral("expected_ms")))
+            text +=
+                tr(": %1 ms expected at %2 KB/s").arg(num("expected_ms", 1), num("rate_kbps", 0));
+        if (o.contains(QStringLiteral("why")))
+            text += QStringLiteral(" — ") + o.value(QStringLiteral("why")).toString();
+        return text;
+    }
+    if (event == QLatin1String("link"))
+        return tr("uplink %1 KB/s, delay %2 ms, jitter %3 ms, loss %4 (set by %5)")
+            .arg(num("rate_kbps", 0), num("delay_ms", 0), num("jitter_ms", 0), num("loss", 3),
+                 o.value(QStringLiteral("source")).toString());
+    if (event == QLatin1String("edge_lost"))
+        return tr("lost the edge: %1").arg(o.value(QStringLiteral("error")).toString());
+    if (event == QLatin1String("edge_back"))
+        return tr("the edge is back");
+    if (event == QLatin1String("error"))
+        return tr("error: %1").arg(o.value(QStringLiteral("error")).toString());
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
 DemoController::DemoController(MetricsStore *store, QObject *parent)
     : QObject(parent)
     , m_store(store)
@@ -65,7 +95,7 @@ DemoController::DemoController(MetricsStore *store, QObject *parent)
                 // keeps the events: split decisions, link changes.
                 const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
                 if (o.contains(QStringLiteral("event")))
-                    Q_EMIT logLine(QStringLiteral("[%1] %2").arg(role, line));
+                    Q_EMIT logLine(QStringLiteral("[%1] %2").arg(role, describeEvent(o)));
             });
     connect(m_fleet, &LocalFleet::agentExited, this, [this](const QString &role, int code) {
         Q_EMIT logLine(tr("[%1] exited with code %2").arg(role).arg(code));

@@ -16,6 +16,7 @@
 #include "core/metrics/MetricsStore.h"
 #include "core/util/Result.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QProcess>
@@ -67,6 +68,8 @@ public:
     LocalFleet *fleet() const { return m_fleet; }
     AgentMetricsFeed *deviceFeed() const { return m_deviceFeed; }
     AgentMetricsFeed *edgeFeed() const { return m_edgeFeed; }
+    // A device agent's event line ({"event":"split",…}) in words, for the log.
+    static QString describeEvent(const QJsonObject &event);
 
 public Q_SLOTS:
     // Starts the agents and subscribes to their metrics (state Starting, then Running), or says

@@ -92,8 +92,8 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     central->setObjectName(QStringLiteral("centralSplitter"));
     central->addWidget(m_editor);
     central->addWidget(live);
-    central->setStretchFactor(0, 5);
-    central->setStretchFactor(1, 4);
+    central->setStretchFactor(0, 1); // the charts are what a projector shows: half the height
+    central->setStretchFactor(1, 1);
     setCentralWidget(central);
 
     m_status = new QLabel(this);
@@ -496,6 +496,9 @@ void MainWindow::readSettings()
     if (geometry.isEmpty() || !restoreGeometry(geometry))
         resize(1600, 980);
     restoreState(m_settings->value(QStringLiteral("console/window_state")).toByteArray());
+    // The paper's text format reads best from afar; the JSON tab is one click away.
+    m_planTabs->setCurrentIndex(
+        qBound(0, m_settings->value(QStringLiteral("console/plan_tab"), 1).toInt(), 1));
     m_demo->setModelDir(m_settings->value(QStringLiteral("demo/model_dir")).toString());
     m_demoPanel->linkSlider()->setValue(
         m_settings->value(QStringLiteral("demo/link_rate_kbps"), 250).toInt());
@@ -513,6 +516,7 @@ void MainWindow::writeSettings()
     m_settings->setValue(QStringLiteral("console/language"), m_language);
     m_settings->setValue(QStringLiteral("console/fleet_file"), m_fleet.path);
     m_settings->setValue(QStringLiteral("demo/link_rate_kbps"), m_demoPanel->linkSlider()->value());
+    m_settings->setValue(QStringLiteral("console/plan_tab"), m_planTabs->currentIndex());
     m_llmConfig.writeSettings(*m_settings); // never the API key
     m_settings->sync();
 }

@@ -235,6 +235,14 @@ private Q_SLOTS:
         QVERIFY(charts.redrawCount() <= 25);
         QVERIFY(charts.shownPoints() > 0);
         QVERIFY2(clock.elapsed() < 20000, "pushing 48k samples must be cheap");
+        // The cost of one redraw with full 10-minute buffers, all of it shown (printed, for the
+        // docs; the redraw runs at most once per timer tick whatever the rate of the streams).
+        charts.resize(1200, 700);
+        QElapsedTimer redraw;
+        redraw.start();
+        charts.setVisibleSeconds(600); // redraws at once
+        qInfo("one redraw of 4 agents x 10 min at 10 Hz (%d points shown): %lld ms",
+              charts.shownPoints(), redraw.elapsed());
     }
 
     void liveAgentsStreamIntoBoundedBuffers()
@@ -287,12 +295,37 @@ private Q_SLOTS:
         QCOMPARE(held, store.totalPoints());
         QTRY_VERIFY_WITH_TIMEOUT(charts.shownPoints() > 0, 3000);
         QVERIFY(charts.redrawCount() > 1);
-        // Redraws stay on the timer: never more than one per tick, whatever the stream does.
+        // Redraws stay on the timer: never more than one per tick, whatever the streams do — here
+        // the live device and edge plus three more agents at 10 Hz. The longest gap between 10 ms
+        // ticks of the event loop is printed (a figure for docs/console.md, not a timed assertion).
+        QTimer synthetic;
+        int tick = 0;
+        connect(&synthetic, &QTimer::timeout, this, [&store, &tick] {
+            ++tick;
+            for (int a = 0; a < 3; ++a)
+                store.push(sample(QStringLiteral("synthetic-%1").arg(a),
+                                  QDateTime::currentMSecsSinceEpoch(), 1 + a));
+        });
+        synthetic.start(100);
+        qint64 maxGap = 0;
+        QElapsedTimer gap;
+        gap.start();
+        QTimer loop;
+        connect(&loop, &QTimer::timeout, this,
+                [&gap, &maxGap] { maxGap = qMax(maxGap, gap.restart()); });
+        loop.start(10);
         const int before = charts.redrawCount();
         QElapsedTimer clock;
         clock.start();
-        QTest::qWait(1000);
-        QVERIFY(charts.redrawCount() - before <= int(clock.elapsed() / 100) + 1);
+        QTest::qWait(3000);
+        loop.stop();
+        synthetic.stop();
+        const int redraws = charts.redrawCount() - before;
+        QVERIFY(redraws <= int(clock.elapsed() / 100) + 1);
+        QVERIFY(redraws > 0);
+        qInfo("5 agents at 10 Hz for %lld ms: %d redraws, longest event-loop gap %lld ms (10 ms "
+              "ticks)",
+              clock.elapsed(), redraws, maxGap);
         QVERIFY(device.updatesReceived() > 0);
         device.stop();
         edge.stop();
