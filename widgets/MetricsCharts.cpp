@@ -11,12 +11,14 @@
 #include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QSet>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include <QValueAxis>
 #include <algorithm>
+#include <cmath>
 
 namespace edgegpt {
 
@@ -56,6 +58,38 @@ const QList<LatencyPart> &latencyParts()
 }
 
 } // namespace
+
+QList<QPointF> MetricsCharts::decimate(const QList<QPointF> &points, double from, double to,
+                                       int buckets)
+{
+    if (buckets < 1 || points.size() <= 2 * buckets || to <= from)
+        return points;
+    QList<QPointF> out;
+    out.reserve(2 * buckets + 4);
+    const double width = (to - from) / buckets;
+    auto bucketOf = [from, width](double x) { return qint64(std::floor((x - from) / width)); };
+    qsizetype i = 0;
+    while (i < points.size()) {
+        const qint64 b = bucketOf(points[i].x());
+        qsizetype lo = i, hi = i, j = i;
+        for (; j < points.size() && bucketOf(points[j].x()) == b; ++j) {
+            if (points[j].y() < points[lo].y())
+                lo = j;
+            if (points[j].y() > points[hi].y())
+                hi = j;
+        }
+        out.append(points[qMin(lo, hi)]); // in time order
+        if (lo != hi)
+            out.append(points[qMax(lo, hi)]);
+        i = j;
+    }
+    return out;
+}
+
+int MetricsCharts::plotColumns(const Chart &chart)
+{
+    return qMax(100, int(chart.chart->plotArea().width()));
+}
 
 MetricsCharts::MetricsCharts(MetricsStore *store, QWidget *parent)
     : QWidget(parent)
@@ -301,7 +335,8 @@ void MetricsCharts::redrawLine(Chart &chart, QHash<QString, QLineSeries *> &map,
             pts.append(QPointF(x, p.y()));
             yMax = qMax(yMax, p.y());
         }
-        agentSeries(chart, map, agent, stepped)->replace(pts);
+        agentSeries(chart, map, agent, stepped)
+            ->replace(decimate(pts, from, 0, plotColumns(chart)));
     }
     chart.x->setRange(from, 0);
     if (chart.y == m_splitAxis) {
@@ -347,27 +382,54 @@ void MetricsCharts::redraw()
     const qint64 now = m_store->latestTimeMs();
     // Stacked latency: each part's band lies on the sum of the parts below it, matched by time.
     const QString agent = latencyAgent();
-    QList<QPointF> lower;
     double yMax = 1;
     QMap<double, double> base; // time -> cumulative so far
     QVector<double> tops;
-    for (int i = 0; i < latencyParts().size(); ++i) {
+    const int parts = int(latencyParts().size());
+    QList<QList<QPointF>> ups(parts), lows(parts);
+    QList<QVector<double>> times(parts);
+    for (int i = 0; i < parts; ++i) {
         const QVector<QPointF> raw = m_store->points(agent, latencyParts()[i].series);
-        QList<QPointF> up;
-        QList<QPointF> low;
-        up.reserve(raw.size());
-        low.reserve(raw.size());
+        ups[i].reserve(raw.size());
+        lows[i].reserve(raw.size());
+        times[i].reserve(raw.size());
         for (const QPointF &p : raw) {
             const double x = (p.x() - double(now)) / 1000.0;
             if (x < -m_visibleSeconds - 1)
                 continue;
             const double b = base.value(p.x(), 0.0);
-            low.append(QPointF(x, b));
-            up.append(QPointF(x, b + p.y()));
+            lows[i].append(QPointF(x, b));
+            ups[i].append(QPointF(x, b + p.y()));
+            times[i].append(p.x());
             base[p.x()] = b + p.y();
         }
-        m_latencyLower[i]->replace(low);
-        m_latencyUpper[i]->replace(up);
+    }
+    // More samples than pixels: keep, per pixel column, the inferences with the lowest and the
+    // highest total (spikes stay visible), the same ones in every band.
+    const int columns = plotColumns(m_latency);
+    if (base.size() > 2 * columns) {
+        QList<QPointF> totals;
+        totals.reserve(base.size());
+        for (auto it = base.cbegin(); it != base.cend(); ++it)
+            totals.append(QPointF(it.key(), it.value()));
+        QSet<double> kept;
+        for (const QPointF &p :
+             decimate(totals, double(now) - m_visibleSeconds * 1000.0, double(now), columns))
+            kept.insert(p.x());
+        for (int i = 0; i < parts; ++i) {
+            QList<QPointF> up, low;
+            for (int k = 0; k < times[i].size(); ++k)
+                if (kept.contains(times[i][k])) {
+                    up.append(ups[i][k]);
+                    low.append(lows[i][k]);
+                }
+            ups[i] = up;
+            lows[i] = low;
+        }
+    }
+    for (int i = 0; i < parts; ++i) {
+        m_latencyLower[i]->replace(lows[i]);
+        m_latencyUpper[i]->replace(ups[i]);
     }
     // The scale follows the bulk of the data: the 98th percentile, so that one slow first
     // inference (a model loading) does not flatten the rest; taller spikes run off the top.

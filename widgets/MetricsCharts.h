@@ -4,8 +4,9 @@
 // Producers push into the store at any rate from any thread; this widget redraws on one
 // throttled timer (default 100 ms) and only when the store's version moved, replacing each
 // series' points in one call (never point by point), so several agents at 10 Hz cost one redraw
-// per tick. Pause freezes the picture (data keeps arriving), Clear empties the store, and the
-// data and the picture export to CSV and PNG.
+// per tick; more points than the plot has pixel columns are thinned to the lowest and highest
+// per column, so a 10-minute view costs what a 1-minute one does. Pause freezes the picture (data
+// keeps arriving), Clear empties the store, and the data and the picture export to CSV and PNG.
 #pragma once
 
 #include "core/metrics/MetricsStore.h"
@@ -58,6 +59,11 @@ public:
     // line shows how much of the model runs on the device); empty: numbers.
     void setSplitNames(const QStringList &names);
 
+    // Of points in x order, per bucket of [from, to) the lowest and the highest (in x order);
+    // the points as they are when there are at most 2 × buckets of them.
+    static QList<QPointF> decimate(const QList<QPointF> &points, double from, double to,
+                                   int buckets);
+
     Result<void> exportCsv(const QString &path) const;
     Result<void> exportPng(const QString &path);
 
@@ -79,6 +85,8 @@ private:
         QValueAxis *y = nullptr;
     };
     Chart makeChart(const QString &title, const QString &unit);
+    // Pixel columns of the chart's plot area (at least 100): the most points worth drawing.
+    static int plotColumns(const Chart &chart);
     QLineSeries *agentSeries(Chart &chart, QHash<QString, QLineSeries *> &map, const QString &agent,
                              bool stepped);
     void redrawLine(Chart &chart, QHash<QString, QLineSeries *> &map, MetricSeries series,

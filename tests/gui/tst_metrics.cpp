@@ -334,6 +334,23 @@ private Q_SLOTS:
         QVERIFY(stopped.wait(10000));
     }
 
+    void decimationKeepsExtremesInOrder()
+    {
+        QList<QPointF> pts;
+        for (int i = 0; i < 10000; ++i)
+            pts.append(
+                QPointF(i * 0.01, std::sin(i * 0.05) + (i == 4321 ? 50 : 0) - (i == 777 ? 20 : 0)));
+        const QList<QPointF> out = MetricsCharts::decimate(pts, 0, 100, 100);
+        QVERIFY(out.size() <= 200);
+        QVERIFY(out.size() >= 100);
+        for (int i = 1; i < out.size(); ++i)
+            QVERIFY(out[i].x() > out[i - 1].x());
+        QVERIFY(out.contains(pts[4321])); // the spike survives
+        QVERIFY(out.contains(pts[777]));
+        QCOMPARE(MetricsCharts::decimate(pts.mid(0, 150), 0, 100, 100),
+                 pts.mid(0, 150)); // few: as they are
+    }
+
     void exportsWriteFiles()
     {
         QTemporaryDir dir;
