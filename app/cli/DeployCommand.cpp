@@ -21,34 +21,6 @@ namespace edgegpt::cli {
 
 namespace {
 
-// The agent to upload: next to this program (an installation), else in the build tree.
-QString findAgent()
-{
-    const QString here = QCoreApplication::applicationDirPath();
-    for (const QString candidate : {here + QStringLiteral("/edgegpt-agent"),
-                                    here + QStringLiteral("/../../agents/edgegpt-agent")}) {
-        const QFileInfo info(candidate);
-        if (info.isFile() && info.isExecutable())
-            return info.canonicalFilePath();
-    }
-    return {};
-}
-
-// What `AGENT --version` prints (first line), or "" when it cannot run here (another CPU).
-QString agentVersion(const QString &agent)
-{
-    QProcess p;
-    p.start(agent, {QStringLiteral("--version")});
-    if (!p.waitForFinished(10000)) {
-        p.kill();
-        p.waitForFinished();
-        return {};
-    }
-    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
-        return {};
-    return QString::fromUtf8(p.readAllStandardOutput()).section(QLatin1Char('\n'), 0, 0).trimmed();
-}
-
 // Where `edgegpt train` keeps a model (ModelStore::defaultDirectory, which lives with LibTorch
 // in models/; the same rule is kept here so that deploying needs no LibTorch).
 QString modelDirectory(const QString &model)
@@ -148,14 +120,14 @@ int runDeploy(const QStringList &arguments)
     spec.name = selection->deployment;
     spec.agentPath = parser.isSet(QStringLiteral("agent"))
                          ? QFileInfo(parser.value(QStringLiteral("agent"))).absoluteFilePath()
-                         : findAgent();
+                         : defaultAgentPath();
     if (spec.agentPath.isEmpty())
         return fail(ExitFailure, QStringLiteral("no edgegpt-agent next to edgegpt (%1); build it "
                                                 "or name one with --agent FILE")
                                      .arg(QCoreApplication::applicationDirPath()));
     if (!QFileInfo(spec.agentPath).isFile())
         return fail(ExitFailure, QStringLiteral("--agent %1: no such file").arg(spec.agentPath));
-    spec.agentVersion = agentVersion(spec.agentPath);
+    spec.agentVersion = localAgentVersion(spec.agentPath);
     spec.replaceAgent = parser.isSet(QStringLiteral("replace-agent"));
     spec.readyTimeoutMs = qMax(1, parser.value(QStringLiteral("ready-timeout")).toInt()) * 1000;
 

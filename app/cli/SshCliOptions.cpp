@@ -4,11 +4,13 @@
 
 #include "core/protocol/Handshake.h"
 
+#include <QCoreApplication>
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QMutex>
 #include <QMutexLocker>
+#include <QProcess>
 #include <QRandomGenerator>
 
 #include <fcntl.h>
@@ -202,6 +204,33 @@ bool TerminalSshInteraction::askPassphrase(const QString &keyDescription, Secret
 bool TerminalSshInteraction::askPassword(const QString &userAtHost, SecretBytes &secret)
 {
     return readSecretFromTerminal(QStringLiteral("Password for %1: ").arg(userAtHost), secret);
+}
+
+QString defaultAgentPath()
+{
+    const QString here = QCoreApplication::applicationDirPath();
+    const QStringList candidates{here + QStringLiteral("/edgegpt-agent"),
+                                 here + QStringLiteral("/../../agents/edgegpt-agent")};
+    for (const QString &candidate : candidates) {
+        const QFileInfo info(candidate);
+        if (info.isFile() && info.isExecutable())
+            return info.canonicalFilePath();
+    }
+    return {};
+}
+
+QString localAgentVersion(const QString &agent)
+{
+    QProcess p;
+    p.start(agent, {QStringLiteral("--version")});
+    if (!p.waitForFinished(10000)) {
+        p.kill();
+        p.waitForFinished();
+        return {};
+    }
+    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+        return {};
+    return QString::fromUtf8(p.readAllStandardOutput()).section(QLatin1Char('\n'), 0, 0).trimmed();
 }
 
 QList<HostReport> runFleetOperation(FleetOperation::Request request, SshInteraction *interaction,

@@ -44,6 +44,12 @@ private:
     bool m_accept;
 };
 
+// The edgegpt-agent to upload by default: next to this program (an installation), else in the
+// build tree; "" when there is none.
+QString defaultAgentPath();
+// What `AGENT --version` prints (first line), or "" when it cannot run here (another CPU).
+QString localAgentVersion(const QString &agent);
+
 // Runs the operation with a local event loop until every host has reported. Progress lines go
 // to stdout as "HOST: message" unless quiet.
 QList<HostReport> runFleetOperation(FleetOperation::Request request, SshInteraction *interaction,

@@ -105,24 +105,38 @@ bool isValidDeploymentName(const QString &name)
 
 QByteArray agentConfigJson(const FleetHost &host, const DeploymentSpec &spec, const QString &edge)
 {
+    Q_UNUSED(spec);
+    const QString listen = (host.agentListen.contains(QLatin1Char(':'))
+                                ? QLatin1Char('[') + host.agentListen + QLatin1Char(']')
+                                : host.agentListen) +
+                           QLatin1Char(':') + QString::number(host.agentPort);
+    // Only keys the agent knows (it refuses others); paths are relative to the deployment
+    // directory, where the agent is started.
+    QJsonObject o{{QStringLiteral("name"), host.name},
+                  {QStringLiteral("role"), host.role},
+                  {QStringLiteral("listen"), listen},
+                  {QStringLiteral("token_file"), QStringLiteral("fleet.token")},
+                  {QStringLiteral("model_dir"), QStringLiteral("model")}};
+    if (!edge.isEmpty())
+        o.insert(QStringLiteral("edge"), edge);
+    return QJsonDocument(o).toJson(QJsonDocument::Indented);
+}
+
+QByteArray deploymentManifestJson(const FleetHost &host, const DeploymentSpec &spec)
+{
     QJsonArray files;
     for (const DeployFile &f : spec.files)
         files.append(f.remoteName);
     for (const DeployFile &f : spec.hostFiles.value(host.name))
         files.append(f.remoteName);
-    // Paths are relative to the deployment directory, where the agent is started.
-    QJsonObject o{{QStringLiteral("format"), QStringLiteral("edgegpt-agent-config")},
+    QJsonObject o{{QStringLiteral("format"), QStringLiteral("edgegpt-deployment")},
                   {QStringLiteral("version"), 1},
-                  {QStringLiteral("name"), host.name},
+                  {QStringLiteral("deployment"), spec.name},
+                  {QStringLiteral("host"), host.name},
                   {QStringLiteral("role"), host.role},
                   {QStringLiteral("class"), host.hostClass},
-                  {QStringLiteral("deployment"), spec.name},
-                  {QStringLiteral("listen"), QStringLiteral("0.0.0.0:%1").arg(host.agentPort)},
-                  {QStringLiteral("token_file"), QStringLiteral("fleet.token")},
-                  {QStringLiteral("model_dir"), QStringLiteral("model")},
+                  {QStringLiteral("agent_version"), spec.agentVersion},
                   {QStringLiteral("files"), files}};
-    if (!edge.isEmpty())
-        o.insert(QStringLiteral("edge"), edge);
     if (!spec.planFile.isEmpty())
         o.insert(QStringLiteral("plan"), QStringLiteral("plan.json"));
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
@@ -158,6 +172,28 @@ QString HostDeployer::agentAddress() const
     return m_host.agentAddress.isEmpty() ? m_ssh.endpoint().host : m_host.agentAddress;
 }
 
+qint64 HostDeployer::startAgent(HostReport &report, const QString &dir, int readyTimeoutMs)
+{
+    // Stops the old agent, starts the new one and waits on the host until it says it listens,
+    // in one round trip.
+    const Result<RemoteAgent::Started> started =
+        RemoteAgent::start(m_ssh, dir, true, 5000, readyTimeoutMs);
+    if (!started) {
+        report.state = HostState::Error;
+        report.message = started.error();
+        return 0;
+    }
+    report.pid = started->pid;
+    report.agentRestarted = true;
+    if (started->outcome == RemoteAgent::Started::Outcome::Exited) {
+        report.state = HostState::Error;
+        report.message = QStringLiteral("the agent exited after it was started; its log ends: %1")
+                             .arg(lastLines(started->logTail, 5));
+        return 0;
+    }
+    return started->pid;
+}
+
 bool HostDeployer::waitUntilRunning(HostReport &report, const QString &dir, const QByteArray &token,
                                     int timeoutMs)
 {
@@ -181,8 +217,9 @@ bool HostDeployer::waitUntilRunning(HostReport &report, const QString &dir, cons
         lastError = ok.error();
         const bool late = clock.elapsed() >= timeoutMs;
         // Retry the probe quickly (an agent takes a moment to listen); ask the host whether it
-        // is still alive every half second, since one that died at start will not come up.
-        if (late || sinceLivenessCheck.elapsed() >= 500) {
+        // is still alive every second (a remote command costs a shell there; the start already
+        // waited on the host for the agent to listen or die), since a dead one will not come up.
+        if (late || sinceLivenessCheck.elapsed() >= 1000) {
             sinceLivenessCheck.restart();
             const Result<RemoteAgentState> state = RemoteAgent::state(m_ssh, dir);
             if (!state) {
@@ -247,6 +284,10 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
         config.remoteName = QStringLiteral("agent.json");
         config.bytes = agentConfigJson(m_host, spec, edge);
         uploads.append(config);
+        Upload manifest;
+        manifest.remoteName = QStringLiteral("deployment.json");
+        manifest.bytes = deploymentManifestJson(m_host, spec);
+        uploads.append(manifest);
         Upload token;
         token.remoteName = QStringLiteral("fleet.token");
         token.bytes = spec.token + '\n';
@@ -268,8 +309,15 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
         u.size = QFileInfo(u.localPath).size();
     }
 
+    QElapsedTimer phase;
+    phase.start();
+    auto endPhase = [&](const char *name) {
+        report.phases.append({QString::fromLatin1(name), phase.nsecsElapsed() / 1e9});
+        phase.restart();
+    };
     if (!connect(report))
         return report;
+    endPhase("connect");
     const QString dir = RemoteAgent::deploymentDir(m_host.dir, spec.name);
 
     // One round trip: make the directories, hash what is there, and ask the host's agent its
@@ -335,6 +383,8 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
         }
     }
 
+    endPhase("survey");
+
     // What must go up.
     QList<const Upload *> todo;
     qint64 totalBytes = 0;
@@ -392,6 +442,8 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
         report.bytesUploaded += u.size;
     }
 
+    endPhase("upload");
+
     // Keep the agent when nothing changed and it answers with our token; otherwise (re)start it,
     // stopping the old one in the same round trip.
     if (report.filesUploaded == 0 && !spec.token.isEmpty()) {
@@ -410,17 +462,20 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
     }
     if (m_progress)
         m_progress(QStringLiteral("starting the agent"));
-    const Result<qint64> pid = RemoteAgent::start(m_ssh, dir, true);
-    if (!pid) {
-        report.message = pid.error();
+    QElapsedTimer sinceStart;
+    sinceStart.start();
+    const qint64 pid = startAgent(report, dir, spec.readyTimeoutMs);
+    endPhase("start");
+    if (pid <= 0)
         return report;
-    }
-    report.pid = *pid;
-    report.agentRestarted = true;
-    if (!waitUntilRunning(report, dir, spec.token, spec.readyTimeoutMs))
+    // The agent said it listens (or the wait ran out): the handshake decides.
+    const bool ready = waitUntilRunning(
+        report, dir, spec.token, qMax(2000, int(spec.readyTimeoutMs - sinceStart.elapsed())));
+    endPhase("ready");
+    if (!ready)
         return report;
     report.message = QStringLiteral("running (pid %1; %2 uploaded, %3 unchanged)")
-                         .arg(*pid)
+                         .arg(pid)
                          .arg(report.filesUploaded)
                          .arg(report.filesSkipped);
     return report;
@@ -505,15 +560,14 @@ HostReport HostDeployer::restart(const QString &deployment, const QByteArray &to
         report.message = QStringLiteral("not deployed (no %1): deploy first").arg(dir);
         return report;
     }
-    const Result<qint64> pid = RemoteAgent::start(m_ssh, dir, true);
-    if (!pid) {
-        report.message = pid.error();
+    QElapsedTimer sinceStart;
+    sinceStart.start();
+    const qint64 pid = startAgent(report, dir, readyTimeoutMs);
+    if (pid <= 0)
         return report;
-    }
-    report.pid = *pid;
-    report.agentRestarted = true;
-    if (waitUntilRunning(report, dir, token, readyTimeoutMs))
-        report.message = QStringLiteral("restarted (pid %1)").arg(*pid);
+    if (waitUntilRunning(report, dir, token,
+                         qMax(2000, int(readyTimeoutMs - sinceStart.elapsed()))))
+        report.message = QStringLiteral("restarted (pid %1)").arg(pid);
     return report;
 }
 

@@ -67,12 +67,19 @@ struct HostReport
     bool agentRestarted = false;
     QString log; // logs: the tail of agent.log
     double seconds = 0;
+    // deploy: wall seconds of each step, in order ("connect", "survey", "upload", "start",
+    // "ready"), for progress views and `edgegpt bench deploy`.
+    QList<QPair<QString, double>> phases;
 };
 
 // The agent's configuration for one host (agent.json, docs/deploy.md), in the keys of the
-// agent's --config file (agents/AgentConfig.h). `edge` is "host:port" of a device's edge agent.
+// agent's --config file (agents/AgentConfig.h) and no others (the agent refuses unknown keys).
+// `edge` is "host:port" of a device's edge agent.
 QByteArray agentConfigJson(const FleetHost &host, const DeploymentSpec &spec,
                            const QString &edge = {});
+// What was deployed there (deployment.json, for people and tools; the agent does not read it):
+// the deployment, host, role, class, agent version, the files of the plan and plan.json.
+QByteArray deploymentManifestJson(const FleetHost &host, const DeploymentSpec &spec);
 
 // Whether a deployment name is usable as a directory name.
 bool isValidDeploymentName(const QString &name);
@@ -96,6 +103,9 @@ public:
 
 private:
     bool connect(HostReport &report);
+    // Starts the agent (stopping the old one) and waits on the host until it listens; the pid,
+    // or 0 with the report filled in.
+    qint64 startAgent(HostReport &report, const QString &dir, int readyTimeoutMs);
     bool waitUntilRunning(HostReport &report, const QString &dir, const QByteArray &token,
                           int timeoutMs);
     QString agentAddress() const;

@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHostAddress>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -148,6 +149,14 @@ Result<Fleet> Fleet::parse(const QByteArray &json, const QString &fileName, cons
             int(reader.number(o, path, QStringLiteral("agent_port"), false, defaultAgentPort));
         h.agentAddress = reader.string(o, path, QStringLiteral("agent_address"), false);
         h.edge = reader.string(o, path, QStringLiteral("edge"), false);
+        h.agentListen = reader.string(o, path, QStringLiteral("agent_listen"), false);
+        if (h.agentListen.isEmpty())
+            h.agentListen = QStringLiteral("0.0.0.0");
+        else if (QHostAddress address; !address.setAddress(h.agentListen))
+            reader.error(JsonReader::child(path, QStringLiteral("agent_listen")),
+                         QStringLiteral("\"%1\": expected an IP address (0.0.0.0: every "
+                                        "interface)")
+                             .arg(h.agentListen));
         if (!h.name.isEmpty() && !isValidName(h.name))
             reader.error(JsonReader::child(path, QStringLiteral("name")),
                          QStringLiteral("\"%1\": use letters, digits, '.', '_' or '-' (at most 64)")

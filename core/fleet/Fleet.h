@@ -36,6 +36,9 @@ struct FleetHost
     // Address the handshake probe (and the other agents) connect to; empty: the host name
     // that the SSH config resolves `ssh` to.
     QString agentAddress;
+    // The address the agent binds on its host (agent.json "listen"): default 0.0.0.0, every
+    // interface; 127.0.0.1 keeps it on the host's loopback (tests, benchmarks).
+    QString agentListen = QStringLiteral("0.0.0.0");
     // A device's edge host (a fleet name); empty: the fleet's first edge host.
     QString edge;
 };

@@ -65,7 +65,8 @@ Result<RemoteAgentState> RemoteAgent::state(SshSession &ssh, const QString &dir,
         timeoutMs));
 }
 
-Result<qint64> RemoteAgent::start(SshSession &ssh, const QString &dir, bool stopFirst, int graceMs)
+Result<RemoteAgent::Started> RemoteAgent::start(SshSession &ssh, const QString &dir, bool stopFirst,
+                                                int graceMs, int waitListeningMs)
 {
     // Stopping first: the stop script with its early exits turned into "go on".
     QString stop;
@@ -75,25 +76,54 @@ Result<qint64> RemoteAgent::start(SshSession &ssh, const QString &dir, bool stop
                               "survived TERM and KILL'; exit 1;; esac\n");
     // `$r ./edgegpt-agent … &` is one simple command in the background, so $! is the agent's own
     // pid (setsid execs in place: a background job of a non-interactive shell leads no group).
-    const QString script =
+    QString script =
         stop + QStringLiteral("cd -- %1 || exit 1\n"
                               "[ -f agent.log ] && mv -f agent.log agent.log.1\n"
                               "if command -v setsid >/dev/null 2>&1; then r=setsid; else "
                               "r=nohup; fi\n"
                               "$r ./%2 --config agent.json >agent.log 2>&1 </dev/null &\n"
-                              "echo $! >agent.pid\n"
-                              "echo \"started $!\"\n")
+                              "p=$!\n"
+                              "echo $p >agent.pid\n"
+                              "echo \"started $p\"\n")
                    .arg(SshSession::shellQuote(dir), binaryName());
-    const Result<ExecResult> run = ssh.exec(script, graceMs + 30000);
+    if (waitListeningMs > 0)
+        // The agent is this shell's child until the shell exits: one that died is a zombie,
+        // which kill -0 still finds, so /proc's state is read where there is one. Only shell
+        // builtins in the loop but sleep: it runs while the agent starts, on the agent's CPU.
+        script += QStringLiteral(
+                      "alive() { kill -0 \"$p\" 2>/dev/null || return 1; [ -r /proc/$p/stat ] || "
+                      "return 0; read -r st </proc/$p/stat; case \"${st##*) }\" in Z*) return "
+                      "1;; esac; return 0; }\n"
+                      "said() { while IFS= read -r l; do case \"$l\" in *[Ll]istening*) return "
+                      "0;; esac; done 2>/dev/null <agent.log; return 1; }\n"
+                      "i=0\n"
+                      "while [ $i -lt %1 ]; do\n"
+                      "  if said; then echo 'agent listening'; exit 0; fi\n"
+                      "  if ! alive; then echo 'agent exited'; tail -n 5 agent.log; exit 0; fi\n"
+                      "  sleep 0.05 2>/dev/null || sleep 1; i=$((i+1))\n"
+                      "done\n"
+                      "echo 'agent not yet'\n")
+                      .arg(qMax(1, waitListeningMs / 50));
+    const Result<ExecResult> run = ssh.exec(script, graceMs + waitListeningMs + 30000);
     if (!run)
-        return Result<qint64>::failure(run.error());
+        return Result<Started>::failure(run.error());
     const QString out = QString::fromUtf8(run->out);
     const int at = int(out.indexOf(QLatin1String("started ")));
     if (run->exitCode != 0 || at < 0)
-        return Result<qint64>::failure(
+        return Result<Started>::failure(
             QStringLiteral("cannot start the agent in %1: %2")
                 .arg(dir, QString::fromUtf8(run->out.right(300) + run->err.left(300)).trimmed()));
-    return out.mid(at + 8).trimmed().toLongLong();
+    Started started;
+    started.pid = out.mid(at + 8).section(QLatin1Char('\n'), 0, 0).trimmed().toLongLong();
+    if (waitListeningMs <= 0)
+        return started;
+    if (out.contains(QLatin1String("\nagent listening"))) {
+        started.outcome = Started::Outcome::Listening;
+    } else if (const int e = int(out.indexOf(QLatin1String("\nagent exited\n"))); e >= 0) {
+        started.outcome = Started::Outcome::Exited;
+        started.logTail = out.mid(e + 14);
+    }
+    return started;
 }
 
 Result<bool> RemoteAgent::stop(SshSession &ssh, const QString &dir, int graceMs)

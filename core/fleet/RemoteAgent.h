@@ -32,11 +32,20 @@ public:
     static QString binaryName() { return QStringLiteral("edgegpt-agent"); }
 
     static Result<RemoteAgentState> state(SshSession &ssh, const QString &dir, int timeoutMs = -1);
+    struct Started
+    {
+        qint64 pid = 0;
+        enum class Outcome { Listening, Exited, NotYet } outcome = Outcome::NotYet;
+        QString logTail; // Exited: the last lines of agent.log
+    };
     // Starts the agent; returns its pid. With stopFirst, an agent still running there is
     // stopped first (TERM, KILL after graceMs) in the same round trip; otherwise the caller has
-    // stopped it.
-    static Result<qint64> start(SshSession &ssh, const QString &dir, bool stopFirst = false,
-                                int graceMs = 5000);
+    // stopped it. With waitListeningMs > 0 the same round trip then waits, on the host, until
+    // the agent's log says "listening" or the agent exits (then with the end of its log), at
+    // most that long: every command costs a remote shell (and its rc files), so one round trip
+    // replaces polling the host from here.
+    static Result<Started> start(SshSession &ssh, const QString &dir, bool stopFirst = false,
+                                 int graceMs = 5000, int waitListeningMs = 0);
     // TERM, then KILL after graceMs; true when an agent was running.
     static Result<bool> stop(SshSession &ssh, const QString &dir, int graceMs = 5000);
     // The last `lines` lines of agent.log ("" when there is none).

@@ -161,6 +161,7 @@ struct SshSession::Impl
 {
     ssh_session session = nullptr;
     sftp_session sftp = nullptr;
+    ssh_channel shell = nullptr; // the persistent /bin/sh that runs exec()'s commands
     ssh_callbacks_struct callbacks;
     SshInteraction *interaction = nullptr;
 
@@ -184,8 +185,19 @@ struct SshSession::Impl
         return 0;
     }
 
+    void closeShell()
+    {
+        if (shell) {
+            if (ssh_channel_is_open(shell))
+                ssh_channel_close(shell);
+            ssh_channel_free(shell);
+            shell = nullptr;
+        }
+    }
+
     void close()
     {
+        closeShell();
         if (sftp) {
             sftp_free(sftp);
             sftp = nullptr;
@@ -395,75 +407,135 @@ Result<void> SshSession::connect(const QString &alias, const QString &user, int 
                                    : offered.join(QStringLiteral(", "))));
 }
 
+Result<void> SshSession::ensureShell()
+{
+    if (d->shell && ssh_channel_is_open(d->shell) && !ssh_channel_is_eof(d->shell))
+        return Result<void>::success();
+    d->closeShell();
+    ssh_channel channel = ssh_channel_new(d->session);
+    if (!channel)
+        return Result<void>::failure(lastError(d->session));
+    if (ssh_channel_open_session(channel) != SSH_OK) {
+        const QString message = QStringLiteral("cannot open a channel to %1: %2")
+                                    .arg(m_endpoint.display(), lastError(d->session));
+        ssh_channel_free(channel);
+        return Result<void>::failure(message);
+    }
+    // The user's shell runs this once (with its rc files), then /bin/sh reads our commands.
+    if (ssh_channel_request_exec(channel, "exec /bin/sh") != SSH_OK) {
+        const QString message = QStringLiteral("cannot run a shell on %1: %2")
+                                    .arg(m_endpoint.display(), lastError(d->session));
+        ssh_channel_close(channel);
+        ssh_channel_free(channel);
+        return Result<void>::failure(message);
+    }
+    d->shell = channel;
+    return Result<void>::success();
+}
+
 Result<ExecResult> SshSession::exec(const QString &command, int timeoutMs, qint64 maxOutputBytes)
 {
     if (!isConnected())
         return Result<ExecResult>::failure(QStringLiteral("not connected"));
     if (timeoutMs < 0)
         timeoutMs = m_options.commandTimeoutMs;
-    ssh_channel channel = ssh_channel_new(d->session);
-    if (!channel)
-        return Result<ExecResult>::failure(lastError(d->session));
-    auto fail = [&](const QString &what) {
+    // Every command of a session goes to one remote /bin/sh: a new channel would start the
+    // user's login shell again, and its rc files can cost more than the command (0.3 s on the
+    // development machine, where ~/.bashrc runs `pyenv init`). Each command runs in a subshell
+    // with stdin from /dev/null, so `exit`, `cd` and variables stay inside it, and is followed by
+    // a marker carrying its exit status on stdout and a marker on stderr.
+    if (Result<void> ready = ensureShell(); !ready)
+        return Result<ExecResult>::failure(ready.error());
+    const QByteArray marker =
+        "@@edgegpt-done-" +
+        QByteArray::number(QRandomGenerator::system()->generate64() & 0xffffffffffffULL, 16);
+    const QByteArray script = "(\n" + command.toUtf8() + "\n) </dev/null\nprintf '\\n" + marker +
+                              " %d\\n' $?\nprintf '\\n" + marker + "\\n' >&2\n";
+    auto broken = [&](const QString &what) {
         const QString message = what + QStringLiteral(": ") + lastError(d->session);
-        ssh_channel_free(channel);
+        d->closeShell();
         return Result<ExecResult>::failure(message);
     };
-    if (ssh_channel_open_session(channel) != SSH_OK)
-        return fail(QStringLiteral("cannot open a channel to %1").arg(m_endpoint.display()));
-    const QByteArray cmd = command.toUtf8();
-    if (ssh_channel_request_exec(channel, cmd.constData()) != SSH_OK) {
-        ssh_channel_close(channel);
-        return fail(QStringLiteral("cannot run a command on %1").arg(m_endpoint.display()));
+    for (qsizetype sent = 0; sent < script.size();) {
+        const int n =
+            ssh_channel_write(d->shell, script.constData() + sent, uint32_t(script.size() - sent));
+        if (n == SSH_ERROR)
+            return broken(QStringLiteral("cannot run a command on %1").arg(m_endpoint.display()));
+        sent += n;
     }
-    ssh_channel_send_eof(channel);
 
-    ExecResult result;
+    // Per stream: what is kept (at most maxOutputBytes), how much came, and the last bytes, in
+    // which the marker is looked for (it ends the stream's output of this command).
+    struct Stream
+    {
+        QByteArray end; // "\nMARKER " (stdout, the status follows) or "\nMARKER\n" (stderr)
+        QByteArray kept;
+        QByteArray window;
+        qint64 total = 0;
+        bool done = false;
+    };
+    Stream streams[2];
+    streams[0].end = "\n" + marker + ' ';
+    streams[1].end = "\n" + marker + '\n';
+    int exitCode = -1;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     char buffer[16384];
-    bool drained = false;
-    for (;;) {
+    while (!streams[0].done || !streams[1].done) {
         bool got = false;
-        for (int stream = 0; stream < 2; ++stream) {
-            const int n = ssh_channel_read_nonblocking(channel, buffer, sizeof buffer, stream);
-            if (n == SSH_ERROR) {
-                ssh_channel_close(channel);
-                return fail(QStringLiteral("connection to %1 broke").arg(m_endpoint.display()));
+        for (int index = 0; index < 2; ++index) {
+            Stream &st = streams[index];
+            if (st.done)
+                continue;
+            const int n = ssh_channel_read_nonblocking(d->shell, buffer, sizeof buffer, index);
+            if (n == SSH_ERROR)
+                return broken(QStringLiteral("connection to %1 broke").arg(m_endpoint.display()));
+            if (n <= 0)
+                continue;
+            got = true;
+            st.total += n;
+            if (st.kept.size() < maxOutputBytes)
+                st.kept.append(buffer, int(qMin<qint64>(n, maxOutputBytes - st.kept.size())));
+            st.window.append(buffer, n);
+            const qsizetype at = st.window.indexOf(st.end);
+            if (at < 0) {
+                if (st.window.size() > 512)
+                    st.window = st.window.right(256);
+                continue;
             }
-            if (n > 0) {
-                got = true;
-                QByteArray &into = stream ? result.err : result.out;
-                if (into.size() < maxOutputBytes)
-                    into.append(buffer, qMin<qint64>(n, maxOutputBytes - into.size()));
+            if (index == 0) {
+                const qsizetype eol = st.window.indexOf('\n', at + st.end.size());
+                if (eol < 0)
+                    continue; // the status is still on its way
+                exitCode = st.window.mid(at + st.end.size(), eol - at - st.end.size()).toInt();
             }
+            st.done = true;
+            // The command's own output ends where the marker begins.
+            const qint64 length = st.total - (st.window.size() - at);
+            if (st.kept.size() > length)
+                st.kept.truncate(length);
         }
         if (got)
             continue;
-        if (ssh_channel_is_eof(channel) || !ssh_channel_is_open(channel)) {
-            // The packet that carried EOF may have come with data that a read above did not see
-            // (it arrived while the other stream was read): one more pass empties both.
-            if (drained)
-                break;
-            drained = true;
-            continue;
+        if (ssh_channel_is_eof(d->shell) || !ssh_channel_is_open(d->shell)) {
+            d->closeShell();
+            return Result<ExecResult>::failure(
+                QStringLiteral("the shell on %1 ended during a command").arg(m_endpoint.display()));
         }
         if (std::chrono::steady_clock::now() > deadline) {
-            ssh_channel_close(channel);
-            ssh_channel_free(channel);
+            d->closeShell();
             return Result<ExecResult>::failure(
                 QStringLiteral("a command on %1 did not finish within %2 s")
                     .arg(m_endpoint.display())
                     .arg(timeoutMs / 1000.0));
         }
-        // Wakes on stdout data or EOF; stderr data is picked up on the next turn.
-        if (ssh_channel_poll_timeout(channel, 20, 0) == SSH_ERROR) {
-            ssh_channel_close(channel);
-            return fail(QStringLiteral("connection to %1 broke").arg(m_endpoint.display()));
-        }
+        // Wakes on data for the stream still awaited (stdout first).
+        if (ssh_channel_poll_timeout(d->shell, 10, streams[0].done ? 1 : 0) == SSH_ERROR)
+            return broken(QStringLiteral("connection to %1 broke").arg(m_endpoint.display()));
     }
-    ssh_channel_close(channel);
-    result.exitCode = ssh_channel_get_exit_status(channel);
-    ssh_channel_free(channel);
+    ExecResult result;
+    result.exitCode = exitCode;
+    result.out = streams[0].kept;
+    result.err = streams[1].kept;
     return result;
 }
 

@@ -131,9 +131,11 @@ public:
     const SshEndpoint &endpoint() const { return m_endpoint; }
     void disconnect();
 
-    // Runs a command through the remote user's shell. Output is kept up to maxOutputBytes per
-    // stream (the rest is read and dropped). Fails on timeout or a broken connection, not on a
-    // non-zero exit code.
+    // Runs a POSIX shell command on the host. The commands of one session share one remote
+    // /bin/sh (started through the user's login shell once, so its rc files run once), each in
+    // a subshell of its own with stdin from /dev/null. Output is kept up to maxOutputBytes per
+    // stream (the rest is read and dropped). Fails on timeout or a broken connection (the shell
+    // is then closed; the next command starts another), not on a non-zero exit code.
     Result<ExecResult> exec(const QString &command, int timeoutMs = -1,
                             qint64 maxOutputBytes = 4 * 1024 * 1024);
 
@@ -150,6 +152,7 @@ public:
 
 private:
     Result<void> ensureSftp();
+    Result<void> ensureShell();
 
     struct Impl;
     std::unique_ptr<Impl> d;

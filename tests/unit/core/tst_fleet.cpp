@@ -158,6 +158,37 @@ private Q_SLOTS:
         QCOMPARE(fleet->path, QFileInfo(f.fileName()).absoluteFilePath());
     }
 
+    void agentListenAddress()
+    {
+        // Default: every interface; an IP address keeps the agent there; anything else is named.
+        Result<Fleet> fleet = Fleet::parse(
+            R"({"hosts":[{"name":"a","ssh":"a","role":"edge","class":"c","dir":"/d"},
+                         {"name":"b","ssh":"b","role":"edge","class":"c","dir":"/d",
+                          "agent_listen":"127.0.0.1","agent_port":7600},
+                         {"name":"c","ssh":"c","role":"edge","class":"c","dir":"/d",
+                          "agent_listen":"::1"}]})",
+            QStringLiteral("f.json"), QStringLiteral("/x"));
+        QVERIFY2(fleet.ok(), qPrintable(fleet.error()));
+        QCOMPARE(fleet->hosts.at(0).agentListen, QStringLiteral("0.0.0.0"));
+        QCOMPARE(fleet->hosts.at(1).agentListen, QStringLiteral("127.0.0.1"));
+        DeploymentSpec spec;
+        auto listen = [&](int i) {
+            return QJsonDocument::fromJson(agentConfigJson(fleet->hosts.at(i), spec))
+                .object()
+                .value(QStringLiteral("listen"))
+                .toString();
+        };
+        QCOMPARE(listen(1), QStringLiteral("127.0.0.1:7600"));
+        QCOMPARE(listen(2), QStringLiteral("[::1]:7411"));
+        fleet = Fleet::parse(
+            R"({"hosts":[{"name":"a","ssh":"a","role":"edge","class":"c","dir":"/d",
+                          "agent_listen":"my-host"}]})",
+            QStringLiteral("f.json"), QStringLiteral("/x"));
+        QVERIFY(!fleet.ok());
+        QVERIFY2(fleet.error().contains(QLatin1String("$.hosts[0].agent_listen")),
+                 qPrintable(fleet.error()));
+    }
+
     void agentConfiguration()
     {
         FleetHost h;
@@ -175,19 +206,34 @@ private Q_SLOTS:
         const QJsonObject o =
             QJsonDocument::fromJson(agentConfigJson(h, spec, QStringLiteral("10.0.0.2:7411")))
                 .object();
-        QCOMPARE(o.value(QStringLiteral("format")).toString(),
-                 QStringLiteral("edgegpt-agent-config"));
+        // Exactly the agent's keys (agents/AgentConfig.h refuses others).
+        QCOMPARE(o.keys(), (QStringList{QStringLiteral("edge"), QStringLiteral("listen"),
+                                        QStringLiteral("model_dir"), QStringLiteral("name"),
+                                        QStringLiteral("role"), QStringLiteral("token_file")}));
         QCOMPARE(o.value(QStringLiteral("name")).toString(), QStringLiteral("rtx-1"));
         QCOMPARE(o.value(QStringLiteral("role")).toString(), QStringLiteral("edge"));
-        QCOMPARE(o.value(QStringLiteral("deployment")).toString(), QStringLiteral("demo"));
         QCOMPARE(o.value(QStringLiteral("listen")).toString(), QStringLiteral("0.0.0.0:7500"));
         QCOMPARE(o.value(QStringLiteral("edge")).toString(), QStringLiteral("10.0.0.2:7411"));
         QCOMPARE(o.value(QStringLiteral("model_dir")).toString(), QStringLiteral("model"));
         QCOMPARE(o.value(QStringLiteral("token_file")).toString(), QStringLiteral("fleet.token"));
-        QCOMPARE(o.value(QStringLiteral("plan")).toString(), QStringLiteral("plan.json"));
-        QCOMPARE(o.value(QStringLiteral("files")).toArray().size(), 2);
+        QVERIFY(!QJsonDocument::fromJson(agentConfigJson(h, spec))
+                     .object()
+                     .contains(QStringLiteral("edge")));
         // The token itself is never in the configuration.
         QVERIFY(!agentConfigJson(h, spec).contains("secret"));
+
+        // What was deployed goes to deployment.json.
+        spec.agentVersion = QStringLiteral("edgegpt-agent 0.1.0");
+        const QJsonObject m = QJsonDocument::fromJson(deploymentManifestJson(h, spec)).object();
+        QCOMPARE(m.value(QStringLiteral("format")).toString(),
+                 QStringLiteral("edgegpt-deployment"));
+        QCOMPARE(m.value(QStringLiteral("deployment")).toString(), QStringLiteral("demo"));
+        QCOMPARE(m.value(QStringLiteral("host")).toString(), QStringLiteral("rtx-1"));
+        QCOMPARE(m.value(QStringLiteral("class")).toString(), QStringLiteral("rtx-3090"));
+        QCOMPARE(m.value(QStringLiteral("agent_version")).toString(),
+                 QStringLiteral("edgegpt-agent 0.1.0"));
+        QCOMPARE(m.value(QStringLiteral("plan")).toString(), QStringLiteral("plan.json"));
+        QCOMPARE(m.value(QStringLiteral("files")).toArray().size(), 2);
     }
 
     void devicesFindTheirEdge()
