@@ -293,10 +293,6 @@
         <translation>%1 KB/s</translation>
     </message>
     <message>
-        <source>device confirms %1 KB/s</source>
-        <translation>디바이스 확인: %1 KB/s</translation>
-    </message>
-    <message>
         <source>Stop demo</source>
         <translation>데모 중지</translation>
     </message>
@@ -347,6 +343,10 @@
     <message>
         <source>link estimate &lt;b&gt;%1&lt;/b&gt; KB/s</source>
         <translation>링크 속도 추정치 &lt;b&gt;%1&lt;/b&gt; KB/s</translation>
+    </message>
+    <message>
+        <source>in effect: %1 KB/s</source>
+        <translation>적용됨: %1 KB/s</translation>
     </message>
 </context>
 <context>
@@ -995,6 +995,10 @@
     <message>
         <source>Split point: the device runs up to</source>
         <translation>분할 지점: 디바이스의 마지막 레이어</translation>
+    </message>
+    <message>
+        <source>set</source>
+        <translation>설정값</translation>
     </message>
 </context>
 <context>

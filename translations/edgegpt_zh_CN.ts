@@ -293,10 +293,6 @@
         <translation>%1 KB/s</translation>
     </message>
     <message>
-        <source>device confirms %1 KB/s</source>
-        <translation>设备确认 %1 KB/s</translation>
-    </message>
-    <message>
         <source>Stop demo</source>
         <translation>停止演示</translation>
     </message>
@@ -347,6 +343,10 @@
     <message>
         <source>link estimate &lt;b&gt;%1&lt;/b&gt; KB/s</source>
         <translation>链路速率估计 &lt;b&gt;%1&lt;/b&gt; KB/s</translation>
+    </message>
+    <message>
+        <source>in effect: %1 KB/s</source>
+        <translation>当前生效：%1 KB/s</translation>
     </message>
 </context>
 <context>
@@ -995,6 +995,10 @@
     <message>
         <source>Split point: the device runs up to</source>
         <translation>切分点：设备执行到的最后一层</translation>
+    </message>
+    <message>
+        <source>set</source>
+        <translation>设定值</translation>
     </message>
 </context>
 <context>
