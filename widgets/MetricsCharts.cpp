@@ -116,6 +116,14 @@ MetricsCharts::MetricsCharts(MetricsStore *store, QWidget *parent)
     m_latency.chart->legend()->setVisible(true);
     m_latency.chart->legend()->setAlignment(Qt::AlignRight);
     m_rate = makeChart(tr("Link rate"), tr("KB/s"));
+    m_rateTarget = new QLineSeries(m_rate.chart);
+    m_rateTarget->setName(tr("set"));
+    m_rateTarget->setPen(QPen(QColor(0x56, 0x61, 0x6e), 1.5, Qt::DashLine));
+    m_rate.chart->addSeries(m_rateTarget);
+    m_rateTarget->attachAxis(m_rate.x);
+    m_rateTarget->attachAxis(m_rate.y);
+    for (QLegendMarker *marker : m_rate.chart->legend()->markers(m_rateTarget))
+        marker->setVisible(false); // named in the title
     m_bytes = makeChart(tr("Bytes per inference"), tr("bytes"));
     m_split = makeChart(tr("Split point: the device runs up to"), QString());
     // The split chart labels its values by name: a category axis in place of the value axis.
@@ -252,6 +260,21 @@ void MetricsCharts::setPaused(bool paused)
     if (!paused)
         redraw();
     Q_EMIT pausedChanged(paused);
+}
+
+void MetricsCharts::setLinkRateTarget(double rateKBps, qint64 timeMs)
+{
+    if (rateKBps < 0) {
+        m_rateTargets.clear();
+    } else {
+        m_rateTargets.append(QPointF(double(timeMs), rateKBps));
+        const double keepFrom = double(timeMs - m_store->windowMs());
+        while (m_rateTargets.size() > 1 && m_rateTargets[1].x() <= keepFrom)
+            m_rateTargets.removeFirst();
+        while (m_rateTargets.size() > 1000)
+            m_rateTargets.removeFirst();
+    }
+    m_drawnVersion = ~quint64(0);
 }
 
 void MetricsCharts::clear()
@@ -443,7 +466,26 @@ void MetricsCharts::redraw()
     m_latency.y->setRange(0, yMax * 1.15);
     m_latency.y->applyNiceNumbers();
 
-    redrawLine(m_rate, m_rateSeries, MetricSeries::LinkRateKBps, now, false, 10);
+    double targetMax = 10;
+    QList<QPointF> target;
+    for (int i = 0; i < m_rateTargets.size() && now > 0; ++i) {
+        const double x =
+            qMax(-double(m_visibleSeconds) - 1, (m_rateTargets[i].x() - double(now)) / 1000.0);
+        const double end = i + 1 < m_rateTargets.size()
+                               ? qMax(-double(m_visibleSeconds) - 1,
+                                      (m_rateTargets[i + 1].x() - double(now)) / 1000.0)
+                               : 0.0;
+        if (end < -m_visibleSeconds - 1 || x > 0)
+            continue;
+        target.append(QPointF(x, m_rateTargets[i].y()));
+        target.append(QPointF(end, m_rateTargets[i].y()));
+        targetMax = qMax(targetMax, m_rateTargets[i].y());
+    }
+    m_rateTarget->replace(target);
+    redrawLine(m_rate, m_rateSeries, MetricSeries::LinkRateKBps, now, false, targetMax);
+    // The dashed line is named in the title, not in a legend that would squeeze the plot.
+    m_rate.chart->setTitle(target.isEmpty() ? tr("Link rate") : tr("Link rate (dashed: set)"));
+    m_rate.chart->legend()->setVisible(m_rateSeries.size() > 1);
     redrawLine(m_bytes, m_bytesSeries, MetricSeries::BytesPerInference, now, false, 10);
     redrawLine(m_split, m_splitSeries, MetricSeries::SplitPoint, now, true, 1);
     redrawLine(m_cache, m_cacheSeries, MetricSeries::CacheHitRatio, now, false, 1);

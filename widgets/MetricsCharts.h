@@ -58,6 +58,9 @@ public:
     // Names for the split chart's values 0, 1, 2… (the model's split points in order, so the
     // line shows how much of the model runs on the device); empty: numbers.
     void setSplitNames(const QStringList &names);
+    // The link rate set by the operator from timeMs on (ms since the epoch), drawn as a dashed
+    // step line under the agents' estimates; a negative rate hides it.
+    void setLinkRateTarget(double rateKBps, qint64 timeMs);
 
     // Of points in x order, per bucket of [from, to) the lowest and the highest (in x order);
     // the points as they are when there are at most 2 × buckets of them.
@@ -113,6 +116,8 @@ private:
     int m_splitLabelled = -1; // values labelled so far when there are no names
     Chart m_cache;
     QHash<QString, QLineSeries *> m_rateSeries;
+    QLineSeries *m_rateTarget = nullptr;
+    QList<QPointF> m_rateTargets; // (ms since the epoch, KB/s), oldest first
     QHash<QString, QLineSeries *> m_bytesSeries;
     QHash<QString, QLineSeries *> m_splitSeries;
     QHash<QString, QLineSeries *> m_cacheSeries;

@@ -275,6 +275,7 @@ void DemoController::onFleetStarted()
 {
     const QByteArray secret = m_fleet->tokenSecret();
     m_edgeFeed->start(m_fleet->host(), m_fleet->edgePort(), secret);
+    Q_EMIT linkRateApplied(m_appliedRate); // the device agent was started with it
     if (m_fleet->devicePort())
         m_deviceFeed->start(m_fleet->host(), m_fleet->devicePort(), secret);
     setState(State::Running,

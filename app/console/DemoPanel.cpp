@@ -96,7 +96,7 @@ DemoPanel::DemoPanel(DemoController *demo, MetricsStore *store, QWidget *parent)
         m_demo->setLinkRate(v);
     });
     connect(m_demo, &DemoController::linkRateApplied, this, [this](double kbps) {
-        m_applied->setText(tr("device confirms %1 KB/s").arg(kbps, 0, 'f', 0));
+        m_applied->setText(tr("in effect: %1 KB/s").arg(kbps, 0, 'f', 0));
     });
 
     m_readout = new QLabel(this);

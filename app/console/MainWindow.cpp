@@ -132,6 +132,9 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     });
     connect(m_demo, &DemoController::logLine, this, &MainWindow::log);
     connect(m_demo, &DemoController::splitNamesChanged, m_charts, &MetricsCharts::setSplitNames);
+    connect(m_demo, &DemoController::linkRateApplied, this, [this](double kbps) {
+        m_charts->setLinkRateTarget(kbps, QDateTime::currentMSecsSinceEpoch());
+    });
     connect(m_demo, &DemoController::fleetChanged, this, &MainWindow::showFleet);
     connect(m_demo, &DemoController::stateChanged, this, [this](DemoController::State state) {
         const bool running =
