@@ -221,6 +221,22 @@ public:
         return sum;
     }
 
+    // Sessions close as the workers end; the listeners reap their processes (and so count
+    // their CPU time) a moment later.
+    void waitForIdleServers() const
+    {
+        QElapsedTimer wait;
+        wait.start();
+        while (wait.elapsed() < 10000) {
+            int open = 0;
+            for (const auto &sshd : sshds)
+                open += qMax(0, sshd->openConnections());
+            if (open == 0)
+                return;
+            QThread::msleep(20);
+        }
+    }
+
     RunResult run(int hosts, const QString &runName)
     {
         RunResult result;
@@ -240,6 +256,7 @@ public:
         request.spec.token = token;
         NonInteractiveSsh nobody(false); // every host key is in known_hosts already
 
+        waitForIdleServers(); // the previous run's sessions are not this run's
         const double sshdBefore = sshdCpu();
         const double selfBefore = selfCpuSeconds();
         QElapsedTimer clock;
@@ -260,18 +277,7 @@ public:
                 result.phaseSum[p.first] += p.second;
             }
         }
-        // The sessions close as the workers end; the listeners reap their processes (and so
-        // count their CPU time) a moment later.
-        QElapsedTimer wait;
-        wait.start();
-        while (wait.elapsed() < 10000) {
-            int open = 0;
-            for (const auto &sshd : sshds)
-                open += qMax(0, sshd->openConnections());
-            if (open == 0)
-                break;
-            QThread::msleep(20);
-        }
+        waitForIdleServers();
         result.cpuSshd = sshdCpu() - sshdBefore;
 
         request.kind = FleetOperation::Kind::Stop;

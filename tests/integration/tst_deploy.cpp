@@ -468,6 +468,36 @@ private Q_SLOTS:
         QVERIFY(processGone(pidA));
     }
 
+    // A host whose agent binary differs from ours but says the same version (its own build, for
+    // its CPU) keeps it; --replace-agent uploads ours anyway.
+    void anAgentOfTheSameVersionIsKept()
+    {
+        const QString remote =
+            deploymentDir(QStringLiteral("a")) + QStringLiteral("/edgegpt-agent");
+        // A new file renamed over the old one: the running agent keeps its (old) binary.
+        const QString other = remote + QStringLiteral(".other");
+        QVERIFY(writeFile(other, readFile(m_agent) + QByteArray("\nanother build\n")));
+        QVERIFY(QFile::setPermissions(other, QFile::permissions(m_agent)));
+        QVERIFY(::rename(QFile::encodeName(other).constData(),
+                         QFile::encodeName(remote).constData()) == 0);
+        const Run kept = edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleetAB,
+                                  QStringLiteral("--host"), QStringLiteral("jetson-1")});
+        QVERIFY2(kept.code == 0, QByteArray(kept.out + kept.err).constData());
+        QVERIFY2(kept.out.contains("jetson-1: keeping the host's edgegpt-agent "),
+                 kept.out.constData());
+        QVERIFY(!kept.out.contains("uploading edgegpt-agent"));
+        QVERIFY(readFile(remote) != readFile(m_agent));
+
+        const Run replaced =
+            edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleetAB,
+                     QStringLiteral("--host"), QStringLiteral("jetson-1"),
+                     QStringLiteral("--replace-agent")});
+        QVERIFY2(replaced.code == 0, QByteArray(replaced.out + replaced.err).constData());
+        QVERIFY2(replaced.out.contains("jetson-1: uploading edgegpt-agent"),
+                 replaced.out.constData());
+        QCOMPARE(readFile(remote), readFile(m_agent));
+    }
+
     void statusAndStopTellTheTruth()
     {
         int code = -1;
