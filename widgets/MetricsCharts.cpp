@@ -454,13 +454,14 @@ void MetricsCharts::redraw()
         m_latencyLower[i]->replace(lows[i]);
         m_latencyUpper[i]->replace(ups[i]);
     }
-    // The scale follows the bulk of the data: the 98th percentile, so that one slow first
-    // inference (a model loading) does not flatten the rest; taller spikes run off the top.
+    // The scale follows the bulk of the data: 1.5 times the 95th percentile, so that a few slow
+    // first inferences (a model loading) do not flatten the rest; taller spikes run off the top.
     for (const double t : base)
         tops.append(t);
     if (!tops.isEmpty()) {
         std::sort(tops.begin(), tops.end());
-        yMax = qMax(yMax, tops[qMin(int(tops.size()) - 1, int(tops.size() * 0.98))]);
+        const double p95 = tops[qMin(int(tops.size()) - 1, int(tops.size() * 0.95))];
+        yMax = qMax(yMax, qMin(tops.last(), 1.5 * p95));
     }
     m_latency.x->setRange(-m_visibleSeconds, 0);
     m_latency.y->setRange(0, yMax * 1.15);

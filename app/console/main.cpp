@@ -20,18 +20,32 @@ using namespace edgegpt;
 
 int main(int argc, char *argv[])
 {
+    // The command line first, without a GUI: --help, --version and usage errors answer on a
+    // machine with no display too.
+    Result<ConsoleOptions> parsed = Result<ConsoleOptions>::failure(QString());
+    {
+        QCoreApplication probe(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("edgegpt-console"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(EDGEGPT_VERSION));
+        const QStringList args = QCoreApplication::arguments();
+        if (args.contains(QLatin1String("--version")) || args.contains(QLatin1String("-v"))) {
+            std::printf("edgegpt-console %s\n", EDGEGPT_VERSION);
+            return 0;
+        }
+        parsed = ConsoleOptions::parse(args);
+        if (!parsed) {
+            const bool help = args.contains(QLatin1String("--help")) ||
+                              args.contains(QLatin1String("-h")) ||
+                              args.contains(QLatin1String("--help-all"));
+            std::fprintf(help ? stdout : stderr, "%s\n", qPrintable(parsed.error()));
+            return help ? 0 : 2;
+        }
+    }
+
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("EdgeGPT"));
     QApplication::setApplicationName(QStringLiteral("edgegpt-console"));
     QApplication::setApplicationVersion(QStringLiteral(EDGEGPT_VERSION));
-
-    const Result<ConsoleOptions> parsed = ConsoleOptions::parse(QApplication::arguments());
-    if (!parsed) {
-        const bool help = QApplication::arguments().contains(QLatin1String("--help")) ||
-                          QApplication::arguments().contains(QLatin1String("-h"));
-        std::fprintf(help ? stdout : stderr, "%s\n", qPrintable(parsed.error()));
-        return help ? 0 : 2;
-    }
     const ConsoleOptions &options = *parsed;
 
     std::unique_ptr<QSettings> settings =
