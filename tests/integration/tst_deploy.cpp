@@ -594,6 +594,51 @@ private Q_SLOTS:
                     .code == 0);
     }
 
+    // The commands of a session share one remote /bin/sh, each in a subshell: exit codes,
+    // exits, cd and variables stay with their command; output is exact (with or without a final
+    // newline), stdout and stderr apart, cut at the limit; a command that runs too long is cut
+    // off and the next one gets a fresh shell.
+    void commandsOfASessionShareOneShell()
+    {
+        SshOptions o;
+        o.configFile = sshConfig();
+        o.knownHostsFile = knownHosts();
+        o.connectTimeoutMs = 5000;
+        NonInteractiveSsh nobody;
+        SshSession session(o, &nobody);
+        const Result<void> c = session.connect(QStringLiteral("host-a"), {}, 0);
+        QVERIFY2(c.ok(), qPrintable(c.error()));
+        auto run = [&](const QString &command, int timeoutMs = -1, qint64 max = 1 << 20) {
+            const Result<ExecResult> r = session.exec(command, timeoutMs, max);
+            if (!r)
+                qWarning("%s", qPrintable(r.error()));
+            return r.ok() ? *r : ExecResult{};
+        };
+        ExecResult r = run(QStringLiteral("echo out; echo err >&2; exit 7"));
+        QCOMPARE(r.exitCode, 7);
+        QCOMPARE(r.out, QByteArray("out\n"));
+        QCOMPARE(r.err, QByteArray("err\n"));
+        r = run(QStringLiteral("cd /tmp; x=1; printf 'no newline'"));
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, QByteArray("no newline"));
+        QVERIFY(r.err.isEmpty());
+        r = run(QStringLiteral("pwd; echo \"x=$x\"; echo $$; cat"));
+        QVERIFY2(!r.out.startsWith("/tmp\n"), r.out.constData());
+        QVERIFY(r.out.contains("x=\n"));
+        const QByteArray shellPid = r.out.split('\n').value(2);
+        r = run(QStringLiteral("echo $$"));
+        QCOMPARE(r.out.trimmed(), shellPid.trimmed()); // the same shell
+        r = run(QStringLiteral("head -c 300000 /dev/zero | tr '\\0' a; echo; echo tail"), -1, 1000);
+        QCOMPARE(r.out, QByteArray(1000, 'a'));
+        QCOMPARE(r.exitCode, 0);
+        const Result<ExecResult> late = session.exec(QStringLiteral("sleep 5"), 300);
+        QVERIFY(!late.ok());
+        QVERIFY2(late.error().contains(QLatin1String("did not finish")), qPrintable(late.error()));
+        r = run(QStringLiteral("echo again $$"));
+        QVERIFY2(r.out.startsWith("again "), r.out.constData());
+        QVERIFY(r.out.trimmed() != "again " + shellPid.trimmed());
+    }
+
     // Many hosts at once (all through sshd a): every one deploys and runs its own agent, and
     // stop reaches all of them. How long this takes is `edgegpt bench deploy`'s business
     // (docs/benchmarks.md), not this test's.
