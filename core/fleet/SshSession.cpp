@@ -185,19 +185,31 @@ struct SshSession::Impl
         return 0;
     }
 
-    void closeShell()
+    // graceful: the shell is idle; tell it its input ended and give it a moment to exit, so that
+    // sshd reaps it rather than leaving it to init (and so that the host counts its CPU time
+    // where it belongs). Otherwise (a command ran too long, the connection broke) just close.
+    void closeShell(bool graceful = false)
     {
-        if (shell) {
-            if (ssh_channel_is_open(shell))
-                ssh_channel_close(shell);
-            ssh_channel_free(shell);
-            shell = nullptr;
+        if (!shell)
+            return;
+        if (graceful && ssh_channel_is_open(shell) && ssh_channel_send_eof(shell) == SSH_OK) {
+            char buffer[4096];
+            const auto deadline =
+                std::chrono::steady_clock::now() + std::chrono::milliseconds(1000);
+            while (!ssh_channel_is_eof(shell) && ssh_channel_is_open(shell) &&
+                   std::chrono::steady_clock::now() < deadline)
+                if (ssh_channel_read_timeout(shell, buffer, sizeof buffer, 0, 50) == SSH_ERROR)
+                    break;
         }
+        if (ssh_channel_is_open(shell))
+            ssh_channel_close(shell);
+        ssh_channel_free(shell);
+        shell = nullptr;
     }
 
     void close()
     {
-        closeShell();
+        closeShell(session && ssh_is_connected(session));
         if (sftp) {
             sftp_free(sftp);
             sftp = nullptr;
