@@ -1000,6 +1000,10 @@
         <source>set</source>
         <translation>설정값</translation>
     </message>
+    <message>
+        <source>Link rate (dashed: set)</source>
+        <translation>링크 속도(점선: 설정값)</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::PlanDocument</name>

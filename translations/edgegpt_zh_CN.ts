@@ -646,13 +646,13 @@
     <message numerus="yes">
         <source>Planned %n task(s) in %1.</source>
         <translation>
-            <numerusform>已在 %1 内规划 %n 个任务。</numerusform>
+            <numerusform>已在 %1内规划 %n 个任务。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Planned %n task(s) in %1; %2 problem(s) to fix.</source>
         <translation>
-            <numerusform>已在 %1 内规划 %n 个任务；有 %2 个问题需要修正。</numerusform>
+            <numerusform>已在 %1内规划 %n 个任务；有 %2 个问题需要修正。</numerusform>
         </translation>
     </message>
     <message>
@@ -999,6 +999,10 @@
     <message>
         <source>set</source>
         <translation>设定值</translation>
+    </message>
+    <message>
+        <source>Link rate (dashed: set)</source>
+        <translation>链路速率（虚线：设定值）</translation>
     </message>
 </context>
 <context>
