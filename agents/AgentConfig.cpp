@@ -22,6 +22,21 @@ Result<QPair<QString, quint16>> parseHostPort(const QString &text)
     return qMakePair(host.isEmpty() ? QStringLiteral("127.0.0.1") : host, quint16(port));
 }
 
+Result<QList<QPair<int, double>>> parseLinkSchedule(const QString &text)
+{
+    QList<QPair<int, double>> schedule;
+    for (const QString &step : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool okMs = false, okRate = false;
+        const int ms = step.section(QLatin1Char(':'), 0, 0).trimmed().toInt(&okMs);
+        const double rate = step.section(QLatin1Char(':'), 1, 1).trimmed().toDouble(&okRate);
+        if (!okMs || !okRate || ms < 0 || rate < 0 || step.count(QLatin1Char(':')) != 1)
+            return Result<QList<QPair<int, double>>>::failure(
+                QStringLiteral("\"%1\" is not MS:KBPS (e.g. 0:100,5000:500)").arg(step));
+        schedule << qMakePair(ms, rate);
+    }
+    return schedule;
+}
+
 double AgentConfig::effectiveSlowdown() const
 {
     if (slowdown > 0)
@@ -32,10 +47,12 @@ double AgentConfig::effectiveSlowdown() const
 Result<void> AgentConfig::validate() const
 {
     auto fail = [](const QString &m) { return Result<void>::failure(m); };
-    if (role != QLatin1String("device") && role != QLatin1String("edge") && role != QLatin1String("cloud"))
+    if (role != QLatin1String("device") && role != QLatin1String("edge") &&
+        role != QLatin1String("cloud"))
         return fail(QStringLiteral("--role must be device, edge or cloud (got \"%1\")").arg(role));
     if (tokenFile.isEmpty())
-        return fail(QStringLiteral("--token-file is required: agents only talk to peers that hold the fleet token"));
+        return fail(QStringLiteral(
+            "--token-file is required: agents only talk to peers that hold the fleet token"));
     if (modelDir.isEmpty())
         return fail(QStringLiteral("--model-dir is required"));
     if (threads < 1 || threads > 256)
@@ -46,7 +63,8 @@ Result<void> AgentConfig::validate() const
         if (edgeHost.isEmpty() || edgePort == 0)
             return fail(QStringLiteral("a device needs --edge HOST:PORT"));
         if (count < 0 || first < 0 || ratePerSecond < 0 || ratePerSecond > 10000)
-            return fail(QStringLiteral("--count, --first and --rate must be >= 0 (rate at most 10000/s)"));
+            return fail(
+                QStringLiteral("--count, --first and --rate must be >= 0 (rate at most 10000/s)"));
         if (requestTimeoutMs < 50 || requestTimeoutMs > 600000)
             return fail(QStringLiteral("--request-timeout-ms must be 50..600000"));
         if (!(accuracyBudget >= 0 && accuracyBudget <= 1))
@@ -71,6 +89,35 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
         return Result<void>::failure(r.joinedErrors());
     const QJsonObject o = r.object(root, QStringLiteral("$"));
     const QString p = QStringLiteral("$");
+    // A misspelt key would otherwise be silently ignored.
+    static const QStringList known{QStringLiteral("role"),
+                                   QStringLiteral("name"),
+                                   QStringLiteral("listen"),
+                                   QStringLiteral("token_file"),
+                                   QStringLiteral("model_dir"),
+                                   QStringLiteral("log_file"),
+                                   QStringLiteral("threads"),
+                                   QStringLiteral("slowdown"),
+                                   QStringLiteral("edge"),
+                                   QStringLiteral("input"),
+                                   QStringLiteral("data_dir"),
+                                   QStringLiteral("count"),
+                                   QStringLiteral("first"),
+                                   QStringLiteral("rate"),
+                                   QStringLiteral("split"),
+                                   QStringLiteral("codec"),
+                                   QStringLiteral("accuracy_budget"),
+                                   QStringLiteral("request_timeout_ms"),
+                                   QStringLiteral("link_rate_kbps"),
+                                   QStringLiteral("link_delay_ms"),
+                                   QStringLiteral("link_jitter_ms"),
+                                   QStringLiteral("link_loss"),
+                                   QStringLiteral("link_schedule"),
+                                   QStringLiteral("assume_link_rate")};
+    for (auto it = o.begin(); it != o.end(); ++it)
+        if (!known.contains(it.key()))
+            r.error(JsonReader::child(p, it.key()),
+                    QStringLiteral("unknown key (docs/agents.md lists them)"));
     auto str = [&](const char *key, QString &into) {
         if (o.contains(QLatin1String(key)))
             into = r.string(o, p, QLatin1String(key));
@@ -103,10 +150,21 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
     num("link_delay_ms", link.delayMs);
     num("link_jitter_ms", link.jitterMs);
     num("link_loss", link.lossProbability);
+    if (o.contains(QLatin1String("assume_link_rate")))
+        assumeLinkRate = r.boolean(o, p, QStringLiteral("assume_link_rate"), false);
+    if (o.contains(QLatin1String("link_schedule"))) {
+        const Result<QList<QPair<int, double>>> schedule =
+            parseLinkSchedule(r.string(o, p, QStringLiteral("link_schedule")));
+        if (schedule)
+            linkSchedule = *schedule;
+        else
+            r.error(JsonReader::child(p, QStringLiteral("link_schedule")), schedule.error());
+    }
     for (const char *key : {"listen", "edge"}) {
         if (!o.contains(QLatin1String(key)))
             continue;
-        const Result<QPair<QString, quint16>> hp = parseHostPort(r.string(o, p, QLatin1String(key)));
+        const Result<QPair<QString, quint16>> hp =
+            parseHostPort(r.string(o, p, QLatin1String(key)));
         if (!hp) {
             r.error(QStringLiteral("$.%1").arg(QLatin1String(key)), hp.error());
             continue;
@@ -115,6 +173,7 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
             listenHost = hp->first;
             listenPort = hp->second;
             listen = true;
+            listenConfigured = true;
         } else {
             edgeHost = hp->first;
             edgePort = hp->second;
@@ -128,31 +187,65 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
 void AgentConfig::addOptions(QCommandLineParser &parser)
 {
     const QList<QCommandLineOption> options{
-        {QStringLiteral("config"), QStringLiteral("JSON configuration file (flags override it)"), QStringLiteral("FILE")},
+        {QStringLiteral("config"), QStringLiteral("JSON configuration file (flags override it)"),
+         QStringLiteral("FILE")},
         {QStringLiteral("role"), QStringLiteral("device, edge or cloud"), QStringLiteral("ROLE")},
-        {QStringLiteral("name"), QStringLiteral("name in logs and handshakes"), QStringLiteral("NAME")},
-        {QStringLiteral("listen"), QStringLiteral("address to serve on (port 0: any free port)"), QStringLiteral("HOST:PORT")},
-        {QStringLiteral("token-file"), QStringLiteral("the fleet token (shared secret)"), QStringLiteral("FILE")},
-        {QStringLiteral("model-dir"), QStringLiteral("model directory: model.pt or head-/tail-SPLIT.pt parts, profile.json"), QStringLiteral("DIR")},
-        {QStringLiteral("log-file"), QStringLiteral("also log to this file"), QStringLiteral("FILE")},
-        {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default 1)"), QStringLiteral("N")},
-        {QStringLiteral("slowdown"), QStringLiteral("stretch compute N times (default: device 150.8, edge 1)"), QStringLiteral("N")},
-        {QStringLiteral("edge"), QStringLiteral("device: the edge agent"), QStringLiteral("HOST:PORT")},
-        {QStringLiteral("input"), QStringLiteral("device: fashion-mnist (default), heart-rate, or a folder of images"), QStringLiteral("SOURCE")},
-        {QStringLiteral("data"), QStringLiteral("device: Fashion-MNIST folder"), QStringLiteral("DIR")},
-        {QStringLiteral("count"), QStringLiteral("device: process N inputs, then exit (0: until stopped)"), QStringLiteral("N")},
-        {QStringLiteral("first"), QStringLiteral("device: first Fashion-MNIST test image"), QStringLiteral("N")},
-        {QStringLiteral("rate"), QStringLiteral("device: inputs a second (0: next when answered)"), QStringLiteral("R")},
-        {QStringLiteral("split"), QStringLiteral("device: auto (adaptive, default) or a split name"), QStringLiteral("SPLIT")},
-        {QStringLiteral("codec"), QStringLiteral("device: codec for a fixed split (default: best for the link)"), QStringLiteral("CODEC")},
-        {QStringLiteral("accuracy-budget"), QStringLiteral("device: accuracy the split may lose (default 0.003)"), QStringLiteral("F")},
-        {QStringLiteral("request-timeout-ms"), QStringLiteral("device: report a request failed after this long (default 2000)"), QStringLiteral("MS")},
-        {QStringLiteral("link-rate"), QStringLiteral("device: shape the uplink to this many KB/s (1 KB = 1000 B)"), QStringLiteral("KBPS")},
-        {QStringLiteral("link-delay"), QStringLiteral("device: added one-way delay"), QStringLiteral("MS")},
-        {QStringLiteral("link-jitter"), QStringLiteral("device: jitter around the delay"), QStringLiteral("MS")},
-        {QStringLiteral("link-loss"), QStringLiteral("device: chunk loss probability"), QStringLiteral("P")},
-        {QStringLiteral("link-schedule"), QStringLiteral("device: uplink rate changes, MS:KBPS,... after start"), QStringLiteral("LIST")},
-        {QStringLiteral("assume-link-rate"), QStringLiteral("device: plan with --link-rate instead of measuring the link")},
+        {QStringLiteral("name"), QStringLiteral("name in logs and handshakes"),
+         QStringLiteral("NAME")},
+        {QStringLiteral("listen"), QStringLiteral("address to serve on (port 0: any free port)"),
+         QStringLiteral("HOST:PORT")},
+        {QStringLiteral("token-file"), QStringLiteral("the fleet token (shared secret)"),
+         QStringLiteral("FILE")},
+        {QStringLiteral("model-dir"),
+         QStringLiteral("model directory: model.pt or head-/tail-SPLIT.pt parts, profile.json"),
+         QStringLiteral("DIR")},
+        {QStringLiteral("log-file"), QStringLiteral("also log to this file"),
+         QStringLiteral("FILE")},
+        {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default 1)"),
+         QStringLiteral("N")},
+        {QStringLiteral("slowdown"),
+         QStringLiteral("stretch compute N times (default: device 150.8, edge 1)"),
+         QStringLiteral("N")},
+        {QStringLiteral("edge"), QStringLiteral("device: the edge agent"),
+         QStringLiteral("HOST:PORT")},
+        {QStringLiteral("input"),
+         QStringLiteral("device: fashion-mnist (default), heart-rate, or a folder of images"),
+         QStringLiteral("SOURCE")},
+        {QStringLiteral("data"), QStringLiteral("device: Fashion-MNIST folder"),
+         QStringLiteral("DIR")},
+        {QStringLiteral("count"),
+         QStringLiteral("device: process N inputs, then exit (0: until stopped)"),
+         QStringLiteral("N")},
+        {QStringLiteral("first"), QStringLiteral("device: first Fashion-MNIST test image"),
+         QStringLiteral("N")},
+        {QStringLiteral("rate"), QStringLiteral("device: inputs a second (0: next when answered)"),
+         QStringLiteral("R")},
+        {QStringLiteral("split"),
+         QStringLiteral("device: auto (adaptive, default) or a split name"),
+         QStringLiteral("SPLIT")},
+        {QStringLiteral("codec"),
+         QStringLiteral("device: codec for a fixed split (default: best for the link)"),
+         QStringLiteral("CODEC")},
+        {QStringLiteral("accuracy-budget"),
+         QStringLiteral("device: accuracy the split may lose (default 0.003)"),
+         QStringLiteral("F")},
+        {QStringLiteral("request-timeout-ms"),
+         QStringLiteral("device: report a request failed after this long (default 2000)"),
+         QStringLiteral("MS")},
+        {QStringLiteral("link-rate"),
+         QStringLiteral("device: shape the uplink to this many KB/s (1 KB = 1000 B)"),
+         QStringLiteral("KBPS")},
+        {QStringLiteral("link-delay"), QStringLiteral("device: added one-way delay"),
+         QStringLiteral("MS")},
+        {QStringLiteral("link-jitter"), QStringLiteral("device: jitter around the delay"),
+         QStringLiteral("MS")},
+        {QStringLiteral("link-loss"), QStringLiteral("device: chunk loss probability"),
+         QStringLiteral("P")},
+        {QStringLiteral("link-schedule"),
+         QStringLiteral("device: uplink rate changes, MS:KBPS,... after start"),
+         QStringLiteral("LIST")},
+        {QStringLiteral("assume-link-rate"),
+         QStringLiteral("device: plan with --link-rate instead of measuring the link")},
     };
     for (const QCommandLineOption &o : options)
         parser.addOption(o);
@@ -215,19 +308,15 @@ Result<void> AgentConfig::applyOptions(const QCommandLineParser &parser)
     if (isSet("assume-link-rate"))
         assumeLinkRate = true;
     if (isSet("link-schedule")) {
-        linkSchedule.clear();
-        for (const QString &step : value("link-schedule").split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            bool okMs = false, okRate = false;
-            const int ms = step.section(QLatin1Char(':'), 0, 0).toInt(&okMs);
-            const double rate = step.section(QLatin1Char(':'), 1, 1).toDouble(&okRate);
-            if (!okMs || !okRate || ms < 0 || rate < 0 || step.count(QLatin1Char(':')) != 1)
-                return Result<void>::failure(
-                    QStringLiteral("--link-schedule: \"%1\" is not MS:KBPS (e.g. 0:100,5000:500)").arg(step));
-            linkSchedule << qMakePair(ms, rate);
-        }
+        const Result<QList<QPair<int, double>>> schedule =
+            parseLinkSchedule(value("link-schedule"));
+        if (!schedule)
+            return Result<void>::failure(QStringLiteral("--link-schedule: ") + schedule.error());
+        linkSchedule = *schedule;
     }
     if (!bad.isEmpty())
-        return Result<void>::failure(QStringLiteral("%1: not a number").arg(bad.join(QStringLiteral(", "))));
+        return Result<void>::failure(
+            QStringLiteral("%1: not a number").arg(bad.join(QStringLiteral(", "))));
     if (isSet("listen")) {
         const Result<QPair<QString, quint16>> hp = parseHostPort(value("listen"));
         if (!hp)
@@ -235,9 +324,10 @@ Result<void> AgentConfig::applyOptions(const QCommandLineParser &parser)
         listenHost = hp->first;
         listenPort = hp->second;
         listen = true;
-    } else if (role == QLatin1String("device") && !isSet("config")) {
-        listen = false;
+        listenConfigured = true;
     }
+    if (role == QLatin1String("device") && !listenConfigured)
+        listen = false; // edges and clouds always serve; a device only for a console
     if (isSet("edge")) {
         const Result<QPair<QString, quint16>> hp = parseHostPort(value("edge"));
         if (!hp)

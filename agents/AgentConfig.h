@@ -23,10 +23,12 @@ constexpr double kDefaultDeviceSlowdown = 35.58 / 0.236;
 struct AgentConfig
 {
     QString role = QStringLiteral("edge"); // device | edge | cloud
-    QString name;                           // for logs and the handshake (default: role@host)
+    QString name;                          // for logs and the handshake (default: role@host)
     QString listenHost = QStringLiteral("127.0.0.1");
     quint16 listenPort = 0; // 0: any free port (printed on stdout as "listening HOST:PORT")
-    bool listen = true;     // a device listens only when --listen is given (for the console)
+    bool listen =
+        true; // a device listens only when --listen (or "listen") is given (for the console)
+    bool listenConfigured = false; // --listen or the JSON file's "listen" was given
     QString tokenFile;
     QString modelDir;
     QString logFile;
@@ -38,16 +40,18 @@ struct AgentConfig
     // Device only.
     QString edgeHost;
     quint16 edgePort = 0;
-    QString input = QStringLiteral("fashion-mnist"); // fashion-mnist | heart-rate | a folder of images
-    QString dataDir;            // Fashion-MNIST folder (default: Debian's)
-    int count = 0;              // inputs to process, then exit; 0 = run until stopped
-    int first = 0;              // index of the first Fashion-MNIST test image
-    double ratePerSecond = 0;   // inputs a second; 0 = closed loop (next when the previous is answered)
+    QString input =
+        QStringLiteral("fashion-mnist"); // fashion-mnist | heart-rate | a folder of images
+    QString dataDir;                     // Fashion-MNIST folder (default: Debian's)
+    int count = 0;                       // inputs to process, then exit; 0 = run until stopped
+    int first = 0;                       // index of the first Fashion-MNIST test image
+    double ratePerSecond =
+        0; // inputs a second; 0 = closed loop (next when the previous is answered)
     QString split = QStringLiteral("auto"); // auto (adaptive) or a split name
-    QString codec;              // with a fixed split: a codec name; empty = the best for the link
+    QString codec; // with a fixed split: a codec name; empty = the best for the link
     double accuracyBudget = 0.003;
     int requestTimeoutMs = 2000;
-    LinkSettings link;          // the device's uplink to the edge (shaped on loopback)
+    LinkSettings link;           // the device's uplink to the edge (shaped on loopback)
     bool assumeLinkRate = false; // trust link.rateKBps as the estimate instead of measuring
     // Scripted rate changes of the uplink: (ms after start, KB/s), e.g. from
     // --link-schedule 0:100,5000:500 (demos, benchmarks and tests of the adaptive split).
@@ -60,6 +64,9 @@ struct AgentConfig
     static void addOptions(QCommandLineParser &parser);
     Result<void> applyOptions(const QCommandLineParser &parser);
 };
+
+// "MS:KBPS,MS:KBPS,..." → the steps of --link-schedule.
+Result<QList<QPair<int, double>>> parseLinkSchedule(const QString &text);
 
 // "host:port" → (host, port); the port is required, the host may be empty (then 127.0.0.1).
 Result<QPair<QString, quint16>> parseHostPort(const QString &text);

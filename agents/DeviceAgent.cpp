@@ -59,7 +59,8 @@ DeviceAgent::DeviceAgent(const AgentConfig &config, const FleetToken &token, QOb
 
 Result<void> DeviceAgent::start()
 {
-    Result<std::unique_ptr<InputSource>> source = InputSource::open(m_config.input, m_config.dataDir, m_config.first);
+    Result<std::unique_ptr<InputSource>> source =
+        InputSource::open(m_config.input, m_config.dataDir, m_config.first);
     if (!source)
         return Result<void>::failure(source.error());
     m_source = std::move(*source);
@@ -72,7 +73,8 @@ Result<void> DeviceAgent::start()
         m_server = new PeerServer(options, this);
         QHostAddress address;
         if (!address.setAddress(m_config.listenHost))
-            return Result<void>::failure(QStringLiteral("--listen: \"%1\" is not an IP address").arg(m_config.listenHost));
+            return Result<void>::failure(
+                QStringLiteral("--listen: \"%1\" is not an IP address").arg(m_config.listenHost));
         const Result<void> listening = m_server->listen(address, m_config.listenPort);
         if (!listening)
             return listening;
@@ -82,17 +84,23 @@ Result<void> DeviceAgent::start()
                 s.linkRateKBps = m_estimator.samples() > 0 ? m_estimator.rateKBps() : -1;
                 s.split = m_choice.split;
                 s.queueDepth = m_outstanding.size() + (m_busy ? 1 : 0) + m_due;
+                if (m_inference) {
+                    const ModelCacheCounters c = m_inference->counters();
+                    s.cacheTotals = CacheEvents{c.hits, c.misses, c.loads, c.evictions};
+                }
                 return s;
             },
             this);
         connect(m_server, &PeerServer::peerReady, this, [this](PeerConnection *peer) {
-            qInfo("peer %s (%s, %s) authenticated", qPrintable(peer->peerAddress()), qPrintable(peer->peer().name),
-                  qPrintable(peer->peer().role));
-            connect(peer, &PeerConnection::frameReceived, this, [this, peer](const Frame &f) { onConsoleFrame(peer, f); });
+            qInfo("peer %s (%s, %s) authenticated", qPrintable(peer->peerAddress()),
+                  qPrintable(peer->peer().name), qPrintable(peer->peer().role));
+            connect(peer, &PeerConnection::frameReceived, this,
+                    [this, peer](const Frame &f) { onConsoleFrame(peer, f); });
         });
-        connect(m_server, &PeerServer::peerFailed, this, [](const QString &address, const QString &message) {
-            qWarning("peer %s: %s", qPrintable(address), qPrintable(message));
-        });
+        connect(m_server, &PeerServer::peerFailed, this,
+                [](const QString &address, const QString &message) {
+                    qWarning("peer %s: %s", qPrintable(address), qPrintable(message));
+                });
     }
 
     if (m_source->isSensor()) {
@@ -125,9 +133,12 @@ Result<void> DeviceAgent::start()
             return Result<void>::failure(profile.error());
         m_profile = *profile;
     }
-    if (m_config.split != QLatin1String("auto") && !m_profile.splits.isEmpty() && !m_profile.split(m_config.split))
-        return Result<void>::failure(QStringLiteral("--split: the model has no split \"%1\"").arg(m_config.split));
-    m_inference = new InferenceThread(m_config.modelDir, m_config.threads, m_config.effectiveSlowdown(), this);
+    if (m_config.split != QLatin1String("auto") && !m_profile.splits.isEmpty() &&
+        !m_profile.split(m_config.split))
+        return Result<void>::failure(
+            QStringLiteral("--split: the model has no split \"%1\"").arg(m_config.split));
+    m_inference = new InferenceThread(m_config.modelDir, m_config.threads,
+                                      m_config.effectiveSlowdown(), this);
     if (m_config.ratePerSecond > 0) {
         // Open loop: an input is due every 1/rate s, whether or not the previous ones are answered.
         m_rateTimer.setTimerType(Qt::PreciseTimer);
@@ -162,24 +173,30 @@ void DeviceAgent::onConsoleFrame(PeerConnection *peer, const Frame &f)
         break;
     case FrameType::LinkSettings: {
         const Result<LinkSettingsMessage> m = LinkSettingsMessage::fromCbor(f.control);
-        Result<LinkSettings> next = m ? m->applyTo(m_config.link) : Result<LinkSettings>::failure(m.error());
-        const Result<void> set = next ? setLink(*next, QStringLiteral("%1 (%2)").arg(peer->peer().name, peer->peerAddress()))
-                                      : Result<void>::failure(next.error());
+        Result<LinkSettings> next =
+            m ? m->applyTo(m_config.link) : Result<LinkSettings>::failure(m.error());
+        const Result<void> set =
+            next ? setLink(*next,
+                           QStringLiteral("%1 (%2)").arg(peer->peer().name, peer->peerAddress()))
+                 : Result<void>::failure(next.error());
         if (!set) {
             qWarning("peer %s: %s", qPrintable(peer->peerAddress()), qPrintable(set.error()));
             peer->sendError(f.requestId, error_code::badRequest(), set.error());
             break;
         }
-        peer->sendFrame(makeFrame(FrameType::LinkSettingsAck, LinkSettingsMessage::from(m_config.link), f.requestId));
+        peer->sendFrame(makeFrame(FrameType::LinkSettingsAck,
+                                  LinkSettingsMessage::from(m_config.link), f.requestId));
         break;
     }
     case FrameType::Pong:
     case FrameType::Error:
         break;
     default:
-        peer->sendError(f.requestId, error_code::badRequest(),
-                        QStringLiteral("a device agent takes metrics-subscribe and link-settings frames, not %1")
-                            .arg(frameTypeName(quint8(f.type))));
+        peer->sendError(
+            f.requestId, error_code::badRequest(),
+            QStringLiteral(
+                "a device agent takes metrics-subscribe and link-settings frames, not %1")
+                .arg(frameTypeName(quint8(f.type))));
         break;
     }
 }
@@ -195,8 +212,8 @@ Result<void> DeviceAgent::setLink(const LinkSettings &link, const QString &sourc
             return set;
     }
     m_config.link = link; // also for the next connection
-    qInfo("uplink set by %s: %g KB/s, delay %g ms, jitter %g ms, loss %g", qPrintable(source), link.rateKBps,
-          link.delayMs, link.jitterMs, link.lossProbability);
+    qInfo("uplink set by %s: %g KB/s, delay %g ms, jitter %g ms, loss %g", qPrintable(source),
+          link.rateKBps, link.delayMs, link.jitterMs, link.lossProbability);
     emitLine({{QStringLiteral("event"), QStringLiteral("link")},
               {QStringLiteral("rate_kbps"), link.rateKBps},
               {QStringLiteral("delay_ms"), link.delayMs},
@@ -223,7 +240,8 @@ void DeviceAgent::connectToEdge()
     options.identity.role = m_config.role;
     options.link = m_config.link;
     options.handshakeTimeoutMs = 3000;
-    PeerConnection *edge = PeerConnection::connectToHost(m_config.edgeHost, m_config.edgePort, options, this);
+    PeerConnection *edge =
+        PeerConnection::connectToHost(m_config.edgeHost, m_config.edgePort, options, this);
     m_edge = edge;
     connect(edge, &PeerConnection::ready, this, &DeviceAgent::onEdgeReady);
     connect(edge, &PeerConnection::frameReceived, this, &DeviceAgent::onFrame);
@@ -240,8 +258,8 @@ void DeviceAgent::connectToEdge()
 
 void DeviceAgent::onEdgeReady()
 {
-    qInfo("edge %s:%u (%s) authenticated", qPrintable(m_config.edgeHost), unsigned(m_config.edgePort),
-          qPrintable(m_edge->peer().name));
+    qInfo("edge %s:%u (%s) authenticated", qPrintable(m_config.edgeHost),
+          unsigned(m_config.edgePort), qPrintable(m_edge->peer().name));
     if (!m_lastEdgeError.isEmpty())
         emitLine({{QStringLiteral("event"), QStringLiteral("edge_back")}});
     m_lastEdgeError.clear();
@@ -258,7 +276,8 @@ void DeviceAgent::onEdgeReady()
         QTimer::singleShot(kFirstDecisionWaitMs, this, [this]() {
             if (m_decided)
                 return;
-            decide(QStringLiteral("start, no rate measured within %1 ms").arg(kFirstDecisionWaitMs));
+            decide(
+                QStringLiteral("start, no rate measured within %1 ms").arg(kFirstDecisionWaitMs));
             pump();
         });
     pump();
@@ -287,7 +306,8 @@ void DeviceAgent::onEdgeLost(const QString &why)
     if (first) {
         qWarning("edge %s:%u unreachable: %s; retrying every %d ms", qPrintable(m_config.edgeHost),
                  unsigned(m_config.edgePort), qPrintable(why), kReconnectMs);
-        emitLine({{QStringLiteral("event"), QStringLiteral("edge_lost")}, {QStringLiteral("error"), why}});
+        emitLine({{QStringLiteral("event"), QStringLiteral("edge_lost")},
+                  {QStringLiteral("error"), why}});
     }
     if (!m_inputsDone || !m_outstanding.isEmpty())
         m_reconnect.start(kReconnectMs);
@@ -309,9 +329,11 @@ void DeviceAgent::sendPings()
         return;
     // About 8 ms of the link at the estimated rate, or longer after a probe too short to time.
     const double rate = m_estimator.samples() > 0 ? m_estimator.rateKBps() : 200.0;
-    const qint64 bytes = std::clamp<qint64>(std::max(qint64(rate * 8.0), m_probeBytes), kMinProbeBytes, kMaxProbeBytes);
+    const qint64 bytes = std::clamp<qint64>(std::max(qint64(rate * 8.0), m_probeBytes),
+                                            kMinProbeBytes, kMaxProbeBytes);
     m_probeBytes = 0;
-    Result<quint32> padded = m_edge->sendRequest(FrameType::Ping, ping.toCbor(), QByteArray(int(bytes), '\0'));
+    Result<quint32> padded =
+        m_edge->sendRequest(FrameType::Ping, ping.toCbor(), QByteArray(int(bytes), '\0'));
     if (padded)
         m_pings.insert(*padded, {now, bytes});
 }
@@ -324,9 +346,10 @@ void DeviceAgent::decide(const QString &why)
             m_choice.codec = m_config.codec;
             m_choice.reason = QStringLiteral("fixed by --split and --codec");
             m_decided = true;
-            m_choice.codec = m_profile.splits.isEmpty() || m_profile.splits.last().name != m_config.split
-                                 ? m_config.codec
-                                 : QString();
+            m_choice.codec =
+                m_profile.splits.isEmpty() || m_profile.splits.last().name != m_config.split
+                    ? m_config.codec
+                    : QString();
             emitLine({{QStringLiteral("event"), QStringLiteral("split")},
                       {QStringLiteral("split"), m_choice.split},
                       {QStringLiteral("codec"), m_choice.codec},
@@ -345,18 +368,20 @@ void DeviceAgent::decide(const QString &why)
     const Result<PlacementChoice> choice = SplitPlanner::choose(m_profile, link, options);
     if (!choice) {
         qCritical("%s", qPrintable(choice.error()));
-        emitLine({{QStringLiteral("event"), QStringLiteral("error")}, {QStringLiteral("error"), choice.error()}});
+        emitLine({{QStringLiteral("event"), QStringLiteral("error")},
+                  {QStringLiteral("error"), choice.error()}});
         m_inputsDone = true;
         Q_EMIT finished(1);
         return;
     }
     m_decidedAtRate = link.rateKBps;
-    const bool changed = !m_decided || choice->split != m_choice.split || choice->codec != m_choice.codec;
+    const bool changed =
+        !m_decided || choice->split != m_choice.split || choice->codec != m_choice.codec;
     m_choice = *choice;
     m_decided = true;
     if (changed) {
-        qInfo("split %s %s: %s (%s)", qPrintable(m_choice.split), qPrintable(m_choice.codec), qPrintable(m_choice.reason),
-              qPrintable(why));
+        qInfo("split %s %s: %s (%s)", qPrintable(m_choice.split), qPrintable(m_choice.codec),
+              qPrintable(m_choice.reason), qPrintable(why));
         emitLine({{QStringLiteral("event"), QStringLiteral("split")},
                   {QStringLiteral("split"), m_choice.split},
                   {QStringLiteral("codec"), m_choice.codec},
@@ -371,7 +396,8 @@ bool DeviceAgent::canRun() const
 {
     if (!m_decided)
         return false;
-    const bool deviceOnly = !m_profile.splits.isEmpty() && m_choice.split == m_profile.splits.last().name;
+    const bool deviceOnly =
+        !m_profile.splits.isEmpty() && m_choice.split == m_profile.splits.last().name;
     return deviceOnly || (m_edge && m_edge->isReady());
 }
 
@@ -405,6 +431,8 @@ void DeviceAgent::startRequest(DeviceInput input)
 {
     m_busy = true;
     ++m_started;
+    m_headInput = input;
+    m_headSplit = m_choice.split;
     const QString split = m_choice.split, codec = m_choice.codec;
     const bool last = !m_profile.splits.isEmpty() && split == m_profile.splits.last().name;
     InferenceThread *inference = m_inference;
@@ -415,7 +443,8 @@ void DeviceAgent::startRequest(DeviceInput input)
             QElapsedTimer t;
             t.start();
             if (split == QLatin1String("input")) {
-                const Result<QByteArray> bytes = encodeInput(in.pixels.data(), in.width, in.height, codec);
+                const Result<QByteArray> bytes =
+                    encodeInput(in.pixels.data(), in.width, in.height, codec);
                 o.encodeMs = inference->stretch(double(t.nsecsElapsed()) / 1e6);
                 if (!bytes) {
                     o.error = bytes.error();
@@ -426,7 +455,8 @@ void DeviceAgent::startRequest(DeviceInput input)
                 return o;
             }
             const torch::Tensor pixels =
-                torch::from_blob(const_cast<uint8_t *>(in.pixels.data()), {1, 1, in.height, in.width}, torch::kUInt8);
+                torch::from_blob(const_cast<uint8_t *>(in.pixels.data()),
+                                 {1, 1, in.height, in.width}, torch::kUInt8);
             const Result<torch::Tensor> feature = runner.head(normalisePixels(pixels), split);
             inference->publishCounters();
             o.deviceMs = inference->stretch(double(t.nsecsElapsed()) / 1e6);
@@ -452,6 +482,10 @@ void DeviceAgent::startRequest(DeviceInput input)
         },
         this,
         [this, in, split, codec, last](HeadOutcome o) {
+            if (m_headAbandoned) {
+                m_headAbandoned = false; // reported when the agent stopped
+                return;
+            }
             m_busy = false;
             if (!o.ok) {
                 failRequest(in, split, o.error);
@@ -466,16 +500,17 @@ void DeviceAgent::startRequest(DeviceInput input)
                     ++m_labelled;
                     m_correct += o.predicted == in.label ? 1 : 0;
                 }
-                emitLine({{QStringLiteral("index"), in.index},
-                          {QStringLiteral("ok"), true},
-                          {QStringLiteral("label"), in.label},
-                          {QStringLiteral("predicted"), o.predicted},
-                          {QStringLiteral("class"), FashionMnist::classNames().value(int(o.predicted))},
-                          {QStringLiteral("split"), split},
-                          {QStringLiteral("codec"), QString()},
-                          {QStringLiteral("bytes"), 1},
-                          {QStringLiteral("device_ms"), o.deviceMs},
-                          {QStringLiteral("total_ms"), total}});
+                emitLine(
+                    {{QStringLiteral("index"), in.index},
+                     {QStringLiteral("ok"), true},
+                     {QStringLiteral("label"), in.label},
+                     {QStringLiteral("predicted"), o.predicted},
+                     {QStringLiteral("class"), FashionMnist::classNames().value(int(o.predicted))},
+                     {QStringLiteral("split"), split},
+                     {QStringLiteral("codec"), QString()},
+                     {QStringLiteral("bytes"), 1},
+                     {QStringLiteral("device_ms"), o.deviceMs},
+                     {QStringLiteral("total_ms"), total}});
             } else {
                 sendRequest(in, o, split, codec);
             }
@@ -484,16 +519,19 @@ void DeviceAgent::startRequest(DeviceInput input)
         });
 }
 
-void DeviceAgent::sendRequest(DeviceInput input, const HeadOutcome &head, const QString &split, const QString &codec)
+void DeviceAgent::sendRequest(DeviceInput input, const HeadOutcome &head, const QString &split,
+                              const QString &codec)
 {
     if (!m_edge || !m_edge->isReady()) {
-        failRequest(input, split,
-                    QStringLiteral("edge not connected: %1")
-                        .arg(m_lastEdgeError.isEmpty() ? QStringLiteral("connecting") : m_lastEdgeError));
+        failRequest(
+            input, split,
+            QStringLiteral("edge not connected: %1")
+                .arg(m_lastEdgeError.isEmpty() ? QStringLiteral("connecting") : m_lastEdgeError));
         return;
     }
     InferRequestMessage request;
-    request.model = m_profile.model.isEmpty() ? QFileInfo(m_config.modelDir).fileName() : m_profile.model;
+    request.model =
+        m_profile.model.isEmpty() ? QFileInfo(m_config.modelDir).fileName() : m_profile.model;
     request.split = split;
     request.codec = codec;
     request.deviceComputeMs = head.deviceMs;
@@ -503,7 +541,8 @@ void DeviceAgent::sendRequest(DeviceInput input, const HeadOutcome &head, const 
     probe.control = request.toCbor();
     probe.payload = head.payload;
     const Result<QByteArray> wire = encodeFrame(probe);
-    const Result<quint32> id = m_edge->sendRequest(FrameType::InferRequest, probe.control, head.payload);
+    const Result<quint32> id =
+        m_edge->sendRequest(FrameType::InferRequest, probe.control, head.payload);
     if (!id) {
         failRequest(input, split, QStringLiteral("cannot send: %1").arg(id.error()));
         return;
@@ -541,13 +580,15 @@ void DeviceAgent::onFrame(const Frame &frame)
                 QTimer::singleShot(0, this, &DeviceAgent::sendPings); // at once, not a second later
                 return;
             }
-            qDebug("probe %lld B: %.2f ms over the base round trip %.2f ms", padded, rtt - m_baseRttMs, m_baseRttMs);
+            qDebug("probe %lld B: %.2f ms over the base round trip %.2f ms", padded,
+                   rtt - m_baseRttMs, m_baseRttMs);
             m_lastSampleMs = nowMs();
             if (!m_decided) {
                 decide(QStringLiteral("start"));
                 pump();
             } else if (m_estimator.movedFrom(m_decidedAtRate))
-                decide(QStringLiteral("link rate now %1 KB/s").arg(m_estimator.rateKBps(), 0, 'f', 0));
+                decide(
+                    QStringLiteral("link rate now %1 KB/s").arg(m_estimator.rateKBps(), 0, 'f', 0));
         }
         return;
     }
@@ -560,7 +601,8 @@ void DeviceAgent::onFrame(const Frame &frame)
             const Outstanding o = m_outstanding.take(frame.requestId);
             const Result<ErrorMessage> e = ErrorMessage::fromCbor(frame.control);
             failRequest(o.input, o.split,
-                        QStringLiteral("edge: %1").arg(e ? e->code + QStringLiteral(": ") + e->message : e.error()));
+                        QStringLiteral("edge: %1")
+                            .arg(e ? e->code + QStringLiteral(": ") + e->message : e.error()));
         }
         pump();
         maybeFinish();
@@ -572,11 +614,13 @@ void DeviceAgent::finishRequest(quint32 id, const Frame &frame)
     const Outstanding o = m_outstanding.take(id);
     const Result<InferResultMessage> r = InferResultMessage::fromCbor(frame.control);
     if (!r) {
-        failRequest(o.input, o.split, QStringLiteral("bad answer from the edge: %1").arg(r.error()));
+        failRequest(o.input, o.split,
+                    QStringLiteral("bad answer from the edge: %1").arg(r.error()));
         return;
     }
     const double rtt = double(m_clock.nsecsElapsed() - o.sentNs) / 1e6;
-    const double edgeMs = std::max(0.0, r->queueMs) + std::max(0.0, r->decodeMs) + std::max(0.0, r->edgeComputeMs);
+    const double edgeMs =
+        std::max(0.0, r->queueMs) + std::max(0.0, r->decodeMs) + std::max(0.0, r->edgeComputeMs);
     const double linkMs = std::max(0.0, rtt - edgeMs);
     const double returnMs = std::min(linkMs, std::max(0.0, m_baseRttMs / 2));
     const double transferMs = linkMs - returnMs;
@@ -591,21 +635,15 @@ void DeviceAgent::finishRequest(quint32 id, const Frame &frame)
         ++m_labelled;
         m_correct += r->classIndex == o.input.label ? 1 : 0;
     }
-    QJsonObject line{{QStringLiteral("index"), o.input.index},
-                     {QStringLiteral("ok"), true},
-                     {QStringLiteral("label"), o.input.label},
-                     {QStringLiteral("predicted"), r->classIndex},
-                     {QStringLiteral("class"), r->label},
-                     {QStringLiteral("split"), o.split},
-                     {QStringLiteral("codec"), o.codec},
-                     {QStringLiteral("bytes"), o.payloadBytes},
-                     {QStringLiteral("wire_bytes"), o.wireBytes},
-                     {QStringLiteral("device_ms"), o.deviceMs},
-                     {QStringLiteral("encode_ms"), o.encodeMs},
-                     {QStringLiteral("transfer_ms"), transferMs},
-                     {QStringLiteral("edge_ms"), edgeMs},
-                     {QStringLiteral("return_ms"), returnMs},
-                     {QStringLiteral("total_ms"), total}};
+    QJsonObject line{
+        {QStringLiteral("index"), o.input.index},    {QStringLiteral("ok"), true},
+        {QStringLiteral("label"), o.input.label},    {QStringLiteral("predicted"), r->classIndex},
+        {QStringLiteral("class"), r->label},         {QStringLiteral("split"), o.split},
+        {QStringLiteral("codec"), o.codec},          {QStringLiteral("bytes"), o.payloadBytes},
+        {QStringLiteral("wire_bytes"), o.wireBytes}, {QStringLiteral("device_ms"), o.deviceMs},
+        {QStringLiteral("encode_ms"), o.encodeMs},   {QStringLiteral("transfer_ms"), transferMs},
+        {QStringLiteral("edge_ms"), edgeMs},         {QStringLiteral("return_ms"), returnMs},
+        {QStringLiteral("total_ms"), total}};
     if (!o.input.name.isEmpty())
         line.insert(QStringLiteral("file"), o.input.name);
     emitLine(line);
@@ -646,7 +684,9 @@ void DeviceAgent::checkTimeouts()
             late << it.key();
     for (quint32 id : late) {
         const Outstanding o = m_outstanding.take(id);
-        failRequest(o.input, o.split, QStringLiteral("no answer from the edge within %1 ms").arg(m_config.requestTimeoutMs));
+        failRequest(
+            o.input, o.split,
+            QStringLiteral("no answer from the edge within %1 ms").arg(m_config.requestTimeoutMs));
     }
     if (!late.isEmpty()) {
         pump();
@@ -661,29 +701,57 @@ void DeviceAgent::emitLine(const QJsonObject &o)
     std::fflush(stdout);
 }
 
+void DeviceAgent::stop(const QString &why)
+{
+    if (m_summarised)
+        return;
+    m_inputsDone = true;
+    m_rateTimer.stop();
+    m_reconnect.stop();
+    m_pinger.stop();
+    m_timeouts.stop();
+    // Nothing is left unaccounted: the input on the device and those waiting for the edge are
+    // reported failed with the reason, then the summary.
+    if (m_busy) {
+        m_busy = false;
+        m_headAbandoned = true;
+        failRequest(m_headInput, m_headSplit, why);
+    }
+    const QList<quint32> ids = m_outstanding.keys();
+    for (quint32 id : ids) {
+        const Outstanding o = m_outstanding.take(id);
+        failRequest(o.input, o.split, why);
+    }
+    summarise();
+}
+
 void DeviceAgent::maybeFinish()
 {
-    if (!m_inputsDone || m_busy || !m_outstanding.isEmpty())
+    if (!m_inputsDone || m_busy || !m_outstanding.isEmpty() || m_summarised)
         return;
-    static bool done = false;
-    if (done)
-        return;
-    done = true;
+    summarise();
+    Q_EMIT finished(m_failed > 0 ? 1 : 0);
+}
+
+void DeviceAgent::summarise()
+{
+    m_summarised = true;
     QJsonObject splits;
     for (auto it = m_splitUse.cbegin(); it != m_splitUse.cend(); ++it)
         splits.insert(it.key(), it.value());
-    QJsonObject summary{{QStringLiteral("requests"), m_started},
-                        {QStringLiteral("answered"), m_answered},
-                        {QStringLiteral("failed"), m_failed},
-                        {QStringLiteral("median_total_ms"), percentile(m_totals, 0.5)},
-                        {QStringLiteral("p95_total_ms"), percentile(m_totals, 0.95)},
-                        {QStringLiteral("mean_bytes"), m_answered > 0 ? m_bytesSum / m_answered : 0.0},
-                        {QStringLiteral("splits"), splits},
-                        {QStringLiteral("link_rate_kbps"), m_estimator.samples() > 0 ? m_estimator.rateKBps() : -1.0}};
+    QJsonObject summary{
+        {QStringLiteral("requests"), m_started},
+        {QStringLiteral("answered"), m_answered},
+        {QStringLiteral("failed"), m_failed},
+        {QStringLiteral("median_total_ms"), percentile(m_totals, 0.5)},
+        {QStringLiteral("p95_total_ms"), percentile(m_totals, 0.95)},
+        {QStringLiteral("mean_bytes"), m_answered > 0 ? m_bytesSum / m_answered : 0.0},
+        {QStringLiteral("splits"), splits},
+        {QStringLiteral("link_rate_kbps"),
+         m_estimator.samples() > 0 ? m_estimator.rateKBps() : -1.0}};
     if (m_labelled > 0)
         summary.insert(QStringLiteral("accuracy"), double(m_correct) / m_labelled);
     emitLine({{QStringLiteral("summary"), summary}});
-    Q_EMIT finished(m_failed > 0 ? 1 : 0);
 }
 
 } // namespace edgegpt

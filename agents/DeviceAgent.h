@@ -43,6 +43,9 @@ public:
     DeviceAgent(const AgentConfig &config, const FleetToken &token, QObject *parent = nullptr);
     Result<void> start();
     quint16 port() const; // 0 unless it listens for the console
+    // Stops taking inputs, reports every request not answered yet as failed with `why`, and
+    // prints the summary (SIGTERM).
+    void stop(const QString &why);
 
 Q_SIGNALS:
     // The inputs ran out (or --count was reached) and every request is answered or failed.
@@ -74,7 +77,8 @@ private:
     bool canRun() const;
     void pump();
     void startRequest(DeviceInput input);
-    void sendRequest(DeviceInput input, const HeadOutcome &head, const QString &split, const QString &codec);
+    void sendRequest(DeviceInput input, const HeadOutcome &head, const QString &split,
+                     const QString &codec);
     void finishRequest(quint32 id, const Frame &frame);
     void failRequest(const DeviceInput &input, const QString &split, const QString &error);
     void checkTimeouts();
@@ -86,6 +90,7 @@ private:
     void onConsoleFrame(PeerConnection *peer, const Frame &frame);
     void emitLine(const QJsonObject &o);
     void maybeFinish();
+    void summarise();
     double nowMs() const { return double(m_clock.nsecsElapsed()) / 1e6; }
 
     AgentConfig m_config;
@@ -107,7 +112,11 @@ private:
     PlacementChoice m_choice;
     bool m_decided = false;
     bool m_inputsDone = false;
-    bool m_busy = false; // a head job is running
+    bool m_busy = false;          // a head job is running
+    bool m_headAbandoned = false; // stop() reported the running head job's input already
+    bool m_summarised = false;
+    DeviceInput m_headInput; // the input of the running head job
+    QString m_headSplit;
     int m_started = 0;
     int m_due = 0; // --rate: inputs due and not started yet
     QHash<quint32, Outstanding> m_outstanding;

@@ -42,7 +42,8 @@ EdgeAgent::EdgeAgent(const AgentConfig &config, const FleetToken &token, QObject
     options.identity.name = config.name;
     options.identity.role = config.role;
     m_server = new PeerServer(options, this);
-    m_inference = new InferenceThread(config.modelDir, config.threads, config.effectiveSlowdown(), this);
+    m_inference =
+        new InferenceThread(config.modelDir, config.threads, config.effectiveSlowdown(), this);
     m_metrics = new MetricsPublisher(
         [this]() {
             MetricsPublisher::State s;
@@ -53,16 +54,18 @@ EdgeAgent::EdgeAgent(const AgentConfig &config, const FleetToken &token, QObject
         },
         this);
     connect(m_server, &PeerServer::peerReady, this, &EdgeAgent::onPeerReady);
-    connect(m_server, &PeerServer::peerFailed, this, [](const QString &address, const QString &message) {
-        qWarning("peer %s: %s", qPrintable(address), qPrintable(message));
-    });
+    connect(m_server, &PeerServer::peerFailed, this,
+            [](const QString &address, const QString &message) {
+                qWarning("peer %s: %s", qPrintable(address), qPrintable(message));
+            });
 }
 
 Result<void> EdgeAgent::start()
 {
     QHostAddress address;
     if (!address.setAddress(m_config.listenHost))
-        return Result<void>::failure(QStringLiteral("--listen: \"%1\" is not an IP address").arg(m_config.listenHost));
+        return Result<void>::failure(
+            QStringLiteral("--listen: \"%1\" is not an IP address").arg(m_config.listenHost));
     return m_server->listen(address, m_config.listenPort);
 }
 
@@ -73,9 +76,10 @@ quint16 EdgeAgent::port() const
 
 void EdgeAgent::onPeerReady(PeerConnection *peer)
 {
-    qInfo("peer %s (%s, %s) authenticated", qPrintable(peer->peerAddress()), qPrintable(peer->peer().name),
-          qPrintable(peer->peer().role));
-    connect(peer, &PeerConnection::frameReceived, this, [this, peer](const Frame &f) { onFrame(peer, f); });
+    qInfo("peer %s (%s, %s) authenticated", qPrintable(peer->peerAddress()),
+          qPrintable(peer->peer().name), qPrintable(peer->peer().role));
+    connect(peer, &PeerConnection::frameReceived, this,
+            [this, peer](const Frame &f) { onFrame(peer, f); });
     connect(peer, &PeerConnection::failed, this, [peer](const QString &message) {
         qWarning("peer %s: %s", qPrintable(peer->peerAddress()), qPrintable(message));
     });
@@ -95,7 +99,8 @@ void EdgeAgent::onFrame(PeerConnection *peer, const Frame &frame)
         break;
     default:
         peer->sendError(frame.requestId, error_code::badRequest(),
-                        QStringLiteral("an edge agent does not take %1 frames").arg(frameTypeName(quint8(frame.type))));
+                        QStringLiteral("an edge agent does not take %1 frames")
+                            .arg(frameTypeName(quint8(frame.type))));
         break;
     }
 }
@@ -108,8 +113,9 @@ void EdgeAgent::infer(PeerConnection *peer, const Frame &frame)
         return;
     }
     if (m_inference->pending() >= maxQueuedRequests) {
-        peer->sendError(frame.requestId, error_code::busy(),
-                        QStringLiteral("%1 requests are waiting; try again later").arg(maxQueuedRequests));
+        peer->sendError(
+            frame.requestId, error_code::busy(),
+            QStringLiteral("%1 requests are waiting; try again later").arg(maxQueuedRequests));
         return;
     }
     const qint64 receivedNs = monotonic().nsecsElapsed();

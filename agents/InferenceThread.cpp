@@ -5,7 +5,8 @@
 
 namespace edgegpt {
 
-InferenceThread::InferenceThread(const QString &modelDir, int threads, double slowdown, QObject *parent)
+InferenceThread::InferenceThread(const QString &modelDir, int threads, double slowdown,
+                                 QObject *parent)
     : QObject(parent)
     , m_worker(new QObject)
     , m_runner(std::make_unique<ModelRunner>(modelDir))
@@ -15,9 +16,8 @@ InferenceThread::InferenceThread(const QString &modelDir, int threads, double sl
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     m_thread.start();
-    QMetaObject::invokeMethod(m_worker, [threads]() {
-        torch::set_num_threads(threads);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [threads]() { torch::set_num_threads(threads); }, Qt::QueuedConnection);
 }
 
 InferenceThread::~InferenceThread()

@@ -21,7 +21,8 @@ class InferenceThread : public QObject
 public:
     // threads: LibTorch intra-op threads; slowdown >= 1 stretches every job's compute time (a
     // device standing for a slower board sleeps (slowdown - 1) × what the job took).
-    InferenceThread(const QString &modelDir, int threads, double slowdown, QObject *parent = nullptr);
+    InferenceThread(const QString &modelDir, int threads, double slowdown,
+                    QObject *parent = nullptr);
     ~InferenceThread() override;
 
     // Runs job(runner) on the inference thread, then done(result) on the caller's thread — unless
@@ -30,15 +31,19 @@ public:
     void post(std::function<T(ModelRunner &)> job, QObject *receiver, std::function<void(T)> done)
     {
         m_pending.fetch_add(1);
-        QMetaObject::invokeMethod(m_worker, [this, job = std::move(job), receiver = QPointer<QObject>(receiver),
-                                             done = std::move(done)]() mutable {
-            T result = job(*m_runner);
-            m_pending.fetch_sub(1);
-            if (receiver)
-                QMetaObject::invokeMethod(receiver.data(), [result = std::move(result), done = std::move(done)]() {
-                    done(result);
-                }, Qt::QueuedConnection);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_worker,
+            [this, job = std::move(job), receiver = QPointer<QObject>(receiver),
+             done = std::move(done)]() mutable {
+                T result = job(*m_runner);
+                m_pending.fetch_sub(1);
+                if (receiver)
+                    QMetaObject::invokeMethod(
+                        receiver.data(),
+                        [result = std::move(result), done = std::move(done)]() { done(result); },
+                        Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
     }
     // Jobs posted and not finished.
     int pending() const { return m_pending.load(); }

@@ -19,8 +19,7 @@ public:
     FashionMnistSource(ImageSet set, int first)
         : m_set(std::move(set))
         , m_next(first)
-    {
-    }
+    {}
     bool next(DeviceInput &in) override
     {
         if (m_next >= m_set.count)
@@ -45,8 +44,7 @@ class FolderSource : public InputSource
 public:
     explicit FolderSource(QStringList files)
         : m_files(std::move(files))
-    {
-    }
+    {}
     bool next(DeviceInput &in) override
     {
         while (m_next < m_files.size()) {
@@ -62,7 +60,8 @@ public:
             QImage canvas(28, 28, QImage::Format_Grayscale8);
             canvas.fill(0);
             for (int y = 0; y < image.height(); ++y)
-                std::memcpy(canvas.scanLine(y + (28 - image.height()) / 2) + (28 - image.width()) / 2,
+                std::memcpy(canvas.scanLine(y + (28 - image.height()) / 2) +
+                                (28 - image.width()) / 2,
                             image.constScanLine(y), size_t(image.width()));
             in.index = m_count++;
             in.label = -1;
@@ -91,7 +90,8 @@ public:
     {
         const double t = m_count;
         in.index = m_count++;
-        in.heartRateBpm = 70 + 6 * std::sin(t / 20.0) + 2 * std::sin(t / 3.0) + m_rng.bounded(2.0) - 1.0;
+        in.heartRateBpm =
+            70 + 6 * std::sin(t / 20.0) + 2 * std::sin(t / 3.0) + m_rng.bounded(2.0) - 1.0;
         return true;
     }
     bool isSensor() const override { return true; }
@@ -103,12 +103,14 @@ private:
 
 } // namespace
 
-Result<std::unique_ptr<InputSource>> InputSource::open(const QString &spec, const QString &dataDir, int first)
+Result<std::unique_ptr<InputSource>> InputSource::open(const QString &spec, const QString &dataDir,
+                                                       int first)
 {
     using R = Result<std::unique_ptr<InputSource>>;
     if (spec == QLatin1String("fashion-mnist")) {
         Result<ImageSet> set =
-            FashionMnist::load(FashionMnist::Split::Test, dataDir.isEmpty() ? FashionMnist::defaultDirectory() : dataDir);
+            FashionMnist::load(FashionMnist::Split::Test,
+                               dataDir.isEmpty() ? FashionMnist::defaultDirectory() : dataDir);
         if (!set)
             return R::failure(set.error());
         return std::unique_ptr<InputSource>(new FashionMnistSource(std::move(*set), first));
@@ -117,14 +119,18 @@ Result<std::unique_ptr<InputSource>> InputSource::open(const QString &spec, cons
         return std::unique_ptr<InputSource>(new HeartRateSource);
     const QDir dir(spec);
     if (!dir.exists())
-        return R::failure(QStringLiteral("--input: \"%1\" is not fashion-mnist, heart-rate or a folder").arg(spec));
+        return R::failure(
+            QStringLiteral("--input: \"%1\" is not fashion-mnist, heart-rate or a folder")
+                .arg(spec));
     QStringList files;
-    for (const QString &f : dir.entryList({QStringLiteral("*.png"), QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"),
-                                           QStringLiteral("*.bmp"), QStringLiteral("*.pgm")},
-                                          QDir::Files, QDir::Name))
+    for (const QString &f :
+         dir.entryList({QStringLiteral("*.png"), QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"),
+                        QStringLiteral("*.bmp"), QStringLiteral("*.pgm")},
+                       QDir::Files, QDir::Name))
         files << dir.filePath(f);
     if (files.isEmpty())
-        return R::failure(QStringLiteral("--input: no images (png, jpg, bmp, pgm) in %1").arg(spec));
+        return R::failure(
+            QStringLiteral("--input: no images (png, jpg, bmp, pgm) in %1").arg(spec));
     std::unique_ptr<InputSource> s(new FolderSource(files.mid(first)));
     return s;
 }

@@ -31,7 +31,8 @@ public:
     virtual bool isSensor() const { return false; }
 
     // "fashion-mnist", "heart-rate" or a folder path; dataDir for Fashion-MNIST; `first` skips.
-    static Result<std::unique_ptr<InputSource>> open(const QString &spec, const QString &dataDir, int first);
+    static Result<std::unique_ptr<InputSource>> open(const QString &spec, const QString &dataDir,
+                                                     int first);
 };
 
 } // namespace edgegpt

@@ -23,7 +23,8 @@ Result<QPair<InputCodecKind, int>> parseInputCodec(const QString &codec)
         if (ok && q >= 1 && q <= 100)
             return qMakePair(InputCodecKind::Jpeg, q);
     }
-    return R::failure(QStringLiteral("unknown input codec \"%1\" (png, zstd or jpeg-qN)").arg(codec));
+    return R::failure(
+        QStringLiteral("unknown input codec \"%1\" (png, zstd or jpeg-qN)").arg(codec));
 }
 
 // Features of the models here are at most a few hundred thousand values; refuse more before
@@ -58,7 +59,8 @@ Result<QByteArray> encodeFeature(const torch::Tensor &feature, const QString &co
     return bytes;
 }
 
-Result<torch::Tensor> decodePayload(const QString &split, const QString &codec, const QByteArray &payload)
+Result<torch::Tensor> decodePayload(const QString &split, const QString &codec,
+                                    const QByteArray &payload)
 {
     using R = Result<torch::Tensor>;
     if (split == QLatin1String("input")) {
@@ -77,7 +79,8 @@ Result<torch::Tensor> decodePayload(const QString &split, const QString &codec, 
     if (!f)
         return R::failure(f.error());
     if (f->settings.name() != codec && !codec.isEmpty())
-        return R::failure(QStringLiteral("the payload is %1, the request says %2").arg(f->settings.name(), codec));
+        return R::failure(QStringLiteral("the payload is %1, the request says %2")
+                              .arg(f->settings.name(), codec));
     std::vector<int64_t> shape(f->shape.begin(), f->shape.end());
     if (shape.empty() || shape[0] != 1)
         return R::failure(QStringLiteral("a feature must have a batch dimension of 1"));

@@ -19,7 +19,8 @@ Result<QByteArray> encodeInput(const uint8_t *pixels, int width, int height, con
 // Encodes a feature (batch 1) with a feature codec name.
 Result<QByteArray> encodeFeature(const torch::Tensor &feature, const QString &codec);
 // The tensor the tail receives: normalised 1×1×H×W images for "input", else the decoded feature.
-Result<torch::Tensor> decodePayload(const QString &split, const QString &codec, const QByteArray &payload);
+Result<torch::Tensor> decodePayload(const QString &split, const QString &codec,
+                                    const QByteArray &payload);
 // The class, its label and the top 3 of softmax(logits) (batch 1).
 InferResultMessage resultFromLogits(const torch::Tensor &logits);
 

@@ -36,10 +36,11 @@ void onSignal(int)
 void logMessage(QtMsgType type, const QMessageLogContext &, const QString &message)
 {
     static const char *levels[] = {"debug", "warning", "critical", "fatal", "info"};
-    const QByteArray line = QStringLiteral("%1 %2 %3: %4\n")
-                                .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), g_name,
-                                     QLatin1String(levels[qBound(0, int(type), 4)]), message)
-                                .toUtf8();
+    const QByteArray line =
+        QStringLiteral("%1 %2 %3: %4\n")
+            .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), g_name,
+                 QLatin1String(levels[qBound(0, int(type), 4)]), message)
+            .toUtf8();
     QMutexLocker lock(&g_logMutex);
     std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
     if (g_logFile) {
@@ -56,7 +57,8 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(QStringLiteral("edgegpt-agent"));
     QCoreApplication::setApplicationVersion(QStringLiteral(EDGEGPT_VERSION));
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("EdgeGPT agent: runs model parts for split inference."));
+    parser.setApplicationDescription(
+        QStringLiteral("EdgeGPT agent: runs model parts for split inference."));
     parser.addHelpOption();
     parser.addVersionOption();
     AgentConfig::addOptions(parser);
@@ -74,7 +76,8 @@ int main(int argc, char **argv)
     if (!config.logFile.isEmpty()) {
         g_logFile = new QFile(config.logFile);
         if (!g_logFile->open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text)) {
-            std::fprintf(stderr, "edgegpt-agent: cannot write the log file %s\n", qPrintable(config.logFile));
+            std::fprintf(stderr, "edgegpt-agent: cannot write the log file %s\n",
+                         qPrintable(config.logFile));
             return 1;
         }
     }
@@ -92,10 +95,13 @@ int main(int argc, char **argv)
         return 1;
     }
     QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
+    DeviceAgent *device = nullptr;
     QObject::connect(&notifier, &QSocketNotifier::activated, &app, [&]() {
         char c;
         [[maybe_unused]] const ssize_t n = ::read(g_signalPipe[0], &c, 1);
         qInfo("stopping on signal");
+        if (device)
+            device->stop(QStringLiteral("the agent was stopped"));
         QCoreApplication::exit(0);
     });
     struct sigaction sa = {};
@@ -108,7 +114,7 @@ int main(int argc, char **argv)
 
     int exitCode = 0;
     if (config.role == QLatin1String("device")) {
-        auto *device = new DeviceAgent(config, *token, &app);
+        device = new DeviceAgent(config, *token, &app);
         QObject::connect(device, &DeviceAgent::finished, &app, [&](int code) {
             exitCode = code;
             QCoreApplication::exit(code);
@@ -119,7 +125,8 @@ int main(int argc, char **argv)
             return 1;
         }
         if (device->port())
-            std::printf("listening %s:%u\n", qPrintable(config.listenHost), unsigned(device->port()));
+            std::printf("listening %s:%u\n", qPrintable(config.listenHost),
+                        unsigned(device->port()));
     } else {
         auto *edge = new EdgeAgent(config, *token, &app);
         const Result<void> started = edge->start();

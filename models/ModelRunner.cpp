@@ -8,8 +8,7 @@ namespace edgegpt {
 ModelRunner::ModelRunner(QString modelDir, int cacheCapacity)
     : m_dir(std::move(modelDir))
     , m_capacity(std::max(1, cacheCapacity))
-{
-}
+{}
 
 Result<ModelRunner::Entry *> ModelRunner::find(const QString &key, const QString &split, bool head)
 {
@@ -30,13 +29,15 @@ Result<ModelRunner::Entry *> ModelRunner::find(const QString &key, const QString
             return R::failure(m.error());
         e.whole = std::make_shared<StoredModel>(std::move(*m));
     } else {
-        const QString stem = m_dir + QLatin1Char('/') + (head ? QStringLiteral("head-") : QStringLiteral("tail-")) + split;
+        const QString stem = m_dir + QLatin1Char('/') +
+                             (head ? QStringLiteral("head-") : QStringLiteral("tail-")) + split;
         if (QFileInfo::exists(stem + QStringLiteral(".pt"))) {
             Result<ModelPart> p = ModelStore::loadPart(stem + QStringLiteral(".pt"));
             if (!p)
                 return R::failure(p.error());
             if (p->isHead != head)
-                return R::failure(QStringLiteral("%1.pt holds the other part of the split").arg(stem));
+                return R::failure(
+                    QStringLiteral("%1.pt holds the other part of the split").arg(stem));
             e.part = std::make_shared<ModelPart>(std::move(*p));
         } else if (QFileInfo::exists(stem + QStringLiteral(".ts"))) {
             try {
@@ -44,12 +45,16 @@ Result<ModelRunner::Entry *> ModelRunner::find(const QString &key, const QString
                     torch::jit::load(QString(stem + QStringLiteral(".ts")).toStdString()));
                 e.script->eval();
             } catch (const std::exception &ex) {
-                return R::failure(QStringLiteral("%1.ts is not a TorchScript module: %2")
-                                      .arg(stem, QString::fromUtf8(ex.what()).section(QLatin1Char('\n'), 0, 0)));
+                return R::failure(
+                    QStringLiteral("%1.ts is not a TorchScript module: %2")
+                        .arg(stem, QString::fromUtf8(ex.what()).section(QLatin1Char('\n'), 0, 0)));
             }
         } else {
-            return R::failure(QStringLiteral("no %1 part for split \"%2\" in %3 (neither model.pt nor %4.pt / .ts)")
-                                  .arg(head ? QStringLiteral("head") : QStringLiteral("tail"), split, m_dir, stem));
+            return R::failure(
+                QStringLiteral(
+                    "no %1 part for split \"%2\" in %3 (neither model.pt nor %4.pt / .ts)")
+                    .arg(head ? QStringLiteral("head") : QStringLiteral("tail"), split, m_dir,
+                         stem));
         }
     }
     ++m_counters.loads;
@@ -65,7 +70,8 @@ Result<torch::Tensor> ModelRunner::run(const torch::Tensor &x, const QString &sp
 {
     using R = Result<torch::Tensor>;
     const bool whole = QFileInfo::exists(m_dir + QStringLiteral("/model.pt"));
-    const QString key = whole ? QStringLiteral("model") : (head ? QStringLiteral("head-") : QStringLiteral("tail-")) + split;
+    const QString key = whole ? QStringLiteral("model")
+                              : (head ? QStringLiteral("head-") : QStringLiteral("tail-")) + split;
     Result<Entry *> e = find(key, split, head);
     if (!e)
         return R::failure(e.error());
@@ -75,7 +81,8 @@ Result<torch::Tensor> ModelRunner::run(const torch::Tensor &x, const QString &sp
             SplitNet &net = (*e)->whole->net;
             const int s = net->splitIndex(split);
             if (s < 0)
-                return R::failure(QStringLiteral("the model in %1 has no split \"%2\"").arg(m_dir, split));
+                return R::failure(
+                    QStringLiteral("the model in %1 has no split \"%2\"").arg(m_dir, split));
             return head ? net->head(x, s) : net->tail(x, s);
         }
         if ((*e)->part)

@@ -348,7 +348,8 @@ Result<MetricsSubscribeMessage> MetricsSubscribeMessage::fromCbor(const QCborMap
     FieldReader r(map, "metrics-subscribe");
     MetricsSubscribeMessage m;
     // Faster than 10 Hz is not an error: the subscriber gets the fastest there is.
-    m.intervalMs = std::max(minIntervalMs, int(r.integer("interval_ms", 0, 3600 * 1000, false, 100)));
+    m.intervalMs =
+        std::max(minIntervalMs, int(r.integer("interval_ms", 0, 3600 * 1000, false, 100)));
     return finish(r, m);
 }
 
@@ -450,7 +451,8 @@ Result<LinkSettings> LinkSettingsMessage::applyTo(const LinkSettings &settings) 
         next.lossProbability = loss;
     const Result<void> valid = next.validate();
     if (!valid)
-        return Result<LinkSettings>::failure(QStringLiteral("link-settings: %1").arg(valid.error()));
+        return Result<LinkSettings>::failure(
+            QStringLiteral("link-settings: %1").arg(valid.error()));
     return next;
 }
 

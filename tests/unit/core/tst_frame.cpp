@@ -16,12 +16,12 @@ using namespace edgegpt;
 
 namespace {
 
-const QList<FrameType> allTypes{FrameType::Hello,        FrameType::Challenge,
-                                FrameType::Response,     FrameType::Ok,
-                                FrameType::Error,        FrameType::Ping,
-                                FrameType::Pong,         FrameType::InferRequest,
-                                FrameType::InferResult,  FrameType::MetricsSubscribe,
-                                FrameType::MetricsUpdate, FrameType::LinkSettings,
+const QList<FrameType> allTypes{FrameType::Hello,          FrameType::Challenge,
+                                FrameType::Response,       FrameType::Ok,
+                                FrameType::Error,          FrameType::Ping,
+                                FrameType::Pong,           FrameType::InferRequest,
+                                FrameType::InferResult,    FrameType::MetricsSubscribe,
+                                FrameType::MetricsUpdate,  FrameType::LinkSettings,
                                 FrameType::LinkSettingsAck};
 
 Frame sampleFrame(FrameType type, quint32 id)
@@ -178,7 +178,8 @@ private Q_SLOTS:
         QCborMap sub;
         sub.insert(QStringLiteral("interval_ms"), 10);
         QVERIFY(MetricsSubscribeMessage::fromCbor(sub).ok());
-        QCOMPARE(MetricsSubscribeMessage::fromCbor(sub)->intervalMs, MetricsSubscribeMessage::minIntervalMs);
+        QCOMPARE(MetricsSubscribeMessage::fromCbor(sub)->intervalMs,
+                 MetricsSubscribeMessage::minIntervalMs);
         sub.insert(QStringLiteral("interval_ms"), 250);
         QCOMPARE(MetricsSubscribeMessage::fromCbor(sub)->intervalMs, 250);
         sub.insert(QStringLiteral("interval_ms"), -5);
@@ -190,7 +191,8 @@ private Q_SLOTS:
     void linkSettingsMessage()
     {
         QCOMPARE(frameTypeName(quint8(FrameType::LinkSettings)), QStringLiteral("link-settings"));
-        QCOMPARE(frameTypeName(quint8(FrameType::LinkSettingsAck)), QStringLiteral("link-settings-ack"));
+        QCOMPARE(frameTypeName(quint8(FrameType::LinkSettingsAck)),
+                 QStringLiteral("link-settings-ack"));
         // Only the fields given travel; the others stay as they are.
         LinkSettingsMessage rate;
         rate.rateKBps = 250;
@@ -212,7 +214,8 @@ private Q_SLOTS:
         QCOMPARE(next->minRtoMs, 300.0);
         // An ack carries all four, 0 included (0 KB/s = unlimited).
         current.rateKBps = 0;
-        const Result<LinkSettingsMessage> ack = LinkSettingsMessage::fromCbor(LinkSettingsMessage::from(current).toCbor());
+        const Result<LinkSettingsMessage> ack =
+            LinkSettingsMessage::fromCbor(LinkSettingsMessage::from(current).toCbor());
         QVERIFY(ack.ok());
         QCOMPARE(ack->rateKBps, 0.0);
         QCOMPARE(ack->delayMs, 20.0);
