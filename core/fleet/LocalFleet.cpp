@@ -10,6 +10,11 @@
 #include <QRandomGenerator>
 #include <QStandardPaths>
 
+#ifdef Q_OS_LINUX
+#include <csignal>
+#include <sys/prctl.h>
+#endif
+
 namespace edgegpt {
 
 namespace {
@@ -301,6 +306,11 @@ LocalFleet::Agent *LocalFleet::spawn(const QString &role, const QStringList &arg
     });
     if (!waitForPort)
         connect(p, &QProcess::started, this, [this, agent]() { onPortKnown(agent); });
+#ifdef Q_OS_LINUX
+    // An owner killed without a chance to stop its agents (SIGKILL, Ctrl-C on the CLI) takes them
+    // along: the kernel sends them SIGTERM when it goes.
+    p->setChildProcessModifier([]() { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+#endif
     m_startTimer.start(std::max(1000, m_options.startTimeoutMs));
     p->start(m_agentPath, arguments);
     return agent;

@@ -12,7 +12,9 @@
 // startDevice() runs another device (other link, split, inputs) against the same edge once the
 // previous one has ended (it stops it first if not). stop() sends SIGTERM to both and kills
 // what is still running after the bound, then emits stopped(); nothing blocks. The destructor
-// kills what is left (and waits a bounded time) so no agent outlives its owner.
+// kills what is left (and waits a bounded time) so no agent outlives its owner; on Linux the agents
+// also get SIGTERM from the kernel when the owner dies without that chance (PR_SET_PDEATHSIG: it
+// follows the thread that started them, so start the fleet from a thread that lives as long).
 //
 // With options.remoteEdgeHost set, only the device is started, against that (running) edge.
 //
