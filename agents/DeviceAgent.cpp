@@ -159,8 +159,13 @@ Result<void> DeviceAgent::start()
             if (!set)
                 qWarning("--link-schedule: %s", qPrintable(set.error()));
         });
-    if (m_config.assumeLinkRate && m_config.link.rateKBps > 0)
-        decide(QStringLiteral("configured link rate"));
+    if (m_config.assumeLinkRate && m_config.link.rateKBps > 0) {
+        // From the event loop: "listening HOST:PORT" stays the first line on stdout.
+        QTimer::singleShot(0, this, [this]() {
+            if (!m_decided)
+                decide(QStringLiteral("configured link rate"));
+        });
+    }
     connectToEdge();
     return {};
 }

@@ -527,9 +527,23 @@ private Q_SLOTS:
         QCOMPARE(links, 2); // the refused change left no trace
         QVERIFY(allReasoned);
         console->close();
+        // SIGTERM: requests still in flight are reported failed, then the summary, status 0.
         device->terminate();
         QVERIFY(device->waitForFinished(3000));
         QCOMPARE(device->exitStatus(), QProcess::NormalExit);
+        QCOMPARE(device->exitCode(), 0);
+        out += device->readAllStandardOutput();
+        const QList<QJsonObject> lines = jsonLines(out);
+        QVERIFY2(!lines.isEmpty() && lines.last().contains(QStringLiteral("summary")),
+                 out.right(500).constData());
+        const QJsonObject summary = lines.last().value(QStringLiteral("summary")).toObject();
+        int reported = 0;
+        for (const QJsonObject &l : lines)
+            reported += l.contains(QStringLiteral("index")) ? 1 : 0;
+        QCOMPARE(summary.value(QStringLiteral("requests")).toInt(), reported);
+        QCOMPARE(summary.value(QStringLiteral("answered")).toInt() +
+                     summary.value(QStringLiteral("failed")).toInt(),
+                 reported);
     }
 
     void consoleGetsMetrics()
