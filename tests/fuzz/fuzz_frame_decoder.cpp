@@ -98,6 +98,12 @@ void parseMessage(const Frame &f)
     case FrameType::MetricsUpdate:
         (void)MetricsUpdateMessage::fromCbor(f.control);
         break;
+    case FrameType::LinkSettings:
+    case FrameType::LinkSettingsAck:
+        // Parsing and applying must refuse out-of-range values, never crash.
+        if (const Result<LinkSettingsMessage> m = LinkSettingsMessage::fromCbor(f.control))
+            (void)m->applyTo(LinkSettings{});
+        break;
     }
 }
 
@@ -142,13 +148,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(whole.frames.size() == pieces.frames.size(), "frame count depends on the pieces");
     for (size_t i = 0; i < whole.frames.size(); ++i) {
         const Frame &f = whole.frames[i];
-        check(f == pieces.frames[i], "frame depends on the pieces");
         parseMessage(f);
         const Result<QByteArray> again = encodeFrame(f, limits());
         check(again.ok(), "a decoded frame does not encode");
+        const Result<QByteArray> fromPieces = encodeFrame(pieces.frames[i], limits());
+        check(fromPieces.ok() && *fromPieces == *again, "frame depends on the pieces");
         FrameReader reader(limits());
         check(reader.feed(*again), "a re-encoded frame does not decode");
-        check(reader.hasFrame() && reader.takeFrame() == f, "re-encoded frame differs");
+        // Compared as bytes, not with Frame::operator==: a mutated double may be NaN, which
+        // equals nothing, itself included.
+        check(reader.hasFrame(), "re-encoded frame differs");
+        const Result<QByteArray> twice = encodeFrame(reader.takeFrame(), limits());
+        check(twice.ok() && *twice == *again, "re-encoded frame differs");
     }
     return 0;
 }

@@ -51,6 +51,9 @@ std::vector<std::string> edgegptFuzzSeeds()
     q.totalMs = 9;
     q.bytes = 100;
     up.requests.append(q);
+    LinkSettingsMessage link;
+    link.rateKBps = 250;
+    link.loss = 0.01;
 
     std::string stream;
     for (const Frame &f :
@@ -61,7 +64,8 @@ std::vector<std::string> edgegptFuzzSeeds()
           makeFrame(FrameType::InferRequest, req, 9, QByteArray(64, '\x11')),
           makeFrame(FrameType::InferResult, res, 9),
           makeFrame(FrameType::MetricsSubscribe, sub, 10),
-          makeFrame(FrameType::MetricsUpdate, up, 0)}) {
+          makeFrame(FrameType::MetricsUpdate, up, 0), makeFrame(FrameType::LinkSettings, link, 11),
+          makeFrame(FrameType::LinkSettingsAck, link, 11)}) {
         seeds.push_back(bytesOf(f));
         stream += seeds.back();
     }
