@@ -10,31 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
-
-struct Ran
-{
-    int code = -1;
-    QByteArray out, err;
-};
-
-Ran runCli(const QStringList &args, int timeoutMs)
-{
-    QProcess p;
-    p.start(QStringLiteral(EDGEGPT_CLI_PATH), args);
-    Ran r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    } else if (p.exitStatus() == QProcess::NormalExit) {
-        r.code = p.exitCode();
-    }
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-} // namespace
+#include "integration/CliProcess.h"
 
 class TestBenchLatency : public QObject
 {
@@ -47,7 +23,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         m_model = m_dir.filePath(QStringLiteral("cnn"));
-        Ran r =
+        CliOutcome r =
             runCli({QStringLiteral("train"), QStringLiteral("--epochs"), QStringLiteral("1"),
                     QStringLiteral("--limit"), QStringLiteral("1000"), QStringLiteral("--threads"),
                     QStringLiteral("2"), QStringLiteral("--out"), m_model},
@@ -64,7 +40,7 @@ private Q_SLOTS:
     void smallRunGivesEveryScheme()
     {
         const QString out = m_dir.filePath(QStringLiteral("latency"));
-        const Ran r = runCli(
+        const CliOutcome r = runCli(
             {QStringLiteral("bench"), QStringLiteral("latency"), QStringLiteral("--model-dir"),
              m_model, QStringLiteral("--rates"), QStringLiteral("150,450"),
              QStringLiteral("--images"), QStringLiteral("4"), QStringLiteral("--slowdown"),
@@ -118,10 +94,11 @@ private Q_SLOTS:
               QStringList{QStringLiteral("--images"), QStringLiteral("0")},
               QStringList{QStringLiteral("--splits"), QStringLiteral("nowhere")},
               QStringList{QStringLiteral("--fixed-split"), QStringLiteral("nowhere")}}) {
-            const Ran r = runCli(QStringList{QStringLiteral("bench"), QStringLiteral("latency"),
-                                             QStringLiteral("--model-dir"), m_model} +
-                                     args,
-                                 60000);
+            const CliOutcome r =
+                runCli(QStringList{QStringLiteral("bench"), QStringLiteral("latency"),
+                                   QStringLiteral("--model-dir"), m_model} +
+                           args,
+                       60000);
             QCOMPARE(r.code, 2);
             QVERIFY2(r.err.startsWith("edgegpt: "), r.err.constData());
         }

@@ -19,33 +19,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "integration/CliProcess.h"
+
 using namespace edgegpt;
-
-namespace {
-
-struct Ran
-{
-    int code = -1;
-    QByteArray out, err;
-};
-
-Ran runCli(const QStringList &args, int timeoutMs)
-{
-    QProcess p;
-    p.start(QStringLiteral(EDGEGPT_CLI_PATH), args);
-    Ran r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    } else if (p.exitStatus() == QProcess::NormalExit) {
-        r.code = p.exitCode();
-    }
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-} // namespace
 
 class TestCliRun : public QObject
 {
@@ -62,7 +38,7 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(QStringLiteral(EDGEGPT_AGENT_PATH)));
         m_model = m_dir.filePath(QStringLiteral("cnn"));
         // A small model (1 epoch on 2,000 images) and its profile: enough for real predictions.
-        Ran r =
+        CliOutcome r =
             runCli({QStringLiteral("train"), QStringLiteral("--epochs"), QStringLiteral("1"),
                     QStringLiteral("--limit"), QStringLiteral("2000"), QStringLiteral("--threads"),
                     QStringLiteral("2"), QStringLiteral("--out"), m_model},
@@ -200,7 +176,7 @@ private Q_SLOTS:
 
     void runClassifiesAnImageFile()
     {
-        const Ran r =
+        const CliOutcome r =
             runCli({QStringLiteral("run"), QStringLiteral("classify the image test-3.png"),
                     QStringLiteral("--input"), m_images + QStringLiteral("/test-3.png"),
                     QStringLiteral("--model-dir"), m_model, QStringLiteral("--agent"),
@@ -239,11 +215,12 @@ private Q_SLOTS:
     void runClassifiesAFolderAndTheTestStream()
     {
         // A folder named in the request itself, in text; then the test stream with a fixed split.
-        Ran r = runCli({QStringLiteral("run"), QStringLiteral("classify the images in the folder"),
-                        QStringLiteral("--input"), m_images, QStringLiteral("--model-dir"), m_model,
-                        QStringLiteral("--agent"), QStringLiteral(EDGEGPT_AGENT_PATH),
-                        QStringLiteral("--link-rate"), QStringLiteral("200")},
-                       120000);
+        CliOutcome r =
+            runCli({QStringLiteral("run"), QStringLiteral("classify the images in the folder"),
+                    QStringLiteral("--input"), m_images, QStringLiteral("--model-dir"), m_model,
+                    QStringLiteral("--agent"), QStringLiteral(EDGEGPT_AGENT_PATH),
+                    QStringLiteral("--link-rate"), QStringLiteral("200")},
+                   120000);
         QVERIFY2(r.code == 0, r.err.constData());
         const QString text = QString::fromUtf8(r.out);
         for (int i = 0; i < 10; ++i) {
@@ -282,9 +259,10 @@ private Q_SLOTS:
 
     void badInputGetsAClearError()
     {
-        Ran r = runCli({QStringLiteral("run"), QStringLiteral("classify the image nothing.png"),
-                        QStringLiteral("--model-dir"), m_model},
-                       30000);
+        CliOutcome r =
+            runCli({QStringLiteral("run"), QStringLiteral("classify the image nothing.png"),
+                    QStringLiteral("--model-dir"), m_model},
+                   30000);
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("nothing.png") && r.err.contains("--input"), r.err.constData());
         r = runCli({QStringLiteral("run"), QStringLiteral("translate this sentence into French"),
