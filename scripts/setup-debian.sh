@@ -11,6 +11,7 @@ PACKAGES=(
     libssh-dev libzstd-dev zlib1g-dev
     openssh-server openssh-client
     xvfb
+    fonts-wqy-microhei fonts-nanum
     clang libclang-rt-14-dev
     dataset-fashion-mnist
 )
