@@ -3,7 +3,6 @@
 #include "PlannerChoice.h"
 
 #include "core/plan/PlanFormat.h"
-#include "core/plan/PlanValidator.h"
 
 #include <QCommandLineParser>
 
@@ -35,17 +34,10 @@ int runPlan(const QStringList &arguments)
     if (format != QLatin1String("text") && format != QLatin1String("json"))
         return fail(ExitUsage, QStringLiteral("--format must be text or json"));
 
-    Result<PlannerChoice> choice = PlannerChoice::fromParser(parser);
-    if (!choice)
-        return fail(ExitUsage, choice.error());
-    const Result<Plan> plan = planAndWait(*choice->planner, positional.first(), choice->timeoutMs);
+    int planningExit = ExitOk;
+    const std::optional<Plan> plan = planRequest(parser, positional.first(), &planningExit);
     if (!plan)
-        return fail(ExitPlanningFailed, plan.error());
-    const QList<PlanProblem> problems = validatePlan(*plan, Catalog::builtin());
-    if (!problems.isEmpty())
-        return fail(ExitPlanningFailed, QStringLiteral("the plan is invalid: ") +
-                                            describeProblems(problems).replace(
-                                                QLatin1Char('\n'), QStringLiteral("; ")));
+        return planningExit;
     if (format == QLatin1String("json"))
         printOut(QString::fromUtf8(planToJson(*plan)));
     else

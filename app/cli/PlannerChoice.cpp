@@ -1,5 +1,10 @@
 #include "PlannerChoice.h"
 
+#include "CliCommand.h"
+
+#include "core/catalog/Catalog.h"
+#include "core/plan/PlanValidator.h"
+
 #include "core/planner/LlmPlanner.h"
 #include "core/planner/LocalPlanner.h"
 
@@ -35,6 +40,30 @@ Result<PlannerChoice> PlannerChoice::fromParser(const QCommandLineParser &parser
     }
     return Result<PlannerChoice>::failure(
         QStringLiteral("unknown planner \"%1\" (expected local or llm)").arg(name));
+}
+
+std::optional<Plan> planRequest(const QCommandLineParser &parser, const QString &request,
+                                int *exitCode)
+{
+    Result<PlannerChoice> choice = PlannerChoice::fromParser(parser);
+    if (!choice) {
+        *exitCode = fail(ExitUsage, choice.error());
+        return std::nullopt;
+    }
+    Result<Plan> plan = planAndWait(*choice->planner, request, choice->timeoutMs);
+    if (!plan) {
+        *exitCode = fail(ExitPlanningFailed, plan.error());
+        return std::nullopt;
+    }
+    const QList<PlanProblem> problems = validatePlan(*plan, Catalog::builtin());
+    if (!problems.isEmpty()) {
+        *exitCode =
+            fail(ExitPlanningFailed,
+                 QStringLiteral("the plan is invalid: ") +
+                     describeProblems(problems).replace(QLatin1Char('\n'), QStringLiteral("; ")));
+        return std::nullopt;
+    }
+    return std::move(*plan);
 }
 
 } // namespace edgegpt::cli

@@ -7,6 +7,7 @@
 #include <QCommandLineParser>
 
 #include <memory>
+#include <optional>
 
 namespace edgegpt::cli {
 
@@ -18,5 +19,11 @@ struct PlannerChoice
     static void addOptions(QCommandLineParser &parser);
     static Result<PlannerChoice> fromParser(const QCommandLineParser &parser);
 };
+
+// Plans `request` with the planner the command line chose and validates the plan against the
+// built-in catalog, as `plan` and `run` both do. On failure it prints the one-line reason and
+// sets *exitCode (a usage error, or planning failed).
+std::optional<Plan> planRequest(const QCommandLineParser &parser, const QString &request,
+                                int *exitCode);
 
 } // namespace edgegpt::cli

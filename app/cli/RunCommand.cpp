@@ -16,7 +16,6 @@
 #include "core/fleet/Fleet.h"
 #include "core/fleet/LocalFleet.h"
 #include "core/plan/PlanFormat.h"
-#include "core/plan/PlanValidator.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -218,17 +217,10 @@ int runRun(const QStringList &arguments)
                         "--threads 1..64, --timeout >= 1 and --slowdown 1..10000 are numbers"));
     const bool json = parser.isSet(QStringLiteral("json"));
 
-    Result<PlannerChoice> choice = PlannerChoice::fromParser(parser);
-    if (!choice)
-        return fail(ExitUsage, choice.error());
-    const Result<Plan> plan = planAndWait(*choice->planner, positional.first(), choice->timeoutMs);
+    int planningExit = ExitOk;
+    const std::optional<Plan> plan = planRequest(parser, positional.first(), &planningExit);
     if (!plan)
-        return fail(ExitPlanningFailed, plan.error());
-    const QList<PlanProblem> problems = validatePlan(*plan, Catalog::builtin());
-    if (!problems.isEmpty())
-        return fail(ExitPlanningFailed, QStringLiteral("the plan is invalid: ") +
-                                            describeProblems(problems).replace(
-                                                QLatin1Char('\n'), QStringLiteral("; ")));
+        return planningExit;
     QList<const PlanTask *> work;
     QStringList skipped;
     for (const PlanTask &t : plan->tasks) {
