@@ -44,6 +44,13 @@ double AgentConfig::effectiveSlowdown() const
     return role == QLatin1String("device") ? kDefaultDeviceSlowdown : 1.0;
 }
 
+double AgentConfig::effectiveCodecSlowdown() const
+{
+    if (codecSlowdown > 0)
+        return codecSlowdown;
+    return role == QLatin1String("device") ? kDefaultDeviceCodecSlowdown : 1.0;
+}
+
 Result<void> AgentConfig::validate() const
 {
     auto fail = [](const QString &m) { return Result<void>::failure(m); };
@@ -59,6 +66,8 @@ Result<void> AgentConfig::validate() const
         return fail(QStringLiteral("--threads must be 1..256"));
     if (slowdown != -1 && !(slowdown >= 1 && slowdown <= 10000))
         return fail(QStringLiteral("--slowdown must be 1..10000"));
+    if (codecSlowdown != -1 && !(codecSlowdown >= 1 && codecSlowdown <= 10000))
+        return fail(QStringLiteral("--codec-slowdown must be 1..10000"));
     if (role == QLatin1String("device")) {
         if (edgeHost.isEmpty() || edgePort == 0)
             return fail(QStringLiteral("a device needs --edge HOST:PORT"));
@@ -98,6 +107,7 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
                                    QStringLiteral("log_file"),
                                    QStringLiteral("threads"),
                                    QStringLiteral("slowdown"),
+                                   QStringLiteral("codec_slowdown"),
                                    QStringLiteral("edge"),
                                    QStringLiteral("input"),
                                    QStringLiteral("data_dir"),
@@ -144,6 +154,7 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
     integer("first", first);
     integer("request_timeout_ms", requestTimeoutMs);
     num("slowdown", slowdown);
+    num("codec_slowdown", codecSlowdown);
     num("rate", ratePerSecond);
     num("accuracy_budget", accuracyBudget);
     num("link_rate_kbps", link.rateKBps);
@@ -204,7 +215,10 @@ void AgentConfig::addOptions(QCommandLineParser &parser)
         {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default 1)"),
          QStringLiteral("N")},
         {QStringLiteral("slowdown"),
-         QStringLiteral("stretch compute N times (default: device 150.8, edge 1)"),
+         QStringLiteral("stretch model compute N times (default: device 150.8, edge 1)"),
+         QStringLiteral("N")},
+        {QStringLiteral("codec-slowdown"),
+         QStringLiteral("stretch codec work N times (default: device 4, edge 1)"),
          QStringLiteral("N")},
         {QStringLiteral("edge"), QStringLiteral("device: the edge agent"),
          QStringLiteral("HOST:PORT")},
@@ -299,6 +313,7 @@ Result<void> AgentConfig::applyOptions(const QCommandLineParser &parser)
     integer("first", first);
     integer("request-timeout-ms", requestTimeoutMs);
     number("slowdown", slowdown);
+    number("codec-slowdown", codecSlowdown);
     number("rate", ratePerSecond);
     number("accuracy-budget", accuracyBudget);
     number("link-rate", link.rateKBps);

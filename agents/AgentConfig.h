@@ -19,6 +19,11 @@ namespace edgegpt {
 // FP16, half at FP32). A device agent on the same host as the edge agent therefore runs its part
 // this many times slower by default (docs/agents.md, "Devices on one machine").
 constexpr double kDefaultDeviceSlowdown = 35.58 / 0.236;
+// Codecs (JPEG, zstd, quantisation) run on the device's CPU, not its GPU, so the GPU ratio above
+// does not apply to them. A Jetson Nano's CPU is a 1.43 GHz Cortex-A57; against a desktop core of
+// 3.5–4.5 GHz doing about 1.5× the work per clock that is roughly 3.7–4.7× slower single-threaded,
+// so 4 by default (an estimate, not a measurement: docs/agents.md says how to measure a board).
+constexpr double kDefaultDeviceCodecSlowdown = 4.0;
 
 struct AgentConfig
 {
@@ -36,6 +41,9 @@ struct AgentConfig
     // Compute is stretched to this many times its real duration (a device standing for a slower
     // board). Default: 1 for edge and cloud, kDefaultDeviceSlowdown for a device.
     double slowdown = -1;
+    // Codec work (encode on a device, decode on an edge) is stretched by this instead. Default:
+    // 1 for edge and cloud, kDefaultDeviceCodecSlowdown for a device.
+    double codecSlowdown = -1;
 
     // Device only.
     QString edgeHost;
@@ -58,6 +66,7 @@ struct AgentConfig
     QList<QPair<int, double>> linkSchedule;
 
     double effectiveSlowdown() const;
+    double effectiveCodecSlowdown() const;
     Result<void> validate() const;
     Result<void> loadJsonFile(const QString &path);
     // Registers the flags on the parser, and reads the ones that were set.

@@ -137,8 +137,9 @@ Result<void> DeviceAgent::start()
         !m_profile.split(m_config.split))
         return Result<void>::failure(
             QStringLiteral("--split: the model has no split \"%1\"").arg(m_config.split));
-    m_inference = new InferenceThread(m_config.modelDir, m_config.threads,
-                                      m_config.effectiveSlowdown(), this);
+    m_inference =
+        new InferenceThread(m_config.modelDir, m_config.threads, m_config.effectiveSlowdown(),
+                            m_config.effectiveCodecSlowdown(), this);
     if (m_config.ratePerSecond > 0) {
         // Open loop: an input is due every 1/rate s, whether or not the previous ones are answered.
         m_rateTimer.setTimerType(Qt::PreciseTimer);
@@ -359,6 +360,7 @@ void DeviceAgent::decide(const QString &why)
                       {QStringLiteral("split"), m_choice.split},
                       {QStringLiteral("codec"), m_choice.codec},
                       {QStringLiteral("reason"), m_choice.reason}});
+            warmUp();
         }
         return;
     }
@@ -367,6 +369,7 @@ void DeviceAgent::decide(const QString &why)
     link.roundTripMs = std::max(0.0, m_baseRttMs);
     PlacementOptions options;
     options.deviceFactor = m_config.effectiveSlowdown();
+    options.deviceCodecFactor = m_config.effectiveCodecSlowdown();
     options.accuracyBudget = m_config.accuracyBudget;
     if (m_config.split != QLatin1String("auto"))
         options.onlySplit = m_config.split;
@@ -394,7 +397,28 @@ void DeviceAgent::decide(const QString &why)
                   {QStringLiteral("expected_ms"), m_choice.expectedMs},
                   {QStringLiteral("reason"), m_choice.reason},
                   {QStringLiteral("why"), why}});
+        warmUp();
     }
+}
+
+void DeviceAgent::warmUp()
+{
+    const QString split = m_choice.split, codec = m_choice.codec;
+    const bool last = !m_profile.splits.isEmpty() && split == m_profile.splits.last().name;
+    // Posted before the next request, so it runs first on the inference thread.
+    m_inference->post<bool>(
+        [split, codec, last](ModelRunner &runner) {
+            std::vector<uint8_t> blank(28 * 28, 0);
+            if (split == QLatin1String("input"))
+                return bool(encodeInput(blank.data(), 28, 28, codec));
+            const torch::Tensor pixels =
+                torch::from_blob(blank.data(), {1, 1, 28, 28}, torch::kUInt8);
+            const Result<torch::Tensor> feature = runner.head(normalisePixels(pixels), split);
+            if (!feature || last)
+                return bool(feature);
+            return bool(encodeFeature(*feature, codec));
+        },
+        this, [](bool) {});
 }
 
 bool DeviceAgent::canRun() const
@@ -450,7 +474,9 @@ void DeviceAgent::startRequest(DeviceInput input)
             if (split == QLatin1String("input")) {
                 const Result<QByteArray> bytes =
                     encodeInput(in.pixels.data(), in.width, in.height, codec);
-                o.encodeMs = inference->stretch(double(t.nsecsElapsed()) / 1e6);
+                o.encodeMs =
+                    inference->stretch(double(t.nsecsElapsed()) / 1e6, InferenceThread::Work::Codec,
+                                       QStringLiteral("encode input ") + codec);
                 if (!bytes) {
                     o.error = bytes.error();
                     return o;
@@ -464,7 +490,9 @@ void DeviceAgent::startRequest(DeviceInput input)
                                  {1, 1, in.height, in.width}, torch::kUInt8);
             const Result<torch::Tensor> feature = runner.head(normalisePixels(pixels), split);
             inference->publishCounters();
-            o.deviceMs = inference->stretch(double(t.nsecsElapsed()) / 1e6);
+            o.deviceMs =
+                inference->stretch(double(t.nsecsElapsed()) / 1e6, InferenceThread::Work::Model,
+                                   QStringLiteral("head ") + split);
             if (!feature) {
                 o.error = feature.error();
                 return o;
@@ -476,7 +504,9 @@ void DeviceAgent::startRequest(DeviceInput input)
             }
             t.restart();
             const Result<QByteArray> bytes = encodeFeature(*feature, codec);
-            o.encodeMs = inference->stretch(double(t.nsecsElapsed()) / 1e6);
+            o.encodeMs =
+                inference->stretch(double(t.nsecsElapsed()) / 1e6, InferenceThread::Work::Codec,
+                                   QStringLiteral("encode %1 %2").arg(split, codec));
             if (!bytes) {
                 o.error = bytes.error();
                 return o;

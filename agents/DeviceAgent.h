@@ -84,6 +84,9 @@ private:
     void checkTimeouts();
     void sendPings();
     void decide(const QString &why);
+    // Runs the head and encoder of the split in use once on a blank image, untimed, so that the
+    // first request does not pay for loading the part or the codec (both stretched otherwise).
+    void warmUp();
     // A new uplink (from --link-schedule or a console's link-settings frame): applied to the
     // connection in use and to the next ones; reported on stdout and in the log.
     Result<void> setLink(const LinkSettings &link, const QString &source);

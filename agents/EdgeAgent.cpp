@@ -42,8 +42,8 @@ EdgeAgent::EdgeAgent(const AgentConfig &config, const FleetToken &token, QObject
     options.identity.name = config.name;
     options.identity.role = config.role;
     m_server = new PeerServer(options, this);
-    m_inference =
-        new InferenceThread(config.modelDir, config.threads, config.effectiveSlowdown(), this);
+    m_inference = new InferenceThread(config.modelDir, config.threads, config.effectiveSlowdown(),
+                                      config.effectiveCodecSlowdown(), this);
     m_metrics = new MetricsPublisher(
         [this]() {
             MetricsPublisher::State s;
@@ -66,7 +66,19 @@ Result<void> EdgeAgent::start()
     if (!address.setAddress(m_config.listenHost))
         return Result<void>::failure(
             QStringLiteral("--listen: \"%1\" is not an IP address").arg(m_config.listenHost));
-    return m_server->listen(address, m_config.listenPort);
+    Result<void> listening = m_server->listen(address, m_config.listenPort);
+    if (listening) {
+        // Load the whole model once before the first device asks (when the deployment has it: a
+        // deployment of parts only loads each part at its first request), so that the first
+        // answer does not carry the load.
+        m_inference->post<bool>(
+            [](ModelRunner &runner) {
+                const torch::Tensor blank = torch::zeros({1, 1, 28, 28});
+                return bool(runner.tail(blank, QStringLiteral("input")));
+            },
+            this, [](bool) {});
+    }
+    return listening;
 }
 
 quint16 EdgeAgent::port() const
@@ -131,7 +143,9 @@ void EdgeAgent::infer(PeerConnection *peer, const Frame &frame)
             const qint64 startNs = monotonic().nsecsElapsed();
             const double queueMs = double(startNs - receivedNs) / 1e6;
             const Result<torch::Tensor> x = decodePayload(split, codec, payload);
-            const double decodeMs = msSince(startNs, monotonic());
+            const double decodeMs =
+                inference->stretch(msSince(startNs, monotonic()), InferenceThread::Work::Codec,
+                                   QStringLiteral("decode %1 %2").arg(split, codec));
             if (!x) {
                 o.error = x.error();
                 return o;
@@ -144,7 +158,9 @@ void EdgeAgent::infer(PeerConnection *peer, const Frame &frame)
                 return o;
             }
             o.result = resultFromLogits(*logits);
-            o.result.edgeComputeMs = inference->stretch(msSince(tailNs, monotonic()));
+            o.result.edgeComputeMs =
+                inference->stretch(msSince(tailNs, monotonic()), InferenceThread::Work::Model,
+                                   QStringLiteral("tail ") + split);
             o.result.decodeMs = decodeMs;
             o.result.queueMs = queueMs;
             o.ok = true;

@@ -3,14 +3,17 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 namespace edgegpt {
 
 InferenceThread::InferenceThread(const QString &modelDir, int threads, double slowdown,
-                                 QObject *parent)
+                                 double codecSlowdown, QObject *parent)
     : QObject(parent)
     , m_worker(new QObject)
     , m_runner(std::make_unique<ModelRunner>(modelDir))
     , m_slowdown(std::max(1.0, slowdown))
+    , m_codecSlowdown(std::max(1.0, codecSlowdown))
 {
     m_thread.setObjectName(QStringLiteral("inference"));
     m_worker->moveToThread(&m_thread);
@@ -26,11 +29,22 @@ InferenceThread::~InferenceThread()
     m_thread.wait();
 }
 
-double InferenceThread::stretch(double ms) const
+double InferenceThread::stretch(double ms, Work work, const QString &what)
 {
-    if (m_slowdown > 1 && ms > 0)
-        QThread::usleep((unsigned long)(ms * (m_slowdown - 1) * 1000.0));
-    return ms * m_slowdown;
+    const double factor = work == Work::Model ? m_slowdown : m_codecSlowdown;
+    if (!(factor > 1) || !(ms > 0))
+        return std::max(0.0, ms);
+    constexpr int kWindow = 9; // odd: the median is one of the measurements
+    QList<double> &recent = m_recent[what];
+    recent.append(ms);
+    if (recent.size() > kWindow)
+        recent.removeFirst();
+    QList<double> sorted = recent;
+    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+    const double typical = sorted.at(sorted.size() / 2);
+    const double extra = typical * (factor - 1);
+    QThread::usleep((unsigned long)(extra * 1000.0));
+    return ms + extra;
 }
 
 void InferenceThread::publishCounters()

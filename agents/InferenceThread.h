@@ -5,6 +5,8 @@
 
 #include "models/ModelRunner.h"
 
+#include <QHash>
+#include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QThread>
@@ -19,9 +21,9 @@ class InferenceThread : public QObject
 {
     Q_OBJECT
 public:
-    // threads: LibTorch intra-op threads; slowdown >= 1 stretches every job's compute time (a
-    // device standing for a slower board sleeps (slowdown - 1) × what the job took).
-    InferenceThread(const QString &modelDir, int threads, double slowdown,
+    // threads: LibTorch intra-op threads; slowdown >= 1 stretches model compute and
+    // codecSlowdown >= 1 codec work (a device standing for a slower board; see stretch()).
+    InferenceThread(const QString &modelDir, int threads, double slowdown, double codecSlowdown,
                     QObject *parent = nullptr);
     ~InferenceThread() override;
 
@@ -48,9 +50,16 @@ public:
     // Jobs posted and not finished.
     int pending() const { return m_pending.load(); }
     double slowdown() const { return m_slowdown; }
-    // Sleeps on the inference thread so that work that took `ms` appears to take ms × slowdown;
-    // returns the stretched time. Call only from a job.
-    double stretch(double ms) const;
+    double codecSlowdown() const { return m_codecSlowdown; }
+
+    enum class Work { Model, Codec };
+    // Sleeps on the inference thread so that work of kind `work` that took `ms` appears to take
+    // what it would on the emulated board, and returns that time: the measured time plus
+    // (factor - 1) × the median of the last few measurements of the same `what` (e.g.
+    // "head fc1", "encode jpeg-q80"). The median, not this one measurement, is multiplied so that
+    // a 0.1 ms scheduling hiccup on a busy host is not stretched into a 15 ms one on a 150× device
+    // — the board's own hiccups are its own, not ours × 150. Call only from a job.
+    double stretch(double ms, Work work, const QString &what);
     // The runner's cache counters (read on the inference thread; the copy is for the agent).
     ModelCacheCounters counters() const;
 
@@ -59,6 +68,8 @@ private:
     QObject *m_worker;
     std::unique_ptr<ModelRunner> m_runner;
     double m_slowdown;
+    double m_codecSlowdown;
+    QHash<QString, QList<double>> m_recent; // stretch(): last measurements by `what` (job thread)
     std::atomic<int> m_pending{0};
     std::atomic<qint64> m_hits{0}, m_misses{0}, m_loads{0}, m_evictions{0};
 

@@ -176,7 +176,10 @@ int runRun(const QStringList &arguments)
         {QStringLiteral("codec"), QStringLiteral("codec for a fixed --split"),
          QStringLiteral("CODEC")},
         {QStringLiteral("slowdown"),
-         QStringLiteral("device slow-down factor (default: the agent's, 150.8)"),
+         QStringLiteral("device model slow-down factor (default: the agent's, 150.8)"),
+         QStringLiteral("N")},
+        {QStringLiteral("codec-slowdown"),
+         QStringLiteral("device codec slow-down factor (default: the agent's, 4)"),
          QStringLiteral("N")},
         {QStringLiteral("threads"), QStringLiteral("LibTorch threads of each agent (default 1)"),
          QStringLiteral("N"), QStringLiteral("1")},
@@ -205,16 +208,19 @@ int runRun(const QStringList &arguments)
         *into = v;
         return true;
     };
-    double count = 1, first = 0, linkRate = 300, linkDelay = 0, slowdown = -1, threads = 1,
-           timeout = 120;
+    double count = 1, first = 0, linkRate = 300, linkDelay = 0, slowdown = -1, codecSlowdown = -1,
+           threads = 1, timeout = 120;
     if (!number("count", 1, 10000, &count) || !number("first", 0, 9999, &first) ||
         !number("link-rate", 0, 1e6, &linkRate) || !number("link-delay", 0, 60000, &linkDelay) ||
         !number("threads", 1, 64, &threads) || !number("timeout", 1, 86400, &timeout) ||
-        (parser.isSet(QStringLiteral("slowdown")) && !number("slowdown", 1, 10000, &slowdown)))
+        (parser.isSet(QStringLiteral("slowdown")) && !number("slowdown", 1, 10000, &slowdown)) ||
+        (parser.isSet(QStringLiteral("codec-slowdown")) &&
+         !number("codec-slowdown", 1, 10000, &codecSlowdown)))
         return fail(ExitUsage,
                     QStringLiteral(
                         "--count 1..10000, --first 0..9999, --link-rate >= 0, --link-delay >= 0, "
-                        "--threads 1..64, --timeout >= 1 and --slowdown 1..10000 are numbers"));
+                        "--threads 1..64, --timeout >= 1, --slowdown and --codec-slowdown "
+                        "1..10000 are numbers"));
     const bool json = parser.isSet(QStringLiteral("json"));
 
     int planningExit = ExitOk;
@@ -312,6 +318,7 @@ int runRun(const QStringList &arguments)
         device.link.rateKBps = linkRate;
         device.link.delayMs = linkDelay;
         device.slowdown = slowdown;
+        device.codecSlowdown = codecSlowdown;
         device.threads = int(threads);
         device.listen = false;
         const Result<DeviceRunOutcome> run =

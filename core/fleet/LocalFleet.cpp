@@ -269,6 +269,8 @@ QStringList LocalFleet::deviceArguments(const LocalDeviceOptions &d) const
         args << QStringLiteral("--assume-link-rate");
     if (d.slowdown > 0)
         args << QStringLiteral("--slowdown") << number(d.slowdown);
+    if (d.codecSlowdown > 0)
+        args << QStringLiteral("--codec-slowdown") << number(d.codecSlowdown);
     if (d.requestTimeoutMs > 0)
         args << QStringLiteral("--request-timeout-ms") << QString::number(d.requestTimeoutMs);
     return args + d.extraArguments;

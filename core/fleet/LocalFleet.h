@@ -47,7 +47,8 @@ struct LocalDeviceOptions
     QString codec;                          // with a fixed split; empty: best for the link
     LinkSettings link;                      // the device's uplink (shaped)
     bool assumeLinkRate = false;            // plan with link.rateKBps, not a measurement
-    double slowdown = -1;                   // -1: the agent's default for a device
+    double slowdown = -1;                   // model compute; -1: the agent's default for a device
+    double codecSlowdown = -1;              // encode on the device's CPU; -1: the agent's default
     int threads = 1;
     int requestTimeoutMs = 0;   // 0: the agent's default
     bool listen = true;         // serve metric subscriptions (devicePort())

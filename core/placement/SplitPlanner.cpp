@@ -17,8 +17,9 @@ double transferMs(double bytes, const LinkEstimate &link)
 
 QString describe(const PlacementChoice &c)
 {
-    return c.codec.isEmpty() ? QStringLiteral("%1 %2 ms").arg(c.split).arg(c.expectedMs, 0, 'f', 2)
-                             : QStringLiteral("%1 · %2 %3 ms").arg(c.split, c.codec).arg(c.expectedMs, 0, 'f', 2);
+    return c.codec.isEmpty()
+               ? QStringLiteral("%1 %2 ms").arg(c.split).arg(c.expectedMs, 0, 'f', 2)
+               : QStringLiteral("%1 · %2 %3 ms").arg(c.split, c.codec).arg(c.expectedMs, 0, 'f', 2);
 }
 
 } // namespace
@@ -51,16 +52,18 @@ QList<PlacementChoice> SplitPlanner::rank(const SplitProfile &profile, const Lin
             c.codec = codec.codec;
             c.bytes = codec.bytes;
             c.accuracy = codec.accuracy;
-            c.deviceMs = (s.headMs + codec.encodeMs) * options.deviceFactor;
+            c.deviceMs =
+                s.headMs * options.deviceFactor + codec.encodeMs * options.deviceCodecFactor;
             c.transferMs = transferMs(codec.bytes + link.overheadBytes, link);
-            c.edgeMs = (codec.decodeMs + s.tailMs) * options.edgeFactor;
+            c.edgeMs = codec.decodeMs * options.edgeCodecFactor + s.tailMs * options.edgeFactor;
             c.expectedMs = c.deviceMs + c.transferMs + c.edgeMs;
             all << c;
         }
     }
-    std::stable_sort(all.begin(), all.end(), [](const PlacementChoice &a, const PlacementChoice &b) {
-        return a.expectedMs < b.expectedMs;
-    });
+    std::stable_sort(all.begin(), all.end(),
+                     [](const PlacementChoice &a, const PlacementChoice &b) {
+                         return a.expectedMs < b.expectedMs;
+                     });
     return all;
 }
 
@@ -78,14 +81,17 @@ Result<PlacementChoice> SplitPlanner::choose(const SplitProfile &profile, const 
     PlacementChoice best = ranked.first();
     const QString rate = link.rateKBps > 0 ? QStringLiteral("%1 KB/s").arg(link.rateKBps, 0, 'f', 0)
                                            : QStringLiteral("unknown rate");
-    best.reason = QStringLiteral("link %1, round trip %2 ms, device ×%3: %4 (device %5, link %6, edge %7)")
-                      .arg(rate)
-                      .arg(link.roundTripMs, 0, 'f', 1)
-                      .arg(options.deviceFactor, 0, 'g', 3)
-                      .arg(describe(best))
-                      .arg(best.deviceMs, 0, 'f', 2)
-                      .arg(best.transferMs, 0, 'f', 2)
-                      .arg(best.edgeMs, 0, 'f', 2);
+    best.reason =
+        QStringLiteral(
+            "link %1, round trip %2 ms, device ×%3 (codecs ×%8): %4 (device %5, link %6, edge %7)")
+            .arg(rate)
+            .arg(link.roundTripMs, 0, 'f', 1)
+            .arg(options.deviceFactor, 0, 'g', 3)
+            .arg(describe(best))
+            .arg(best.deviceMs, 0, 'f', 2)
+            .arg(best.transferMs, 0, 'f', 2)
+            .arg(best.edgeMs, 0, 'f', 2)
+            .arg(options.deviceCodecFactor, 0, 'g', 3);
     // Name the best choice at another split: the alternative an operator would think of.
     for (const PlacementChoice &c : ranked)
         if (c.split != best.split) {

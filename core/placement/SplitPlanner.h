@@ -3,9 +3,9 @@
 // picks the split point and codec setting that minimise the expected end-to-end latency of one
 // inference within an accuracy budget:
 //
-//   device (head + encode) × deviceFactor
+//   device head × deviceFactor + encode × deviceCodecFactor
 //   + (payload + per-message overhead) / rate + round trip
-//   + edge (decode + tail) × edgeFactor
+//   + edge decode × edgeCodecFactor + tail × edgeFactor
 //
 // The last split sends nothing (the device has the answer); the others also pay the reply's way
 // back (its overhead bytes). LinkRateEstimator keeps the device's moving estimate of the rate
@@ -20,15 +20,18 @@ namespace edgegpt {
 
 struct LinkEstimate
 {
-    double rateKBps = 0;        // 1 KB = 1000 bytes; <= 0: unknown (assume a fast link)
-    double roundTripMs = 0;     // without the payload: two one-way delays
-    double overheadBytes = 110; // frame header, control map and trailer of a request (measured: 108)
+    double rateKBps = 0;    // 1 KB = 1000 bytes; <= 0: unknown (assume a fast link)
+    double roundTripMs = 0; // without the payload: two one-way delays
+    double overheadBytes =
+        110; // frame header, control map and trailer of a request (measured: 108)
 };
 
 struct PlacementOptions
 {
-    double deviceFactor = 1; // device compute = profile time × this (docs/agents.md)
+    double deviceFactor = 1;      // device model compute = profile time × this (docs/agents.md)
+    double deviceCodecFactor = 1; // device encode = profile time × this (its CPU, not its GPU)
     double edgeFactor = 1;
+    double edgeCodecFactor = 1;
     double accuracyBudget = 0.003; // at most this much below the profile's baseline accuracy
     QString onlySplit;             // non-empty: choose the codec for this split only
 };
@@ -49,7 +52,8 @@ struct PlacementChoice
 class SplitPlanner
 {
 public:
-    // The best choice, or an error if no split/codec satisfies the budget (or onlySplit is unknown).
+    // The best choice, or an error if no split/codec satisfies the budget (or onlySplit is
+    // unknown).
     static Result<PlacementChoice> choose(const SplitProfile &profile, const LinkEstimate &link,
                                           const PlacementOptions &options);
     // Every admissible (split, codec) with its expected latency, best first.

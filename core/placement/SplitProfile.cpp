@@ -18,7 +18,8 @@ Result<SplitProfile> SplitProfile::fromJson(const QByteArray &bytes, const QStri
     if (!r.parse(bytes, &root))
         return Result<SplitProfile>::failure(r.joinedErrors());
     const QJsonObject o = r.object(root, QStringLiteral("$"));
-    if (!r.hasErrors() && o.value(QStringLiteral("format")).toString() != QLatin1String("edgegpt-profile"))
+    if (!r.hasErrors() &&
+        o.value(QStringLiteral("format")).toString() != QLatin1String("edgegpt-profile"))
         r.error(QStringLiteral("$.format"), QStringLiteral("expected \"edgegpt-profile\""));
     SplitProfile p;
     p.model = r.string(o, QStringLiteral("$"), QStringLiteral("model"));
@@ -51,7 +52,8 @@ Result<SplitProfile> SplitProfile::fromJson(const QByteArray &bytes, const QStri
         p.splits << sp;
     }
     if (!r.hasErrors() && p.splits.size() < 2)
-        r.error(QStringLiteral("$.splits"), QStringLiteral("a profile needs at least the input and the last split"));
+        r.error(QStringLiteral("$.splits"),
+                QStringLiteral("a profile needs at least the input and the last split"));
     if (r.hasErrors())
         return Result<SplitProfile>::failure(r.errors().join(QStringLiteral("; ")));
     return p;
@@ -62,9 +64,12 @@ Result<SplitProfile> SplitProfile::load(const QString &path)
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return Result<SplitProfile>::failure(
-            QStringLiteral("cannot read the profile %1 (run `edgegpt bench coinference` to make it)").arg(path));
+            QStringLiteral(
+                "cannot read the profile %1 (run `edgegpt bench coinference` to make it)")
+                .arg(path));
     if (f.size() > kMaxProfileBytes)
-        return Result<SplitProfile>::failure(QStringLiteral("%1 is too large for a profile").arg(path));
+        return Result<SplitProfile>::failure(
+            QStringLiteral("%1 is too large for a profile").arg(path));
     return fromJson(f.readAll(), path);
 }
 

@@ -12,7 +12,8 @@ namespace {
 // A profile shaped like the real one (docs/benchmarks.md): three splits, the bottleneck at fc1.
 SplitProfile profile()
 {
-    const QByteArray json = R"({"format":"edgegpt-profile","version":1,"model":"cnn","baseline_accuracy":0.925,
+    const QByteArray json =
+        R"({"format":"edgegpt-profile","version":1,"model":"cnn","baseline_accuracy":0.925,
       "splits":[
         {"name":"input","index":0,"head_ms":0,"tail_ms":1.3,"codecs":[
           {"codec":"zstd","bytes":458,"accuracy":0.925,"encode_us":100,"decode_us":2},
@@ -41,22 +42,31 @@ private Q_SLOTS:
         link.overheadBytes = 100;
         PlacementOptions o;
         o.deviceFactor = 2;
+        o.deviceCodecFactor = 3; // codecs run on the device's CPU, the model on its GPU
+        o.edgeCodecFactor = 5;
         o.onlySplit = QStringLiteral("input");
         const Result<PlacementChoice> c = SplitPlanner::choose(profile(), link, o);
         QVERIFY2(c.ok(), qPrintable(c.error()));
         QCOMPARE(c->codec, QStringLiteral("zstd")); // jpeg loses 1.4 points: outside the budget
-        QCOMPARE(c->deviceMs, 0.2);                 // 0.1 ms encoding × 2
+        QCOMPARE(c->deviceMs, 0.1 * 3);             // no head; 0.1 ms encoding × the codec factor
         QCOMPARE(c->transferMs, (458.0 + 100) / 100 + 2);
-        QCOMPARE(c->edgeMs, 0.002 + 1.3);
+        QCOMPARE(c->edgeMs, 0.002 * 5 + 1.3);
         QCOMPARE(c->expectedMs, c->deviceMs + c->transferMs + c->edgeMs);
         QVERIFY(c->reason.contains(QLatin1String("100 KB/s")));
+        QVERIFY(c->reason.contains(QStringLiteral("codecs ×3")));
+        // At fc1 the head is model compute (× 2) and the encode codec work (× 3).
+        o.onlySplit = QStringLiteral("fc1");
+        const Result<PlacementChoice> f = SplitPlanner::choose(profile(), link, o);
+        QVERIFY2(f.ok(), qPrintable(f.error()));
+        QCOMPARE(f->deviceMs, 1.3 * 2 + 0.0001 * 3);
     }
     void choiceFollowsTheLinkAndTheDevice()
     {
         PlacementOptions slowDevice;
         slowDevice.deviceFactor = 8;
         LinkEstimate slow{50, 1, 110}, fast{1000, 1, 110};
-        QCOMPARE(SplitPlanner::choose(profile(), slow, slowDevice)->split, QStringLiteral("logits"));
+        QCOMPARE(SplitPlanner::choose(profile(), slow, slowDevice)->split,
+                 QStringLiteral("logits"));
         QCOMPARE(SplitPlanner::choose(profile(), fast, slowDevice)->split, QStringLiteral("input"));
         PlacementOptions fastDevice;
         fastDevice.deviceFactor = 1;
