@@ -1,16 +1,22 @@
 // edgegpt bench latency [--rates 100,200,300,400,500] [--images N] [--json] [--out DIR]
 // End-to-end latency against link rate, with real agent processes on 127.0.0.1: one edge agent
-// (LocalFleet), and for every rate and scheme a device agent whose uplink is shaped to that rate,
-// classifying the Fashion-MNIST test stream closed-loop (the next image when the last is
+// (LocalFleet), and for every rate and configuration device agents whose uplink is shaped to that
+// rate, classifying Fashion-MNIST test images closed-loop (the next image when the last is
 // answered). Per rate the median end-to-end latency of
 //   device-only (the last split), edge-only lossless (the image, zstd), edge-only lossy (the image,
 //   the smallest JPEG within the adaptive scheme's accuracy budget), co-inference at a fixed split
 //   (the codec the device picks for the link), adaptive co-inference (split and codec re-chosen
 //   from the device's own estimate of the rate), and the best split found by running every split
 //   (codec picked for the link within the accuracy budget).
+// The configurations take turns in rounds of --round-images images (the same images for all in a
+// round), so that a change in the machine's load falls on all of them; one more than 3x slower than
+// the fastest stops after two rounds. Adaptive is compared with each scheme by the difference of
+// the medians and its 95% bootstrap interval: "at or below", "within noise" (the interval reaches
+// zero) or "above" (only this one is a miss).
 // Also the protocol and codec overhead of the adaptive scheme (encode + decode + frame bytes at the
-// rate + the reply's way back) as a share of its end-to-end time. Writes latency.csv (every run)
-// and latency.png (median against rate) and checks the targets of docs/benchmarks.md.
+// rate + the reply's way back) as a share of its end-to-end time. Writes latency.csv (every
+// configuration) and latency.png (median against rate) and checks the targets of
+// docs/benchmarks.md.
 #include "CliCommand.h"
 #include "DefaultModel.h"
 #include "DeviceRun.h"
@@ -60,23 +66,71 @@ struct RunStats
     double bytes = 0, wireBytes = 0, accuracy = -1;
     double overheadMs = 0, overheadShare = 0; // medians per request
     QHash<QString, int> splitsUsed;
+    QList<double> samples; // end-to-end ms of every answered request
 };
+
+// A 95% bootstrap interval of median(a) - median(b) (independent resampling, fixed seed, so a
+// rerun on the same numbers gives the same interval).
+QPair<double, double> medianDifferenceInterval(const QList<double> &a, const QList<double> &b)
+{
+    if (a.isEmpty() || b.isEmpty())
+        return {0, 0};
+    quint64 state = 0x9E3779B97F4A7C15ull;
+    auto next = [&state](int n) {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        return int(state % quint64(n));
+    };
+    constexpr int kResamples = 2000;
+    QList<double> diffs;
+    diffs.reserve(kResamples);
+    QList<double> ra(a.size()), rb(b.size());
+    for (int k = 0; k < kResamples; ++k) {
+        for (int i = 0; i < a.size(); ++i)
+            ra[i] = a[next(a.size())];
+        for (int i = 0; i < b.size(); ++i)
+            rb[i] = b[next(b.size())];
+        diffs << quantile(ra, 0.5) - quantile(rb, 0.5);
+    }
+    return {quantile(diffs, 0.025), quantile(diffs, 0.975)};
+}
 
 const QStringList kStages{QStringLiteral("device_ms"), QStringLiteral("encode_ms"),
                           QStringLiteral("transfer_ms"), QStringLiteral("edge_ms"),
                           QStringLiteral("return_ms")};
 
-Result<RunStats> measure(LocalFleet &fleet, const LocalDeviceOptions &base, const Scheme &scheme,
-                         double rate, const SplitProfile &profile, int timeoutMs)
+// One device agent over `count` test images from `first` with this scheme at this rate; its
+// per-request lines.
+Result<QList<QJsonObject>> runChunk(LocalFleet &fleet, const LocalDeviceOptions &base,
+                                    const Scheme &scheme, double rate, int first, int count)
 {
     LocalDeviceOptions device = base;
     device.split = scheme.split;
     device.codec = scheme.codec;
     device.link.rateKBps = rate;
+    device.first = first;
+    device.count = count;
+    // Generous: every image at the slowest scheme (device-only at the default factor ~0.6 s),
+    // plus start-up.
+    const int timeoutMs = 30000 + count * 3000;
     const Result<DeviceRunOutcome> run = runDevice(fleet, nullptr, device, timeoutMs, true);
     if (!run)
-        return Result<RunStats>::failure(
+        return Result<QList<QJsonObject>>::failure(
             QStringLiteral("%1 at %2 KB/s: %3").arg(scheme.label).arg(rate).arg(run.error()));
+    if (run->results.isEmpty())
+        return Result<QList<QJsonObject>>::failure(
+            QStringLiteral("%1 at %2 KB/s: the device answered nothing (%3)")
+                .arg(scheme.label)
+                .arg(rate)
+                .arg(run->log.isEmpty() ? QStringLiteral("no log") : run->log.last()));
+    return run->results;
+}
+
+// The statistics of every request a scheme answered at one rate.
+RunStats summarise(const Scheme &scheme, double rate, const QList<QJsonObject> &results,
+                   const SplitProfile &profile)
+{
     RunStats s;
     s.scheme = scheme.key;
     s.split = scheme.split;
@@ -85,7 +139,7 @@ Result<RunStats> measure(LocalFleet &fleet, const LocalDeviceOptions &base, cons
     QList<double> totals, bytes, wire, overhead, share;
     QHash<QString, QList<double>> stages;
     int correct = 0, labelled = 0;
-    for (const QJsonObject &r : run->results) {
+    for (const QJsonObject &r : results) {
         if (!r.value(QStringLiteral("ok")).toBool()) {
             ++s.failed;
             continue;
@@ -122,13 +176,7 @@ Result<RunStats> measure(LocalFleet &fleet, const LocalDeviceOptions &base, cons
             correct += r.value(QStringLiteral("predicted")).toInt() == label ? 1 : 0;
         }
     }
-    if (s.answered == 0)
-        return Result<RunStats>::failure(
-            QStringLiteral("%1 at %2 KB/s: no request was answered (%3 failed; %4)")
-                .arg(scheme.label)
-                .arg(rate)
-                .arg(s.failed)
-                .arg(run->log.isEmpty() ? QStringLiteral("no log") : run->log.last()));
+    s.samples = totals;
     s.medianMs = quantile(totals, 0.5);
     s.p95Ms = quantile(totals, 0.95);
     for (const QString &st : kStages)
@@ -190,6 +238,10 @@ int runBenchLatency(const QStringList &arguments)
          QStringLiteral("N"), QStringLiteral("100")},
         {QStringLiteral("first"), QStringLiteral("first test image (default 0)"),
          QStringLiteral("N"), QStringLiteral("0")},
+        {QStringLiteral("round-images"),
+         QStringLiteral("images per configuration and round; the configurations take turns "
+                        "(default 10)"),
+         QStringLiteral("N"), QStringLiteral("10")},
         {QStringLiteral("model-dir"),
          QStringLiteral("the model directory (default: the cnn model's, trained and profiled first "
                         "when missing)"),
@@ -249,6 +301,10 @@ int runBenchLatency(const QStringList &arguments)
     const int first = parser.value(QStringLiteral("first")).toInt(&ok2);
     const int threads = parser.value(QStringLiteral("threads")).toInt(&ok3);
     const double delay = parser.value(QStringLiteral("link-delay")).toDouble(&ok4);
+    bool ok5 = false;
+    const int roundImages = parser.value(QStringLiteral("round-images")).toInt(&ok5);
+    if (!ok5 || roundImages < 1 || roundImages > 10000)
+        return fail(ExitUsage, QStringLiteral("--round-images must be 1..10000"));
     double slowdown = -1, codecSlowdown = -1;
     for (auto [name, value] : {std::pair{QStringLiteral("slowdown"), &slowdown},
                                std::pair{QStringLiteral("codec-slowdown"), &codecSlowdown}}) {
@@ -339,17 +395,12 @@ int runBenchLatency(const QStringList &arguments)
             return fail(ExitFailure, error);
     }
     LocalDeviceOptions base;
-    base.count = images;
-    base.first = first;
     base.dataDir = parser.value(QStringLiteral("data"));
     base.slowdown = slowdown;
     base.codecSlowdown = codecSlowdown;
     base.threads = threads;
     base.link.delayMs = delay;
     base.listen = false;
-    // Generous: every image at the slowest scheme (device-only at the default factor ~0.2 s), plus
-    // start-up.
-    const int timeoutMs = 30000 + images * 3000;
 
     QElapsedTimer wall;
     wall.start();
@@ -368,49 +419,106 @@ int runBenchLatency(const QStringList &arguments)
                         .arg(QStringLiteral("best split · adaptive used"));
     for (double rate : rates) {
         QJsonObject row{{QStringLiteral("rate_kbps"), rate}};
-        QHash<QString, RunStats> byScheme;
-        for (const Scheme &scheme : schemes) {
-            note(QStringLiteral("%1 KB/s: %2 (%3 images)").arg(rate).arg(scheme.label).arg(images));
-            const Result<RunStats> s = measure(fleet, base, scheme, rate, *profile, timeoutMs);
-            if (!s) {
-                fleet.stopAndWait();
-                return fail(ExitFailure, s.error());
+        // What runs at this rate: the schemes, then every split not already among them (the last
+        // split is device-only; the fixed split with the codec for the link is the fixed scheme).
+        struct Config
+        {
+            Scheme scheme;
+            QList<QJsonObject> results;
+            bool dropped = false;
+        };
+        QList<Config> configs;
+        for (const Scheme &scheme : schemes)
+            configs.append({scheme, {}, false});
+        QHash<QString, QString> splitConfig; // split → key of the config that measures it
+        splitConfig.insert(deviceOnly, QStringLiteral("device_only"));
+        splitConfig.insert(fixed, QStringLiteral("fixed_split"));
+        for (const QString &split : tried)
+            if (!splitConfig.contains(split)) {
+                configs.append({{QStringLiteral("split ") + split, QStringLiteral("split ") + split,
+                                 split, QString()},
+                                {},
+                                false});
+                splitConfig.insert(split, QStringLiteral("split ") + split);
             }
-            byScheme.insert(scheme.key, *s);
-            all << *s;
-            row.insert(scheme.key + QStringLiteral("_ms"), s->medianMs);
-        }
-        // Every split, the codec chosen for the link (the last split is device-only, already run).
-        QJsonObject perSplit;
-        QString bestSplit;
-        double bestMs = std::numeric_limits<double>::max();
-        for (const QString &split : tried) {
-            RunStats s;
-            if (split == deviceOnly) {
-                s = byScheme.value(QStringLiteral("device_only"));
-            } else {
-                note(QStringLiteral("%1 KB/s: split %2 (%3 images)")
+        // Rounds of a few images, every configuration in turn (the order rotating), so that a
+        // change in the machine's load falls on all of them alike. After two rounds, a
+        // configuration more than 3× slower than the fastest stops: more of its images would not
+        // change any comparison (the CSV says how many it answered).
+        const int rounds = (images + roundImages - 1) / roundImages;
+        for (int round = 0; round < rounds; ++round) {
+            const int from = first + round * roundImages;
+            const int count = std::min(roundImages, first + images - from);
+            for (int k = 0; k < configs.size(); ++k) {
+                Config &c = configs[(k + round) % configs.size()];
+                if (c.dropped)
+                    continue;
+                note(QStringLiteral("%1 KB/s, round %2/%3: %4 (images %5..%6)")
                          .arg(rate)
-                         .arg(split)
-                         .arg(images));
-                const Result<RunStats> r = measure(
-                    fleet, base,
-                    {QStringLiteral("split"), QStringLiteral("split ") + split, split, QString()},
-                    rate, *profile, timeoutMs);
+                         .arg(round + 1)
+                         .arg(rounds)
+                         .arg(c.scheme.label)
+                         .arg(from)
+                         .arg(from + count - 1));
+                const Result<QList<QJsonObject>> r =
+                    runChunk(fleet, base, c.scheme, rate, from, count);
                 if (!r) {
                     fleet.stopAndWait();
                     return fail(ExitFailure, r.error());
                 }
-                s = *r;
-                all << s;
+                c.results += *r;
             }
-            perSplit.insert(split, s.medianMs);
-            if (s.medianMs < bestMs) {
-                bestMs = s.medianMs;
+            if (round >= 1) {
+                double fastest = std::numeric_limits<double>::max();
+                QHash<QString, double> medians;
+                for (const Config &c : configs) {
+                    const double m = summarise(c.scheme, rate, c.results, *profile).medianMs;
+                    medians.insert(c.scheme.key, m);
+                    fastest = std::min(fastest, m);
+                }
+                for (Config &c : configs)
+                    if (!c.dropped && c.scheme.key != QLatin1String("adaptive") &&
+                        medians.value(c.scheme.key) > 3 * fastest) {
+                        c.dropped = true;
+                        note(QStringLiteral("%1 KB/s: %2 stops after %3 images (median %4 ms, "
+                                            "more than 3× the fastest %5 ms)")
+                                 .arg(rate)
+                                 .arg(c.scheme.label)
+                                 .arg(c.results.size())
+                                 .arg(fmt(medians.value(c.scheme.key), 1), fmt(fastest, 1)));
+                    }
+            }
+        }
+        QHash<QString, RunStats> byScheme;
+        for (const Config &c : configs) {
+            RunStats st = summarise(c.scheme, rate, c.results, *profile);
+            if (st.answered == 0) {
+                fleet.stopAndWait();
+                return fail(ExitFailure, QStringLiteral("%1 at %2 KB/s: no request was answered")
+                                             .arg(c.scheme.label)
+                                             .arg(rate));
+            }
+            if (c.scheme.key.startsWith(QLatin1String("split ")))
+                st.scheme = QStringLiteral("split");
+            byScheme.insert(c.scheme.key, st);
+            all << st;
+        }
+        for (const Scheme &scheme : schemes)
+            row.insert(scheme.key + QStringLiteral("_ms"), byScheme[scheme.key].medianMs);
+        // The best split by exhaustive search.
+        QJsonObject perSplit;
+        QString bestSplit;
+        double bestMs = std::numeric_limits<double>::max();
+        for (const QString &split : tried) {
+            const RunStats &st = byScheme[splitConfig.value(split)];
+            perSplit.insert(split, st.medianMs);
+            if (st.medianMs < bestMs) {
+                bestMs = st.medianMs;
                 bestSplit = split;
             }
         }
         const RunStats &adaptive = byScheme[QStringLiteral("adaptive")];
+        const RunStats &best = byScheme[splitConfig.value(bestSplit)];
         row.insert(QStringLiteral("best_split_ms"), bestMs);
         row.insert(QStringLiteral("best_split"), bestSplit);
         row.insert(QStringLiteral("split_ms"), perSplit);
@@ -430,25 +538,47 @@ int runBenchLatency(const QStringList &arguments)
         row.insert(QStringLiteral("adaptive_overhead_share"), adaptive.overheadShare);
         if (adaptive.accuracy >= 0)
             row.insert(QStringLiteral("adaptive_accuracy"), adaptive.accuracy);
-        QJsonObject accuracy;
-        for (auto it = byScheme.cbegin(); it != byScheme.cend(); ++it)
+        QJsonObject accuracy, answered;
+        for (auto it = byScheme.cbegin(); it != byScheme.cend(); ++it) {
             if (it->accuracy >= 0)
                 accuracy.insert(it.key(), it->accuracy);
+            answered.insert(it.key(), it->answered);
+        }
         row.insert(QStringLiteral("accuracy"), accuracy);
-        // Targets at this rate.
-        for (const Scheme &scheme : schemes)
-            if (scheme.key != QLatin1String("adaptive") &&
-                byScheme[scheme.key].medianMs < adaptive.medianMs)
-                problems << QStringLiteral("%1 KB/s: %2 %3 ms < adaptive %4 ms")
+        row.insert(QStringLiteral("answered"), answered);
+        // Targets at this rate. Two medians of the same configuration differ by the machine's
+        // noise, so a comparison fails only when the 95% interval of the difference lies wholly
+        // above zero (adaptive significantly slower); the plain medians are reported as well.
+        QJsonObject versus;
+        auto compare = [&](const QString &key, const QString &label, const RunStats &other,
+                           double allowance) {
+            // allowance: adaptive may be this fraction above the other (0.1 for the best split).
+            QList<double> scaled;
+            for (double v : other.samples)
+                scaled << v * (1 + allowance);
+            const QPair<double, double> ci = medianDifferenceInterval(adaptive.samples, scaled);
+            const double diff = adaptive.medianMs - other.medianMs * (1 + allowance);
+            const QString verdict = diff <= 0       ? QStringLiteral("at or below")
+                                    : ci.first <= 0 ? QStringLiteral("within noise")
+                                                    : QStringLiteral("above");
+            versus.insert(key, QJsonObject{{QStringLiteral("diff_ms"), diff},
+                                           {QStringLiteral("ci95_low_ms"), ci.first},
+                                           {QStringLiteral("ci95_high_ms"), ci.second},
+                                           {QStringLiteral("verdict"), verdict}});
+            if (verdict == QLatin1String("above"))
+                problems << QStringLiteral("%1 KB/s: adaptive %2 ms is above %3 %4 ms%5 "
+                                           "(95% interval of the difference %6..%7 ms)")
                                 .arg(rate)
-                                .arg(scheme.label, fmt(byScheme[scheme.key].medianMs, 2),
-                                     fmt(adaptive.medianMs, 2));
-        if (bestMs < adaptive.medianMs && adaptive.medianMs > 1.1 * bestMs)
-            problems
-                << QStringLiteral(
-                       "%1 KB/s: adaptive %2 ms is more than 10% above the best split (%3, %4 ms)")
-                       .arg(rate)
-                       .arg(fmt(adaptive.medianMs, 2), bestSplit, fmt(bestMs, 2));
+                                .arg(fmt(adaptive.medianMs, 2), label, fmt(other.medianMs, 2),
+                                     allowance > 0 ? QStringLiteral(" + 10%") : QString(),
+                                     fmt(ci.first, 2), fmt(ci.second, 2));
+        };
+        for (const Scheme &scheme : schemes)
+            if (scheme.key != QLatin1String("adaptive"))
+                compare(scheme.key, scheme.label, byScheme[scheme.key], 0);
+        compare(QStringLiteral("best_split"), QStringLiteral("the best split (%1)").arg(bestSplit),
+                best, 0.1);
+        row.insert(QStringLiteral("adaptive_versus"), versus);
         table += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8  %9 · %10\n")
                      .arg(fmt(rate, 0), 6)
                      .arg(fmt(byScheme[QStringLiteral("device_only")].medianMs), 8)

@@ -43,8 +43,9 @@ private Q_SLOTS:
         const CliOutcome r = runCli(
             {QStringLiteral("bench"), QStringLiteral("latency"), QStringLiteral("--model-dir"),
              m_model, QStringLiteral("--rates"), QStringLiteral("150,450"),
-             QStringLiteral("--images"), QStringLiteral("4"), QStringLiteral("--slowdown"),
-             QStringLiteral("2"), QStringLiteral("--splits"), QStringLiteral("input,fc1,logits"),
+             QStringLiteral("--images"), QStringLiteral("4"), QStringLiteral("--round-images"),
+             QStringLiteral("2"), QStringLiteral("--slowdown"), QStringLiteral("2"),
+             QStringLiteral("--splits"), QStringLiteral("input,fc1,logits"),
              QStringLiteral("--agent"), QStringLiteral(EDGEGPT_AGENT_PATH), QStringLiteral("--out"),
              out, QStringLiteral("--json")},
             300000);
@@ -73,15 +74,37 @@ private Q_SLOTS:
                 QVERIFY(row.value(QStringLiteral("best_split_ms")).toDouble() <= ms.toDouble());
             QCOMPARE(perSplit.value(QStringLiteral("logits")).toDouble(),
                      row.value(QStringLiteral("device_only_ms")).toDouble());
+            // The fixed split is measured once, for its scheme and for the search.
+            QCOMPARE(perSplit.value(QStringLiteral("fc1")).toDouble(),
+                     row.value(QStringLiteral("fixed_split_ms")).toDouble());
+            // Adaptive against every scheme and the best split, with an interval and a verdict.
+            const QJsonObject versus = row.value(QStringLiteral("adaptive_versus")).toObject();
+            for (const char *key :
+                 {"device_only", "edge_lossless", "edge_lossy", "fixed_split", "best_split"}) {
+                const QJsonObject c = versus.value(QLatin1String(key)).toObject();
+                QVERIFY2(c.value(QStringLiteral("ci95_low_ms")).toDouble() <=
+                             c.value(QStringLiteral("ci95_high_ms")).toDouble(),
+                         key);
+                QVERIFY2(QStringList({QStringLiteral("at or below"), QStringLiteral("within noise"),
+                                      QStringLiteral("above")})
+                             .contains(c.value(QStringLiteral("verdict")).toString()),
+                         key);
+            }
+            // Both rounds ran for adaptive (4 images); a scheme dropped as slow answered >= 2.
+            const QJsonObject answered = row.value(QStringLiteral("answered")).toObject();
+            QCOMPARE(answered.value(QStringLiteral("adaptive")).toInt(), 4);
+            for (const QJsonValue &n : answered)
+                QVERIFY(n.toInt() >= 2 && n.toInt() <= 4);
             QVERIFY(perSplit.contains(row.value(QStringLiteral("best_split")).toString()));
             const double share = row.value(QStringLiteral("adaptive_overhead_share")).toDouble(-1);
             QVERIFY(share >= 0 && share < 1);
         }
-        // 2 rates × (5 schemes + 2 more splits), one CSV line each, and the plot.
+        // 2 rates × (5 schemes + the input split; fc1 and logits are schemes), one CSV line each,
+        // and the plot.
         QFile csv(out + QStringLiteral("/latency.csv"));
         QVERIFY(csv.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
-        QCOMPARE(lines.size(), 1 + 2 * 7);
+        QCOMPARE(lines.size(), 1 + 2 * 6);
         QVERIFY(lines[0].startsWith("rate_kbps,scheme,split,codec"));
         const QImage png(out + QStringLiteral("/latency.png"));
         QVERIFY(!png.isNull());
@@ -92,6 +115,8 @@ private Q_SLOTS:
         for (const QStringList &args :
              {QStringList{QStringLiteral("--rates"), QStringLiteral("100,fast")},
               QStringList{QStringLiteral("--images"), QStringLiteral("0")},
+              QStringList{QStringLiteral("--round-images"), QStringLiteral("0")},
+              QStringList{QStringLiteral("--codec-slowdown"), QStringLiteral("0.5")},
               QStringList{QStringLiteral("--splits"), QStringLiteral("nowhere")},
               QStringList{QStringLiteral("--fixed-split"), QStringLiteral("nowhere")}}) {
             const CliOutcome r =
