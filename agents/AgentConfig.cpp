@@ -105,6 +105,7 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
                                    QStringLiteral("token_file"),
                                    QStringLiteral("model_dir"),
                                    QStringLiteral("log_file"),
+                                   QStringLiteral("runtime"),
                                    QStringLiteral("threads"),
                                    QStringLiteral("slowdown"),
                                    QStringLiteral("codec_slowdown"),
@@ -145,6 +146,7 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
     str("token_file", tokenFile);
     str("model_dir", modelDir);
     str("log_file", logFile);
+    str("runtime", runtimeFile);
     str("input", input);
     str("data_dir", dataDir);
     str("split", split);
@@ -211,6 +213,10 @@ void AgentConfig::addOptions(QCommandLineParser &parser)
          QStringLiteral("model directory: model.pt or head-/tail-SPLIT.pt parts, profile.json"),
          QStringLiteral("DIR")},
         {QStringLiteral("log-file"), QStringLiteral("also log to this file"),
+         QStringLiteral("FILE")},
+        {QStringLiteral("runtime"),
+         QStringLiteral("the model runtime plugin (default: libedgegpt-runtime.so next to the "
+                        "agent)"),
          QStringLiteral("FILE")},
         {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default 1)"),
          QStringLiteral("N")},
@@ -300,6 +306,8 @@ Result<void> AgentConfig::applyOptions(const QCommandLineParser &parser)
         modelDir = value("model-dir");
     if (isSet("log-file"))
         logFile = value("log-file");
+    if (isSet("runtime"))
+        runtimeFile = value("runtime");
     if (isSet("input"))
         input = value("input");
     if (isSet("data"))

@@ -37,6 +37,9 @@ struct AgentConfig
     QString tokenFile;
     QString modelDir;
     QString logFile;
+    // The model runtime plugin (libedgegpt-runtime.so, agents/SplitRuntime.h); empty: the one
+    // next to the agent's executable.
+    QString runtimeFile;
     int threads = 1;
     // Compute is stretched to this many times its real duration (a device standing for a slower
     // board). Default: 1 for edge and cloud, kDefaultDeviceSlowdown for a device.

@@ -1,9 +1,9 @@
 // DeviceAgent: see DeviceAgent.h.
 #include "agents/DeviceAgent.h"
 
-#include "agents/SplitCodec.h"
+#include "agents/InputPayload.h"
 #include "core/protocol/Frame.h"
-#include "models/FashionMnist.h"
+#include "models/FashionMnistFiles.h"
 
 #include <QFileInfo>
 #include <QHostAddress>
@@ -85,7 +85,7 @@ Result<void> DeviceAgent::start()
                 s.split = m_choice.split;
                 s.queueDepth = m_outstanding.size() + (m_busy ? 1 : 0) + m_due;
                 if (m_inference) {
-                    const ModelCacheCounters c = m_inference->counters();
+                    const RuntimeCacheCounters c = m_inference->counters();
                     s.cacheTotals = CacheEvents{c.hits, c.misses, c.loads, c.evictions};
                 }
                 return s;
@@ -139,7 +139,7 @@ Result<void> DeviceAgent::start()
             QStringLiteral("--split: the model has no split \"%1\"").arg(m_config.split));
     m_inference =
         new InferenceThread(m_config.modelDir, m_config.threads, m_config.effectiveSlowdown(),
-                            m_config.effectiveCodecSlowdown(), this);
+                            m_config.effectiveCodecSlowdown(), m_config.runtimeFile, this);
     if (m_config.ratePerSecond > 0) {
         // Open loop: an input is due every 1/rate s, whether or not the previous ones are answered.
         m_rateTimer.setTimerType(Qt::PreciseTimer);
@@ -405,18 +405,16 @@ void DeviceAgent::warmUp()
 {
     const QString split = m_choice.split, codec = m_choice.codec;
     const bool last = !m_profile.splits.isEmpty() && split == m_profile.splits.last().name;
-    // Posted before the next request, so it runs first on the inference thread.
+    // Posted before the next request, so it runs first on the inference thread. At the input the
+    // image is sent as it is: only the codec is warmed, the model runtime is not loaded.
+    InferenceThread *inference = m_inference;
     m_inference->post<bool>(
-        [split, codec, last](ModelRunner &runner) {
-            std::vector<uint8_t> blank(28 * 28, 0);
+        [inference, split, codec = last ? QString() : codec]() {
+            const std::vector<uint8_t> blank(28 * 28, 0);
             if (split == QLatin1String("input"))
                 return bool(encodeInput(blank.data(), 28, 28, codec));
-            const torch::Tensor pixels =
-                torch::from_blob(blank.data(), {1, 1, 28, 28}, torch::kUInt8);
-            const Result<torch::Tensor> feature = runner.head(normalisePixels(pixels), split);
-            if (!feature || last)
-                return bool(feature);
-            return bool(encodeFeature(*feature, codec));
+            const Result<SplitRuntime *> runtime = inference->runtime();
+            return runtime && bool((*runtime)->head(blank.data(), 28, 28, split, codec));
         },
         this, [](bool) {});
 }
@@ -467,11 +465,12 @@ void DeviceAgent::startRequest(DeviceInput input)
     InferenceThread *inference = m_inference;
     const DeviceInput in = input;
     m_inference->post<HeadOutcome>(
-        [=](ModelRunner &runner) {
+        [=]() {
             HeadOutcome o;
-            QElapsedTimer t;
-            t.start();
             if (split == QLatin1String("input")) {
+                // The image itself: no model, no runtime.
+                QElapsedTimer t;
+                t.start();
                 const Result<QByteArray> bytes =
                     encodeInput(in.pixels.data(), in.width, in.height, codec);
                 o.encodeMs =
@@ -485,33 +484,29 @@ void DeviceAgent::startRequest(DeviceInput input)
                 o.ok = true;
                 return o;
             }
-            const torch::Tensor pixels =
-                torch::from_blob(const_cast<uint8_t *>(in.pixels.data()),
-                                 {1, 1, in.height, in.width}, torch::kUInt8);
-            const Result<torch::Tensor> feature = runner.head(normalisePixels(pixels), split);
-            inference->publishCounters();
-            o.deviceMs =
-                inference->stretch(double(t.nsecsElapsed()) / 1e6, InferenceThread::Work::Model,
-                                   QStringLiteral("head ") + split);
-            if (!feature) {
-                o.error = feature.error();
+            const Result<SplitRuntime *> runtime = inference->runtime();
+            if (!runtime) {
+                o.error = runtime.error();
                 return o;
             }
+            // The last split answers on the device: no codec, the predicted class.
+            const Result<HeadOutput> head = (*runtime)->head(in.pixels.data(), in.width, in.height,
+                                                             split, last ? QString() : codec);
+            inference->publishCounters();
+            if (!head) {
+                o.error = head.error();
+                return o;
+            }
+            o.deviceMs = inference->stretch(head->modelMs, InferenceThread::Work::Model,
+                                            QStringLiteral("head ") + split);
             if (last) {
-                o.predicted = feature->reshape({-1}).argmax().item<int64_t>();
+                o.predicted = head->predicted;
                 o.ok = true;
                 return o;
             }
-            t.restart();
-            const Result<QByteArray> bytes = encodeFeature(*feature, codec);
-            o.encodeMs =
-                inference->stretch(double(t.nsecsElapsed()) / 1e6, InferenceThread::Work::Codec,
-                                   QStringLiteral("encode %1 %2").arg(split, codec));
-            if (!bytes) {
-                o.error = bytes.error();
-                return o;
-            }
-            o.payload = *bytes;
+            o.encodeMs = inference->stretch(head->encodeMs, InferenceThread::Work::Codec,
+                                            QStringLiteral("encode %1 %2").arg(split, codec));
+            o.payload = head->payload;
             o.ok = true;
             return o;
         },
@@ -535,17 +530,17 @@ void DeviceAgent::startRequest(DeviceInput input)
                     ++m_labelled;
                     m_correct += o.predicted == in.label ? 1 : 0;
                 }
-                emitLine(
-                    {{QStringLiteral("index"), in.index},
-                     {QStringLiteral("ok"), true},
-                     {QStringLiteral("label"), in.label},
-                     {QStringLiteral("predicted"), o.predicted},
-                     {QStringLiteral("class"), FashionMnist::classNames().value(int(o.predicted))},
-                     {QStringLiteral("split"), split},
-                     {QStringLiteral("codec"), QString()},
-                     {QStringLiteral("bytes"), 1},
-                     {QStringLiteral("device_ms"), o.deviceMs},
-                     {QStringLiteral("total_ms"), total}});
+                emitLine({{QStringLiteral("index"), in.index},
+                          {QStringLiteral("ok"), true},
+                          {QStringLiteral("label"), in.label},
+                          {QStringLiteral("predicted"), o.predicted},
+                          {QStringLiteral("class"),
+                           FashionMnistFiles::classNames().value(int(o.predicted))},
+                          {QStringLiteral("split"), split},
+                          {QStringLiteral("codec"), QString()},
+                          {QStringLiteral("bytes"), 1},
+                          {QStringLiteral("device_ms"), o.deviceMs},
+                          {QStringLiteral("total_ms"), total}});
             } else {
                 sendRequest(in, o, split, codec);
             }

@@ -1,18 +1,13 @@
 // EdgeAgent: see EdgeAgent.h.
 #include "agents/EdgeAgent.h"
 
-#include "agents/SplitCodec.h"
+#include "agents/InputPayload.h"
 
 #include <QHostAddress>
 
 namespace edgegpt {
 
 namespace {
-
-double msSince(qint64 startNs, const QElapsedTimer &clock)
-{
-    return double(clock.nsecsElapsed() - startNs) / 1e6;
-}
 
 struct EdgeOutcome
 {
@@ -43,12 +38,12 @@ EdgeAgent::EdgeAgent(const AgentConfig &config, const FleetToken &token, QObject
     options.identity.role = config.role;
     m_server = new PeerServer(options, this);
     m_inference = new InferenceThread(config.modelDir, config.threads, config.effectiveSlowdown(),
-                                      config.effectiveCodecSlowdown(), this);
+                                      config.effectiveCodecSlowdown(), config.runtimeFile, this);
     m_metrics = new MetricsPublisher(
         [this]() {
             MetricsPublisher::State s;
             s.queueDepth = m_inference->pending();
-            const ModelCacheCounters c = m_inference->counters();
+            const RuntimeCacheCounters c = m_inference->counters();
             s.cacheTotals = CacheEvents{c.hits, c.misses, c.loads, c.evictions};
             return s;
         },
@@ -66,19 +61,31 @@ Result<void> EdgeAgent::start()
     if (!address.setAddress(m_config.listenHost))
         return Result<void>::failure(
             QStringLiteral("--listen: \"%1\" is not an IP address").arg(m_config.listenHost));
-    Result<void> listening = m_server->listen(address, m_config.listenPort);
-    if (listening) {
-        // Load the whole model once before the first device asks (when the deployment has it: a
-        // deployment of parts only loads each part at its first request), so that the first
-        // answer does not carry the load.
-        m_inference->post<bool>(
-            [](ModelRunner &runner) {
-                const torch::Tensor blank = torch::zeros({1, 1, 28, 28});
-                return bool(runner.tail(blank, QStringLiteral("input")));
-            },
-            this, [](bool) {});
-    }
-    return listening;
+    // No model yet: the runtime (LibTorch) is loaded when the first device says hello
+    // (onPeerReady), so that an agent that is only started and probed, as a deployment does,
+    // listens and answers at once without that cost.
+    return m_server->listen(address, m_config.listenPort);
+}
+
+void EdgeAgent::warmUp()
+{
+    // Load the runtime and the whole model once before the device's first request (when the
+    // deployment has the whole model: a deployment of parts loads each part at its first
+    // request), so that the first answer does not carry the load. Posted before that request,
+    // so it runs first on the inference thread.
+    InferenceThread *inference = m_inference;
+    m_inference->post<bool>(
+        [inference]() {
+            const Result<SplitRuntime *> runtime = inference->runtime();
+            if (!runtime)
+                return false;
+            const std::vector<uint8_t> blank(28 * 28, 0);
+            const Result<QByteArray> image =
+                encodeInput(blank.data(), 28, 28, QStringLiteral("png"));
+            return image &&
+                   bool((*runtime)->tail(QStringLiteral("input"), QStringLiteral("png"), *image));
+        },
+        this, [](bool) {});
 }
 
 quint16 EdgeAgent::port() const
@@ -90,6 +97,10 @@ void EdgeAgent::onPeerReady(PeerConnection *peer)
 {
     qInfo("peer %s (%s, %s) authenticated", qPrintable(peer->peerAddress()),
           qPrintable(peer->peer().name), qPrintable(peer->peer().role));
+    if (!m_warmedUp && peer->peer().role == QLatin1String("device")) {
+        m_warmedUp = true; // a device: inference is coming
+        warmUp();
+    }
     connect(peer, &PeerConnection::frameReceived, this,
             [this, peer](const Frame &f) { onFrame(peer, f); });
     connect(peer, &PeerConnection::failed, this, [peer](const QString &message) {
@@ -138,30 +149,27 @@ void EdgeAgent::infer(PeerConnection *peer, const Frame &frame)
     QPointer<PeerConnection> to(peer);
     const InferRequestMessage req = *request;
     m_inference->post<EdgeOutcome>(
-        [=](ModelRunner &runner) {
+        [=]() {
             EdgeOutcome o;
             const qint64 startNs = monotonic().nsecsElapsed();
             const double queueMs = double(startNs - receivedNs) / 1e6;
-            const Result<torch::Tensor> x = decodePayload(split, codec, payload);
-            const double decodeMs =
-                inference->stretch(msSince(startNs, monotonic()), InferenceThread::Work::Codec,
-                                   QStringLiteral("decode %1 %2").arg(split, codec));
-            if (!x) {
-                o.error = x.error();
+            const Result<SplitRuntime *> runtime = inference->runtime();
+            if (!runtime) {
+                o.error = runtime.error();
                 return o;
             }
-            const qint64 tailNs = monotonic().nsecsElapsed();
-            const Result<torch::Tensor> logits = runner.tail(*x, split);
+            const Result<TailOutput> tail = (*runtime)->tail(split, codec, payload);
             inference->publishCounters();
-            if (!logits) {
-                o.error = logits.error();
+            if (!tail) {
+                o.error = tail.error();
                 return o;
             }
-            o.result = resultFromLogits(*logits);
-            o.result.edgeComputeMs =
-                inference->stretch(msSince(tailNs, monotonic()), InferenceThread::Work::Model,
-                                   QStringLiteral("tail ") + split);
-            o.result.decodeMs = decodeMs;
+            o.result = tail->result;
+            o.result.decodeMs =
+                inference->stretch(tail->decodeMs, InferenceThread::Work::Codec,
+                                   QStringLiteral("decode %1 %2").arg(split, codec));
+            o.result.edgeComputeMs = inference->stretch(tail->modelMs, InferenceThread::Work::Model,
+                                                        QStringLiteral("tail ") + split);
             o.result.queueMs = queueMs;
             o.ok = true;
             return o;

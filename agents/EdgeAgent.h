@@ -2,7 +2,10 @@
 // port: an infer-request's payload is decoded (SplitCodec), the tail of the model runs from the
 // split on the inference thread, and the class with its top-3 scores and the edge's timings goes
 // back as an infer-result. Bad requests get an error answer for that request; a bad frame ends
-// only that connection (PeerConnection); too many waiting requests are answered "busy".
+// only that connection (PeerConnection); too many waiting requests are answered "busy". The
+// agent starts and listens without loading the model runtime (LibTorch): it loads it and warms
+// the model up when the first device completes its handshake (inference is coming then; a
+// deployment's probe or a console is no device), or at the first request.
 #pragma once
 
 #include "agents/AgentConfig.h"
@@ -31,6 +34,7 @@ private:
     void onPeerReady(PeerConnection *peer);
     void onFrame(PeerConnection *peer, const Frame &frame);
     void infer(PeerConnection *peer, const Frame &frame);
+    void warmUp();
 
     AgentConfig m_config;
     PeerServer *m_server;
@@ -38,6 +42,7 @@ private:
     MetricsPublisher *m_metrics;
     qint64 m_served = 0;
     qint64 m_failed = 0;
+    bool m_warmedUp = false;
 };
 
 } // namespace edgegpt

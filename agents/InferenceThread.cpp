@@ -1,17 +1,19 @@
 // InferenceThread: see InferenceThread.h.
 #include "agents/InferenceThread.h"
 
-#include <torch/torch.h>
+#include <QElapsedTimer>
 
 #include <algorithm>
 
 namespace edgegpt {
 
 InferenceThread::InferenceThread(const QString &modelDir, int threads, double slowdown,
-                                 double codecSlowdown, QObject *parent)
+                                 double codecSlowdown, const QString &runtimeFile, QObject *parent)
     : QObject(parent)
     , m_worker(new QObject)
-    , m_runner(std::make_unique<ModelRunner>(modelDir))
+    , m_modelDir(modelDir)
+    , m_runtimeFile(runtimeFile.isEmpty() ? defaultRuntimeFile() : runtimeFile)
+    , m_threads(std::max(1, threads))
     , m_slowdown(std::max(1.0, slowdown))
     , m_codecSlowdown(std::max(1.0, codecSlowdown))
 {
@@ -19,14 +21,34 @@ InferenceThread::InferenceThread(const QString &modelDir, int threads, double sl
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     m_thread.start();
-    QMetaObject::invokeMethod(
-        m_worker, [threads]() { torch::set_num_threads(threads); }, Qt::QueuedConnection);
 }
 
 InferenceThread::~InferenceThread()
 {
     m_thread.quit();
     m_thread.wait();
+}
+
+Result<SplitRuntime *> InferenceThread::runtime()
+{
+    if (m_runtime)
+        return m_runtime.get();
+    if (!m_runtimeError.isEmpty())
+        return Result<SplitRuntime *>::failure(m_runtimeError);
+    QElapsedTimer clock;
+    clock.start();
+    Result<std::unique_ptr<SplitRuntime>> loaded = loadSplitRuntime(m_runtimeFile, m_modelDir);
+    if (!loaded) {
+        m_runtimeError = loaded.error();
+        qCritical("%s", qPrintable(m_runtimeError));
+        return Result<SplitRuntime *>::failure(m_runtimeError);
+    }
+    m_runtime = std::move(*loaded);
+    m_runtime->setThreads(m_threads);
+    m_loaded = true;
+    qInfo("model runtime loaded in %.0f ms: %s (%s)", double(clock.nsecsElapsed()) / 1e6,
+          qPrintable(m_runtime->version()), qPrintable(m_runtimeFile));
+    return m_runtime.get();
 }
 
 double InferenceThread::stretch(double ms, Work work, const QString &what)
@@ -49,16 +71,18 @@ double InferenceThread::stretch(double ms, Work work, const QString &what)
 
 void InferenceThread::publishCounters()
 {
-    const ModelCacheCounters &c = m_runner->counters();
+    if (!m_runtime)
+        return;
+    const RuntimeCacheCounters c = m_runtime->counters();
     m_hits = c.hits;
     m_misses = c.misses;
     m_loads = c.loads;
     m_evictions = c.evictions;
 }
 
-ModelCacheCounters InferenceThread::counters() const
+RuntimeCacheCounters InferenceThread::counters() const
 {
-    ModelCacheCounters c;
+    RuntimeCacheCounters c;
     c.hits = m_hits;
     c.misses = m_misses;
     c.loads = m_loads;

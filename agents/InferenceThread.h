@@ -1,9 +1,11 @@
-// InferenceThread: the one thread of an agent that runs LibTorch, so that the event loop (network,
-// timers, metrics) never waits for a model. Jobs run one at a time in the order posted; the agent
-// gets each job's answer back on its own thread. The model runner lives here.
+// InferenceThread: the one thread of an agent that runs models and codecs, so that the event loop
+// (network, timers, metrics) never waits for them. Jobs run one at a time in the order posted; the
+// agent gets each job's answer back on its own thread. The model runtime lives here: the plugin
+// (SplitRuntime.h, LibTorch) is loaded on this thread by the first job that asks for it, so an
+// agent that needs no model (a device sending its images) never loads LibTorch.
 #pragma once
 
-#include "models/ModelRunner.h"
+#include "agents/SplitRuntime.h"
 
 #include <QHash>
 #include <QList>
@@ -21,23 +23,24 @@ class InferenceThread : public QObject
 {
     Q_OBJECT
 public:
-    // threads: LibTorch intra-op threads; slowdown >= 1 stretches model compute and
+    // threads: the runtime's intra-op threads; slowdown >= 1 stretches model compute and
     // codecSlowdown >= 1 codec work (a device standing for a slower board; see stretch()).
+    // runtimeFile: the model runtime plugin (empty: defaultRuntimeFile(), next to the program).
     InferenceThread(const QString &modelDir, int threads, double slowdown, double codecSlowdown,
-                    QObject *parent = nullptr);
+                    const QString &runtimeFile = {}, QObject *parent = nullptr);
     ~InferenceThread() override;
 
-    // Runs job(runner) on the inference thread, then done(result) on the caller's thread — unless
-    // `receiver` is gone by then.
+    // Runs job() on the inference thread, then done(result) on the caller's thread — unless
+    // `receiver` is gone by then. A job that needs the model calls runtime().
     template <typename T>
-    void post(std::function<T(ModelRunner &)> job, QObject *receiver, std::function<void(T)> done)
+    void post(std::function<T()> job, QObject *receiver, std::function<void(T)> done)
     {
         m_pending.fetch_add(1);
         QMetaObject::invokeMethod(
             m_worker,
             [this, job = std::move(job), receiver = QPointer<QObject>(receiver),
              done = std::move(done)]() mutable {
-                T result = job(*m_runner);
+                T result = job();
                 m_pending.fetch_sub(1);
                 if (receiver)
                     QMetaObject::invokeMethod(
@@ -51,6 +54,15 @@ public:
     int pending() const { return m_pending.load(); }
     double slowdown() const { return m_slowdown; }
     double codecSlowdown() const { return m_codecSlowdown; }
+    const QString &runtimeFile() const { return m_runtimeFile; }
+
+    // The model runtime, loaded by the first call (the plugin, LibTorch, the runner of the model
+    // directory). When loading failed, the error (logged once), for this and every later call:
+    // each request that needs the model fails with it and the agent keeps serving. Call only from
+    // a job.
+    Result<SplitRuntime *> runtime();
+    // Whether runtime() has loaded it (any thread).
+    bool runtimeLoaded() const { return m_loaded.load(); }
 
     enum class Work { Model, Codec };
     // Sleeps on the inference thread so that work of kind `work` that took `ms` appears to take
@@ -60,22 +72,25 @@ public:
     // a 0.1 ms scheduling hiccup on a busy host is not stretched into a 15 ms one on a 150× device
     // — the board's own hiccups are its own, not ours × 150. Call only from a job.
     double stretch(double ms, Work work, const QString &what);
-    // The runner's cache counters (read on the inference thread; the copy is for the agent).
-    ModelCacheCounters counters() const;
+    // The runtime's cache counters (read on the inference thread; the copy is for the agent).
+    RuntimeCacheCounters counters() const;
+    // Called by jobs after using the runtime, to publish its counters.
+    void publishCounters();
 
 private:
     QThread m_thread;
     QObject *m_worker;
-    std::unique_ptr<ModelRunner> m_runner;
+    QString m_modelDir;
+    QString m_runtimeFile;
+    int m_threads;
+    std::unique_ptr<SplitRuntime> m_runtime; // job thread
+    QString m_runtimeError;                  // job thread: why loading failed
+    std::atomic<bool> m_loaded{false};
     double m_slowdown;
     double m_codecSlowdown;
     QHash<QString, QList<double>> m_recent; // stretch(): last measurements by `what` (job thread)
     std::atomic<int> m_pending{0};
     std::atomic<qint64> m_hits{0}, m_misses{0}, m_loads{0}, m_evictions{0};
-
-public:
-    // Called by jobs after using the runner, to publish its counters.
-    void publishCounters();
 };
 
 } // namespace edgegpt

@@ -1,7 +1,7 @@
 // InputSource: see InputSource.h.
 #include "agents/InputSource.h"
 
-#include "models/FashionMnist.h"
+#include "models/FashionMnistFiles.h"
 
 #include <QDir>
 #include <QImage>
@@ -16,7 +16,7 @@ namespace {
 class FashionMnistSource : public InputSource
 {
 public:
-    FashionMnistSource(ImageSet set, int first)
+    FashionMnistSource(ImagePixels set, int first)
         : m_set(std::move(set))
         , m_next(first)
     {}
@@ -35,7 +35,7 @@ public:
     }
 
 private:
-    ImageSet m_set;
+    ImagePixels m_set;
     int m_next;
 };
 
@@ -108,9 +108,9 @@ Result<std::unique_ptr<InputSource>> InputSource::open(const QString &spec, cons
 {
     using R = Result<std::unique_ptr<InputSource>>;
     if (spec == QLatin1String("fashion-mnist")) {
-        Result<ImageSet> set =
-            FashionMnist::load(FashionMnist::Split::Test,
-                               dataDir.isEmpty() ? FashionMnist::defaultDirectory() : dataDir);
+        Result<ImagePixels> set = FashionMnistFiles::load(
+            FashionMnistSplit::Test,
+            dataDir.isEmpty() ? FashionMnistFiles::defaultDirectory() : dataDir);
         if (!set)
             return R::failure(set.error());
         return std::unique_ptr<InputSource>(new FashionMnistSource(std::move(*set), first));

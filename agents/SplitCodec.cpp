@@ -9,40 +9,11 @@ namespace edgegpt {
 
 namespace {
 
-// "png" / "zstd" / "jpeg-q50" → the kind and its parameter.
-Result<QPair<InputCodecKind, int>> parseInputCodec(const QString &codec)
-{
-    using R = Result<QPair<InputCodecKind, int>>;
-    if (codec == QLatin1String("png"))
-        return qMakePair(InputCodecKind::Png, 0);
-    if (codec == QLatin1String("zstd"))
-        return qMakePair(InputCodecKind::ZstdRaw, InputCodec::defaultZstdLevel);
-    if (codec.startsWith(QLatin1String("jpeg-q"))) {
-        bool ok = false;
-        const int q = codec.mid(6).toInt(&ok);
-        if (ok && q >= 1 && q <= 100)
-            return qMakePair(InputCodecKind::Jpeg, q);
-    }
-    return R::failure(
-        QStringLiteral("unknown input codec \"%1\" (png, zstd or jpeg-qN)").arg(codec));
-}
-
 // Features of the models here are at most a few hundred thousand values; refuse more before
 // allocating (a peer's declared shape is untrusted).
 constexpr qint64 kMaxFeatureElements = 4 * 1024 * 1024;
 
 } // namespace
-
-Result<QByteArray> encodeInput(const uint8_t *pixels, int width, int height, const QString &codec)
-{
-    const Result<QPair<InputCodecKind, int>> kind = parseInputCodec(codec);
-    if (!kind)
-        return Result<QByteArray>::failure(kind.error());
-    const QByteArray bytes = InputCodec::encode(pixels, width, height, kind->first, kind->second);
-    if (bytes.isEmpty())
-        return Result<QByteArray>::failure(QStringLiteral("%1 encoding failed").arg(codec));
-    return bytes;
-}
 
 Result<QByteArray> encodeFeature(const torch::Tensor &feature, const QString &codec)
 {

@@ -1,9 +1,11 @@
-// SplitCodec: what goes into an infer-request's payload and back out of it. At the split "input"
-// the payload is the image through an InputCodec ("png", "zstd", "jpeg-q50"); at any other split it
-// is the head's feature through the FeatureCodec ("q4-unit-z0", …). Shared by both agents, so that
-// the two sides cannot disagree.
+// SplitCodec: what goes into an infer-request's payload and back out of it, as LibTorch tensors.
+// At the split "input" the payload is the image through an InputCodec ("png", "zstd",
+// "jpeg-q50"; InputPayload.h, which needs no LibTorch); at any other split it is the head's
+// feature through the FeatureCodec ("q4-unit-z0", …). Part of the model runtime plugin
+// (TorchRuntime.cpp), shared by both sides of a split, so that they cannot disagree.
 #pragma once
 
+#include "agents/InputPayload.h"
 #include "core/protocol/Messages.h"
 #include "core/util/Result.h"
 
@@ -14,8 +16,6 @@
 
 namespace edgegpt {
 
-// Encodes one 28×28 image (8-bit pixels) at the input with an input codec name.
-Result<QByteArray> encodeInput(const uint8_t *pixels, int width, int height, const QString &codec);
 // Encodes a feature (batch 1) with a feature codec name.
 Result<QByteArray> encodeFeature(const torch::Tensor &feature, const QString &codec);
 // The tensor the tail receives: normalised 1×1×H×W images for "input", else the decoded feature.

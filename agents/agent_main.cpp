@@ -4,6 +4,7 @@
 #include "agents/AgentConfig.h"
 #include "agents/DeviceAgent.h"
 #include "agents/EdgeAgent.h"
+#include "agents/SplitRuntime.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -62,7 +63,25 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     parser.addVersionOption();
     AgentConfig::addOptions(parser);
+    parser.addOption({QStringLiteral("runtime-version"),
+                      QStringLiteral("load the model runtime (--runtime, or the one next to the "
+                                     "agent), print its version and exit")});
     parser.process(app);
+
+    if (parser.isSet(QStringLiteral("runtime-version"))) {
+        // What a deployment asks a host whose files differ from its own (docs/deploy.md).
+        const QString file = parser.isSet(QStringLiteral("runtime"))
+                                 ? parser.value(QStringLiteral("runtime"))
+                                 : defaultRuntimeFile();
+        const Result<std::unique_ptr<SplitRuntime>> runtime = loadSplitRuntime(file, QString());
+        if (!runtime) {
+            std::fprintf(stderr, "edgegpt-agent: %s\n", qPrintable(runtime.error()));
+            return 1;
+        }
+        std::printf("%s interface %d\n", qPrintable((*runtime)->version()), kSplitRuntimeInterface);
+        std::fflush(stdout);
+        return 0;
+    }
 
     AgentConfig config;
     const Result<void> configured = config.applyOptions(parser);

@@ -5,8 +5,9 @@
 // Every host is a real OpenSSH server of its own (LoopbackSshd: Debian's /usr/sbin/sshd on a free
 // 127.0.0.1 port, host key and client key made by ssh-keygen in a temporary directory). The
 // deployment is the product's: FleetOperation/HostDeployer, exactly what `edgegpt deploy` runs —
-// connect and verify the host key, survey, SFTP uploads under temporary names, start the real
-// edgegpt-agent detached (role edge, so that it needs no trained model) and wait until it
+// connect and verify the host key, survey, SFTP uploads under temporary names (the agent and its
+// model runtime plugin), start the real edgegpt-agent detached (role edge, so that it needs no
+// trained model; it listens without loading the runtime) and wait until it
 // completes the authenticated handshake. Each run goes to fresh directories, so everything is
 // uploaded. Besides wall times it reports where the CPU went: this process (our side: libssh,
 // ciphers, hashing, the probes), the sshd processes (their side of the ciphers, SFTP, the
@@ -16,6 +17,7 @@
 #include "SshCliOptions.h"
 
 #include "core/fleet/LoopbackSshd.h"
+#include "core/fleet/RemoteAgent.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -123,7 +125,7 @@ class Bench
 public:
     QTemporaryDir tmp;
     std::vector<std::unique_ptr<LoopbackSshd>> sshds;
-    QString sshConfig, knownHosts, agent, tokenFile, agentVersion;
+    QString sshConfig, knownHosts, agent, runtime, tokenFile, agentVersion;
     QByteArray token;
     SshOptions ssh;
 
@@ -171,17 +173,29 @@ public:
         ssh.knownHostsFile = knownHosts;
         ssh.connectTimeoutMs = 10000;
 
-        // The agent as it ships: without debug information (a plain copy where strip is missing).
+        // The agent and its model runtime as they ship: without debug information (a plain copy
+        // where strip is missing), side by side (the deployment takes the runtime from there).
         QDir().mkpath(tmp.filePath(QStringLiteral("bin")));
         agent = tmp.filePath(QStringLiteral("bin/edgegpt-agent"));
-        bool stripped = false;
-        if (strip && !QStandardPaths::findExecutable(QStringLiteral("strip")).isEmpty()) {
-            QProcess p;
-            p.start(QStringLiteral("strip"), {QStringLiteral("-o"), agent, agentSource});
-            stripped = p.waitForFinished(60000) && p.exitCode() == 0 && QFileInfo::exists(agent);
+        runtime = tmp.filePath(QStringLiteral("bin/") + RemoteAgent::runtimeName());
+        const QString runtimeSource =
+            QFileInfo(agentSource).absolutePath() + QLatin1Char('/') + RemoteAgent::runtimeName();
+        if (!QFileInfo(runtimeSource).isFile())
+            return Result<void>::failure(
+                QStringLiteral("no model runtime %1 next to the agent").arg(runtimeSource));
+        const bool canStrip =
+            strip && !QStandardPaths::findExecutable(QStringLiteral("strip")).isEmpty();
+        const QList<QPair<QString, QString>> copies{{agentSource, agent}, {runtimeSource, runtime}};
+        for (const auto &[from, to] : copies) {
+            bool stripped = false;
+            if (canStrip) {
+                QProcess p;
+                p.start(QStringLiteral("strip"), {QStringLiteral("-o"), to, from});
+                stripped = p.waitForFinished(60000) && p.exitCode() == 0 && QFileInfo::exists(to);
+            }
+            if (!stripped && !QFile::copy(from, to))
+                return Result<void>::failure(QStringLiteral("cannot copy %1").arg(from));
         }
-        if (!stripped && !QFile::copy(agentSource, agent))
-            return Result<void>::failure(QStringLiteral("cannot copy %1").arg(agentSource));
         QFile::setPermissions(agent, QFile::permissions(agent) | QFileDevice::ExeOwner);
         agentVersion = localAgentVersion(agent);
 
@@ -253,6 +267,7 @@ public:
         request.spec.name = QStringLiteral("bench");
         request.spec.agentPath = agent;
         request.spec.agentVersion = agentVersion;
+        request.spec.runtimePath = runtime;
         request.spec.token = token;
         NonInteractiveSsh nobody(false); // every host key is in known_hosts already
 
@@ -318,12 +333,12 @@ int runBenchDeploy(const QStringList &arguments)
                       QStringLiteral("runs of each size; medians are reported (default 3)"),
                       QStringLiteral("N"), QStringLiteral("3")});
     parser.addOption({QStringLiteral("agent"),
-                      QStringLiteral("the edgegpt-agent to deploy (default: the one next to "
-                                     "edgegpt)"),
+                      QStringLiteral("the edgegpt-agent to deploy, its libedgegpt-runtime.so "
+                                     "next to it (default: the one next to edgegpt)"),
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("no-strip"),
-                      QStringLiteral("upload the agent as it is (default: a copy without debug "
-                                     "information, as it ships)")});
+                      QStringLiteral("upload the agent and its runtime as they are (default: "
+                                     "copies without debug information, as they ship)")});
     parser.addOption(
         {QStringLiteral("json"), QStringLiteral("print one JSON object instead of a table")});
     if (!parser.parse(arguments))
@@ -356,6 +371,7 @@ int runBenchDeploy(const QStringList &arguments)
         !ready)
         return fail(ExitFailure, ready.error());
     const qint64 agentBytes = QFileInfo(bench.agent).size();
+    const qint64 runtimeBytes = QFileInfo(bench.runtime).size();
 
     Series one{1, {}}, many{hosts, {}};
     for (int r = 0; r < repeat; ++r) {
@@ -385,6 +401,7 @@ int runBenchDeploy(const QStringList &arguments)
                             {QStringLiteral("repeat"), repeat},
                             {QStringLiteral("cores"), cores},
                             {QStringLiteral("agent_bytes"), double(agentBytes)},
+                            {QStringLiteral("runtime_bytes"), double(runtimeBytes)},
                             {QStringLiteral("one"), seriesJson(one)},
                             {QStringLiteral("many"), seriesJson(many)},
                             {QStringLiteral("ratio"), ratio},
@@ -393,9 +410,10 @@ int runBenchDeploy(const QStringList &arguments)
         printOut(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented)));
         return ExitOk;
     }
-    printOut(QStringLiteral("Deploying the agent (%1 bytes) to fresh directories, %2 cores, "
-                            "median of %3 runs:")
+    printOut(QStringLiteral("Deploying the agent (%1 bytes) and its model runtime (%2 bytes) to "
+                            "fresh directories, %3 cores, median of %4 runs:")
                  .arg(agentBytes)
+                 .arg(runtimeBytes)
                  .arg(cores)
                  .arg(repeat));
     const QStringList phases = many.phases();

@@ -268,6 +268,22 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
         agent.localPath = spec.agentPath;
         agent.mode = 0755;
         uploads.append(agent);
+        // Its model runtime goes next to it (the agent looks there), under the same rules.
+        Upload runtime;
+        runtime.remoteName = RemoteAgent::runtimeName();
+        runtime.localPath = !spec.runtimePath.isEmpty()
+                                ? spec.runtimePath
+                                : QFileInfo(spec.agentPath).absolutePath() + QLatin1Char('/') +
+                                      RemoteAgent::runtimeName();
+        runtime.mode = 0644;
+        if (!QFileInfo(runtime.localPath).isFile()) {
+            report.message = QStringLiteral("no model runtime %1 next to the agent: it is built "
+                                            "with edgegpt-agent (target edgegpt-runtime) and the "
+                                            "agent loads it to run models")
+                                 .arg(runtime.localPath);
+            return report;
+        }
+        uploads.append(runtime);
         QList<DeployFile> files = spec.files + spec.hostFiles.value(m_host.name);
         if (!spec.planFile.isEmpty())
             files.append({spec.planFile, QStringLiteral("plan.json"), 0644});
@@ -321,7 +337,7 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
     const QString dir = RemoteAgent::deploymentDir(m_host.dir, spec.name);
 
     // One round trip: make the directories, hash what is there, and ask the host's agent its
-    // version when its binary differs from ours.
+    // version and its runtime's when either file differs from ours (a host may run its own build).
     QSet<QString> subdirs{dir, dir + QStringLiteral("/model")};
     QStringList quotedNames;
     for (const Upload &u : uploads) {
@@ -340,14 +356,18 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
             "echo '@@hashes'\n"
             "command -v sha256sum >/dev/null 2>&1 && sha256sum -- %3 2>/dev/null\n"
             "echo '@@version'\n"
-            "if [ -x ./%4 ] && [ \"$(sha256sum <./%4 2>/dev/null | cut -c1-64)\" != '%5' ]; then\n"
+            "if [ -x ./%4 ] && { [ \"$(sha256sum <./%4 2>/dev/null | cut -c1-64)\" != '%5' ] ||\n"
+            "    [ \"$(sha256sum <./%6 2>/dev/null | cut -c1-64)\" != '%7' ]; }; then\n"
             "  if command -v timeout >/dev/null 2>&1; then t='timeout 10'; else t=; fi\n"
             "  $t ./%4 --version 2>/dev/null | head -n 1\n"
+            "  echo '@@runtime'\n"
+            "  $t ./%4 --runtime-version 2>/dev/null | head -n 1\n"
             "fi\n"
             "true\n")
             .arg(quotedDirs.join(QLatin1Char(' ')), SshSession::shellQuote(dir),
                  quotedNames.join(QLatin1Char(' ')), RemoteAgent::binaryName(),
-                 QString::fromLatin1(uploads.first().sha256));
+                 QString::fromLatin1(uploads.at(0).sha256), RemoteAgent::runtimeName(),
+                 QString::fromLatin1(uploads.at(1).sha256));
     const Result<ExecResult> surveyed = m_ssh.exec(survey);
     if (!surveyed) {
         report.message = surveyed.error();
@@ -359,29 +379,43 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
         return report;
     }
     QHash<QString, QByteArray> remoteHashes;
-    QString remoteVersion;
+    QString remoteVersion, remoteRuntimeVersion;
     {
-        bool inHashes = false, inVersion = false;
+        enum { None, Hashes, Version, Runtime } section = None;
         for (const QByteArray &line : surveyed->out.split('\n')) {
             if (line == "@@hashes") {
-                inHashes = true;
+                section = Hashes;
                 continue;
             }
             if (line == "@@version") {
-                inHashes = false;
-                inVersion = true;
+                section = Version;
                 continue;
             }
-            if (inHashes && line.size() > 66) {
+            if (line == "@@runtime") {
+                section = Runtime;
+                continue;
+            }
+            if (section == Hashes && line.size() > 66) {
                 QByteArray name = line.mid(66);
                 if (name.startsWith('*'))
                     name = name.mid(1);
                 remoteHashes.insert(QString::fromUtf8(name), line.left(64));
-            } else if (inVersion && !line.trimmed().isEmpty() && remoteVersion.isEmpty()) {
+            } else if (section == Version && !line.trimmed().isEmpty() && remoteVersion.isEmpty()) {
                 remoteVersion = QString::fromUtf8(line.trimmed());
+            } else if (section == Runtime && !line.trimmed().isEmpty() &&
+                       remoteRuntimeVersion.isEmpty()) {
+                remoteRuntimeVersion = QString::fromUtf8(line.trimmed());
             }
         }
     }
+    // The host's own build (another CPU architecture, say) is kept only as a pair: its agent says
+    // our version, and its runtime loads with that agent (`--runtime-version` checks the
+    // interface) and says the same version. Otherwise both are ours.
+    const QString ourVersion = spec.agentVersion.section(QLatin1Char(' '), 1, 1);
+    const bool keepHostBuild = !spec.replaceAgent && !spec.agentVersion.isEmpty() &&
+                               remoteVersion == spec.agentVersion &&
+                               remoteRuntimeVersion.startsWith(QLatin1String("edgegpt-runtime ")) &&
+                               remoteRuntimeVersion.section(QLatin1Char(' '), 1, 1) == ourVersion;
 
     endPhase("survey");
 
@@ -393,12 +427,11 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
             ++report.filesSkipped;
             continue;
         }
-        if (&u == &uploads.first() && !spec.replaceAgent && !spec.agentVersion.isEmpty() &&
-            remoteVersion == spec.agentVersion) {
-            // A host may run its own build (another CPU architecture): same version is enough.
+        if ((&u == &uploads.at(0) || &u == &uploads.at(1)) && keepHostBuild) {
             ++report.filesSkipped;
             if (m_progress)
-                m_progress(QStringLiteral("keeping the host's %1").arg(remoteVersion));
+                m_progress(QStringLiteral("keeping the host's %1")
+                               .arg(&u == &uploads.at(0) ? remoteVersion : remoteRuntimeVersion));
             continue;
         }
         todo.append(&u);

@@ -5,8 +5,9 @@
 //   1. connect (SSH config, known_hosts, keys: SshSession);
 //   2. create <dir>/deployments/<name>/ and ask the host for the SHA-256 of what is already
 //      there (sha256sum) and for the version of the agent binary it has;
-//   3. upload by SFTP what differs: the agent binary (kept when the host's has the same
-//      version, unless replaceAgent), the files of the plan (model parts, profiles, plan.json),
+//   3. upload by SFTP what differs: the agent binary and its model runtime plugin (both kept
+//      when the host's pair has our version, unless replaceAgent), the files of the plan (model
+//      parts, profiles, plan.json),
 //      agent.json and fleet.token; each under a temporary name, renamed when complete;
 //   4. when something changed or the agent is not up: stop the old agent, start the new one
 //      detached, and wait until the readiness probe (the authenticated handshake) passes.
@@ -41,11 +42,12 @@ struct DeployFile
 
 struct DeploymentSpec
 {
-    QString name = QStringLiteral("default");    // the directory under <dir>/deployments/
-    QString agentPath;                           // the local edgegpt-agent to upload
-    QString agentVersion;                        // its `--version` line; "" = unknown
-    bool replaceAgent = false;                   // upload even when the host has the same version
-    QList<DeployFile> files;                     // for every host
+    QString name = QStringLiteral("default"); // the directory under <dir>/deployments/
+    QString agentPath;                        // the local edgegpt-agent to upload
+    QString agentVersion;                     // its `--version` line; "" = unknown
+    QString runtimePath;       // its model runtime plugin; empty: the one next to agentPath
+    bool replaceAgent = false; // upload both even when the host has the same version
+    QList<DeployFile> files;   // for every host
     QHash<QString, QList<DeployFile>> hostFiles; // more, per host name (model parts by role)
     QString planFile;                            // uploaded as plan.json when set
     QByteArray token;                            // the fleet secret: fleet.token and the probe

@@ -1,6 +1,7 @@
 // The agent's life on a host, as POSIX shell run over SSH in its deployment directory:
 //   <deploy root>/deployments/<deployment>/
 //       edgegpt-agent   the agent binary          agent.json   its configuration
+//       libedgegpt-runtime.so  the agent's model runtime (LibTorch), loaded when it needs a model
 //       fleet.token     the fleet secret (0600)   plan.json    the plan, when one was given
 //       models/…        model parts and profiles  agent.pid    pid of the running agent
 //       agent.log       its stdout and stderr (the previous run's in agent.log.1)
@@ -30,6 +31,8 @@ class RemoteAgent
 public:
     static QString deploymentDir(const QString &deployRoot, const QString &deployment);
     static QString binaryName() { return QStringLiteral("edgegpt-agent"); }
+    // The model runtime plugin, next to the binary (the agent looks there: agents/SplitRuntime.h).
+    static QString runtimeName() { return QStringLiteral("libedgegpt-runtime.so"); }
 
     static Result<RemoteAgentState> state(SshSession &ssh, const QString &dir, int timeoutMs = -1);
     struct Started

@@ -8,13 +8,16 @@
 // agent is stopped at the end.
 //
 // THE AGENT HERE IS A TEST STAND-IN, not the product's edgegpt-agent: this very test program,
-// copied under the name "edgegpt-agent", answers --version and, with --config agent.json, serves
+// copied under the name "edgegpt-agent" (with a stand-in for its model runtime next to it, a small
+// file that says its version), answers --version and --runtime-version and, with --config
+// agent.json, serves
 // the real authenticated handshake (core/protocol PeerServer with the fleet token) on the port
 // the deployment configured, and says "listening HOST:PORT". That keeps the test about deploying
 // (SSH, SFTP, hashes, start/stop, status) and independent of LibTorch models. The product path is
 // the same: deploy uploads whatever --agent names (by default the edgegpt-agent beside edgegpt).
 #include "core/fleet/AgentProbe.h"
 #include "core/fleet/LoopbackSshd.h"
+#include "core/fleet/RemoteAgent.h"
 #include "core/fleet/SshSession.h"
 #include "core/protocol/Handshake.h"
 #include "core/protocol/PeerConnection.h"
@@ -55,6 +58,19 @@ int runStandInAgent(int argc, char **argv)
     const QStringList args = app.arguments();
     if (args.contains(QStringLiteral("--version"))) {
         std::printf("edgegpt-agent %s (test stand-in)\n", EDGEGPT_VERSION);
+        return 0;
+    }
+    if (args.contains(QStringLiteral("--runtime-version"))) {
+        // The real agent loads its plugin and prints its version; the stand-in's "plugin" is a
+        // line of text next to it.
+        QFile runtime(QCoreApplication::applicationDirPath() + QLatin1Char('/') +
+                      RemoteAgent::runtimeName());
+        if (!runtime.open(QIODevice::ReadOnly))
+            return 1;
+        const QByteArray line = runtime.readLine().trimmed();
+        if (!line.startsWith("edgegpt-runtime "))
+            return 1;
+        std::printf("%s\n", line.constData());
         return 0;
     }
     const int c = int(args.indexOf(QStringLiteral("--config")));
@@ -162,8 +178,9 @@ class TestDeploy : public QObject
 private:
     QTemporaryDir m_tmp;
     QString m_user;
-    QString m_home;  // the temporary HOME: .ssh/config and known_hosts
-    QString m_agent; // the stand-in, named edgegpt-agent
+    QString m_home;    // the temporary HOME: .ssh/config and known_hosts
+    QString m_agent;   // the stand-in, named edgegpt-agent
+    QString m_runtime; // the stand-in's runtime, next to it
     std::vector<std::unique_ptr<LoopbackSshd>> m_sshds; // a, b
     int m_downPort = 0;
     QList<int> m_agentPorts;
@@ -251,7 +268,7 @@ private:
         args << QStringLiteral("--ssh-config") << sshConfig() << QStringLiteral("--known-hosts")
              << (knownHostsFile.isEmpty() ? knownHosts() : knownHostsFile)
              << QStringLiteral("--connect-timeout") << QStringLiteral("5");
-        if (args.first() == QLatin1String("deploy"))
+        if (args.first() == QLatin1String("deploy") && !args.contains(QStringLiteral("--agent")))
             args << QStringLiteral("--agent") << m_agent;
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -342,6 +359,11 @@ private Q_SLOTS:
         if (!strip.waitForFinished(60000) || strip.exitCode() != 0 || !QFileInfo::exists(m_agent))
             QVERIFY(QFile::copy(QCoreApplication::applicationFilePath(), m_agent));
         QVERIFY(QFileInfo(m_agent).isExecutable());
+        // Its model runtime, next to it, where the deployment takes it from.
+        m_runtime = path(QStringLiteral("bin/") + RemoteAgent::runtimeName());
+        QVERIFY(writeFile(m_runtime, QByteArray("edgegpt-runtime ") + EDGEGPT_VERSION +
+                                         " (test stand-in) interface 1\n" +
+                                         QByteArray(100000, 'r')));
         m_fleetAB =
             writeFleet(QStringLiteral("ab.json"),
                        {{QStringLiteral("jetson-1"), QStringLiteral("host-a"), QStringLiteral("a")},
@@ -388,6 +410,7 @@ private Q_SLOTS:
         QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
         QVERIFY2(r.out.contains("2 of 2 hosts running"), r.out.constData());
         QVERIFY(r.out.contains("jetson-1: uploading edgegpt-agent"));
+        QVERIFY(r.out.contains("rtx-1: uploading libedgegpt-runtime.so"));
         QVERIFY(r.out.contains("rtx-1: uploading agent.json"));
         // The accepted fingerprints were shown and recorded.
         QVERIFY2(r.err.contains("accepting the new host key"), r.err.constData());
@@ -407,6 +430,9 @@ private Q_SLOTS:
                 0);
             QVERIFY(QFileInfo(dir + QStringLiteral("/edgegpt-agent")).isExecutable());
             QCOMPARE(readFile(dir + QStringLiteral("/edgegpt-agent")), readFile(m_agent));
+            // The model runtime went next to it.
+            QCOMPARE(readFile(dir + QLatin1Char('/') + RemoteAgent::runtimeName()),
+                     readFile(m_runtime));
             const QJsonObject config =
                 QJsonDocument::fromJson(readFile(dir + QStringLiteral("/agent.json"))).object();
             QCOMPARE(config.value(QStringLiteral("token_file")).toString(),
@@ -468,26 +494,48 @@ private Q_SLOTS:
         QVERIFY(processGone(pidA));
     }
 
-    // A host whose agent binary differs from ours but says the same version (its own build, for
-    // its CPU) keeps it; --replace-agent uploads ours anyway.
+    // A host whose agent binary and runtime differ from ours but say the same version (its own
+    // build, for its CPU) keeps both; a runtime of another version gets both replaced (they are
+    // one build); --replace-agent uploads ours anyway.
     void anAgentOfTheSameVersionIsKept()
     {
-        const QString remote =
-            deploymentDir(QStringLiteral("a")) + QStringLiteral("/edgegpt-agent");
+        const QString dir = deploymentDir(QStringLiteral("a"));
+        const QString remote = dir + QStringLiteral("/edgegpt-agent");
+        const QString remoteRuntime = dir + QLatin1Char('/') + RemoteAgent::runtimeName();
         // A new file renamed over the old one: the running agent keeps its (old) binary.
-        const QString other = remote + QStringLiteral(".other");
-        QVERIFY(writeFile(other, readFile(m_agent) + QByteArray("\nanother build\n")));
-        QVERIFY(QFile::setPermissions(other, QFile::permissions(m_agent)));
-        QVERIFY(::rename(QFile::encodeName(other).constData(),
-                         QFile::encodeName(remote).constData()) == 0);
+        auto replaceWith = [](const QString &file, const QByteArray &bytes) {
+            const QString other = file + QStringLiteral(".other");
+            const QFileDevice::Permissions mode = QFile::permissions(file);
+            return writeFile(other, bytes) && QFile::setPermissions(other, mode) &&
+                   ::rename(QFile::encodeName(other).constData(),
+                            QFile::encodeName(file).constData()) == 0;
+        };
+        QVERIFY(replaceWith(remote, readFile(m_agent) + QByteArray("\nanother build\n")));
+        QVERIFY(replaceWith(remoteRuntime, readFile(m_runtime) + QByteArray("another build\n")));
         const Run kept = edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleetAB,
                                   QStringLiteral("--host"), QStringLiteral("jetson-1")});
         QVERIFY2(kept.code == 0, QByteArray(kept.out + kept.err).constData());
         QVERIFY2(kept.out.contains("jetson-1: keeping the host's edgegpt-agent "),
                  kept.out.constData());
+        QVERIFY2(kept.out.contains("jetson-1: keeping the host's edgegpt-runtime "),
+                 kept.out.constData());
         QVERIFY(!kept.out.contains("uploading edgegpt-agent"));
+        QVERIFY(!kept.out.contains("uploading libedgegpt-runtime.so"));
         QVERIFY(readFile(remote) != readFile(m_agent));
+        QVERIFY(readFile(remoteRuntime) != readFile(m_runtime));
 
+        // The host's runtime is of another version: the pair is not the host's build of ours.
+        QVERIFY(replaceWith(remoteRuntime, "edgegpt-runtime 0.0.1 (old) interface 1\n"));
+        const Run mixed = edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleetAB,
+                                   QStringLiteral("--host"), QStringLiteral("jetson-1")});
+        QVERIFY2(mixed.code == 0, QByteArray(mixed.out + mixed.err).constData());
+        QVERIFY2(mixed.out.contains("jetson-1: uploading edgegpt-agent"), mixed.out.constData());
+        QVERIFY2(mixed.out.contains("jetson-1: uploading libedgegpt-runtime.so"),
+                 mixed.out.constData());
+        QCOMPARE(readFile(remote), readFile(m_agent));
+        QCOMPARE(readFile(remoteRuntime), readFile(m_runtime));
+
+        QVERIFY(replaceWith(remote, readFile(m_agent) + QByteArray("\nanother build\n")));
         const Run replaced =
             edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleetAB,
                      QStringLiteral("--host"), QStringLiteral("jetson-1"),
@@ -496,6 +544,24 @@ private Q_SLOTS:
         QVERIFY2(replaced.out.contains("jetson-1: uploading edgegpt-agent"),
                  replaced.out.constData());
         QCOMPARE(readFile(remote), readFile(m_agent));
+    }
+
+    // An agent without its model runtime next to it is refused before anything is uploaded.
+    void anAgentWithoutItsRuntimeIsRefused()
+    {
+        const QString lone = path(QStringLiteral("lone/edgegpt-agent"));
+        QVERIFY(QDir().mkpath(path(QStringLiteral("lone"))));
+        QVERIFY(QFile::copy(m_agent, lone));
+        const Run r = edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleetAB,
+                               QStringLiteral("--host"), QStringLiteral("jetson-1"),
+                               QStringLiteral("--agent"), lone});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(
+            r.out.contains("no model runtime") &&
+                r.out.contains(
+                    QString(path(QStringLiteral("lone/")) + RemoteAgent::runtimeName()).toUtf8()),
+            r.out.constData());
+        QVERIFY(!r.out.contains("uploading"));
     }
 
     void statusAndStopTellTheTruth()

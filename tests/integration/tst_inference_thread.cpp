@@ -28,7 +28,7 @@ Stretched stretchAll(InferenceThread &thread,
     QTimer::singleShot(20000, &loop, &QEventLoop::quit);
     QObject receiver;
     thread.post<Stretched>(
-        [&thread, calls](ModelRunner &) {
+        [&thread, calls]() {
             Stretched s;
             for (const auto &[ms, work, what] : calls) {
                 QElapsedTimer t;
