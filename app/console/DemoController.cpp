@@ -13,6 +13,8 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 
+#include <cmath>
+
 namespace edgegpt {
 
 const QString DemoController::deviceAgentName = QStringLiteral("local-device");
@@ -21,7 +23,89 @@ const QString DemoController::edgeAgentName = QStringLiteral("local-edge");
 namespace {
 constexpr int kProgressMax = 1000;
 constexpr int kTrainShare = 900; // of kProgressMax: training; the rest is the split profile
+
 } // namespace
+
+QString DeviceSpeed::factorText(double factor)
+{
+    return QString::number(factor, 'f', 1).remove(QRegularExpression(QStringLiteral("\\.0$")));
+}
+
+double DeviceSpeed::slowdown() const
+{
+    switch (preset) {
+    case Preset::JetsonNano:
+        return rtx3090Tflops / jetsonNanoTflops; // 150.76
+    case Preset::JetsonOrin:
+        return rtx3090Tflops / jetsonOrinTflops; // 6.69
+    case Preset::Presenter:
+        return presenterFactor;
+    case Preset::Custom:
+        break;
+    }
+    return qBound(minFactor, customFactor, maxFactor);
+}
+
+double DeviceSpeed::codecSlowdown() const
+{
+    switch (preset) {
+    case Preset::JetsonNano:
+        return 4; // 1.43 GHz Cortex-A57 against a desktop core (the agents' default)
+    case Preset::JetsonOrin:
+        return 2; // 2.2 GHz Cortex-A78AE
+    case Preset::Presenter:
+        return presenterFactor;
+    case Preset::Custom:
+        break;
+    }
+    return qBound(minFactor, customFactor, maxFactor);
+}
+
+QString DeviceSpeed::key() const
+{
+    switch (preset) {
+    case Preset::JetsonNano:
+        return QStringLiteral("jetson-nano");
+    case Preset::JetsonOrin:
+        return QStringLiteral("jetson-orin");
+    case Preset::Presenter:
+        return QStringLiteral("presenter");
+    case Preset::Custom:
+        break;
+    }
+    return QStringLiteral("custom");
+}
+
+DeviceSpeed::Preset DeviceSpeed::presetFromKey(const QString &key, bool *ok)
+{
+    if (ok)
+        *ok = true;
+    if (key == QLatin1String("jetson-nano"))
+        return Preset::JetsonNano;
+    if (key == QLatin1String("jetson-orin"))
+        return Preset::JetsonOrin;
+    if (key == QLatin1String("custom"))
+        return Preset::Custom;
+    if (ok)
+        *ok = key == QLatin1String("presenter");
+    return Preset::Presenter;
+}
+
+QString DeviceSpeed::label() const
+{
+    const QString factor = factorText(slowdown());
+    switch (preset) {
+    case Preset::JetsonNano:
+        return DemoController::tr("device ×%1 (Jetson Nano)").arg(factor);
+    case Preset::JetsonOrin:
+        return DemoController::tr("device ×%1 (Jetson AGX Orin)").arg(factor);
+    case Preset::Presenter:
+        return DemoController::tr("device ×%1 (presenter setting)").arg(factor);
+    case Preset::Custom:
+        break;
+    }
+    return DemoController::tr("device ×%1 (custom setting)").arg(factor);
+}
 
 QString DemoController::describeEvent(const QJsonObject &o)
 {
@@ -65,8 +149,16 @@ DemoController::DemoController(MetricsStore *store, QObject *parent)
     m_linkDebounce.setInterval(120); // a dragged slider sends one request per pause, not per pixel
     connect(&m_linkDebounce, &QTimer::timeout, this, &DemoController::sendLinkRate);
 
+    // A typed factor restarts the device once typing pauses, not at every digit.
+    m_speedDebounce.setSingleShot(true);
+    m_speedDebounce.setInterval(400);
+    connect(&m_speedDebounce, &QTimer::timeout, this, &DemoController::restartDevice);
+
     connect(m_fleet, &LocalFleet::started, this, &DemoController::onFleetStarted);
+    connect(m_fleet, &LocalFleet::deviceStarted, this, &DemoController::onDeviceStarted);
     connect(m_fleet, &LocalFleet::failed, this, [this](const QString &message) {
+        m_restartingDevice = false;
+        m_speedDebounce.stop();
         m_deviceFeed->stop();
         m_edgeFeed->stop();
         Q_EMIT logLine(tr("Demo fleet: %1").arg(message));
@@ -94,11 +186,49 @@ DemoController::DemoController(MetricsStore *store, QObject *parent)
                 // The device prints one JSON line per inference (the charts have those); the log
                 // keeps the events: split decisions, link changes.
                 const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
-                if (o.contains(QStringLiteral("event")))
-                    Q_EMIT logLine(QStringLiteral("[%1] %2").arg(role, describeEvent(o)));
+                if (!o.contains(QStringLiteral("event")))
+                    return;
+                Q_EMIT logLine(QStringLiteral("[%1] %2").arg(role, describeEvent(o)));
+                if (role != QLatin1String("device") ||
+                    o.value(QStringLiteral("event")).toString() != QLatin1String("split"))
+                    return;
+                // The planner's reason names the base round trip the agent measured ("link
+                // 250 KB/s, round trip 1.3 ms, device ×2.3: …"); the forecast plans with it too.
+                static const QRegularExpression rtt(
+                    QStringLiteral("round trip ([0-9]+(?:\\.[0-9]+)?) ms"));
+                const QRegularExpressionMatch m =
+                    rtt.match(o.value(QStringLiteral("reason")).toString());
+                const double roundTrip = m.hasMatch() ? m.captured(1).toDouble() : -1;
+                if (roundTrip >= 0 && std::fabs(roundTrip - m_roundTripMs) > 0.05) {
+                    m_roundTripMs = roundTrip;
+                    rebuildForecast();
+                }
+                setSplitInUse(o.value(QStringLiteral("split")).toString(),
+                              o.value(QStringLiteral("codec")).toString());
             });
     connect(m_fleet, &LocalFleet::agentExited, this, [this](const QString &role, int code) {
         Q_EMIT logLine(tr("[%1] exited with code %2").arg(role).arg(code));
+        if (m_restartingDevice && role == QLatin1String("device")) {
+            Q_EMIT fleetChanged(); // the old device agent, replaced at the new speed
+            return;
+        }
+        // LocalFleet::startDevice leaves its SIGKILL timer for the replaced device running, and
+        // it fires at the new one (stopTimeoutMs after the restart). Until LocalFleet stops that
+        // timer, a device killed in that window is started once more: the fleet launches it at
+        // once (nothing left to stop, so no timer).
+        if (role == QLatin1String("device") && code < 0 && m_state == State::Running &&
+            !m_restartRetried && m_restartClock.isValid() &&
+            m_restartClock.elapsed() < m_fleet->options().stopTimeoutMs + 2000) {
+            m_restartRetried = true;
+            m_restartingDevice = true;
+            m_deviceFeed->stop();
+            setSplitInUse(QString(), QString());
+            Q_EMIT logLine(tr("The new device agent was killed by the fleet's timer for the old "
+                              "one; starting it again."));
+            m_fleet->startDevice(deviceOptions());
+            Q_EMIT fleetChanged();
+            return;
+        }
         if (m_state == State::Running) {
             m_deviceFeed->stop();
             m_edgeFeed->stop();
@@ -142,6 +272,7 @@ DemoController::DemoController(MetricsStore *store, QObject *parent)
             Q_EMIT fleetChanged();
         }
     });
+    loadProfile();
 }
 
 DemoController::~DemoController()
@@ -162,6 +293,149 @@ QString DemoController::defaultModelDir()
 void DemoController::setModelDir(const QString &dir)
 {
     m_modelDir = dir.isEmpty() ? defaultModelDir() : dir;
+    loadProfile();
+}
+
+void DemoController::loadProfile()
+{
+    const QString path = m_modelDir + QStringLiteral("/profile.json");
+    m_profile.reset();
+    m_profileError.clear();
+    if (!QFileInfo(path).isFile()) {
+        m_profileError = tr("no profile.json in %1").arg(m_modelDir);
+    } else {
+        Result<SplitProfile> profile = SplitProfile::load(path);
+        if (!profile)
+            m_profileError = profile.error();
+        else if (profile->splits.isEmpty())
+            m_profileError = tr("%1 lists no split points").arg(path);
+        else
+            m_profile = *profile;
+    }
+    rebuildForecast();
+}
+
+void DemoController::rebuildForecast()
+{
+    // The best choice at every whole KB/s of the slider's range, for this speed.
+    m_table.clear();
+    if (m_profile) {
+        const PlacementOptions options = placementOptions(m_speed);
+        for (int rate = int(minLinkRateKBps); rate <= int(maxLinkRateKBps); ++rate) {
+            LinkEstimate link;
+            link.rateKBps = rate;
+            link.roundTripMs = qMax(0.0, m_roundTripMs);
+            const QList<PlacementChoice> ranked = SplitPlanner::rank(*m_profile, link, options);
+            if (ranked.isEmpty()) {
+                m_profileError =
+                    tr("no split of %1 stays within the accuracy budget").arg(m_profile->model);
+                m_table.clear();
+                break;
+            }
+            m_table.append(ranked.first());
+        }
+    }
+    Q_EMIT forecastChanged();
+}
+
+PlacementOptions DemoController::placementOptions(const DeviceSpeed &speed)
+{
+    PlacementOptions options; // the agent's accuracy budget by default, the edge at 1×
+    options.deviceFactor = speed.slowdown();
+    options.deviceCodecFactor = speed.codecSlowdown();
+    return options;
+}
+
+Result<SplitForecast> DemoController::forecast(double rateKBps) const
+{
+    if (m_table.isEmpty())
+        return Result<SplitForecast>::failure(m_profileError.isEmpty() ? tr("no split profile")
+                                                                       : m_profileError);
+    const double rate = qBound(minLinkRateKBps, rateKBps, maxLinkRateKBps);
+    const int at = qBound(0, int(std::lround(rate - minLinkRateKBps)), int(m_table.size()) - 1);
+    SplitForecast f;
+    f.rateKBps = rate;
+    f.roundTripMs = qMax(0.0, m_roundTripMs);
+    f.best = m_table.at(at);
+    for (int i = at - 1; i >= 0; --i)
+        if (m_table.at(i).split != f.best.split) {
+            f.changesBelowKBps = minLinkRateKBps + i;
+            f.splitBelow = m_table.at(i).split;
+            break;
+        }
+    for (int i = at + 1; i < m_table.size(); ++i)
+        if (m_table.at(i).split != f.best.split) {
+            f.changesAboveKBps = minLinkRateKBps + i;
+            f.splitAbove = m_table.at(i).split;
+            break;
+        }
+    return f;
+}
+
+void DemoController::setDeviceSpeed(const DeviceSpeed &speed)
+{
+    DeviceSpeed next = speed;
+    next.customFactor = qBound(DeviceSpeed::minFactor, speed.customFactor, DeviceSpeed::maxFactor);
+    if (next == m_speed && next.customFactor == m_speed.customFactor)
+        return;
+    m_speed = next;
+    rebuildForecast(); // at the new speed
+    Q_EMIT deviceSpeedChanged(m_speed);
+    Q_EMIT fleetChanged();
+    if (m_state == State::Running)
+        m_speedDebounce.start(m_speed.preset == DeviceSpeed::Preset::Custom ? 400 : 0);
+    // Starting: onFleetStarted restarts the device if its speed is no longer the one asked for.
+}
+
+void DemoController::restartDevice()
+{
+    if (m_state != State::Running || m_runningSpeed == m_speed)
+        return;
+    m_restartingDevice = true;
+    m_restartClock.start();
+    m_restartRetried = false;
+    m_runningSpeed = m_speed;
+    m_deviceFeed->stop();
+    setSplitInUse(QString(), QString());
+    m_appliedRate = m_linkRate; // the new device starts at the slider's rate
+    Q_EMIT logLine(tr("Restarting the device agent as %1 (the edge agent keeps running).")
+                       .arg(m_speed.label()));
+    Q_EMIT status(tr("Restarting the device agent as %1…").arg(m_speed.label()), true);
+    m_fleet->startDevice(deviceOptions());
+    Q_EMIT fleetChanged();
+}
+
+void DemoController::onDeviceStarted()
+{
+    if (!m_restartingDevice)
+        return;
+    m_restartingDevice = false;
+    if (m_fleet->devicePort())
+        m_deviceFeed->start(m_fleet->host(), m_fleet->devicePort(), m_fleet->tokenSecret());
+    Q_EMIT linkRateApplied(m_appliedRate);
+    Q_EMIT status(tr("Demo running with the device agent as %1.").arg(m_speed.label()), false);
+    Q_EMIT fleetChanged();
+    if (m_runningSpeed != m_speed)
+        restartDevice(); // changed again while it started
+}
+
+void DemoController::setSplitInUse(const QString &split, const QString &codec)
+{
+    m_splitInUse = split;
+    m_codecInUse = codec;
+    Q_EMIT splitInUseChanged(split, codec);
+}
+
+LocalDeviceOptions DemoController::deviceOptions() const
+{
+    LocalDeviceOptions device;
+    device.ratePerSecond = m_inputRate;
+    device.split = QStringLiteral("auto");
+    device.link.rateKBps = m_linkRate;
+    device.listen = true;
+    device.slowdown = m_speed.slowdown();
+    device.codecSlowdown = m_speed.codecSlowdown();
+    return device;
 }
 
 QString DemoController::modelProblem() const
@@ -248,15 +522,13 @@ void DemoController::start()
     LocalFleetOptions options;
     options.agentPath = *agent;
     options.modelDir = m_modelDir;
-    options.device.ratePerSecond = m_inputRate;
-    options.device.split = QStringLiteral("auto");
-    options.device.link.rateKBps = m_linkRate;
-    options.device.listen = true;
-    const Result<SplitProfile> profile =
-        SplitProfile::load(m_modelDir + QStringLiteral("/profile.json"));
+    options.device = deviceOptions();
+    m_runningSpeed = m_speed;
+    m_restartingDevice = false;
+    loadProfile(); // it may have been made since
     QStringList splits;
-    if (profile)
-        for (const SplitPointProfile &p : profile->splits)
+    if (m_profile)
+        for (const SplitPointProfile &p : m_profile->splits)
             splits.append(p.name);
     m_deviceFeed->setSplitOrder(splits);
     m_edgeFeed->setSplitOrder(splits);
@@ -264,10 +536,15 @@ void DemoController::start()
     Q_EMIT splitNamesChanged(splits);
     m_appliedRate = m_linkRate; // the device starts at this rate
     m_store->clear();
+    setSplitInUse(QString(), QString());
     setState(State::Starting, tr("Starting the local edge and device agents…"), true);
-    Q_EMIT logLine(tr("Starting the demo fleet: %1 with the model in %2, uplink %3 KB/s.")
+    Q_EMIT logLine(tr("Starting the demo fleet: %1 with the model in %2, uplink %3 KB/s, %4 "
+                      "(--slowdown %5, --codec-slowdown %6).")
                        .arg(*agent, m_modelDir)
-                       .arg(m_linkRate, 0, 'f', 0));
+                       .arg(m_linkRate, 0, 'f', 0)
+                       .arg(m_speed.label())
+                       .arg(m_speed.slowdown(), 0, 'g', 4)
+                       .arg(m_speed.codecSlowdown(), 0, 'g', 4));
     m_fleet->start(options);
 }
 
@@ -279,11 +556,14 @@ void DemoController::onFleetStarted()
     if (m_fleet->devicePort())
         m_deviceFeed->start(m_fleet->host(), m_fleet->devicePort(), secret);
     setState(State::Running,
-             tr("Demo running: the device agent sends %1 inputs a second to the edge agent over "
-                "a %2 KB/s uplink.")
+             tr("Demo running: the device agent (%3) sends %1 inputs a second to the edge agent "
+                "over a %2 KB/s uplink.")
                  .arg(m_inputRate, 0, 'f', 0)
-                 .arg(m_linkRate, 0, 'f', 0));
+                 .arg(m_linkRate, 0, 'f', 0)
+                 .arg(m_runningSpeed.label()));
     Q_EMIT fleetChanged();
+    if (m_runningSpeed != m_speed)
+        restartDevice(); // the speed changed while the agents started
 }
 
 void DemoController::stop()
@@ -293,6 +573,8 @@ void DemoController::stop()
         return;
     }
     m_linkDebounce.stop();
+    m_speedDebounce.stop();
+    m_restartingDevice = false;
     m_deviceFeed->stop();
     m_edgeFeed->stop();
     if (m_state == State::Running || m_state == State::Starting) {

@@ -10,12 +10,23 @@
 // there, start() says so (state NeedsModel) and train() makes it with the `edgegpt` command line
 // as child processes (`edgegpt train`, then `edgegpt bench coinference` for profile.json), with
 // progress; the console never links LibTorch and nothing here blocks the GUI thread.
+//
+// The device agent runs on this computer, so it is made slower on purpose (the agents'
+// --slowdown and --codec-slowdown): DeviceSpeed says by how much. Its presets come from public
+// figures; the default is the presenter setting (a device 2.3× slower than the edge), at which the
+// split the profile predicts changes inside the slider's 100–500 KB/s. At the Jetson
+// Nano's 150.8× sending the image always wins there. forecast() is that prediction
+// (SplitPlanner::rank over the model's profile with the chosen factors); splitInUse() is what the
+// device agent reports it does.
 #pragma once
 
 #include "core/link/LinkShaper.h"
 #include "core/metrics/MetricsStore.h"
+#include "core/placement/SplitPlanner.h"
+#include "core/placement/SplitProfile.h"
 #include "core/util/Result.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
@@ -24,11 +35,71 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 
 namespace edgegpt {
 
 class AgentMetricsFeed;
 class LocalFleet;
+struct LocalDeviceOptions;
+
+// How much slower than this computer (where the edge agent runs at 1×) the demo's device agent
+// computes: `slowdown` stretches model compute (the device's GPU), `codecSlowdown` the encoding
+// (its CPU). The presets' figures are public FP32 peak throughputs and clock rates, not
+// measurements of this model on the boards (docs/console.md, docs/agents.md):
+//   RTX 3090 35.58 TFLOPS (NVIDIA Ampere GA102 whitepaper); Jetson Nano 0.236 TFLOPS (module data
+//   sheet: 472 GFLOPS FP16, half at FP32) -> 150.8×; Jetson AGX Orin 64GB 5.32 TFLOPS (Jetson AGX
+//   Orin series data sheet: 2048 CUDA cores at 1.3 GHz) -> 6.7×. CPUs: the Nano's 1.43 GHz
+//   Cortex-A57 about 4× slower than a desktop core (the agents' default), the Orin's 2.2 GHz
+//   Cortex-A78AE about 2×.
+struct DeviceSpeed
+{
+    enum class Preset { JetsonNano, JetsonOrin, Presenter, Custom };
+    static constexpr double rtx3090Tflops = 35.58;
+    static constexpr double jetsonNanoTflops = 0.236;
+    static constexpr double jetsonOrinTflops = 5.32;
+    // Not a board: the factor at which the demo model's best split changes well inside the
+    // slider's range. Device-only (the logits) costs about 3.7 ms × factor; sending the image
+    // about 4.4 ms (edge, encode) + 589 B / rate + the agent's measured loopback round trip
+    // (0.1 ms on an idle machine, 1.2–1.9 ms on the loaded 2-core test machine). At ×2.3 the
+    // change sits near 150 KB/s idle and 210–260 KB/s loaded; at ×2 it is near 200 KB/s idle but
+    // leaves the range once the round trip passes about 1.8 ms.
+    static constexpr double presenterFactor = 2.3;
+    static constexpr double minFactor = 1;
+    static constexpr double maxFactor = 1000;
+
+    Preset preset = Preset::Presenter;
+    double customFactor = presenterFactor; // Custom: compute and codecs both this many times slower
+
+    double slowdown() const;
+    double codecSlowdown() const;
+    // "jetson-nano", "jetson-orin", "presenter", "custom": the settings' value.
+    QString key() const;
+    // Unknown keys give the presenter preset (ok false).
+    static Preset presetFromKey(const QString &key, bool *ok = nullptr);
+    // What the panel and the fleet dock say about it: "device ×2.3 (presenter setting)".
+    QString label() const;
+    // 150.76 -> "150.8", 6.69 -> "6.7", 2 -> "2".
+    static QString factorText(double factor);
+    bool operator==(const DeviceSpeed &o) const
+    {
+        return preset == o.preset && (preset != Preset::Custom || customFactor == o.customFactor);
+    }
+    bool operator!=(const DeviceSpeed &o) const { return !(*this == o); }
+};
+
+// The split the profile predicts at one link rate, and where in the slider's range it changes.
+struct SplitForecast
+{
+    double rateKBps = 0;
+    double roundTripMs = 0; // the base round trip of the device agent's last decision (0: none yet)
+    PlacementChoice best;
+    double changesBelowKBps =
+        -1; // the prediction differs at this rate and below (-1: not in range)
+    QString splitBelow;
+    double changesAboveKBps = -1; // … at this rate and above
+    QString splitAbove;
+};
 
 class DemoController : public QObject
 {
@@ -71,6 +142,24 @@ public:
     // A device agent's event line ({"event":"split",…}) in words, for the log.
     static QString describeEvent(const QJsonObject &event);
 
+    // The device agent's speed. Changing it while the demo runs restarts only the device agent
+    // (LocalFleet::startDevice; the edge keeps running), without waiting.
+    void setDeviceSpeed(const DeviceSpeed &speed);
+    DeviceSpeed deviceSpeed() const { return m_speed; }
+    // Whether a device agent is being replaced (after a speed change).
+    bool deviceRestarting() const { return m_restartingDevice; }
+    // The placement options the agent plans with at this speed (its accuracy budget, edge at 1×).
+    static PlacementOptions placementOptions(const DeviceSpeed &speed);
+    // What the model's profile predicts at rateKBps (clamped to the slider's range) with the
+    // device speed: SplitPlanner::rank with the agent's link overhead and the base round trip the
+    // device agent planned its last split decision with (0 before the first). That round trip
+    // moves the change point a lot (0.1 ms on an idle machine, 1–5 ms on a loaded one). Fails when
+    // the model folder has no usable profile.
+    Result<SplitForecast> forecast(double rateKBps) const;
+    // The split (and codec) the device agent said it uses last ("" until it says).
+    QString splitInUse() const { return m_splitInUse; }
+    QString codecInUse() const { return m_codecInUse; }
+
 public Q_SLOTS:
     // Starts the agents and subscribes to their metrics (state Starting, then Running), or says
     // what the model directory lacks (NeedsModel).
@@ -92,6 +181,12 @@ Q_SIGNALS:
     void fleetChanged();
     // The model's split points in order, read from its profile when the demo starts.
     void splitNamesChanged(const QStringList &names);
+    void deviceSpeedChanged(const edgegpt::DeviceSpeed &speed);
+    // The profile or the device speed changed: forecast() answers differently.
+    void forecastChanged();
+    // The device agent reported a split decision (its "split" event); empty when a new device
+    // agent starts and has not decided yet.
+    void splitInUseChanged(const QString &split, const QString &codec);
 
 private:
     void setState(State state, const QString &text, bool busy = false);
@@ -100,6 +195,12 @@ private:
     void onTrainingFinished(int code, QProcess::ExitStatus status);
     void onFleetStarted();
     void sendLinkRate();
+    LocalDeviceOptions deviceOptions() const;
+    void loadProfile();
+    void rebuildForecast();
+    void restartDevice();
+    void onDeviceStarted();
+    void setSplitInUse(const QString &split, const QString &codec);
 
     MetricsStore *m_store;
     QString m_modelDir;
@@ -111,6 +212,20 @@ private:
     AgentMetricsFeed *m_deviceFeed;
     AgentMetricsFeed *m_edgeFeed;
     QTimer m_linkDebounce;
+
+    // The device's speed, the one its running agent was started with, and the forecast table:
+    // the best choice at each whole KB/s of the slider's range.
+    DeviceSpeed m_speed;
+    DeviceSpeed m_runningSpeed;
+    bool m_restartingDevice = false;
+    QElapsedTimer m_restartClock; // since the last device restart
+    bool m_restartRetried = false;
+    QTimer m_speedDebounce;
+    std::optional<SplitProfile> m_profile;
+    QString m_profileError;
+    double m_roundTripMs = -1; // -1: not reported yet
+    QList<PlacementChoice> m_table;
+    QString m_splitInUse, m_codecInUse;
 
     // Training: the steps still to run, each a command line for `edgegpt`.
     QPointer<QProcess> m_training;

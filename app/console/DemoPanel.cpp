@@ -2,13 +2,19 @@
 
 #include "app/console/AgentMetricsFeed.h"
 
+#include <QAbstractItemView>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSlider>
+#include <QTextDocumentFragment>
 #include <QTimer>
+#include <QVBoxLayout>
 
 namespace edgegpt {
 
@@ -94,6 +100,7 @@ DemoPanel::DemoPanel(DemoController *demo, MetricsStore *store, QWidget *parent)
     connect(m_slider, &QSlider::valueChanged, this, [this, showRate](int v) {
         showRate(v);
         m_demo->setLinkRate(v);
+        refreshForecast();
     });
     connect(m_demo, &DemoController::linkRateApplied, this, [this](double kbps) {
         m_applied->setText(tr("in effect: %1 KB/s").arg(kbps, 0, 'f', 0));
@@ -103,21 +110,101 @@ DemoPanel::DemoPanel(DemoController *demo, MetricsStore *store, QWidget *parent)
     m_readout->setObjectName(QStringLiteral("demoReadout"));
     m_readout->setTextFormat(Qt::RichText);
 
-    auto *layout = new QHBoxLayout(this);
+    // The device's speed: this computer runs the device agent, made slower on purpose. The
+    // figures are public FP32 peaks (DeviceSpeed in DemoController.h, docs/console.md).
+    auto *speedTitle = new QLabel(tr("Device speed"), this);
+    speedTitle->setFont(bold);
+    m_speedBox = new QComboBox(this);
+    m_speedBox->setObjectName(QStringLiteral("deviceSpeedBox"));
+    m_speedBox->addItem(tr("Jetson Nano (GPU 150.8× slower than an RTX 3090; image always sent)"),
+                        QStringLiteral("jetson-nano"));
+    m_speedBox->setItemData(
+        0,
+        tr("RTX 3090 35.58 TFLOPS / Jetson Nano 0.236 TFLOPS (FP32 peaks); codecs 4× slower on "
+           "its 1.43 GHz Cortex-A57. Sending the image wins at every rate of the slider."),
+        Qt::ToolTipRole);
+    m_speedBox->addItem(tr("Jetson AGX Orin (6.7×: 35.58 / 5.32 TFLOPS)"),
+                        QStringLiteral("jetson-orin"));
+    m_speedBox->setItemData(1,
+                            tr("RTX 3090 35.58 TFLOPS / Jetson AGX Orin 64GB 5.32 TFLOPS (FP32 "
+                               "peaks); codecs 2× slower on its 2.2 GHz Cortex-A78AE."),
+                            Qt::ToolTipRole);
+    m_speedBox->addItem(
+        tr("Presenter: device %1× slower than the edge (split moves within 100–500 KB/s)")
+            .arg(DeviceSpeed::factorText(DeviceSpeed::presenterFactor)),
+        QStringLiteral("presenter"));
+    m_speedBox->setItemData(2,
+                            tr("Not a real board: model and codecs %1× slower than this computer, "
+                               "so the best split changes within the slider's range.")
+                                .arg(DeviceSpeed::factorText(DeviceSpeed::presenterFactor)),
+                            Qt::ToolTipRole);
+    m_speedBox->addItem(tr("Custom factor"), QStringLiteral("custom"));
+    m_speedBox->setItemData(
+        3, tr("Model compute and codecs both this many times slower than this computer."),
+        Qt::ToolTipRole);
+    // Closed, the box shows the start of the choice (the label next to it says the factor); open,
+    // each choice in full.
+    m_speedBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_speedBox->setMinimumContentsLength(34);
+    m_speedBox->view()->setMinimumWidth(m_speedBox->view()->sizeHintForColumn(0) + 24);
+    m_speedBox->setToolTip(tr("How much slower than this computer the device agent runs; "
+                              "changing it restarts only the device agent"));
+    m_factorBox = new QDoubleSpinBox(this);
+    m_factorBox->setObjectName(QStringLiteral("deviceFactorBox"));
+    m_factorBox->setRange(DeviceSpeed::minFactor, DeviceSpeed::maxFactor);
+    m_factorBox->setDecimals(1);
+    m_factorBox->setSingleStep(0.1);
+    m_factorBox->setPrefix(tr("×"));
+    m_factorBox->setToolTip(
+        tr("Custom factor: the device is this many times slower than the edge"));
+    m_speedLabel = new QLabel(this);
+    m_speedLabel->setObjectName(QStringLiteral("deviceSpeedLabel"));
+    m_speedLabel->setStyleSheet(QStringLiteral("QLabel { color: #8a4b00; font-weight: bold; }"));
+    connect(m_speedBox, &QComboBox::currentIndexChanged, this, &DemoPanel::applySpeedChoice);
+    connect(m_factorBox, &QDoubleSpinBox::valueChanged, this, &DemoPanel::applySpeedChoice);
+    connect(m_demo, &DemoController::deviceSpeedChanged, this, &DemoPanel::showSpeed);
+
+    m_forecast = new QLabel(this);
+    m_forecast->setObjectName(QStringLiteral("demoForecast"));
+    m_forecast->setTextFormat(Qt::RichText);
+    // A long line must not widen the window: it is clipped on a narrow one.
+    m_forecast->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    connect(m_demo, &DemoController::forecastChanged, this, &DemoPanel::refreshForecast);
+    connect(m_demo, &DemoController::splitInUseChanged, this, &DemoPanel::refreshForecast);
+    showSpeed(m_demo->deviceSpeed());
+
+    auto *top = new QHBoxLayout;
+    top->setSpacing(8);
+    top->addWidget(m_dot);
+    top->addWidget(m_state);
+    top->addWidget(m_startStop);
+    top->addWidget(m_train);
+    top->addWidget(m_progress);
+    top->addSpacing(16);
+    top->addWidget(speedTitle);
+    top->addWidget(m_speedBox);
+    top->addWidget(m_factorBox);
+    top->addWidget(m_speedLabel);
+    top->addStretch(1);
+
+    // The uplink row, and under the slider what the profile expects and what the agent uses.
+    auto *grid = new QGridLayout;
+    grid->setHorizontalSpacing(8);
+    grid->setVerticalSpacing(2);
+    grid->addWidget(rateTitle, 0, 0);
+    grid->addWidget(m_slider, 0, 1);
+    grid->addWidget(m_rate, 0, 2);
+    grid->addWidget(m_applied, 0, 3);
+    grid->addItem(new QSpacerItem(16, 0), 0, 4);
+    grid->addWidget(m_readout, 0, 5);
+    grid->setColumnStretch(5, 1);
+    grid->addWidget(m_forecast, 1, 1, 1, 5);
+
+    auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 4, 8, 4);
-    layout->setSpacing(8);
-    layout->addWidget(m_dot);
-    layout->addWidget(m_state);
-    layout->addWidget(m_startStop);
-    layout->addWidget(m_train);
-    layout->addWidget(m_progress);
-    layout->addSpacing(16);
-    layout->addWidget(rateTitle);
-    layout->addWidget(m_slider);
-    layout->addWidget(m_rate);
-    layout->addWidget(m_applied);
-    layout->addSpacing(16);
-    layout->addWidget(m_readout, 1);
+    layout->setSpacing(4);
+    layout->addLayout(top);
+    layout->addLayout(grid);
     setStyleSheet(
         QStringLiteral("QWidget#demoPanel { background: #eef3f8; border: 1px solid #d5dde6; "
                        "border-radius: 6px; }"));
@@ -129,6 +216,92 @@ DemoPanel::DemoPanel(DemoController *demo, MetricsStore *store, QWidget *parent)
     connect(timer, &QTimer::timeout, this, &DemoPanel::refreshReadout);
     timer->start();
     onState(m_demo->state());
+}
+
+void DemoPanel::showSpeed(const DeviceSpeed &speed)
+{
+    const QSignalBlocker blockBox(m_speedBox);
+    const QSignalBlocker blockFactor(m_factorBox);
+    const int index = m_speedBox->findData(speed.key());
+    m_speedBox->setCurrentIndex(index < 0 ? 0 : index);
+    m_factorBox->setValue(speed.customFactor);
+    m_factorBox->setVisible(speed.preset == DeviceSpeed::Preset::Custom);
+    m_speedLabel->setText(speed.label());
+    m_speedLabel->setToolTip(tr("The device agent runs with --slowdown %1 --codec-slowdown %2")
+                                 .arg(speed.slowdown(), 0, 'g', 4)
+                                 .arg(speed.codecSlowdown(), 0, 'g', 4));
+    refreshForecast();
+}
+
+void DemoPanel::applySpeedChoice()
+{
+    DeviceSpeed speed;
+    speed.preset = DeviceSpeed::presetFromKey(m_speedBox->currentData().toString());
+    speed.customFactor = m_factorBox->value();
+    m_factorBox->setVisible(speed.preset == DeviceSpeed::Preset::Custom);
+    m_demo->setDeviceSpeed(speed);
+}
+
+QString DemoPanel::speedText() const
+{
+    return m_speedLabel->text();
+}
+
+QString DemoPanel::forecastText() const
+{
+    return QTextDocumentFragment::fromHtml(m_forecast->text()).toPlainText();
+}
+
+void DemoPanel::refreshForecast()
+{
+    QStringList parts;
+    const Result<SplitForecast> f = m_demo->forecast(m_slider->value());
+    if (!f) {
+        parts.append(tr("expected: — (%1)").arg(f.error().toHtmlEscaped()));
+    } else {
+        QString expected = tr("expected at %1 KB/s: <b>%2</b>")
+                               .arg(f->rateKBps, 0, 'f', 0)
+                               .arg(f->best.split.toHtmlEscaped());
+        if (!f->best.codec.isEmpty())
+            expected += QStringLiteral(" <span style='color:#56616e'>%1</span>")
+                            .arg(f->best.codec.toHtmlEscaped());
+        expected += tr(" (%1 ms)").arg(f->best.expectedMs, 0, 'f', 1);
+        m_forecast->setToolTip(
+            tr("Expected: what the model's profile predicts at the slider's rate with the device "
+               "speed (SplitPlanner), with a round trip of %1 ms (the device agent's measurement; "
+               "0 until it reports one). In use: what the device agent reports it chose from its "
+               "own estimate of the link, which follows the slider over a few seconds.")
+                .arg(f->roundTripMs, 0, 'f', 1));
+        QStringList changes;
+        if (f->changesBelowKBps >= 0)
+            changes.append(tr("<b>%1</b> at %2 KB/s and below")
+                               .arg(f->splitBelow.toHtmlEscaped())
+                               .arg(f->changesBelowKBps, 0, 'f', 0));
+        if (f->changesAboveKBps >= 0)
+            changes.append(tr("<b>%1</b> from %2 KB/s")
+                               .arg(f->splitAbove.toHtmlEscaped())
+                               .arg(f->changesAboveKBps, 0, 'f', 0));
+        if (changes.isEmpty())
+            changes.append(tr("the same over %1–%2 KB/s")
+                               .arg(DemoController::minLinkRateKBps, 0, 'f', 0)
+                               .arg(DemoController::maxLinkRateKBps, 0, 'f', 0));
+        parts.append(expected + QStringLiteral(", ") + changes.join(QStringLiteral(", ")));
+    }
+    const DemoController::State state = m_demo->state();
+    if (state == DemoController::State::Running || state == DemoController::State::Starting) {
+        const QString inUse = m_demo->splitInUse();
+        if (inUse.isEmpty()) {
+            parts.append(tr("in use: <span style='color:#56616e'>waiting for the device "
+                            "agent</span>"));
+        } else {
+            QString text = tr("in use: <b>%1</b>").arg(inUse.toHtmlEscaped());
+            if (!m_demo->codecInUse().isEmpty())
+                text += QStringLiteral(" <span style='color:#56616e'>%1</span>")
+                            .arg(m_demo->codecInUse().toHtmlEscaped());
+            parts.append(text);
+        }
+    }
+    m_forecast->setText(parts.join(QStringLiteral(" · ")));
 }
 
 void DemoPanel::onState(DemoController::State state)
@@ -172,6 +345,7 @@ void DemoPanel::onState(DemoController::State state)
         break;
     }
     refreshReadout();
+    refreshForecast();
 }
 
 QString DemoPanel::readout() const

@@ -148,6 +148,10 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     });
     connect(m_demoPanel->linkSlider(), &QSlider::valueChanged, this,
             [this](int v) { m_settings->setValue(QStringLiteral("demo/link_rate_kbps"), v); });
+    connect(m_demo, &DemoController::deviceSpeedChanged, this, [this](const DeviceSpeed &speed) {
+        m_settings->setValue(QStringLiteral("demo/device_speed"), speed.key());
+        m_settings->setValue(QStringLiteral("demo/device_factor"), speed.customFactor);
+    });
     connect(m_charts, &MetricsCharts::pausedChanged, this, [this](bool paused) {
         setStatus(paused ? tr("Charts paused; data keeps arriving.") : tr("Charts live."));
     });
@@ -505,6 +509,12 @@ void MainWindow::readSettings()
     m_demo->setModelDir(m_settings->value(QStringLiteral("demo/model_dir")).toString());
     m_demoPanel->linkSlider()->setValue(
         m_settings->value(QStringLiteral("demo/link_rate_kbps"), 250).toInt());
+    DeviceSpeed speed; // the presenter setting unless chosen otherwise
+    speed.preset = DeviceSpeed::presetFromKey(
+        m_settings->value(QStringLiteral("demo/device_speed"), speed.key()).toString());
+    speed.customFactor =
+        m_settings->value(QStringLiteral("demo/device_factor"), speed.customFactor).toDouble();
+    m_demo->setDeviceSpeed(speed);
     const QString fleet = m_settings->value(QStringLiteral("console/fleet_file")).toString();
     if (!fleet.isEmpty() && QFileInfo::exists(fleet))
         loadFleet(fleet);
@@ -519,6 +529,8 @@ void MainWindow::writeSettings()
     m_settings->setValue(QStringLiteral("console/language"), m_language);
     m_settings->setValue(QStringLiteral("console/fleet_file"), m_fleet.path);
     m_settings->setValue(QStringLiteral("demo/link_rate_kbps"), m_demoPanel->linkSlider()->value());
+    m_settings->setValue(QStringLiteral("demo/device_speed"), m_demo->deviceSpeed().key());
+    m_settings->setValue(QStringLiteral("demo/device_factor"), m_demo->deviceSpeed().customFactor);
     m_settings->setValue(QStringLiteral("console/plan_tab"), m_planTabs->currentIndex());
     m_llmConfig.writeSettings(*m_settings); // never the API key
     m_settings->sync();
@@ -756,7 +768,8 @@ void MainWindow::showFleet()
             {m_demo->edgeFeed(), tr("edge"), tr("this computer"),
              split.isEmpty() ? tr("%1 tail").arg(model) : tr("%1 tail after %2").arg(model, split),
              m_demo->edgeFeed()->requestsReceived() > 0 ? model : tr("—"), fleet->edgePort()},
-            {m_demo->deviceFeed(), tr("device"), tr("this computer, as a Jetson Nano"),
+            {m_demo->deviceFeed(), tr("device"),
+             tr("this computer, %1").arg(m_demo->deviceSpeed().label()),
              split.isEmpty() ? tr("%1 head").arg(model) : tr("%1 head to %2").arg(model, split),
              tr("—"), fleet->devicePort()},
         };

@@ -3,8 +3,10 @@
 // (temporary) settings file; plans save and open; the fleet dock lists a fleet file's hosts;
 // translations load; the demo fleet without a model says so, trains one with the edgegpt command
 // line (progress, no blocking), runs real local agents whose metrics reach the charts, and its
-// link-rate slider changes the device's uplink live; and the --screenshot command writes a
-// non-empty PNG, with and without the demo's data.
+// link-rate slider changes the device's uplink live; the device speed setting (the presenter
+// preset by default) moves the split the device agent uses within the slider's range, a Jetson
+// Nano expects the input split at every rate, and changing it restarts only the device agent;
+// and the --screenshot command writes a non-empty PNG, with and without the demo's data.
 #include "app/console/AgentMetricsFeed.h"
 #include "app/console/ConsoleOptions.h"
 #include "app/console/DemoController.h"
@@ -20,6 +22,7 @@
 
 #include <QComboBox>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QProcess>
@@ -254,6 +257,12 @@ private Q_SLOTS:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         DemoController *demo = window.demo();
+        // As a Jetson Nano the device always sends the image, so every inference crosses the
+        // uplink and its transfer time follows the slider (demoDeviceSpeedMovesTheSplit has the
+        // presenter setting, where the split moves).
+        DeviceSpeed nano;
+        nano.preset = DeviceSpeed::Preset::JetsonNano;
+        demo->setDeviceSpeed(nano);
         m_modelDir = m_dir.filePath(QStringLiteral("model"));
         window.setDemoModelDir(m_modelDir);
         window.startDemo();
@@ -325,6 +334,125 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(demo->state(), DemoController::State::Idle, 10000);
         QVERIFY(!demo->fleet()->isRunning());
         QCOMPARE(tree->topLevelItemCount(), 0);
+    }
+
+    void demoDeviceSpeedMovesTheSplit()
+    {
+        if (QStringLiteral(EDGEGPT_AGENT_PATH).isEmpty() || m_modelDir.isEmpty())
+            QSKIP("needs edgegpt-agent and the model trained by "
+                  "demoTrainsItsModelAndFeedsTheCharts");
+        qputenv("EDGEGPT_AGENT", EDGEGPT_AGENT_PATH);
+        qputenv("OMP_NUM_THREADS", "1");
+        const QString ini = m_dir.filePath(QStringLiteral("speed.ini"));
+        QSettings settings(ini, QSettings::IniFormat);
+        auto window = std::make_unique<MainWindow>(&settings);
+        window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+        DemoController *demo = window->demo();
+        DemoPanel *panel = window->demoPanel();
+
+        // The presenter setting is the default, and the panel says plainly which factor it is.
+        QCOMPARE(demo->deviceSpeed().preset, DeviceSpeed::Preset::Presenter);
+        QCOMPARE(demo->deviceSpeed().slowdown(), 2.3);
+        QCOMPARE(demo->deviceSpeed().codecSlowdown(), 2.3);
+        QCOMPARE(panel->deviceSpeedBox()->currentData().toString(), QStringLiteral("presenter"));
+        QCOMPARE(panel->speedText(), QStringLiteral("device ×2.3 (presenter setting)"));
+        QVERIFY(!panel->customFactorBox()->isVisible());
+
+        window->setDemoModelDir(m_modelDir);
+        panel->linkSlider()->setValue(100);
+        QVERIFY2(demo->forecast(100).ok(), qPrintable(demo->forecast(100).error()));
+        window->startDemo();
+        QTRY_COMPARE_WITH_TIMEOUT(demo->state(), DemoController::State::Running, 30000);
+        const quint16 edgePort = demo->fleet()->edgePort();
+        // At 100 KB/s the device agent settles on a split once its estimate of the link is there
+        // (its first decision may come from a faster first sample).
+        QTRY_VERIFY_WITH_TIMEOUT(!demo->splitInUse().isEmpty(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(demo->deviceFeed()->lastLinkRateKBps() > 0 &&
+                                     demo->deviceFeed()->lastLinkRateKBps() < 130,
+                                 30000);
+        QTest::qWait(1500);
+        const QString atLow = demo->splitInUse();
+        QVERIFY2(panel->forecastText().contains(QStringLiteral("in use: %1").arg(atLow)),
+                 qPrintable(panel->forecastText()));
+        QVERIFY2(panel->forecastText().contains(QStringLiteral("expected at 100 KB/s: ")),
+                 qPrintable(panel->forecastText()));
+        // At 500 KB/s it reports another split in use.
+        panel->linkSlider()->setValue(500);
+        QTRY_VERIFY_WITH_TIMEOUT(!demo->splitInUse().isEmpty() && demo->splitInUse() != atLow,
+                                 30000);
+        const QString atHigh = demo->splitInUse();
+        QVERIFY2(panel->forecastText().contains(QStringLiteral("in use: %1").arg(atHigh)),
+                 qPrintable(panel->forecastText()));
+        // The panel shows what the profile expects at the slider's rate (with the round trip the
+        // agent planned with last) and where that changes; the agent's own estimate of the link
+        // and its round trip vary, so the two need not agree at every moment.
+        const Result<SplitForecast> low = demo->forecast(100), high = demo->forecast(500);
+        QVERIFY(low.ok() && high.ok());
+        QVERIFY2(panel->forecastText().contains(
+                     QStringLiteral("expected at 500 KB/s: %1").arg(high->best.split)),
+                 qPrintable(panel->forecastText()));
+        if (high->changesBelowKBps >= 0)
+            QVERIFY2(panel->forecastText().contains(QStringLiteral("%1 at %2 KB/s and below")
+                                                        .arg(high->splitBelow)
+                                                        .arg(high->changesBelowKBps, 0, 'f', 0)),
+                     qPrintable(panel->forecastText()));
+        qInfo("at ×2.3 the profile expects %s at 100 KB/s and %s at 500 KB/s (round trip %.1f "
+              "ms); the agent used %s and %s",
+              qPrintable(low->best.split), qPrintable(high->best.split), low->roundTripMs,
+              qPrintable(atLow), qPrintable(atHigh));
+
+        // A Jetson Nano: the image is expected at every rate, the panel says which factor runs,
+        // and only the device agent restarts (the edge keeps its port), then reports input.
+        panel->deviceSpeedBox()->setCurrentIndex(
+            panel->deviceSpeedBox()->findData(QStringLiteral("jetson-nano")));
+        QCOMPARE(demo->deviceSpeed().preset, DeviceSpeed::Preset::JetsonNano);
+        QCOMPARE(panel->speedText(), QStringLiteral("device ×150.8 (Jetson Nano)"));
+        QCOMPARE(settings.value(QStringLiteral("demo/device_speed")).toString(),
+                 QStringLiteral("jetson-nano"));
+        for (int rate = 100; rate <= 500; rate += 5) {
+            const Result<SplitForecast> f = demo->forecast(rate);
+            QVERIFY(f.ok());
+            QVERIFY2(f->best.split == QLatin1String("input"),
+                     qPrintable(QStringLiteral("%1 KB/s: %2").arg(rate).arg(f->best.split)));
+            QCOMPARE(f->changesBelowKBps, -1.0);
+            QCOMPARE(f->changesAboveKBps, -1.0);
+        }
+        QVERIFY2(panel->forecastText().contains(QStringLiteral("the same over 100–500 KB/s")),
+                 qPrintable(panel->forecastText()));
+        QTRY_VERIFY_WITH_TIMEOUT(demo->deviceRestarting(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!demo->deviceRestarting() && demo->deviceFeed()->isSubscribed(),
+                                 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(demo->splitInUse(), QStringLiteral("input"), 30000);
+        QCOMPARE(demo->fleet()->edgePort(), edgePort);
+        // The new device agent keeps running (past the fleet's stop bound).
+        QTest::qWait(demo->fleet()->options().stopTimeoutMs + 1000);
+        if (!(demo->isRunning() && demo->fleet()->deviceRunning()))
+            qWarning().noquote() << window->logView()->toPlainText();
+        QVERIFY2(demo->isRunning() && demo->fleet()->deviceRunning(),
+                 qPrintable(window->statusText() + QLatin1Char('\n') +
+                            window->logView()->toPlainText().right(5000)));
+        QVERIFY(window->fleetTree()->topLevelItemCount() == 2);
+        QVERIFY(window->fleetTree()->topLevelItem(1)->text(2).contains(
+            QStringLiteral("device ×150.8 (Jetson Nano)")));
+        window->stopAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(demo->state(), DemoController::State::Idle, 10000);
+
+        // A custom factor: the spin box shows, the label says so, the settings keep it.
+        panel->deviceSpeedBox()->setCurrentIndex(
+            panel->deviceSpeedBox()->findData(QStringLiteral("custom")));
+        QVERIFY(panel->customFactorBox()->isVisible());
+        panel->customFactorBox()->setValue(3.5);
+        QCOMPARE(demo->deviceSpeed().slowdown(), 3.5);
+        QCOMPARE(demo->deviceSpeed().codecSlowdown(), 3.5);
+        QCOMPARE(panel->speedText(), QStringLiteral("device ×3.5 (custom setting)"));
+        window.reset();
+        QCOMPARE(settings.value(QStringLiteral("demo/device_speed")).toString(),
+                 QStringLiteral("custom"));
+        MainWindow again(&settings);
+        QCOMPARE(again.demo()->deviceSpeed().preset, DeviceSpeed::Preset::Custom);
+        QCOMPARE(again.demo()->deviceSpeed().customFactor, 3.5);
+        QCOMPARE(again.demoPanel()->customFactorBox()->value(), 3.5);
     }
 
     void translationsAreEmbedded()
