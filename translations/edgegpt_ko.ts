@@ -158,14 +158,6 @@
         <translation>로컬 엣지 에이전트와 디바이스 에이전트를 시작하는 중…</translation>
     </message>
     <message>
-        <source>Starting the demo fleet: %1 with the model in %2, uplink %3 KB/s.</source>
-        <translation>데모 플릿을 시작합니다: %1, 모델 위치 %2, 업링크 %3 KB/s.</translation>
-    </message>
-    <message>
-        <source>Demo running: the device agent sends %1 inputs a second to the edge agent over a %2 KB/s uplink.</source>
-        <translation>데모 실행 중: 디바이스 에이전트가 %2 KB/s 업링크로 엣지 에이전트에 초당 %1개의 입력을 보냅니다.</translation>
-    </message>
-    <message>
         <source>Stopping the demo fleet…</source>
         <translation>데모 플릿을 중지하는 중…</translation>
     </message>
@@ -248,6 +240,62 @@
     <message>
         <source>error: %1</source>
         <translation>오류: %1</translation>
+    </message>
+    <message>
+        <source>device ×%1 (Jetson Nano)</source>
+        <translation>디바이스 ×%1 (Jetson Nano)</translation>
+    </message>
+    <message>
+        <source>device ×%1 (Jetson AGX Orin)</source>
+        <translation>디바이스 ×%1 (Jetson AGX Orin)</translation>
+    </message>
+    <message>
+        <source>device ×%1 (presenter setting)</source>
+        <translation>디바이스 ×%1 (발표자 설정)</translation>
+    </message>
+    <message>
+        <source>device ×%1 (custom setting)</source>
+        <translation>디바이스 ×%1 (사용자 지정 설정)</translation>
+    </message>
+    <message>
+        <source>The new device agent was killed by the fleet&apos;s timer for the old one; starting it again.</source>
+        <translation>새 디바이스 에이전트가 이전 에이전트용 플릿 타이머에 의해 종료되어 다시 시작합니다.</translation>
+    </message>
+    <message>
+        <source>no profile.json in %1</source>
+        <translation>%1에 profile.json이 없습니다</translation>
+    </message>
+    <message>
+        <source>%1 lists no split points</source>
+        <translation>%1에 분할 지점이 없습니다</translation>
+    </message>
+    <message>
+        <source>no split of %1 stays within the accuracy budget</source>
+        <translation>%1의 어떤 분할 지점도 정확도 허용 범위 안에 들지 않습니다</translation>
+    </message>
+    <message>
+        <source>no split profile</source>
+        <translation>분할 프로필이 없습니다</translation>
+    </message>
+    <message>
+        <source>Restarting the device agent as %1 (the edge agent keeps running).</source>
+        <translation>디바이스 에이전트를 %1(으)로 다시 시작합니다(엣지 에이전트는 계속 실행됩니다).</translation>
+    </message>
+    <message>
+        <source>Restarting the device agent as %1…</source>
+        <translation>디바이스 에이전트를 %1(으)로 다시 시작하는 중…</translation>
+    </message>
+    <message>
+        <source>Demo running with the device agent as %1.</source>
+        <translation>데모 실행 중: 디바이스 에이전트는 %1입니다.</translation>
+    </message>
+    <message>
+        <source>Starting the demo fleet: %1 with the model in %2, uplink %3 KB/s, %4 (--slowdown %5, --codec-slowdown %6).</source>
+        <translation>데모 플릿을 시작합니다: %1, 모델 위치 %2, 업링크 %3 KB/s, %4 (--slowdown %5, --codec-slowdown %6).</translation>
+    </message>
+    <message>
+        <source>Demo running: the device agent (%3) sends %1 inputs a second to the edge agent over a %2 KB/s uplink.</source>
+        <translation>데모 실행 중: 디바이스 에이전트(%3)가 %2 KB/s 업링크로 엣지 에이전트에 초당 %1개의 입력을 보냅니다.</translation>
     </message>
 </context>
 <context>
@@ -347,6 +395,99 @@
     <message>
         <source>in effect: %1 KB/s</source>
         <translation>적용됨: %1 KB/s</translation>
+    </message>
+    <message>
+        <source>Device speed</source>
+        <translation>디바이스 속도</translation>
+    </message>
+    <message>
+        <source>Jetson Nano (GPU 150.8× slower than an RTX 3090; image always sent)</source>
+        <translation>Jetson Nano (GPU가 RTX 3090보다 150.8배 느림, 항상 이미지 전송)</translation>
+    </message>
+    <message>
+        <source>RTX 3090 35.58 TFLOPS / Jetson Nano 0.236 TFLOPS (FP32 peaks); codecs 4× slower on its 1.43 GHz Cortex-A57. Sending the image wins at every rate of the slider.</source>
+        <translation>RTX 3090 35.58 TFLOPS / Jetson Nano 0.236 TFLOPS (FP32 최대 성능), 코덱은 1.43 GHz Cortex-A57에서 4배 느림. 슬라이더의 모든 속도에서 이미지를 보내는 것이 가장 빠릅니다.</translation>
+    </message>
+    <message>
+        <source>Jetson AGX Orin (6.7×: 35.58 / 5.32 TFLOPS)</source>
+        <translation>Jetson AGX Orin (6.7배: 35.58 / 5.32 TFLOPS)</translation>
+    </message>
+    <message>
+        <source>RTX 3090 35.58 TFLOPS / Jetson AGX Orin 64GB 5.32 TFLOPS (FP32 peaks); codecs 2× slower on its 2.2 GHz Cortex-A78AE.</source>
+        <translation>RTX 3090 35.58 TFLOPS / Jetson AGX Orin 64GB 5.32 TFLOPS (FP32 최대 성능), 코덱은 2.2 GHz Cortex-A78AE에서 2배 느림.</translation>
+    </message>
+    <message>
+        <source>Presenter: device %1× slower than the edge (split moves within 100–500 KB/s)</source>
+        <translation>발표자: 디바이스가 엣지 서버보다 %1배 느림 (분할 지점이 100–500 KB/s 안에서 바뀜)</translation>
+    </message>
+    <message>
+        <source>Not a real board: model and codecs %1× slower than this computer, so the best split changes within the slider&apos;s range.</source>
+        <translation>실제 보드가 아닙니다: 모델과 코덱이 이 컴퓨터보다 %1배 느려서 최적 분할 지점이 슬라이더 범위 안에서 바뀝니다.</translation>
+    </message>
+    <message>
+        <source>Custom factor</source>
+        <translation>사용자 지정 배수</translation>
+    </message>
+    <message>
+        <source>Model compute and codecs both this many times slower than this computer.</source>
+        <translation>모델 연산과 코덱 모두 이 컴퓨터보다 이 배수만큼 느립니다.</translation>
+    </message>
+    <message>
+        <source>How much slower than this computer the device agent runs; changing it restarts only the device agent</source>
+        <translation>디바이스 에이전트가 이 컴퓨터보다 얼마나 느리게 실행되는지입니다. 바꾸면 디바이스 에이전트만 다시 시작합니다</translation>
+    </message>
+    <message>
+        <source>×</source>
+        <translation>×</translation>
+    </message>
+    <message>
+        <source>Custom factor: the device is this many times slower than the edge</source>
+        <translation>사용자 지정 배수: 디바이스가 엣지 서버보다 이 배수만큼 느립니다</translation>
+    </message>
+    <message>
+        <source>The device agent runs with --slowdown %1 --codec-slowdown %2</source>
+        <translation>디바이스 에이전트는 --slowdown %1 --codec-slowdown %2 로 실행됩니다</translation>
+    </message>
+    <message>
+        <source>expected: — (%1)</source>
+        <translation>예상: — (%1)</translation>
+    </message>
+    <message>
+        <source>expected at %1 KB/s: &lt;b&gt;%2&lt;/b&gt;</source>
+        <translation>%1 KB/s에서 예상: &lt;b&gt;%2&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source> (%1 ms)</source>
+        <translation> (%1 ms)</translation>
+    </message>
+    <message>
+        <source>Expected: what the model&apos;s profile predicts at the slider&apos;s rate with the device speed (SplitPlanner), with a round trip of %1 ms (the device agent&apos;s measurement; 0 until it reports one). In use: what the device agent reports it chose from its own estimate of the link, which follows the slider over a few seconds.</source>
+        <translation>예상: 슬라이더 속도와 디바이스 속도에서 모델의 분할 프로필이 예측한 값(SplitPlanner)이며, 왕복 시간은 %1 ms입니다(디바이스 에이전트의 측정값, 보고 전에는 0). 사용 중: 디바이스 에이전트가 자신의 링크 추정으로 선택했다고 보고한 값이며, 이 추정은 몇 초에 걸쳐 슬라이더를 따라갑니다.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; at %2 KB/s and below</source>
+        <translation>%2 KB/s 이하에서는 &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; from %2 KB/s</source>
+        <translation>%2 KB/s부터 &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>the same over %1–%2 KB/s</source>
+        <translation>%1–%2 KB/s 전체에서 동일</translation>
+    </message>
+    <message>
+        <source>in use: &lt;span style=&apos;color:#56616e&apos;&gt;waiting for the device agent&lt;/span&gt;</source>
+        <translation>사용 중: &lt;span style=&apos;color:#56616e&apos;&gt;디바이스 에이전트를 기다리는 중&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>in use: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>사용 중: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <extracomment>Between the expected split and where it changes (&quot;…, input from 150 KB/s&quot;).</extracomment>
+        <translation>, </translation>
     </message>
 </context>
 <context>
@@ -804,10 +945,6 @@
         <translation>%1 테일(%2 이후)</translation>
     </message>
     <message>
-        <source>this computer, as a Jetson Nano</source>
-        <translation>이 컴퓨터(Jetson Nano로 동작)</translation>
-    </message>
-    <message>
         <source>%1 head</source>
         <translation>%1 헤드</translation>
     </message>
@@ -872,6 +1009,10 @@
     <message>
         <source>The demo fleet is running; move the uplink slider to see the split react.</source>
         <translation>데모 플릿이 실행 중입니다. 업링크 슬라이더를 움직여 분할 지점이 어떻게 반응하는지 확인하십시오.</translation>
+    </message>
+    <message>
+        <source>this computer, %1</source>
+        <translation>이 컴퓨터, %1</translation>
     </message>
 </context>
 <context>

@@ -158,14 +158,6 @@
         <translation>正在启动本地边缘代理和设备代理…</translation>
     </message>
     <message>
-        <source>Starting the demo fleet: %1 with the model in %2, uplink %3 KB/s.</source>
-        <translation>正在启动演示设备群：%1，模型位于 %2，上行链路 %3 KB/s。</translation>
-    </message>
-    <message>
-        <source>Demo running: the device agent sends %1 inputs a second to the edge agent over a %2 KB/s uplink.</source>
-        <translation>演示运行中：设备代理通过 %2 KB/s 的上行链路每秒向边缘代理发送 %1 个输入。</translation>
-    </message>
-    <message>
         <source>Stopping the demo fleet…</source>
         <translation>正在停止演示设备群…</translation>
     </message>
@@ -248,6 +240,62 @@
     <message>
         <source>error: %1</source>
         <translation>错误：%1</translation>
+    </message>
+    <message>
+        <source>device ×%1 (Jetson Nano)</source>
+        <translation>设备 ×%1（Jetson Nano）</translation>
+    </message>
+    <message>
+        <source>device ×%1 (Jetson AGX Orin)</source>
+        <translation>设备 ×%1（Jetson AGX Orin）</translation>
+    </message>
+    <message>
+        <source>device ×%1 (presenter setting)</source>
+        <translation>设备 ×%1（演示者设置）</translation>
+    </message>
+    <message>
+        <source>device ×%1 (custom setting)</source>
+        <translation>设备 ×%1（自定义设置）</translation>
+    </message>
+    <message>
+        <source>The new device agent was killed by the fleet&apos;s timer for the old one; starting it again.</source>
+        <translation>新的设备代理被设备群为旧代理设置的计时器终止；正在重新启动它。</translation>
+    </message>
+    <message>
+        <source>no profile.json in %1</source>
+        <translation>%1 中没有 profile.json</translation>
+    </message>
+    <message>
+        <source>%1 lists no split points</source>
+        <translation>%1 未列出任何切分点</translation>
+    </message>
+    <message>
+        <source>no split of %1 stays within the accuracy budget</source>
+        <translation>%1 没有任何切分点满足精度预算</translation>
+    </message>
+    <message>
+        <source>no split profile</source>
+        <translation>没有切分性能曲线</translation>
+    </message>
+    <message>
+        <source>Restarting the device agent as %1 (the edge agent keeps running).</source>
+        <translation>正在以 %1 重新启动设备代理（边缘代理继续运行）。</translation>
+    </message>
+    <message>
+        <source>Restarting the device agent as %1…</source>
+        <translation>正在以 %1 重新启动设备代理…</translation>
+    </message>
+    <message>
+        <source>Demo running with the device agent as %1.</source>
+        <translation>演示运行中，设备代理为 %1。</translation>
+    </message>
+    <message>
+        <source>Starting the demo fleet: %1 with the model in %2, uplink %3 KB/s, %4 (--slowdown %5, --codec-slowdown %6).</source>
+        <translation>正在启动演示设备群：%1，模型位于 %2，上行链路 %3 KB/s，%4（--slowdown %5，--codec-slowdown %6）。</translation>
+    </message>
+    <message>
+        <source>Demo running: the device agent (%3) sends %1 inputs a second to the edge agent over a %2 KB/s uplink.</source>
+        <translation>演示运行中：设备代理（%3）通过 %2 KB/s 的上行链路每秒向边缘代理发送 %1 个输入。</translation>
     </message>
 </context>
 <context>
@@ -347,6 +395,99 @@
     <message>
         <source>in effect: %1 KB/s</source>
         <translation>当前生效：%1 KB/s</translation>
+    </message>
+    <message>
+        <source>Device speed</source>
+        <translation>设备速度</translation>
+    </message>
+    <message>
+        <source>Jetson Nano (GPU 150.8× slower than an RTX 3090; image always sent)</source>
+        <translation>Jetson Nano（GPU 比 RTX 3090 慢 150.8 倍；始终发送图像）</translation>
+    </message>
+    <message>
+        <source>RTX 3090 35.58 TFLOPS / Jetson Nano 0.236 TFLOPS (FP32 peaks); codecs 4× slower on its 1.43 GHz Cortex-A57. Sending the image wins at every rate of the slider.</source>
+        <translation>RTX 3090 35.58 TFLOPS / Jetson Nano 0.236 TFLOPS（FP32 峰值）；编解码在其 1.43 GHz Cortex-A57 上慢 4 倍。在滑块的每个速率下，发送图像都最快。</translation>
+    </message>
+    <message>
+        <source>Jetson AGX Orin (6.7×: 35.58 / 5.32 TFLOPS)</source>
+        <translation>Jetson AGX Orin（6.7 倍：35.58 / 5.32 TFLOPS）</translation>
+    </message>
+    <message>
+        <source>RTX 3090 35.58 TFLOPS / Jetson AGX Orin 64GB 5.32 TFLOPS (FP32 peaks); codecs 2× slower on its 2.2 GHz Cortex-A78AE.</source>
+        <translation>RTX 3090 35.58 TFLOPS / Jetson AGX Orin 64GB 5.32 TFLOPS（FP32 峰值）；编解码在其 2.2 GHz Cortex-A78AE 上慢 2 倍。</translation>
+    </message>
+    <message>
+        <source>Presenter: device %1× slower than the edge (split moves within 100–500 KB/s)</source>
+        <translation>演示者：设备比边缘服务器慢 %1 倍（切分点在 100–500 KB/s 内变化）</translation>
+    </message>
+    <message>
+        <source>Not a real board: model and codecs %1× slower than this computer, so the best split changes within the slider&apos;s range.</source>
+        <translation>并非真实硬件：模型和编解码比本机慢 %1 倍，使最佳切分点在滑块范围内变化。</translation>
+    </message>
+    <message>
+        <source>Custom factor</source>
+        <translation>自定义倍数</translation>
+    </message>
+    <message>
+        <source>Model compute and codecs both this many times slower than this computer.</source>
+        <translation>模型计算和编解码都比本机慢这么多倍。</translation>
+    </message>
+    <message>
+        <source>How much slower than this computer the device agent runs; changing it restarts only the device agent</source>
+        <translation>设备代理比本机慢多少；更改后只重启设备代理</translation>
+    </message>
+    <message>
+        <source>×</source>
+        <translation>×</translation>
+    </message>
+    <message>
+        <source>Custom factor: the device is this many times slower than the edge</source>
+        <translation>自定义倍数：设备比边缘服务器慢这么多倍</translation>
+    </message>
+    <message>
+        <source>The device agent runs with --slowdown %1 --codec-slowdown %2</source>
+        <translation>设备代理以 --slowdown %1 --codec-slowdown %2 运行</translation>
+    </message>
+    <message>
+        <source>expected: — (%1)</source>
+        <translation>预计：—（%1）</translation>
+    </message>
+    <message>
+        <source>expected at %1 KB/s: &lt;b&gt;%2&lt;/b&gt;</source>
+        <translation>%1 KB/s 下预计：&lt;b&gt;%2&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source> (%1 ms)</source>
+        <translation>（%1 ms）</translation>
+    </message>
+    <message>
+        <source>Expected: what the model&apos;s profile predicts at the slider&apos;s rate with the device speed (SplitPlanner), with a round trip of %1 ms (the device agent&apos;s measurement; 0 until it reports one). In use: what the device agent reports it chose from its own estimate of the link, which follows the slider over a few seconds.</source>
+        <translation>预计：模型的切分性能曲线在滑块速率和设备速度下的预测（SplitPlanner），往返时间取 %1 ms（设备代理的测量值；报告之前为 0）。使用中：设备代理根据自己对链路的估计所报告的选择，该估计会在几秒内跟上滑块。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; at %2 KB/s and below</source>
+        <translation>%2 KB/s 及以下为 &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; from %2 KB/s</source>
+        <translation>%2 KB/s 起为 &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>the same over %1–%2 KB/s</source>
+        <translation>在 %1–%2 KB/s 内不变</translation>
+    </message>
+    <message>
+        <source>in use: &lt;span style=&apos;color:#56616e&apos;&gt;waiting for the device agent&lt;/span&gt;</source>
+        <translation>使用中：&lt;span style=&apos;color:#56616e&apos;&gt;正在等待设备代理&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>in use: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>使用中：&lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <extracomment>Between the expected split and where it changes (&quot;…, input from 150 KB/s&quot;).</extracomment>
+        <translation>，</translation>
     </message>
 </context>
 <context>
@@ -804,10 +945,6 @@
         <translation>%1 尾部（%2 之后）</translation>
     </message>
     <message>
-        <source>this computer, as a Jetson Nano</source>
-        <translation>本机（模拟 Jetson Nano）</translation>
-    </message>
-    <message>
         <source>%1 head</source>
         <translation>%1 头部</translation>
     </message>
@@ -872,6 +1009,10 @@
     <message>
         <source>The demo fleet is running; move the uplink slider to see the split react.</source>
         <translation>演示设备群正在运行；拖动上行链路滑块即可观察切分点如何响应。</translation>
+    </message>
+    <message>
+        <source>this computer, %1</source>
+        <translation>本机，%1</translation>
     </message>
 </context>
 <context>

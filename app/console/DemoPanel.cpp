@@ -285,7 +285,9 @@ void DemoPanel::refreshForecast()
             changes.append(tr("the same over %1–%2 KB/s")
                                .arg(DemoController::minLinkRateKBps, 0, 'f', 0)
                                .arg(DemoController::maxLinkRateKBps, 0, 'f', 0));
-        parts.append(expected + QStringLiteral(", ") + changes.join(QStringLiteral(", ")));
+        //: Between the expected split and where it changes ("…, input from 150 KB/s").
+        const QString comma = tr(", ");
+        parts.append(expected + comma + changes.join(comma));
     }
     const DemoController::State state = m_demo->state();
     if (state == DemoController::State::Running || state == DemoController::State::Starting) {
