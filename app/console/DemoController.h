@@ -62,8 +62,8 @@ struct DeviceSpeed
     // slider's range. Device-only (the logits) costs about 3.7 ms × factor; sending the image
     // about 4.4 ms (edge, encode) + 589 B / rate + the agent's measured loopback round trip
     // (0.1 ms on an idle machine, 1.2–1.9 ms on the loaded 2-core test machine). At ×2.3 the
-    // change sits near 150 KB/s idle and 210–260 KB/s loaded; at ×2 it is near 200 KB/s idle but
-    // leaves the range once the round trip passes about 1.8 ms.
+    // change sits at 143 KB/s idle and 200–262 KB/s loaded; at ×2 at 197 KB/s idle but at
+    // 313–498 KB/s loaded (docs/console.md, "Device speed").
     static constexpr double presenterFactor = 2.3;
     static constexpr double minFactor = 1;
     static constexpr double maxFactor = 1000;
