@@ -1,6 +1,7 @@
 // DeviceAgent: see DeviceAgent.h.
 #include "agents/DeviceAgent.h"
 
+#include "agents/CodecCalibration.h"
 #include "agents/InputPayload.h"
 #include "core/protocol/Frame.h"
 #include "models/FashionMnistFiles.h"
@@ -140,6 +141,10 @@ Result<void> DeviceAgent::start()
     m_inference =
         new InferenceThread(m_config.modelDir, m_config.threads, m_config.effectiveSlowdown(),
                             m_config.effectiveCodecSlowdown(), m_config.runtimeFile, this);
+    if ((m_config.split == QLatin1String("auto") ||
+         (m_config.split == QLatin1String("input") && m_config.codec.isEmpty())) &&
+        !inputCodecNames(m_profile).isEmpty())
+        calibrateInputCodecs();
     if (m_config.ratePerSecond > 0) {
         // Open loop: an input is due every 1/rate s, whether or not the previous ones are answered.
         m_rateTimer.setTimerType(Qt::PreciseTimer);
@@ -419,9 +424,31 @@ void DeviceAgent::warmUp()
         this, [](bool) {});
 }
 
+void DeviceAgent::calibrateInputCodecs()
+{
+    m_calibrating = true;
+    const QStringList codecs = inputCodecNames(m_profile);
+    m_inference->post<QHash<QString, double>>(
+        [codecs]() { return measureInputEncodeMs(codecs); }, this,
+        [this](QHash<QString, double> measured) {
+            m_calibrating = false;
+            const int applied = applyInputEncodeMs(m_profile, measured);
+            QJsonObject times;
+            for (auto it = measured.cbegin(); it != measured.cend(); ++it)
+                times.insert(it.key(), std::round(it.value() * 1000) / 1000);
+            qInfo("measured the encode time of %d input codecs", applied);
+            emitLine({{QStringLiteral("event"), QStringLiteral("calibration")},
+                      {QStringLiteral("codecs"), applied},
+                      {QStringLiteral("encode_ms"), times}});
+            if (m_decided)
+                decide(QStringLiteral("codec calibration"));
+            pump();
+        });
+}
+
 bool DeviceAgent::canRun() const
 {
-    if (!m_decided)
+    if (!m_decided || m_calibrating)
         return false;
     const bool deviceOnly =
         !m_profile.splits.isEmpty() && m_choice.split == m_profile.splits.last().name;

@@ -87,6 +87,9 @@ private:
     // Runs the head and encoder of the split in use once on a blank image, untimed, so that the
     // first request does not pay for loading the part or the codec (both stretched otherwise).
     void warmUp();
+    // Measures the input codecs' encode times on this host (CodecCalibration.h) before the first
+    // request; inputs wait for it (a few ms).
+    void calibrateInputCodecs();
     // A new uplink (from --link-schedule or a console's link-settings frame): applied to the
     // connection in use and to the next ones; reported on stdout and in the log.
     Result<void> setLink(const LinkSettings &link, const QString &source);
@@ -114,6 +117,7 @@ private:
     double m_decidedAtRate = 0;
     PlacementChoice m_choice;
     bool m_decided = false;
+    bool m_calibrating = false; // calibrateInputCodecs() runs; inputs wait
     bool m_inputsDone = false;
     bool m_busy = false;          // a head job is running
     bool m_headAbandoned = false; // stop() reported the running head job's input already
