@@ -391,6 +391,10 @@ void DemoController::restartDevice()
 {
     if (m_state != State::Running || m_runningSpeed == m_speed)
         return;
+    // A device agent still starting is not stopped (LocalFleet takes one that ends before it
+    // serves for a failed fleet): onDeviceStarted comes back here once it runs.
+    if (m_restartingDevice)
+        return;
     m_restartingDevice = true;
     m_restartClock.start();
     m_restartRetried = false;
@@ -413,7 +417,8 @@ void DemoController::onDeviceStarted()
     if (m_fleet->devicePort())
         m_deviceFeed->start(m_fleet->host(), m_fleet->devicePort(), m_fleet->tokenSecret());
     Q_EMIT linkRateApplied(m_appliedRate);
-    Q_EMIT status(tr("Demo running with the device agent as %1.").arg(m_speed.label()), false);
+    Q_EMIT status(tr("Demo running with the device agent as %1.").arg(m_runningSpeed.label()),
+                  false);
     Q_EMIT fleetChanged();
     if (m_runningSpeed != m_speed)
         restartDevice(); // changed again while it started
