@@ -134,6 +134,7 @@ private Q_SLOTS:
         const QString config = writeFile(QStringLiteral("device.json"), R"({
             "role": "device", "name": "jetson-1", "edge": "127.0.0.1:7411", "listen": "127.0.0.1:7412",
             "token_file": "fleet.token", "model_dir": "model", "log_file": "agent.log", "threads": 2,
+            "runtime": "lib/libedgegpt-runtime.so",
             "input": "heart-rate", "rate": 5, "count": 10, "split": "fc1", "codec": "q8-unit-z0",
             "link_rate_kbps": 100, "link_delay_ms": 20, "link_jitter_ms": 5, "link_loss": 0.01,
             "link_schedule": "1000:300", "assume_link_rate": true, "request_timeout_ms": 3000,
@@ -147,6 +148,7 @@ private Q_SLOTS:
         QVERIFY(c->listen);
         QCOMPARE(c->listenPort, quint16(7412));
         QCOMPARE(c->logFile, QStringLiteral("agent.log"));
+        QCOMPARE(c->runtimeFile, QStringLiteral("lib/libedgegpt-runtime.so"));
         QCOMPARE(c->threads, 4); // the flag wins
         QCOMPARE(c->input, QStringLiteral("heart-rate"));
         QCOMPARE(c->ratePerSecond, 5.0);
@@ -168,6 +170,12 @@ private Q_SLOTS:
         const Result<AgentConfig> q = parse({QStringLiteral("--config"), quiet});
         QVERIFY2(q.ok(), qPrintable(q.error()));
         QVERIFY(!q->listen);
+        QVERIFY(q->runtimeFile.isEmpty()); // the one next to the agent
+        // --runtime wins over the file's key.
+        const Result<AgentConfig> r = parse({QStringLiteral("--config"), config,
+                                             QStringLiteral("--runtime"), QStringLiteral("/x.so")});
+        QVERIFY2(r.ok(), qPrintable(r.error()));
+        QCOMPARE(r->runtimeFile, QStringLiteral("/x.so"));
     }
 
     void badJsonNamesTheKey_data()
@@ -177,6 +185,7 @@ private Q_SLOTS:
         QTest::newRow("misspelt key")
             << QByteArray(R"({"role": "edge", "tokenfile": "t"})") << "tokenfile";
         QTest::newRow("wrong type") << QByteArray(R"({"role": 3})") << "role";
+        QTest::newRow("runtime not a string") << QByteArray(R"({"runtime": true})") << "$.runtime";
         QTest::newRow("bad edge") << QByteArray(R"({"edge": "no-port"})") << "edge";
         QTest::newRow("bad schedule")
             << QByteArray(R"({"link_schedule": "fast"})") << "link_schedule";
