@@ -23,7 +23,6 @@ const QString DemoController::edgeAgentName = QStringLiteral("local-edge");
 namespace {
 constexpr int kProgressMax = 1000;
 constexpr int kTrainShare = 900; // of kProgressMax: training; the rest is the split profile
-
 } // namespace
 
 QString DeviceSpeed::factorText(double factor)
@@ -375,7 +374,10 @@ Result<SplitForecast> DemoController::forecast(double rateKBps) const
 void DemoController::setDeviceSpeed(const DeviceSpeed &speed)
 {
     DeviceSpeed next = speed;
-    next.customFactor = qBound(DeviceSpeed::minFactor, speed.customFactor, DeviceSpeed::maxFactor);
+    next.customFactor = std::isfinite(speed.customFactor)
+                            ? qBound(DeviceSpeed::minFactor, speed.customFactor,
+                                     DeviceSpeed::maxFactor)
+                            : DeviceSpeed::presenterFactor; // a bad settings value
     if (next == m_speed && next.customFactor == m_speed.customFactor)
         return;
     m_speed = next;
