@@ -258,10 +258,6 @@
         <translation>디바이스 ×%1 (사용자 지정 설정)</translation>
     </message>
     <message>
-        <source>The new device agent was killed by the fleet&apos;s timer for the old one; starting it again.</source>
-        <translation>새 디바이스 에이전트가 이전 에이전트용 플릿 타이머에 의해 종료되어 다시 시작합니다.</translation>
-    </message>
-    <message>
         <source>no profile.json in %1</source>
         <translation>%1에 profile.json이 없습니다</translation>
     </message>

@@ -258,10 +258,6 @@
         <translation>设备 ×%1（自定义设置）</translation>
     </message>
     <message>
-        <source>The new device agent was killed by the fleet&apos;s timer for the old one; starting it again.</source>
-        <translation>新的设备代理被设备群为旧代理设置的计时器终止；正在重新启动它。</translation>
-    </message>
-    <message>
         <source>no profile.json in %1</source>
         <translation>%1 中没有 profile.json</translation>
     </message>

@@ -188,16 +188,26 @@ DemoController::DemoController(MetricsStore *store, QObject *parent)
                 if (!o.contains(QStringLiteral("event")))
                     return;
                 Q_EMIT logLine(QStringLiteral("[%1] %2").arg(role, describeEvent(o)));
-                if (role != QLatin1String("device") ||
-                    o.value(QStringLiteral("event")).toString() != QLatin1String("split"))
+                if (role != QLatin1String("device"))
                     return;
-                // The planner's reason names the base round trip the agent measured ("link
-                // 250 KB/s, round trip 1.3 ms, device ×2.3: …"); the forecast plans with it too.
-                static const QRegularExpression rtt(
-                    QStringLiteral("round trip ([0-9]+(?:\\.[0-9]+)?) ms"));
-                const QRegularExpressionMatch m =
-                    rtt.match(o.value(QStringLiteral("reason")).toString());
-                const double roundTrip = m.hasMatch() ? m.captured(1).toDouble() : -1;
+                const QString event = o.value(QStringLiteral("event")).toString();
+                if (event == QLatin1String("calibration") && m_profile) {
+                    // The device measured its own input codecs and plans with those times; so
+                    // does the forecast.
+                    QHash<QString, double> ms;
+                    const QJsonObject times = o.value(QStringLiteral("encode_ms")).toObject();
+                    for (auto it = times.constBegin(); it != times.constEnd(); ++it)
+                        if (it.value().isDouble())
+                            ms.insert(it.key(), it.value().toDouble());
+                    if (m_profile->setInputEncodeMs(ms) > 0)
+                        rebuildForecast();
+                    return;
+                }
+                if (event != QLatin1String("split"))
+                    return;
+                // The base round trip the agent measured and planned with; the forecast plans
+                // with it too.
+                const double roundTrip = o.value(QStringLiteral("round_trip_ms")).toDouble(-1);
                 if (roundTrip >= 0 && std::fabs(roundTrip - m_roundTripMs) > 0.05) {
                     m_roundTripMs = roundTrip;
                     rebuildForecast();
@@ -209,23 +219,6 @@ DemoController::DemoController(MetricsStore *store, QObject *parent)
         Q_EMIT logLine(tr("[%1] exited with code %2").arg(role).arg(code));
         if (m_restartingDevice && role == QLatin1String("device")) {
             Q_EMIT fleetChanged(); // the old device agent, replaced at the new speed
-            return;
-        }
-        // LocalFleet::startDevice leaves its SIGKILL timer for the replaced device running, and
-        // it fires at the new one (stopTimeoutMs after the restart). Until LocalFleet stops that
-        // timer, a device killed in that window is started once more: the fleet launches it at
-        // once (nothing left to stop, so no timer).
-        if (role == QLatin1String("device") && code < 0 && m_state == State::Running &&
-            !m_restartRetried && m_restartClock.isValid() &&
-            m_restartClock.elapsed() < m_fleet->options().stopTimeoutMs + 2000) {
-            m_restartRetried = true;
-            m_restartingDevice = true;
-            m_deviceFeed->stop();
-            setSplitInUse(QString(), QString());
-            Q_EMIT logLine(tr("The new device agent was killed by the fleet's timer for the old "
-                              "one; starting it again."));
-            m_fleet->startDevice(deviceOptions());
-            Q_EMIT fleetChanged();
             return;
         }
         if (m_state == State::Running) {
@@ -398,8 +391,6 @@ void DemoController::restartDevice()
     if (m_restartingDevice)
         return;
     m_restartingDevice = true;
-    m_restartClock.start();
-    m_restartRetried = false;
     m_runningSpeed = m_speed;
     m_deviceFeed->stop();
     setSplitInUse(QString(), QString());

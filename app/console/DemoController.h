@@ -13,7 +13,7 @@
 //
 // The device agent runs on this computer, so it is made slower on purpose (the agents'
 // --slowdown and --codec-slowdown): DeviceSpeed says by how much. Its presets come from public
-// figures; the default is the presenter setting (a device 2.3× slower than the edge), at which the
+// figures; the default is the presenter setting (a device 2× slower than the edge), at which the
 // split the profile predicts changes inside the slider's 100–500 KB/s. At the Jetson
 // Nano's 150.8× sending the image always wins there. forecast() is that prediction
 // (SplitPlanner::rank over the model's profile with the chosen factors); splitInUse() is what the
@@ -26,7 +26,6 @@
 #include "core/placement/SplitProfile.h"
 #include "core/util/Result.h"
 
-#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
@@ -59,12 +58,12 @@ struct DeviceSpeed
     static constexpr double jetsonNanoTflops = 0.236;
     static constexpr double jetsonOrinTflops = 5.32;
     // Not a board: the factor at which the demo model's best split changes well inside the
-    // slider's range. Device-only (the logits) costs about 3.7 ms × factor; sending the image
-    // about 4.4 ms (edge, encode) + 589 B / rate + the agent's measured loopback round trip
-    // (0.1 ms on an idle machine, 1.2–1.9 ms on the loaded 2-core test machine). At ×2.3 the
-    // change sits at 143 KB/s idle and 200–262 KB/s loaded; at ×2 at 197 KB/s idle but at
-    // 313–498 KB/s loaded (docs/console.md, "Device speed").
-    static constexpr double presenterFactor = 2.3;
+    // slider's range. Device-only (the logits) costs about 3.7 ms × factor; sending the image as
+    // jpeg-q70 about 4.1 ms on the edge + 0.06 ms × factor to encode (as the device measures it
+    // at start) + 534 B / rate + the agent's measured loopback round trip (0.1 ms on an idle
+    // machine, 1.2–1.9 ms on the loaded 2-core test machine). At ×2 the change sits at about
+    // 170 KB/s idle and 260–390 KB/s loaded (docs/console.md, "Device speed").
+    static constexpr double presenterFactor = 2.0;
     static constexpr double minFactor = 1;
     static constexpr double maxFactor = 1000;
 
@@ -77,7 +76,7 @@ struct DeviceSpeed
     QString key() const;
     // Unknown keys give the presenter preset (ok false).
     static Preset presetFromKey(const QString &key, bool *ok = nullptr);
-    // What the panel and the fleet dock say about it: "device ×2.3 (presenter setting)".
+    // What the panel and the fleet dock say about it: "device ×2 (presenter setting)".
     QString label() const;
     // 150.76 -> "150.8", 6.69 -> "6.7", 2 -> "2".
     static QString factorText(double factor);
@@ -218,8 +217,6 @@ private:
     DeviceSpeed m_speed;
     DeviceSpeed m_runningSpeed;
     bool m_restartingDevice = false;
-    QElapsedTimer m_restartClock; // since the last device restart
-    bool m_restartRetried = false;
     QTimer m_speedDebounce;
     std::optional<SplitProfile> m_profile;
     QString m_profileError;

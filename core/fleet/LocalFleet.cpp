@@ -402,6 +402,15 @@ void LocalFleet::onFinished(Agent *agent, int code, QProcess::ExitStatus status)
         finishStopIfDone();
         return;
     }
+    if (agent == m_device.get() && m_deviceRestartPending) {
+        // The device we asked to make way for a new one (startDevice()), whether or not it had
+        // said where it listens yet: not a failure. Its SIGKILL bound is over; the next device
+        // must not inherit it.
+        m_deviceRestartPending = false;
+        m_killTimer.stop();
+        launchDevice();
+        return;
+    }
     if (wasWaiting || (m_state == State::Starting && agent == m_edge.get())) {
         fail(QStringLiteral("the %1 agent exited (%2) before it served: %3 (log: %4)")
                  .arg(role,
@@ -419,10 +428,6 @@ void LocalFleet::onFinished(Agent *agent, int code, QProcess::ExitStatus status)
                                             : QStringLiteral("code %1").arg(exitCode)));
         stop();
         return;
-    }
-    if (agent == m_device.get() && m_deviceRestartPending) {
-        m_deviceRestartPending = false;
-        launchDevice();
     }
 }
 

@@ -353,10 +353,10 @@ private Q_SLOTS:
 
         // The presenter setting is the default, and the panel says plainly which factor it is.
         QCOMPARE(demo->deviceSpeed().preset, DeviceSpeed::Preset::Presenter);
-        QCOMPARE(demo->deviceSpeed().slowdown(), 2.3);
-        QCOMPARE(demo->deviceSpeed().codecSlowdown(), 2.3);
+        QCOMPARE(demo->deviceSpeed().slowdown(), DeviceSpeed::presenterFactor);
+        QCOMPARE(demo->deviceSpeed().codecSlowdown(), DeviceSpeed::presenterFactor);
         QCOMPARE(panel->deviceSpeedBox()->currentData().toString(), QStringLiteral("presenter"));
-        QCOMPARE(panel->speedText(), QStringLiteral("device ×2.3 (presenter setting)"));
+        QCOMPARE(panel->speedText(), QStringLiteral("device ×2 (presenter setting)"));
         QVERIFY(!panel->customFactorBox()->isVisible());
 
         window->setDemoModelDir(m_modelDir);
@@ -397,7 +397,8 @@ private Q_SLOTS:
                                                         .arg(high->splitBelow)
                                                         .arg(high->changesBelowKBps, 0, 'f', 0)),
                      qPrintable(panel->forecastText()));
-        qInfo("at ×2.3 the profile expects %s at 100 KB/s and %s at 500 KB/s (round trip %.1f "
+        qInfo("at the presenter factor the profile expects %s at 100 KB/s and %s at 500 KB/s "
+              "(round trip %.1f "
               "ms); the agent used %s and %s",
               qPrintable(low->best.split), qPrintable(high->best.split), low->roundTripMs,
               qPrintable(atLow), qPrintable(atHigh));
