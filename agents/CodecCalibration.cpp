@@ -56,28 +56,4 @@ QHash<QString, double> measureInputEncodeMs(const QStringList &codecs, int repea
     return out;
 }
 
-QStringList inputCodecNames(const SplitProfile &profile)
-{
-    QStringList names;
-    if (const SplitPointProfile *input = profile.split(QStringLiteral("input")))
-        for (const CodecProfile &c : input->codecs)
-            names << c.codec;
-    return names;
-}
-
-int applyInputEncodeMs(SplitProfile &profile, const QHash<QString, double> &measuredMs)
-{
-    int applied = 0;
-    for (SplitPointProfile &s : profile.splits) {
-        if (s.name != QLatin1String("input"))
-            continue;
-        for (CodecProfile &c : s.codecs)
-            if (measuredMs.contains(c.codec)) {
-                c.encodeMs = measuredMs.value(c.codec);
-                ++applied;
-            }
-    }
-    return applied;
-}
-
 } // namespace edgegpt

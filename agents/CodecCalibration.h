@@ -19,10 +19,6 @@ namespace edgegpt {
 // `repeats` encodes of a 28×28 garment-like test image; codecs that fail are left out.
 QHash<QString, double> measureInputEncodeMs(const QStringList &codecs, int repeats = 7);
 
-// The codec names of the profile's input split.
-QStringList inputCodecNames(const SplitProfile &profile);
-
-// Replaces the encode times of the profile's input codecs that were measured; returns how many.
-int applyInputEncodeMs(SplitProfile &profile, const QHash<QString, double> &measuredMs);
+// (SplitProfile::inputCodecNames() names them; SplitProfile::setInputEncodeMs() applies them.)
 
 } // namespace edgegpt

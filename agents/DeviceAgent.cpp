@@ -143,7 +143,7 @@ Result<void> DeviceAgent::start()
                             m_config.effectiveCodecSlowdown(), m_config.runtimeFile, this);
     if ((m_config.split == QLatin1String("auto") ||
          (m_config.split == QLatin1String("input") && m_config.codec.isEmpty())) &&
-        !inputCodecNames(m_profile).isEmpty())
+        !m_profile.inputCodecNames().isEmpty())
         calibrateInputCodecs();
     if (m_config.ratePerSecond > 0) {
         // Open loop: an input is due every 1/rate s, whether or not the previous ones are answered.
@@ -400,6 +400,7 @@ void DeviceAgent::decide(const QString &why)
                   {QStringLiteral("codec"), m_choice.codec},
                   {QStringLiteral("rate_kbps"), link.rateKBps},
                   {QStringLiteral("expected_ms"), m_choice.expectedMs},
+                  {QStringLiteral("round_trip_ms"), link.roundTripMs},
                   {QStringLiteral("reason"), m_choice.reason},
                   {QStringLiteral("why"), why}});
         warmUp();
@@ -427,12 +428,12 @@ void DeviceAgent::warmUp()
 void DeviceAgent::calibrateInputCodecs()
 {
     m_calibrating = true;
-    const QStringList codecs = inputCodecNames(m_profile);
+    const QStringList codecs = m_profile.inputCodecNames();
     m_inference->post<QHash<QString, double>>(
         [codecs]() { return measureInputEncodeMs(codecs); }, this,
         [this](QHash<QString, double> measured) {
             m_calibrating = false;
-            const int applied = applyInputEncodeMs(m_profile, measured);
+            const int applied = m_profile.setInputEncodeMs(measured);
             QJsonObject times;
             for (auto it = measured.cbegin(); it != measured.cend(); ++it)
                 times.insert(it.key(), std::round(it.value() * 1000) / 1000);
@@ -568,6 +569,17 @@ void DeviceAgent::startRequest(DeviceInput input)
                           {QStringLiteral("bytes"), 1},
                           {QStringLiteral("device_ms"), o.deviceMs},
                           {QStringLiteral("total_ms"), total}});
+                if (m_metrics) {
+                    // No frame, so no request id of the link: the input's number stands in.
+                    RequestMetrics m;
+                    m.requestId = quint32(in.index);
+                    m.deviceComputeMs = o.deviceMs;
+                    m.encodeMs = m.transferMs = m.edgeComputeMs = m.returnMs = 0;
+                    m.totalMs = total;
+                    m.bytes = 0; // nothing crosses the link
+                    m.split = split;
+                    m_metrics->record(m);
+                }
             } else {
                 sendRequest(in, o, split, codec);
             }

@@ -81,4 +81,28 @@ const SplitPointProfile *SplitProfile::split(const QString &name) const
     return nullptr;
 }
 
+QStringList SplitProfile::inputCodecNames() const
+{
+    QStringList names;
+    if (const SplitPointProfile *input = split(QStringLiteral("input")))
+        for (const CodecProfile &c : input->codecs)
+            names << c.codec;
+    return names;
+}
+
+int SplitProfile::setInputEncodeMs(const QHash<QString, double> &ms)
+{
+    int replaced = 0;
+    for (SplitPointProfile &s : splits) {
+        if (s.name != QLatin1String("input"))
+            continue;
+        for (CodecProfile &c : s.codecs)
+            if (ms.contains(c.codec)) {
+                c.encodeMs = ms.value(c.codec);
+                ++replaced;
+            }
+    }
+    return replaced;
+}
+
 } // namespace edgegpt

@@ -6,8 +6,10 @@
 
 #include "core/util/Result.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace edgegpt {
 
@@ -38,6 +40,11 @@ struct SplitProfile
     static Result<SplitProfile> fromJson(const QByteArray &bytes, const QString &fileName);
     static Result<SplitProfile> load(const QString &path);
     const SplitPointProfile *split(const QString &name) const;
+    // The codec names of the input split (none when it has no input split).
+    QStringList inputCodecNames() const;
+    // Replaces the encode times (ms) of the input split's codecs named in `ms` (a device's own
+    // measurement, agents/CodecCalibration.h); returns how many it replaced.
+    int setInputEncodeMs(const QHash<QString, double> &ms);
 };
 
 } // namespace edgegpt

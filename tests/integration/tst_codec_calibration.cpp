@@ -34,9 +34,9 @@ private Q_SLOTS:
             {"name":"logits","index":2,"head_ms":3.7,"tail_ms":0}]})";
         Result<SplitProfile> p = SplitProfile::fromJson(json, QStringLiteral("test"));
         QVERIFY2(p.ok(), qPrintable(p.error()));
-        QCOMPARE(inputCodecNames(*p),
+        QCOMPARE(p->inputCodecNames(),
                  (QStringList{QStringLiteral("zstd"), QStringLiteral("jpeg-q70")}));
-        const int applied = applyInputEncodeMs(*p, {{QStringLiteral("jpeg-q70"), 0.05}});
+        const int applied = p->setInputEncodeMs({{QStringLiteral("jpeg-q70"), 0.05}});
         QCOMPARE(applied, 1);
         QCOMPARE(p->split(QStringLiteral("input"))->codecs.at(1).encodeMs, 0.05);
         QCOMPARE(p->split(QStringLiteral("input"))->codecs.at(0).encodeMs, 0.586); // unmeasured
