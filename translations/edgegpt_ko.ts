@@ -293,6 +293,14 @@
         <source>Demo running: the device agent (%3) sends %1 inputs a second to the edge agent over a %2 KB/s uplink.</source>
         <translation>데모 실행 중: 디바이스 에이전트(%3)가 %2 KB/s 업링크로 엣지 에이전트에 초당 %1개의 입력을 보냅니다.</translation>
     </message>
+    <message>
+        <source>measured no input codec</source>
+        <translation>측정된 입력 코덱이 없습니다</translation>
+    </message>
+    <message>
+        <source>measured %1 input codecs on this computer: %2 %3 ms … %4 %5 ms to encode</source>
+        <translation>이 컴퓨터에서 입력 코덱 %1개의 인코딩 시간을 측정했습니다: %2 %3 ms … %4 %5 ms</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::DemoPanel</name>

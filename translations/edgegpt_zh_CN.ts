@@ -293,6 +293,14 @@
         <source>Demo running: the device agent (%3) sends %1 inputs a second to the edge agent over a %2 KB/s uplink.</source>
         <translation>演示运行中：设备代理（%3）通过 %2 KB/s 的上行链路每秒向边缘代理发送 %1 个输入。</translation>
     </message>
+    <message>
+        <source>measured no input codec</source>
+        <translation>未测得任何输入编解码器</translation>
+    </message>
+    <message>
+        <source>measured %1 input codecs on this computer: %2 %3 ms … %4 %5 ms to encode</source>
+        <translation>已在本机测量 %1 个输入编解码器的编码时间：%2 %3 毫秒 … %4 %5 毫秒</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::DemoPanel</name>

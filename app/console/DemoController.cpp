@@ -133,6 +133,23 @@ QString DemoController::describeEvent(const QJsonObject &o)
         return tr("the edge is back");
     if (event == QLatin1String("error"))
         return tr("error: %1").arg(o.value(QStringLiteral("error")).toString());
+    if (event == QLatin1String("calibration")) {
+        // The cheapest and the dearest of the measured encoders, not all sixteen.
+        const QJsonObject times = o.value(QStringLiteral("encode_ms")).toObject();
+        QString fastest, slowest;
+        for (auto it = times.constBegin(); it != times.constEnd(); ++it) {
+            if (fastest.isEmpty() || it.value().toDouble() < times.value(fastest).toDouble())
+                fastest = it.key();
+            if (slowest.isEmpty() || it.value().toDouble() > times.value(slowest).toDouble())
+                slowest = it.key();
+        }
+        if (fastest.isEmpty())
+            return tr("measured no input codec");
+        return tr("measured %1 input codecs on this computer: %2 %3 ms … %4 %5 ms to encode")
+            .arg(num("codecs", 0), fastest,
+                 QString::number(times.value(fastest).toDouble(), 'f', 3), slowest,
+                 QString::number(times.value(slowest).toDouble(), 'f', 3));
+    }
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
