@@ -124,7 +124,8 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
                                    QStringLiteral("link_jitter_ms"),
                                    QStringLiteral("link_loss"),
                                    QStringLiteral("link_schedule"),
-                                   QStringLiteral("assume_link_rate")};
+                                   QStringLiteral("assume_link_rate"),
+                                   QStringLiteral("preload")};
     for (auto it = o.begin(); it != o.end(); ++it)
         if (!known.contains(it.key()))
             r.error(JsonReader::child(p, it.key()),
@@ -165,6 +166,8 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
     num("link_loss", link.lossProbability);
     if (o.contains(QLatin1String("assume_link_rate")))
         assumeLinkRate = r.boolean(o, p, QStringLiteral("assume_link_rate"), false);
+    if (o.contains(QLatin1String("preload")))
+        preload = r.boolean(o, p, QStringLiteral("preload"), false);
     if (o.contains(QLatin1String("link_schedule"))) {
         const Result<QList<QPair<int, double>>> schedule =
             parseLinkSchedule(r.string(o, p, QStringLiteral("link_schedule")));
@@ -266,6 +269,9 @@ void AgentConfig::addOptions(QCommandLineParser &parser)
          QStringLiteral("LIST")},
         {QStringLiteral("assume-link-rate"),
          QStringLiteral("device: plan with --link-rate instead of measuring the link")},
+        {QStringLiteral("preload"),
+         QStringLiteral("edge: load the model runtime right after listening, not when the first "
+                        "device connects")},
     };
     for (const QCommandLineOption &o : options)
         parser.addOption(o);
@@ -330,6 +336,8 @@ Result<void> AgentConfig::applyOptions(const QCommandLineParser &parser)
     number("link-loss", link.lossProbability);
     if (isSet("assume-link-rate"))
         assumeLinkRate = true;
+    if (isSet("preload"))
+        preload = true;
     if (isSet("link-schedule")) {
         const Result<QList<QPair<int, double>>> schedule =
             parseLinkSchedule(value("link-schedule"));

@@ -48,6 +48,11 @@ struct AgentConfig
     // 1 for edge and cloud, kDefaultDeviceCodecSlowdown for a device.
     double codecSlowdown = -1;
 
+    // Edge and cloud: load the model runtime and warm the model right after listening, instead
+    // of when the first device connects (the handshake is answered either way; local fleets and
+    // hosts whose first answer must not wait for LibTorch use it).
+    bool preload = false;
+
     // Device only.
     QString edgeHost;
     quint16 edgePort = 0;

@@ -63,8 +63,14 @@ Result<void> EdgeAgent::start()
             QStringLiteral("--listen: \"%1\" is not an IP address").arg(m_config.listenHost));
     // No model yet: the runtime (LibTorch) is loaded when the first device says hello
     // (onPeerReady), so that an agent that is only started and probed, as a deployment does,
-    // listens and answers at once without that cost.
-    return m_server->listen(address, m_config.listenPort);
+    // listens and answers at once without that cost — unless --preload asks for it now (on the
+    // inference thread: the handshake is still answered at once).
+    Result<void> listening = m_server->listen(address, m_config.listenPort);
+    if (listening && m_config.preload && !m_warmedUp) {
+        m_warmedUp = true;
+        warmUp();
+    }
+    return listening;
 }
 
 void EdgeAgent::warmUp()
@@ -85,7 +91,7 @@ void EdgeAgent::warmUp()
             return image &&
                    bool((*runtime)->tail(QStringLiteral("input"), QStringLiteral("png"), *image));
         },
-        this, [](bool) {});
+        this, [this](bool ok) { Q_EMIT warmedUp(ok); });
 }
 
 quint16 EdgeAgent::port() const

@@ -5,7 +5,8 @@
 // only that connection (PeerConnection); too many waiting requests are answered "busy". The
 // agent starts and listens without loading the model runtime (LibTorch): it loads it and warms
 // the model up when the first device completes its handshake (inference is coming then; a
-// deployment's probe or a console is no device), or at the first request.
+// deployment's probe or a console is no device), or at the first request; with --preload right
+// after it starts listening.
 #pragma once
 
 #include "agents/AgentConfig.h"
@@ -29,6 +30,10 @@ public:
     Result<void> start();
     quint16 port() const;
     qint64 served() const { return m_served; }
+
+Q_SIGNALS:
+    // The runtime is loaded and the model warmed (ok), or that failed (each request will say why).
+    void warmedUp(bool ok);
 
 private:
     void onPeerReady(PeerConnection *peer);

@@ -1,6 +1,6 @@
 // edgegpt-agent: the headless program on every device, edge server and cloud host (docs/agents.md).
-// It logs to stderr (and --log-file), prints "listening HOST:PORT" on stdout once it serves, and
-// stops cleanly on SIGTERM or SIGINT.
+// It logs to stderr (and --log-file), prints "listening HOST:PORT" on stdout once it serves (an
+// edge with --preload once its model is loaded too), and stops cleanly on SIGTERM or SIGINT.
 #include "agents/AgentConfig.h"
 #include "agents/DeviceAgent.h"
 #include "agents/EdgeAgent.h"
@@ -155,7 +155,17 @@ int main(int argc, char **argv)
         }
         qInfo("%s agent serving %s on %s:%u", qPrintable(config.role), qPrintable(config.modelDir),
               qPrintable(config.listenHost), unsigned(edge->port()));
-        std::printf("listening %s:%u\n", qPrintable(config.listenHost), unsigned(edge->port()));
+        const QString listening =
+            QStringLiteral("listening %1:%2\n").arg(config.listenHost).arg(edge->port());
+        if (config.preload) {
+            // Whoever waits for this line (a local fleet) then finds the model loaded.
+            QObject::connect(edge, &EdgeAgent::warmedUp, &app, [listening](bool) {
+                std::fputs(qPrintable(listening), stdout);
+                std::fflush(stdout);
+            });
+        } else {
+            std::fputs(qPrintable(listening), stdout);
+        }
     }
     std::fflush(stdout);
     const int code = app.exec();

@@ -119,6 +119,8 @@ QByteArray agentConfigJson(const FleetHost &host, const DeploymentSpec &spec, co
                   {QStringLiteral("model_dir"), QStringLiteral("model")}};
     if (!edge.isEmpty())
         o.insert(QStringLiteral("edge"), edge);
+    if (host.preload && host.role != QLatin1String("device"))
+        o.insert(QStringLiteral("preload"), true);
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
 

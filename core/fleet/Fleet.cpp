@@ -149,6 +149,7 @@ Result<Fleet> Fleet::parse(const QByteArray &json, const QString &fileName, cons
             int(reader.number(o, path, QStringLiteral("agent_port"), false, defaultAgentPort));
         h.agentAddress = reader.string(o, path, QStringLiteral("agent_address"), false);
         h.edge = reader.string(o, path, QStringLiteral("edge"), false);
+        h.preload = reader.boolean(o, path, QStringLiteral("preload"), false);
         h.agentListen = reader.string(o, path, QStringLiteral("agent_listen"), false);
         if (h.agentListen.isEmpty())
             h.agentListen = QStringLiteral("0.0.0.0");

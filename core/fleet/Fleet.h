@@ -41,6 +41,9 @@ struct FleetHost
     QString agentListen = QStringLiteral("0.0.0.0");
     // A device's edge host (a fleet name); empty: the fleet's first edge host.
     QString edge;
+    // Edge and cloud: the agent loads its model runtime right after it starts (agent.json
+    // "preload"), instead of when its first device connects.
+    bool preload = false;
 };
 
 struct Fleet

@@ -221,13 +221,14 @@ void LocalFleet::start(const LocalFleetOptions &options)
 void LocalFleet::launchEdge()
 {
     QStringList args{
-        QStringLiteral("--role"),       QStringLiteral("edge"),
-        QStringLiteral("--name"),       QStringLiteral("local-edge"),
-        QStringLiteral("--listen"),     QStringLiteral("127.0.0.1:0"),
-        QStringLiteral("--token-file"), m_tokenFile,
-        QStringLiteral("--model-dir"),  QFileInfo(m_options.modelDir).absoluteFilePath(),
-        QStringLiteral("--threads"),    QString::number(std::max(1, m_options.edgeThreads)),
-        QStringLiteral("--log-file"),   m_dir->filePath(QStringLiteral("edge.log"))};
+        QStringLiteral("--role"), QStringLiteral("edge"), QStringLiteral("--name"),
+        QStringLiteral("local-edge"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+        QStringLiteral("--token-file"), m_tokenFile, QStringLiteral("--model-dir"),
+        QFileInfo(m_options.modelDir).absoluteFilePath(), QStringLiteral("--threads"),
+        QString::number(std::max(1, m_options.edgeThreads)), QStringLiteral("--log-file"),
+        m_dir->filePath(QStringLiteral("edge.log")),
+        // A local fleet serves a device at once: its first answer should not wait for LibTorch.
+        QStringLiteral("--preload")};
     if (m_options.edgeSlowdown > 0)
         args << QStringLiteral("--slowdown") << number(m_options.edgeSlowdown);
     m_edge.reset(spawn(QStringLiteral("edge"), args, true));

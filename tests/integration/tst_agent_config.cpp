@@ -76,6 +76,18 @@ private Q_SLOTS:
         QVERIFY(edge->listen);
         QCOMPARE(edge->listenHost, QStringLiteral("127.0.0.1"));
         QCOMPARE(edge->effectiveSlowdown(), 1.0);
+        // Codecs have their own factor: a Nano's CPU, not its GPU.
+        QCOMPARE(c->effectiveCodecSlowdown(), 4.0);
+        QCOMPARE(edge->effectiveCodecSlowdown(), 1.0);
+        QVERIFY(!edge->preload);
+        const Result<AgentConfig> preload =
+            parse({QStringLiteral("--role"), QStringLiteral("edge"), QStringLiteral("--listen"),
+                   QStringLiteral(":0"), QStringLiteral("--token-file"), QStringLiteral("t"),
+                   QStringLiteral("--model-dir"), QStringLiteral("m"), QStringLiteral("--preload"),
+                   QStringLiteral("--codec-slowdown"), QStringLiteral("2.5")});
+        QVERIFY2(preload.ok(), qPrintable(preload.error()));
+        QVERIFY(preload->preload);
+        QCOMPARE(preload->effectiveCodecSlowdown(), 2.5);
     }
 
     void badFlagsNameTheProblem_data()
@@ -101,6 +113,9 @@ private Q_SLOTS:
         QTest::newRow("slowdown") << (base + QStringList{QStringLiteral("--slowdown"),
                                                          QStringLiteral("0.5")})
                                   << "--slowdown";
+        QTest::newRow("codec slowdown")
+            << (base + QStringList{QStringLiteral("--codec-slowdown"), QStringLiteral("0")})
+            << "--codec-slowdown";
         QTest::newRow("listen") << (base + QStringList{QStringLiteral("--listen"),
                                                        QStringLiteral("nowhere")})
                                 << "--listen";
@@ -138,7 +153,7 @@ private Q_SLOTS:
             "input": "heart-rate", "rate": 5, "count": 10, "split": "fc1", "codec": "q8-unit-z0",
             "link_rate_kbps": 100, "link_delay_ms": 20, "link_jitter_ms": 5, "link_loss": 0.01,
             "link_schedule": "1000:300", "assume_link_rate": true, "request_timeout_ms": 3000,
-            "accuracy_budget": 0.01, "slowdown": 20})");
+            "accuracy_budget": 0.01, "slowdown": 20, "codec_slowdown": 3, "preload": true})");
         const Result<AgentConfig> c = parse(
             {QStringLiteral("--config"), config, QStringLiteral("--threads"), QStringLiteral("4")});
         QVERIFY2(c.ok(), qPrintable(c.error()));
@@ -162,6 +177,8 @@ private Q_SLOTS:
         QVERIFY(c->assumeLinkRate);
         QCOMPARE(c->requestTimeoutMs, 3000);
         QCOMPARE(c->effectiveSlowdown(), 20.0);
+        QCOMPARE(c->effectiveCodecSlowdown(), 3.0);
+        QVERIFY(c->preload);
 
         // A device file without "listen" does not listen.
         const QString quiet = writeFile(
@@ -186,6 +203,7 @@ private Q_SLOTS:
             << QByteArray(R"({"role": "edge", "tokenfile": "t"})") << "tokenfile";
         QTest::newRow("wrong type") << QByteArray(R"({"role": 3})") << "role";
         QTest::newRow("runtime not a string") << QByteArray(R"({"runtime": true})") << "$.runtime";
+        QTest::newRow("preload not a boolean") << QByteArray(R"({"preload": "yes"})") << "preload";
         QTest::newRow("bad edge") << QByteArray(R"({"edge": "no-port"})") << "edge";
         QTest::newRow("bad schedule")
             << QByteArray(R"({"link_schedule": "fast"})") << "link_schedule";

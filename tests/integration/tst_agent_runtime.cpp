@@ -240,6 +240,18 @@ private Q_SLOTS:
     }
 
     // A device with a split after the input runs the head itself: it loads the runtime then.
+    void preloadLoadsItBeforeSayingWhereItListens()
+    {
+        // --preload (local fleets): the "listening" line comes once the model is loaded, so the
+        // first device's first answer does not wait for LibTorch.
+        quint16 port = 0;
+        QProcess *edge = start(edgeArgs({QStringLiteral("--preload")}), &port);
+        QVERIFY(edge && port > 0);
+        const QByteArray mapped = maps(edge->processId());
+        QVERIFY2(mapped.contains("libtorch_cpu"), "no libtorch when a preloading edge listens");
+        QVERIFY(mapped.contains("libedgegpt-runtime"));
+    }
+
     void deviceWithAHeadLoadsTheRuntime()
     {
         quint16 port = 0;

@@ -164,13 +164,15 @@ private Q_SLOTS:
         Result<Fleet> fleet = Fleet::parse(
             R"({"hosts":[{"name":"a","ssh":"a","role":"edge","class":"c","dir":"/d"},
                          {"name":"b","ssh":"b","role":"edge","class":"c","dir":"/d",
-                          "agent_listen":"127.0.0.1","agent_port":7600},
+                          "agent_listen":"127.0.0.1","agent_port":7600,"preload":true},
                          {"name":"c","ssh":"c","role":"edge","class":"c","dir":"/d",
                           "agent_listen":"::1"}]})",
             QStringLiteral("f.json"), QStringLiteral("/x"));
         QVERIFY2(fleet.ok(), qPrintable(fleet.error()));
         QCOMPARE(fleet->hosts.at(0).agentListen, QStringLiteral("0.0.0.0"));
         QCOMPARE(fleet->hosts.at(1).agentListen, QStringLiteral("127.0.0.1"));
+        QVERIFY(!fleet->hosts.at(0).preload);
+        QVERIFY(fleet->hosts.at(1).preload);
         DeploymentSpec spec;
         auto listen = [&](int i) {
             return QJsonDocument::fromJson(agentConfigJson(fleet->hosts.at(i), spec))
@@ -221,6 +223,19 @@ private Q_SLOTS:
                      .contains(QStringLiteral("edge")));
         // The token itself is never in the configuration.
         QVERIFY(!agentConfigJson(h, spec).contains("secret"));
+        // "preload": true in the fleet file reaches an edge's agent.json (a device has no use
+        // for it).
+        h.preload = true;
+        QVERIFY(QJsonDocument::fromJson(agentConfigJson(h, spec))
+                    .object()
+                    .value(QStringLiteral("preload"))
+                    .toBool());
+        h.role = QStringLiteral("device");
+        QVERIFY(!QJsonDocument::fromJson(agentConfigJson(h, spec))
+                     .object()
+                     .contains(QStringLiteral("preload")));
+        h.role = QStringLiteral("edge");
+        h.preload = false;
 
         // What was deployed goes to deployment.json.
         spec.agentVersion = QStringLiteral("edgegpt-agent 0.1.0");
