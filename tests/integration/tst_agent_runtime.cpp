@@ -3,6 +3,7 @@
 // has not mapped it (/proc/PID/maps); once it served a device it has, with the runtime plugin; a
 // device that sends its images never loads it; a runtime that is missing or is not a runtime is
 // an error answer for each request while the agent keeps serving.
+#include "AgentLines.h"
 #include "core/protocol/Handshake.h"
 #include "core/protocol/PeerConnection.h"
 
@@ -24,11 +25,6 @@ using namespace edgegpt;
 
 namespace {
 
-QString agentPath()
-{
-    return QStringLiteral(EDGEGPT_AGENT_PATH);
-}
-
 QString runtimePath()
 {
     return QFileInfo(agentPath()).absolutePath() + QStringLiteral("/libedgegpt-runtime.so");
@@ -38,15 +34,6 @@ QByteArray maps(qint64 pid)
 {
     QFile f(QStringLiteral("/proc/%1/maps").arg(pid));
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-QList<QJsonObject> jsonLines(const QByteArray &out)
-{
-    QList<QJsonObject> lines;
-    for (const QByteArray &l : out.split('\n'))
-        if (l.startsWith('{'))
-            lines << QJsonDocument::fromJson(l).object();
-    return lines;
 }
 
 } // namespace

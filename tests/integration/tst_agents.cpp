@@ -3,6 +3,7 @@
 // 4 GiB and a stranger end only their own connection; the edge killed mid-stream is reported
 // within 2 s, no request is lost silently and the device recovers when the edge is back; a rate
 // change moves the split; a console subscribes to the metrics; SIGTERM stops an agent cleanly.
+#include "AgentLines.h"
 #include "core/protocol/Frame.h"
 #include "core/protocol/Handshake.h"
 #include "core/protocol/Messages.h"
@@ -32,11 +33,6 @@ using namespace edgegpt;
 
 namespace {
 
-QString agentPath()
-{
-    return QStringLiteral(EDGEGPT_AGENT_PATH);
-}
-
 bool run(const QStringList &args, int timeoutMs, QByteArray *err = nullptr)
 {
     QProcess p;
@@ -56,15 +52,6 @@ quint16 freePort()
     QTcpServer s;
     s.listen(QHostAddress::LocalHost, 0);
     return s.serverPort();
-}
-
-QList<QJsonObject> jsonLines(const QByteArray &out)
-{
-    QList<QJsonObject> lines;
-    for (const QByteArray &l : out.split('\n'))
-        if (l.startsWith('{'))
-            lines << QJsonDocument::fromJson(l).object();
-    return lines;
 }
 
 } // namespace
