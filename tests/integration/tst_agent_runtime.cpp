@@ -57,19 +57,8 @@ private:
         p->start(agentPath(), args);
         if (!p->waitForStarted(5000))
             return nullptr;
-        if (port) {
-            *port = 0;
-            QElapsedTimer t;
-            t.start();
-            QByteArray out;
-            while (t.elapsed() < 15000 && p->state() == QProcess::Running && !out.contains('\n')) {
-                p->waitForReadyRead(200);
-                out += p->readAllStandardOutput();
-            }
-            const QByteArray line = out.left(out.indexOf('\n')).trimmed();
-            if (line.startsWith("listening "))
-                *port = quint16(line.mid(line.lastIndexOf(':') + 1).toUInt());
-        }
+        if (port)
+            *port = waitForListening(*p);
         return p;
     }
     QStringList edgeArgs(const QStringList &more = {})

@@ -90,27 +90,8 @@ private:
         p->start(agentPath(), args);
         if (!p->waitForStarted(5000))
             return nullptr;
-        if (port) {
-            *port = 0;
-            QElapsedTimer t;
-            t.start();
-            QByteArray out;
-            int at = -1;
-            while (t.elapsed() < 15000 && p->state() == QProcess::Running) {
-                at = out.startsWith("listening ") ? 0 : out.indexOf("\nlistening ");
-                if (at >= 0 && out.indexOf('\n', at + 1) > 0)
-                    break;
-                p->waitForReadyRead(200);
-                out += p->readAllStandardOutput();
-            }
-            if (at >= 0) {
-                const int end = out.indexOf('\n', at + 1);
-                const QByteArray line = out.mid(at, end - at).trimmed();
-                *port = quint16(line.mid(line.lastIndexOf(':') + 1).toUInt());
-                if (rest)
-                    *rest = out.mid(end + 1);
-            }
-        }
+        if (port)
+            *port = waitForListening(*p, rest);
         return p;
     }
     QProcess *startEdge(quint16 *port, quint16 fixedPort = 0)
