@@ -12,6 +12,7 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace edgegpt {
@@ -21,6 +22,17 @@ namespace {
 constexpr int kReconnectMs = 500;
 constexpr int kPingIntervalMs = 1000;
 constexpr int kRttWindow = 10;
+
+// Whether the base round trip moved enough since the last decision to plan again: by half a
+// millisecond and by half of itself (a loaded machine's loopback wanders by tenths of a
+// millisecond; a round trip that doubles moves the best split as much as the link rate does).
+bool roundTripMoved(double decidedMs, double nowMs)
+{
+    if (decidedMs < 0 || nowMs < 0)
+        return false;
+    const double change = std::fabs(nowMs - decidedMs);
+    return change > 0.5 && change > 0.5 * std::min(decidedMs, nowMs);
+}
 // A padded ping probes the rate when the requests themselves are too small to measure it.
 constexpr qint64 kMinProbeBytes = 2000;
 constexpr qint64 kMaxProbeBytes = 64000;
@@ -392,7 +404,9 @@ void DeviceAgent::decide(const QString &why)
         !m_decided || choice->split != m_choice.split || choice->codec != m_choice.codec;
     m_choice = *choice;
     m_decided = true;
-    if (changed) {
+    // A new round trip is reported even when the split stays: the console forecasts with it.
+    if (changed || roundTripMoved(m_decidedRttMs, link.roundTripMs)) {
+        m_decidedRttMs = link.roundTripMs;
         qInfo("split %s %s: %s (%s)", qPrintable(m_choice.split), qPrintable(m_choice.codec),
               qPrintable(m_choice.reason), qPrintable(why));
         emitLine({{QStringLiteral("event"), QStringLiteral("split")},
@@ -403,7 +417,8 @@ void DeviceAgent::decide(const QString &why)
                   {QStringLiteral("round_trip_ms"), link.roundTripMs},
                   {QStringLiteral("reason"), m_choice.reason},
                   {QStringLiteral("why"), why}});
-        warmUp();
+        if (changed)
+            warmUp();
     }
 }
 
@@ -642,6 +657,8 @@ void DeviceAgent::onFrame(const Frame &frame)
             while (m_rttWindow.size() > kRttWindow)
                 m_rttWindow.removeFirst();
             m_baseRttMs = *std::min_element(m_rttWindow.begin(), m_rttWindow.end());
+            if (m_decided && roundTripMoved(m_decidedRttMs, m_baseRttMs))
+                decide(QStringLiteral("round trip now %1 ms").arg(m_baseRttMs, 0, 'f', 1));
         } else if (m_baseRttMs >= 0) {
             // A probe too short to time at this rate: the next one is twice as long.
             if (!m_estimator.addSample(double(padded + kProbeOverheadBytes), rtt - m_baseRttMs)) {

@@ -115,6 +115,7 @@ private:
     double m_lastSampleMs = -1e9;
     qint64 m_probeBytes = 0; // the next probe's minimum size
     double m_decidedAtRate = 0;
+    double m_decidedRttMs = -1; // the base round trip the last reported decision planned with
     PlacementChoice m_choice;
     bool m_decided = false;
     bool m_calibrating = false; // calibrateInputCodecs() runs; inputs wait

@@ -514,6 +514,54 @@ private Q_SLOTS:
                  reported);
     }
 
+    void roundTripChangeIsReported()
+    {
+        // A fast link, then 4 ms of delay on the device's uplink: once the plain pings of the
+        // last 10 s all carry it, the device plans again and says so with the new round trip,
+        // even if the split stays.
+        quint16 devicePort = 0;
+        QByteArray out;
+        QProcess *device =
+            start(deviceArgs(m_sharedPort) +
+                      QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                  QStringLiteral("--rate"), QStringLiteral("20"),
+                                  QStringLiteral("--link-rate"), QStringLiteral("1000")},
+                  &devicePort, &out);
+        QVERIFY(device);
+        PeerConnection *console = connectConsole(devicePort);
+        QVERIFY(console);
+        const auto splitEvents = [&] {
+            out += device->readAllStandardOutput();
+            QList<QJsonObject> events;
+            for (const QJsonObject &l : jsonLines(out))
+                if (l.value(QStringLiteral("event")).toString() == QLatin1String("split"))
+                    events << l;
+            return events;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!splitEvents().isEmpty(), 10000);
+        const double before =
+            splitEvents().first().value(QStringLiteral("round_trip_ms")).toDouble();
+        QVERIFY2(before >= 0 && before < 3, qPrintable(QString::number(before)));
+        LinkSettingsMessage delayed;
+        delayed.delayMs = 4;
+        QVERIFY(console->sendRequest(FrameType::LinkSettings, delayed.toCbor()).ok());
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            splitEvents().last().value(QStringLiteral("round_trip_ms")).toDouble() >= 4,
+            out.right(2000).constData(), 25000);
+        const QJsonObject moved = splitEvents().last();
+        QVERIFY2(moved.value(QStringLiteral("why"))
+                     .toString()
+                     .startsWith(QStringLiteral("round trip now ")),
+                 qPrintable(moved.value(QStringLiteral("why")).toString()));
+        QVERIFY2(
+            moved.value(QStringLiteral("reason")).toString().contains(QStringLiteral("round trip")),
+            qPrintable(moved.value(QStringLiteral("reason")).toString()));
+        console->close();
+        device->terminate();
+        QVERIFY(device->waitForFinished(3000));
+        QCOMPARE(device->exitCode(), 0);
+    }
+
     void consoleGetsMetrics()
     {
         // A console subscribed to the edge before the device starts sees every request there;
