@@ -23,6 +23,10 @@ const QString DemoController::edgeAgentName = QStringLiteral("local-edge");
 namespace {
 constexpr int kProgressMax = 1000;
 constexpr int kTrainShare = 900; // of kProgressMax: training; the rest is the split profile
+// A device agent starts, warms up and measures its codecs and link in a few seconds; retuning
+// the presenter factor sooner than this after a start would judge numbers it has not settled.
+constexpr int kRetuneSpacingMs = 10000;
+constexpr double kMidSliderSpread = 1.6; // the middle: 140–358 KB/s around 224
 } // namespace
 
 QString DeviceSpeed::factorText(double factor)
@@ -38,7 +42,7 @@ double DeviceSpeed::slowdown() const
     case Preset::JetsonOrin:
         return rtx3090Tflops / jetsonOrinTflops; // 6.69
     case Preset::Presenter:
-        return presenterFactor;
+        return qBound(minFactor, presenter, maxFactor);
     case Preset::Custom:
         break;
     }
@@ -53,7 +57,7 @@ double DeviceSpeed::codecSlowdown() const
     case Preset::JetsonOrin:
         return 2; // 2.2 GHz Cortex-A78AE
     case Preset::Presenter:
-        return presenterFactor;
+        return qBound(minFactor, presenter, maxFactor);
     case Preset::Custom:
         break;
     }
@@ -169,6 +173,8 @@ DemoController::DemoController(MetricsStore *store, QObject *parent)
     m_speedDebounce.setSingleShot(true);
     m_speedDebounce.setInterval(400);
     connect(&m_speedDebounce, &QTimer::timeout, this, &DemoController::restartDevice);
+    m_retuneTimer.setSingleShot(true);
+    connect(&m_retuneTimer, &QTimer::timeout, this, &DemoController::retunePresenter);
 
     connect(m_fleet, &LocalFleet::started, this, &DemoController::onFleetStarted);
     connect(m_fleet, &LocalFleet::deviceStarted, this, &DemoController::onDeviceStarted);
@@ -216,8 +222,10 @@ DemoController::DemoController(MetricsStore *store, QObject *parent)
                     for (auto it = times.constBegin(); it != times.constEnd(); ++it)
                         if (it.value().isDouble())
                             ms.insert(it.key(), it.value().toDouble());
-                    if (m_profile->setInputEncodeMs(ms) > 0)
+                    if (m_profile->setInputEncodeMs(ms) > 0) {
                         rebuildForecast();
+                        retunePresenter();
+                    }
                     return;
                 }
                 if (event != QLatin1String("split"))
@@ -225,12 +233,13 @@ DemoController::DemoController(MetricsStore *store, QObject *parent)
                 // The base round trip the agent measured and planned with; the forecast plans
                 // with it too.
                 const double roundTrip = o.value(QStringLiteral("round_trip_ms")).toDouble(-1);
+                setSplitInUse(o.value(QStringLiteral("split")).toString(),
+                              o.value(QStringLiteral("codec")).toString());
                 if (roundTrip >= 0 && std::fabs(roundTrip - m_roundTripMs) > 0.05) {
                     m_roundTripMs = roundTrip;
                     rebuildForecast();
+                    retunePresenter();
                 }
-                setSplitInUse(o.value(QStringLiteral("split")).toString(),
-                              o.value(QStringLiteral("codec")).toString());
             });
     connect(m_fleet, &LocalFleet::agentExited, this, [this](const QString &role, int code) {
         Q_EMIT logLine(tr("[%1] exited with code %2").arg(role).arg(code));
@@ -322,6 +331,8 @@ void DemoController::loadProfile()
             m_profile = *profile;
     }
     rebuildForecast();
+    if (m_state != State::Running && m_state != State::Starting)
+        retunePresenter();
 }
 
 void DemoController::rebuildForecast()
@@ -353,6 +364,109 @@ PlacementOptions DemoController::placementOptions(const DeviceSpeed &speed)
     options.deviceFactor = speed.slowdown();
     options.deviceCodecFactor = speed.codecSlowdown();
     return options;
+}
+
+double DemoController::presenterTargetKBps()
+{
+    return std::sqrt(minLinkRateKBps * maxLinkRateKBps);
+}
+
+namespace {
+// The best split at one rate for a device `factor` times slower in compute and codecs alike
+// ("" when none stays within the accuracy budget).
+QString bestSplitAt(const SplitProfile &profile, const DeviceSpeed &speed, double rateKBps,
+                    double roundTripMs)
+{
+    LinkEstimate link;
+    link.rateKBps = rateKBps;
+    link.roundTripMs = qMax(0.0, roundTripMs);
+    const QList<PlacementChoice> ranked =
+        SplitPlanner::rank(profile, link, DemoController::placementOptions(speed));
+    return ranked.isEmpty() ? QString() : ranked.first().split;
+}
+
+DeviceSpeed presenterAt(double factor)
+{
+    DeviceSpeed speed;
+    speed.preset = DeviceSpeed::Preset::Presenter;
+    speed.presenter = factor;
+    return speed;
+}
+} // namespace
+
+Result<double> DemoController::tunePresenterFactor(const SplitProfile &profile, double roundTripMs)
+{
+    const double target = presenterTargetKBps();
+    const QString asFast =
+        bestSplitAt(profile, presenterAt(DeviceSpeed::minFactor), target, roundTripMs);
+    if (asFast.isEmpty())
+        return Result<double>::failure(
+            tr("no split of %1 stays within the accuracy budget").arg(profile.model));
+    if (bestSplitAt(profile, presenterAt(DeviceSpeed::maxFactor), target, roundTripMs) == asFast)
+        return Result<double>::failure(
+            tr("at no device speed from ×%1 to ×%2 does the best split of %3 at %4 KB/s change")
+                .arg(DeviceSpeed::minFactor)
+                .arg(DeviceSpeed::maxFactor)
+                .arg(profile.model)
+                .arg(target, 0, 'f', 0));
+    // The cost of the device's part grows with the factor and the rest does not, so the best
+    // split at one rate changes once, from the device-heavy to an edge-heavy one: bisect for it
+    // (in log space; 0.01% is far finer than the label's 0.1).
+    double asFastUpTo = DeviceSpeed::minFactor, changedFrom = DeviceSpeed::maxFactor;
+    while (changedFrom / asFastUpTo > 1.0001) {
+        const double mid = std::sqrt(asFastUpTo * changedFrom);
+        if (bestSplitAt(profile, presenterAt(mid), target, roundTripMs) == asFast)
+            asFastUpTo = mid;
+        else
+            changedFrom = mid;
+    }
+    return qMin(DeviceSpeed::maxFactor, std::ceil(changedFrom * 10 - 1e-9) / 10);
+}
+
+bool DemoController::splitChangesMidSlider(const SplitProfile &profile, const DeviceSpeed &speed,
+                                           double roundTripMs)
+{
+    const double target = presenterTargetKBps();
+    return bestSplitAt(profile, speed, target / kMidSliderSpread, roundTripMs) !=
+           bestSplitAt(profile, speed, target * kMidSliderSpread, roundTripMs);
+}
+
+void DemoController::retunePresenter()
+{
+    if (m_speed.preset != DeviceSpeed::Preset::Presenter || !m_profile)
+        return;
+    const double roundTrip = m_roundTripMs >= 0 ? m_roundTripMs : assumedRoundTripMs;
+    const Result<double> tuned = tunePresenterFactor(*m_profile, roundTrip);
+    if (!tuned || *tuned == m_speed.presenter)
+        return; // (without a factor that moves the split, the forecast says it does not move)
+    const bool live = m_state == State::Running || m_state == State::Starting;
+    if (live) {
+        // A running factor whose change is still mid-slider stays: a restart costs the presenter
+        // a few seconds of charts, and the round trip wanders by tenths of a millisecond.
+        if (splitChangesMidSlider(*m_profile, m_speed, roundTrip))
+            return;
+        const qint64 since =
+            m_deviceStartedAt.isValid() ? m_deviceStartedAt.elapsed() : kRetuneSpacingMs;
+        if (m_restartingDevice || since < kRetuneSpacingMs) {
+            m_retuneTimer.start(m_restartingDevice ? kRetuneSpacingMs
+                                                   : int(kRetuneSpacingMs - since));
+            return;
+        }
+    }
+    const double before = m_speed.presenter;
+    m_speed.presenter = *tuned;
+    rebuildForecast();
+    Q_EMIT deviceSpeedChanged(m_speed);
+    Q_EMIT fleetChanged();
+    if (!live)
+        return;
+    ++m_presenterRetunes;
+    Q_EMIT logLine(tr("Presenter setting: with the device's %1 ms round trip the split no longer "
+                      "changes in the middle of the slider at ×%2; it does at ×%3, so the device "
+                      "agent restarts.")
+                       .arg(roundTrip, 0, 'f', 1)
+                       .arg(DeviceSpeed::factorText(before), DeviceSpeed::factorText(*tuned)));
+    restartDevice(); // while starting, onFleetStarted does
 }
 
 Result<SplitForecast> DemoController::forecast(double rateKBps) const
@@ -388,10 +502,13 @@ void DemoController::setDeviceSpeed(const DeviceSpeed &speed)
                             ? qBound(DeviceSpeed::minFactor, speed.customFactor,
                                      DeviceSpeed::maxFactor)
                             : DeviceSpeed::presenterFactor; // a bad settings value
+    next.presenter = m_speed.presenter;                     // tuned here, not chosen
     if (next == m_speed && next.customFactor == m_speed.customFactor)
         return;
     m_speed = next;
     rebuildForecast(); // at the new speed
+    if (m_state != State::Running && m_state != State::Starting)
+        retunePresenter();
     Q_EMIT deviceSpeedChanged(m_speed);
     Q_EMIT fleetChanged();
     if (m_state == State::Running)
@@ -424,6 +541,7 @@ void DemoController::onDeviceStarted()
     if (!m_restartingDevice)
         return;
     m_restartingDevice = false;
+    m_deviceStartedAt.start();
     if (m_fleet->devicePort())
         m_deviceFeed->start(m_fleet->host(), m_fleet->devicePort(), m_fleet->tokenSecret());
     Q_EMIT linkRateApplied(m_appliedRate);
@@ -537,10 +655,12 @@ void DemoController::start()
     LocalFleetOptions options;
     options.agentPath = *agent;
     options.modelDir = m_modelDir;
+    loadProfile(); // it may have been made since (and tunes the presenter factor)
     options.device = deviceOptions();
     m_runningSpeed = m_speed;
     m_restartingDevice = false;
-    loadProfile(); // it may have been made since
+    m_presenterRetunes = 0;
+    m_deviceStartedAt.invalidate();
     QStringList splits;
     if (m_profile)
         for (const SplitPointProfile &p : m_profile->splits)
@@ -566,6 +686,7 @@ void DemoController::start()
 void DemoController::onFleetStarted()
 {
     const QByteArray secret = m_fleet->tokenSecret();
+    m_deviceStartedAt.start();
     m_edgeFeed->start(m_fleet->host(), m_fleet->edgePort(), secret);
     Q_EMIT linkRateApplied(m_appliedRate); // the device agent was started with it
     if (m_fleet->devicePort())
@@ -589,6 +710,7 @@ void DemoController::stop()
     }
     m_linkDebounce.stop();
     m_speedDebounce.stop();
+    m_retuneTimer.stop();
     m_restartingDevice = false;
     m_deviceFeed->stop();
     m_edgeFeed->stop();

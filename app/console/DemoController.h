@@ -13,11 +13,12 @@
 //
 // The device agent runs on this computer, so it is made slower on purpose (the agents'
 // --slowdown and --codec-slowdown): DeviceSpeed says by how much. Its presets come from public
-// figures; the default is the presenter setting (a device 2× slower than the edge), at which the
-// split the profile predicts changes inside the slider's 100–500 KB/s. At the Jetson
-// Nano's 150.8× sending the image always wins there. forecast() is that prediction
-// (SplitPlanner::rank over the model's profile with the chosen factors); splitInUse() is what the
-// device agent reports it does.
+// figures; the default is the presenter setting, the factor tuned to this computer at which the
+// split the profile predicts changes in the middle of the slider's 100–500 KB/s
+// (tunePresenterFactor: about ×2 on an idle machine, more where the loopback round trip is
+// long). At the Jetson Nano's 150.8× sending the image always wins there. forecast() is that
+// prediction (SplitPlanner::rank over the model's profile with the chosen factors); splitInUse() is
+// what the device agent reports it does.
 #pragma once
 
 #include "core/link/LinkShaper.h"
@@ -26,6 +27,7 @@
 #include "core/placement/SplitProfile.h"
 #include "core/util/Result.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
@@ -57,18 +59,21 @@ struct DeviceSpeed
     static constexpr double rtx3090Tflops = 35.58;
     static constexpr double jetsonNanoTflops = 0.236;
     static constexpr double jetsonOrinTflops = 5.32;
-    // Not a board: the factor at which the demo model's best split changes well inside the
+    // Not a board: the factor at which the demo model's best split changes in the middle of the
     // slider's range. Device-only (the logits) costs about 3.7 ms × factor; sending the image as
     // jpeg-q70 about 4.1 ms on the edge + 0.06 ms × factor to encode (as the device measures it
     // at start) + 534 B / rate + the agent's measured loopback round trip (0.1 ms on an idle
-    // machine, 1.2–1.9 ms on the loaded 2-core test machine). At ×2 the change sits at about
-    // 170 KB/s idle and 260–390 KB/s loaded (docs/console.md, "Device speed").
+    // machine, 1–5 ms on a loaded one). So no one number works everywhere: at ×2 the change sits
+    // at about 170 KB/s idle and leaves the slider once the round trip passes about 3 ms.
+    // DemoController::tunePresenterFactor finds the factor for this computer's profile, codec
+    // times and round trip; presenterFactor is the one used before there is a profile.
     static constexpr double presenterFactor = 2.0;
     static constexpr double minFactor = 1;
     static constexpr double maxFactor = 1000;
 
     Preset preset = Preset::Presenter;
     double customFactor = presenterFactor; // Custom: compute and codecs both this many times slower
+    double presenter = presenterFactor;    // Presenter: the tuned factor, compute and codecs
 
     double slowdown() const;
     double codecSlowdown() const;
@@ -82,7 +87,8 @@ struct DeviceSpeed
     static QString factorText(double factor);
     bool operator==(const DeviceSpeed &o) const
     {
-        return preset == o.preset && (preset != Preset::Custom || customFactor == o.customFactor);
+        return preset == o.preset && (preset != Preset::Custom || customFactor == o.customFactor) &&
+               (preset != Preset::Presenter || presenter == o.presenter);
     }
     bool operator!=(const DeviceSpeed &o) const { return !(*this == o); }
 };
@@ -155,6 +161,23 @@ public:
     // moves the change point a lot (0.1 ms on an idle machine, 1–5 ms on a loaded one). Fails when
     // the model folder has no usable profile.
     Result<SplitForecast> forecast(double rateKBps) const;
+    // The presenter setting's factor for a profile (its input codecs' encode times as the device
+    // measured them) and a base round trip: the smallest device slowdown, model and codecs alike,
+    // at which the best split at presenterTargetKBps (the slider's geometric middle, 224 KB/s) is
+    // no longer the one a device as fast as the edge would choose, rounded up to the label's
+    // 0.1. Below that rate the device-heavy split wins, above it the edge-heavy one. Fails when
+    // no factor from minFactor to maxFactor changes the split there.
+    static Result<double> tunePresenterFactor(const SplitProfile &profile, double roundTripMs);
+    static double presenterTargetKBps();
+    // Whether, at this speed, the best split at presenterTargetKBps ÷ 1.6 (140 KB/s) differs from
+    // the one at × 1.6 (358 KB/s): the change is in the middle of the slider, not at an end.
+    static bool splitChangesMidSlider(const SplitProfile &profile, const DeviceSpeed &speed,
+                                      double roundTripMs);
+    // The round trip the presenter factor is tuned for before the device agent reports one.
+    static constexpr double assumedRoundTripMs = 0.3;
+    // Automatic retunes (presenter setting) that restarted the device agent since start().
+    int presenterRetunes() const { return m_presenterRetunes; }
+
     // The split (and codec) the device agent said it uses last ("" until it says).
     QString splitInUse() const { return m_splitInUse; }
     QString codecInUse() const { return m_codecInUse; }
@@ -198,6 +221,11 @@ private:
     void loadProfile();
     void rebuildForecast();
     void restartDevice();
+    // Presenter setting: tunes the factor to the profile and the round trip known now. Before the
+    // agents run it just takes the tuned factor; while they run it restarts the device agent
+    // only when the running factor's change has left the middle of the slider (at most one
+    // restart every kRetuneSpacingMs).
+    void retunePresenter();
     void onDeviceStarted();
     void setSplitInUse(const QString &split, const QString &codec);
 
@@ -218,6 +246,9 @@ private:
     DeviceSpeed m_runningSpeed;
     bool m_restartingDevice = false;
     QTimer m_speedDebounce;
+    QTimer m_retuneTimer; // a retune that waits for the spacing after the last device start
+    QElapsedTimer m_deviceStartedAt;
+    int m_presenterRetunes = 0;
     std::optional<SplitProfile> m_profile;
     QString m_profileError;
     double m_roundTripMs = -1; // -1: not reported yet

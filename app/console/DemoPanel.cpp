@@ -129,15 +129,15 @@ DemoPanel::DemoPanel(DemoController *demo, MetricsStore *store, QWidget *parent)
                             tr("RTX 3090 35.58 TFLOPS / Jetson AGX Orin 64GB 5.32 TFLOPS (FP32 "
                                "peaks); codecs 2× slower on its 2.2 GHz Cortex-A78AE."),
                             Qt::ToolTipRole);
-    m_speedBox->addItem(
-        tr("Presenter: device %1× slower than the edge (split moves within 100–500 KB/s)")
-            .arg(DeviceSpeed::factorText(DeviceSpeed::presenterFactor)),
-        QStringLiteral("presenter"));
-    m_speedBox->setItemData(2,
-                            tr("Not a real board: model and codecs %1× slower than this computer, "
-                               "so the best split changes within the slider's range.")
-                                .arg(DeviceSpeed::factorText(DeviceSpeed::presenterFactor)),
-                            Qt::ToolTipRole);
+    m_speedBox->addItem(tr("Presenter: tuned so the split moves within 100–500 KB/s"),
+                        QStringLiteral("presenter"));
+    m_speedBox->setItemData(
+        2,
+        tr("Not a real board: model and codecs both slowed by the factor at which this model's "
+           "best split changes near %1 KB/s, given this computer's measured round trip and codec "
+           "times (about 2× on an idle machine). The label says which factor runs.")
+            .arg(DemoController::presenterTargetKBps(), 0, 'f', 0),
+        Qt::ToolTipRole);
     m_speedBox->addItem(tr("Custom factor"), QStringLiteral("custom"));
     m_speedBox->setItemData(
         3, tr("Model compute and codecs both this many times slower than this computer."),

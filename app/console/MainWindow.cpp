@@ -506,15 +506,17 @@ void MainWindow::readSettings()
     // The paper's text format reads best from afar; the JSON tab is one click away.
     m_planTabs->setCurrentIndex(
         qBound(0, m_settings->value(QStringLiteral("console/plan_tab"), 1).toInt(), 1));
-    m_demo->setModelDir(m_settings->value(QStringLiteral("demo/model_dir")).toString());
-    m_demoPanel->linkSlider()->setValue(
-        m_settings->value(QStringLiteral("demo/link_rate_kbps"), 250).toInt());
+    // The speed first: reading the model's profile tunes the presenter factor, and every change
+    // of the speed is written back to the settings.
     DeviceSpeed speed; // the presenter setting unless chosen otherwise
     speed.preset = DeviceSpeed::presetFromKey(
         m_settings->value(QStringLiteral("demo/device_speed"), speed.key()).toString());
     speed.customFactor =
         m_settings->value(QStringLiteral("demo/device_factor"), speed.customFactor).toDouble();
     m_demo->setDeviceSpeed(speed);
+    m_demo->setModelDir(m_settings->value(QStringLiteral("demo/model_dir")).toString());
+    m_demoPanel->linkSlider()->setValue(
+        m_settings->value(QStringLiteral("demo/link_rate_kbps"), 250).toInt());
     const QString fleet = m_settings->value(QStringLiteral("console/fleet_file")).toString();
     if (!fleet.isEmpty() && QFileInfo::exists(fleet))
         loadFleet(fleet);

@@ -336,6 +336,74 @@ private Q_SLOTS:
         QCOMPARE(tree->topLevelItemCount(), 0);
     }
 
+    void presenterFactorFollowsTheRoundTrip()
+    {
+        // The Fashion-MNIST CNN's two choices that matter, as its profile measures them: the
+        // whole model on the device (3.7 ms at 1×) or the image as jpeg-q70 (422 B, 0.06 ms to
+        // encode, 4.1 ms on the edge).
+        SplitProfile profile;
+        profile.model = QStringLiteral("cnn");
+        profile.baselineAccuracy = 0.9;
+        SplitPointProfile input;
+        input.name = QStringLiteral("input");
+        input.tailMs = 4.1;
+        input.codecs.append({QStringLiteral("jpeg-q70"), 422, 0.9, 0.06, 0.05});
+        SplitPointProfile logits;
+        logits.name = QStringLiteral("logits");
+        logits.index = 1;
+        logits.headMs = 3.7;
+        profile.splits = {input, logits};
+
+        double previous = 0;
+        for (const double roundTrip : {0.1, 1.0, 3.0, 5.0}) {
+            const Result<double> f = DemoController::tunePresenterFactor(profile, roundTrip);
+            QVERIFY2(f.ok(), qPrintable(f.error()));
+            QVERIFY2(
+                *f > previous,
+                qPrintable(
+                    QStringLiteral("%1 ms: ×%2 after ×%3").arg(roundTrip).arg(*f).arg(previous)));
+            previous = *f;
+            QCOMPARE(*f, std::ceil(*f * 10) / 10); // what the label says is what runs
+            DeviceSpeed speed;
+            speed.presenter = *f;
+            QVERIFY(DemoController::splitChangesMidSlider(profile, speed, roundTrip));
+            // Device-only at the bottom of the slider, the image at the top; the change within
+            // a tenth of the factor of the slider's geometric middle.
+            const auto best = [&](double factor, double rate) {
+                LinkEstimate link;
+                link.rateKBps = rate;
+                link.roundTripMs = roundTrip;
+                DeviceSpeed at;
+                at.presenter = factor;
+                return SplitPlanner::rank(profile, link, DemoController::placementOptions(at))
+                    .first()
+                    .split;
+            };
+            QCOMPARE(best(*f, 100), QStringLiteral("logits"));
+            QCOMPARE(best(*f, 500), QStringLiteral("input"));
+            QCOMPARE(best(*f, DemoController::presenterTargetKBps()), QStringLiteral("input"));
+            QCOMPARE(best(*f - 0.1, DemoController::presenterTargetKBps()),
+                     QStringLiteral("logits"));
+        }
+        // Closed form for the two choices: 3.7 F = 4.1 + 0.06 F + 534 B / 223.6 KB/s + round
+        // trip, so F = 1.80 at 0.1 ms, rounded up to ×1.9.
+        QCOMPARE(*DemoController::tunePresenterFactor(profile, 0.1), 1.9);
+        // The old fixed ×2 no longer moves the split in the middle of the slider once the round
+        // trip is 3 ms (as on a loaded 2-core machine).
+        DeviceSpeed fixed;
+        fixed.presenter = DeviceSpeed::presenterFactor;
+        QVERIFY(DemoController::splitChangesMidSlider(profile, fixed, 0.1));
+        QVERIFY(!DemoController::splitChangesMidSlider(profile, fixed, 3.0));
+
+        // A model whose only split is the input has nothing to move: a clear failure.
+        SplitProfile onlyInput = profile;
+        onlyInput.splits = {input};
+        const Result<double> none = DemoController::tunePresenterFactor(onlyInput, 0.1);
+        QVERIFY(!none.ok());
+        QVERIFY2(none.error().contains(QStringLiteral("does the best split of cnn")),
+                 qPrintable(none.error()));
+    }
+
     void demoDeviceSpeedMovesTheSplit()
     {
         if (QStringLiteral(EDGEGPT_AGENT_PATH).isEmpty() || m_modelDir.isEmpty())
@@ -351,36 +419,63 @@ private Q_SLOTS:
         DemoController *demo = window->demo();
         DemoPanel *panel = window->demoPanel();
 
-        // The presenter setting is the default, and the panel says plainly which factor it is.
+        // The presenter setting is the default, tuned to the model's profile on this computer,
+        // and the panel says plainly which factor it is.
+        window->setDemoModelDir(m_modelDir);
         QCOMPARE(demo->deviceSpeed().preset, DeviceSpeed::Preset::Presenter);
-        QCOMPARE(demo->deviceSpeed().slowdown(), DeviceSpeed::presenterFactor);
-        QCOMPARE(demo->deviceSpeed().codecSlowdown(), DeviceSpeed::presenterFactor);
+        const Result<SplitProfile> profile =
+            SplitProfile::load(m_modelDir + QStringLiteral("/profile.json"));
+        QVERIFY2(profile.ok(), qPrintable(profile.error()));
+        const Result<double> tuned =
+            DemoController::tunePresenterFactor(*profile, DemoController::assumedRoundTripMs);
+        QVERIFY2(tuned.ok(), qPrintable(tuned.error()));
+        QCOMPARE(demo->deviceSpeed().slowdown(), *tuned);
+        QCOMPARE(demo->deviceSpeed().codecSlowdown(), *tuned);
         QCOMPARE(panel->deviceSpeedBox()->currentData().toString(), QStringLiteral("presenter"));
-        QCOMPARE(panel->speedText(), QStringLiteral("device ×2 (presenter setting)"));
+        QCOMPARE(
+            panel->speedText(),
+            QStringLiteral("device ×%1 (presenter setting)").arg(DeviceSpeed::factorText(*tuned)));
         QVERIFY(!panel->customFactorBox()->isVisible());
 
-        window->setDemoModelDir(m_modelDir);
         panel->linkSlider()->setValue(100);
         QVERIFY2(demo->forecast(100).ok(), qPrintable(demo->forecast(100).error()));
         window->startDemo();
         QTRY_COMPARE_WITH_TIMEOUT(demo->state(), DemoController::State::Running, 30000);
         const quint16 edgePort = demo->fleet()->edgePort();
         // At 100 KB/s the device agent settles on a split once its estimate of the link is there
-        // (its first decision may come from a faster first sample).
-        QTRY_VERIFY_WITH_TIMEOUT(!demo->splitInUse().isEmpty(), 30000);
-        QTRY_VERIFY_WITH_TIMEOUT(demo->deviceFeed()->lastLinkRateKBps() > 0 &&
-                                     demo->deviceFeed()->lastLinkRateKBps() < 130,
-                                 30000);
+        // (its first decision may come from a faster first sample). Where its round trip puts
+        // the change outside the middle of the slider, the presenter factor is retuned and the
+        // device agent restarts at the new one: wait for that too.
+        const auto settledAtLow = [demo] {
+            return !demo->deviceRestarting() && !demo->splitInUse().isEmpty() &&
+                   demo->deviceFeed()->lastLinkRateKBps() > 0 &&
+                   demo->deviceFeed()->lastLinkRateKBps() < 130;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(settledAtLow(), 30000);
         QTest::qWait(1500);
+        QTRY_VERIFY_WITH_TIMEOUT(settledAtLow(), 30000);
         const QString atLow = demo->splitInUse();
+        // The factor that runs puts the change in the middle of the slider for the round trip the
+        // agent measured.
+        const Result<SplitForecast> lowFirst = demo->forecast(100);
+        QVERIFY(lowFirst.ok());
+        QVERIFY2(lowFirst->best.split != demo->forecast(500)->best.split,
+                 qPrintable(QStringLiteral("×%1, round trip %2 ms: %3")
+                                .arg(demo->deviceSpeed().slowdown())
+                                .arg(lowFirst->roundTripMs)
+                                .arg(panel->forecastText())));
         QVERIFY2(panel->forecastText().contains(QStringLiteral("in use: %1").arg(atLow)),
                  qPrintable(panel->forecastText()));
         QVERIFY2(panel->forecastText().contains(QStringLiteral("expected at 100 KB/s: ")),
                  qPrintable(panel->forecastText()));
         // At 500 KB/s it reports another split in use.
         panel->linkSlider()->setValue(500);
-        QTRY_VERIFY_WITH_TIMEOUT(!demo->splitInUse().isEmpty() && demo->splitInUse() != atLow,
-                                 30000);
+        QTRY_VERIFY2_WITH_TIMEOUT(!demo->splitInUse().isEmpty() && demo->splitInUse() != atLow,
+                                  qPrintable(QStringLiteral("still %1 at ×%2: %3")
+                                                 .arg(demo->splitInUse())
+                                                 .arg(demo->deviceSpeed().slowdown())
+                                                 .arg(panel->forecastText())),
+                                  30000);
         const QString atHigh = demo->splitInUse();
         QVERIFY2(panel->forecastText().contains(QStringLiteral("in use: %1").arg(atHigh)),
                  qPrintable(panel->forecastText()));
@@ -397,11 +492,40 @@ private Q_SLOTS:
                                                         .arg(high->splitBelow)
                                                         .arg(high->changesBelowKBps, 0, 'f', 0)),
                      qPrintable(panel->forecastText()));
-        qInfo("at the presenter factor the profile expects %s at 100 KB/s and %s at 500 KB/s "
-              "(round trip %.1f "
-              "ms); the agent used %s and %s",
-              qPrintable(low->best.split), qPrintable(high->best.split), low->roundTripMs,
-              qPrintable(atLow), qPrintable(atHigh));
+        qInfo("at the presenter factor ×%.1f (%d retunes) the profile expects %s at 100 KB/s "
+              "and %s at 500 KB/s (round trip %.1f ms); the agent used %s and %s",
+              demo->deviceSpeed().slowdown(), demo->presenterRetunes(), qPrintable(low->best.split),
+              qPrintable(high->best.split), low->roundTripMs, qPrintable(atLow),
+              qPrintable(atHigh));
+
+        // A round trip that leaves the running factor's change outside the middle of the slider
+        // (the agent reports one as in tst_agents' roundTripChangeIsReported; here its line is
+        // given to the controller as the fleet would, so the round trip is exactly 6 ms): the
+        // presenter factor is retuned up, the log says why, and only the device agent restarts.
+        const double factorBefore = demo->deviceSpeed().slowdown();
+        const int retunesBefore = demo->presenterRetunes();
+        QSignalSpy logged(demo, &DemoController::logLine);
+        Q_EMIT demo->fleet()->agentLine(
+            QStringLiteral("device"),
+            QStringLiteral("{\"event\":\"split\",\"split\":\"%1\",\"codec\":\"%2\","
+                           "\"rate_kbps\":500,\"round_trip_ms\":6.0,"
+                           "\"why\":\"round trip now 6.0 ms\"}")
+                .arg(demo->splitInUse(), demo->codecInUse()));
+        QTRY_COMPARE_WITH_TIMEOUT(demo->presenterRetunes(), retunesBefore + 1, 15000);
+        QVERIFY2(demo->deviceSpeed().slowdown() > factorBefore + 0.5,
+                 qPrintable(QStringLiteral("×%1 -> ×%2")
+                                .arg(factorBefore)
+                                .arg(demo->deviceSpeed().slowdown())));
+        QCOMPARE(panel->speedText(),
+                 QStringLiteral("device ×%1 (presenter setting)")
+                     .arg(DeviceSpeed::factorText(demo->deviceSpeed().slowdown())));
+        bool said = false;
+        for (const QList<QVariant> &args : logged)
+            said = said || args.first().toString().contains(QStringLiteral("6.0 ms round trip"));
+        QVERIFY(said);
+        QTRY_VERIFY_WITH_TIMEOUT(!demo->deviceRestarting() && demo->deviceFeed()->isSubscribed(),
+                                 30000);
+        QCOMPARE(demo->fleet()->edgePort(), edgePort);
 
         // A Jetson Nano: the image is expected at every rate, the panel says which factor runs,
         // and only the device agent restarts (the edge keeps its port), then reports input.
