@@ -301,6 +301,14 @@
         <source>measured %1 input codecs on this computer: %2 %3 ms … %4 %5 ms to encode</source>
         <translation>이 컴퓨터에서 입력 코덱 %1개의 인코딩 시간을 측정했습니다: %2 %3 ms … %4 %5 ms</translation>
     </message>
+    <message>
+        <source>at no device speed from ×%1 to ×%2 does the best split of %3 at %4 KB/s change</source>
+        <translation>장치 속도 ×%1부터 ×%2까지 어디에서도 %4 KB/s에서 %3의 최적 분할 지점이 바뀌지 않습니다</translation>
+    </message>
+    <message>
+        <source>Presenter setting: with the device&apos;s %1 ms round trip the split no longer changes in the middle of the slider at ×%2; it does at ×%3, so the device agent restarts.</source>
+        <translation>발표자 설정: 장치의 왕복 시간이 %1 ms이면 ×%2에서는 분할 지점이 더 이상 슬라이더 중간에서 바뀌지 않고 ×%3에서는 바뀌므로, 장치 에이전트를 다시 시작합니다.</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::DemoPanel</name>
@@ -421,14 +429,6 @@
         <translation>RTX 3090 35.58 TFLOPS / Jetson AGX Orin 64GB 5.32 TFLOPS (FP32 최대 성능), 코덱은 2.2 GHz Cortex-A78AE에서 2배 느림.</translation>
     </message>
     <message>
-        <source>Presenter: device %1× slower than the edge (split moves within 100–500 KB/s)</source>
-        <translation>발표자: 디바이스가 엣지 서버보다 %1배 느림 (분할 지점이 100–500 KB/s 안에서 바뀜)</translation>
-    </message>
-    <message>
-        <source>Not a real board: model and codecs %1× slower than this computer, so the best split changes within the slider&apos;s range.</source>
-        <translation>실제 보드가 아닙니다: 모델과 코덱이 이 컴퓨터보다 %1배 느려서 최적 분할 지점이 슬라이더 범위 안에서 바뀝니다.</translation>
-    </message>
-    <message>
         <source>Custom factor</source>
         <translation>사용자 지정 배수</translation>
     </message>
@@ -492,6 +492,14 @@
         <source>, </source>
         <extracomment>Between the expected split and where it changes (&quot;…, input from 150 KB/s&quot;).</extracomment>
         <translation>, </translation>
+    </message>
+    <message>
+        <source>Presenter: tuned so the split moves within 100–500 KB/s</source>
+        <translation>발표자: 분할 지점이 100–500 KB/s 안에서 바뀌도록 자동 조정</translation>
+    </message>
+    <message>
+        <source>Not a real board: model and codecs both slowed by the factor at which this model&apos;s best split changes near %1 KB/s, given this computer&apos;s measured round trip and codec times (about 2× on an idle machine). The label says which factor runs.</source>
+        <translation>실제 보드가 아닙니다: 이 컴퓨터에서 측정한 왕복 시간과 코덱 시간을 기준으로, 이 모델의 최적 분할 지점이 %1 KB/s 부근에서 바뀌는 배수만큼 모델과 코덱을 함께 느리게 합니다(유휴 상태의 컴퓨터에서 약 2×). 옆의 레이블이 실제로 적용되는 배수를 알려 줍니다.</translation>
     </message>
 </context>
 <context>

@@ -301,6 +301,14 @@
         <source>measured %1 input codecs on this computer: %2 %3 ms … %4 %5 ms to encode</source>
         <translation>已在本机测量 %1 个输入编解码器的编码时间：%2 %3 毫秒 … %4 %5 毫秒</translation>
     </message>
+    <message>
+        <source>at no device speed from ×%1 to ×%2 does the best split of %3 at %4 KB/s change</source>
+        <translation>设备速度从 ×%1 到 ×%2，%3 在 %4 KB/s 时的最佳切分点都不会改变</translation>
+    </message>
+    <message>
+        <source>Presenter setting: with the device&apos;s %1 ms round trip the split no longer changes in the middle of the slider at ×%2; it does at ×%3, so the device agent restarts.</source>
+        <translation>演示者设置：设备往返时延为 %1 ms 时，在 ×%2 下切分点不再在滑块中段变化；在 ×%3 下会变化，因此设备代理将重启。</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::DemoPanel</name>
@@ -421,14 +429,6 @@
         <translation>RTX 3090 35.58 TFLOPS / Jetson AGX Orin 64GB 5.32 TFLOPS（FP32 峰值）；编解码在其 2.2 GHz Cortex-A78AE 上慢 2 倍。</translation>
     </message>
     <message>
-        <source>Presenter: device %1× slower than the edge (split moves within 100–500 KB/s)</source>
-        <translation>演示者：设备比边缘服务器慢 %1 倍（切分点在 100–500 KB/s 内变化）</translation>
-    </message>
-    <message>
-        <source>Not a real board: model and codecs %1× slower than this computer, so the best split changes within the slider&apos;s range.</source>
-        <translation>并非真实硬件：模型和编解码比本机慢 %1 倍，使最佳切分点在滑块范围内变化。</translation>
-    </message>
-    <message>
         <source>Custom factor</source>
         <translation>自定义倍数</translation>
     </message>
@@ -492,6 +492,14 @@
         <source>, </source>
         <extracomment>Between the expected split and where it changes (&quot;…, input from 150 KB/s&quot;).</extracomment>
         <translation>，</translation>
+    </message>
+    <message>
+        <source>Presenter: tuned so the split moves within 100–500 KB/s</source>
+        <translation>演示者：自动调整，使切分点在 100–500 KB/s 内变化</translation>
+    </message>
+    <message>
+        <source>Not a real board: model and codecs both slowed by the factor at which this model&apos;s best split changes near %1 KB/s, given this computer&apos;s measured round trip and codec times (about 2× on an idle machine). The label says which factor runs.</source>
+        <translation>并非真实板卡：模型与编解码器按同一倍数减速，该倍数根据本机实测的往返时延和编解码时间，使该模型的最佳切分点在 %1 KB/s 附近变化（空闲机器上约为 2×）。旁边的标签显示实际使用的倍数。</translation>
     </message>
 </context>
 <context>
