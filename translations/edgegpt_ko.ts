@@ -494,8 +494,8 @@
         <translation>, </translation>
     </message>
     <message>
-        <source>Presenter: tuned so the split moves within 100–500 KB/s</source>
-        <translation>발표자: 분할 지점이 100–500 KB/s 안에서 바뀌도록 자동 조정</translation>
+        <source>Presenter: tuned to this computer</source>
+        <translation>발표자: 이 컴퓨터에 맞춰 조정</translation>
     </message>
     <message>
         <source>Not a real board: model and codecs both slowed by the factor at which this model&apos;s best split changes near %1 KB/s, given this computer&apos;s measured round trip and codec times (about 2× on an idle machine). The label says which factor runs.</source>

@@ -129,8 +129,7 @@ DemoPanel::DemoPanel(DemoController *demo, MetricsStore *store, QWidget *parent)
                             tr("RTX 3090 35.58 TFLOPS / Jetson AGX Orin 64GB 5.32 TFLOPS (FP32 "
                                "peaks); codecs 2× slower on its 2.2 GHz Cortex-A78AE."),
                             Qt::ToolTipRole);
-    m_speedBox->addItem(tr("Presenter: tuned so the split moves within 100–500 KB/s"),
-                        QStringLiteral("presenter"));
+    m_speedBox->addItem(tr("Presenter: tuned to this computer"), QStringLiteral("presenter"));
     m_speedBox->setItemData(
         2,
         tr("Not a real board: model and codecs both slowed by the factor at which this model's "
