@@ -24,14 +24,16 @@ constexpr int kPingIntervalMs = 1000;
 constexpr int kRttWindow = 10;
 
 // Whether the base round trip moved enough since the last decision to plan again: by half a
-// millisecond and by half of itself (a loaded machine's loopback wanders by tenths of a
-// millisecond; a round trip that doubles moves the best split as much as the link rate does).
+// millisecond and by a quarter of itself. A loaded machine's loopback wanders by tenths of a
+// millisecond; a round trip that grows by a quarter moves the best split as much as the link
+// rate does. (The base is the minimum of the last kRttWindow pings, so after a real change it
+// climbs through the old samples before it jumps: a larger share would let it settle short.)
 bool roundTripMoved(double decidedMs, double nowMs)
 {
     if (decidedMs < 0 || nowMs < 0)
         return false;
     const double change = std::fabs(nowMs - decidedMs);
-    return change > 0.5 && change > 0.5 * std::min(decidedMs, nowMs);
+    return change > 0.5 && change > 0.25 * std::min(decidedMs, nowMs);
 }
 // A padded ping probes the rate when the requests themselves are too small to measure it.
 constexpr qint64 kMinProbeBytes = 2000;

@@ -516,9 +516,11 @@ private Q_SLOTS:
 
     void roundTripChangeIsReported()
     {
-        // A fast link, then 4 ms of delay on the device's uplink: once the plain pings of the
+        // A fast link, then 10 ms of delay on the device's uplink: once the plain pings of the
         // last 10 s all carry it, the device plans again and says so with the new round trip,
-        // even if the split stays.
+        // even if the split stays. (10 ms: the base round trip climbs through the old samples
+        // first, and on a loaded machine those reach a few milliseconds. At least 9 ms: the
+        // shaper wakes to the nearest millisecond with 0.5 ms of slack, docs/protocol.md.)
         quint16 devicePort = 0;
         QByteArray out;
         QProcess *device =
@@ -538,24 +540,38 @@ private Q_SLOTS:
                     events << l;
             return events;
         };
+        const auto describe = [](const QList<QJsonObject> &events) {
+            QStringList text;
+            for (const QJsonObject &e : events)
+                text << QStringLiteral("%1 at %2 ms (%3)")
+                            .arg(e.value(QStringLiteral("split")).toString())
+                            .arg(e.value(QStringLiteral("round_trip_ms")).toDouble())
+                            .arg(e.value(QStringLiteral("why")).toString());
+            return text.join(QStringLiteral("; "));
+        };
         QTRY_VERIFY_WITH_TIMEOUT(!splitEvents().isEmpty(), 10000);
         const double before =
             splitEvents().first().value(QStringLiteral("round_trip_ms")).toDouble();
-        QVERIFY2(before >= 0 && before < 3, qPrintable(QString::number(before)));
+        QVERIFY2(before >= 0 && before < 8, qPrintable(QString::number(before)));
         LinkSettingsMessage delayed;
-        delayed.delayMs = 4;
+        delayed.delayMs = 10;
         QVERIFY(console->sendRequest(FrameType::LinkSettings, delayed.toCbor()).ok());
         QTRY_VERIFY2_WITH_TIMEOUT(
-            splitEvents().last().value(QStringLiteral("round_trip_ms")).toDouble() >= 4,
-            out.right(2000).constData(), 25000);
+            splitEvents().last().value(QStringLiteral("round_trip_ms")).toDouble() >= 9,
+            qPrintable(describe(splitEvents())), 25000);
+        // Planned again for the round trip (or, if the rate estimate moved at the same moment,
+        // for that), with the new round trip in the reason.
         const QJsonObject moved = splitEvents().last();
-        QVERIFY2(moved.value(QStringLiteral("why"))
+        const QString why = moved.value(QStringLiteral("why")).toString();
+        QVERIFY2(why.startsWith(QStringLiteral("round trip now ")) ||
+                     why.startsWith(QStringLiteral("link rate now ")),
+                 qPrintable(why));
+        const QString roundTrip =
+            QString::number(moved.value(QStringLiteral("round_trip_ms")).toDouble(), 'f', 1);
+        QVERIFY2(moved.value(QStringLiteral("reason"))
                      .toString()
-                     .startsWith(QStringLiteral("round trip now ")),
-                 qPrintable(moved.value(QStringLiteral("why")).toString()));
-        QVERIFY2(
-            moved.value(QStringLiteral("reason")).toString().contains(QStringLiteral("round trip")),
-            qPrintable(moved.value(QStringLiteral("reason")).toString()));
+                     .contains(QStringLiteral("round trip %1 ms").arg(roundTrip)),
+                 qPrintable(moved.value(QStringLiteral("reason")).toString()));
         console->close();
         device->terminate();
         QVERIFY(device->waitForFinished(3000));
