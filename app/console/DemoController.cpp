@@ -22,10 +22,7 @@ const QString DemoController::edgeAgentName = QStringLiteral("local-edge");
 
 namespace {
 constexpr int kProgressMax = 1000;
-constexpr int kTrainShare = 900; // of kProgressMax: training; the rest is the split profile
-// A device agent starts, warms up and measures its codecs and link in a few seconds; retuning
-// the presenter factor sooner than this after a start would judge numbers it has not settled.
-constexpr int kRetuneSpacingMs = 10000;
+constexpr int kTrainShare = 900;         // of kProgressMax: training; the rest is the split profile
 constexpr double kMidSliderSpread = 1.6; // the middle: 140–358 KB/s around 224
 } // namespace
 
@@ -446,10 +443,10 @@ void DemoController::retunePresenter()
         if (splitChangesMidSlider(*m_profile, m_speed, roundTrip))
             return;
         const qint64 since =
-            m_deviceStartedAt.isValid() ? m_deviceStartedAt.elapsed() : kRetuneSpacingMs;
-        if (m_restartingDevice || since < kRetuneSpacingMs) {
-            m_retuneTimer.start(m_restartingDevice ? kRetuneSpacingMs
-                                                   : int(kRetuneSpacingMs - since));
+            m_deviceStartedAt.isValid() ? m_deviceStartedAt.elapsed() : retuneSpacingMs;
+        if (m_restartingDevice || since < retuneSpacingMs) {
+            m_retuneTimer.start(m_restartingDevice ? retuneSpacingMs
+                                                   : int(retuneSpacingMs - since));
             return;
         }
     }

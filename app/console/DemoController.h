@@ -173,6 +173,9 @@ public:
     // the one at × 1.6 (358 KB/s): the change is in the middle of the slider, not at an end.
     static bool splitChangesMidSlider(const SplitProfile &profile, const DeviceSpeed &speed,
                                       double roundTripMs);
+    // A device agent starts, warms up and measures its codecs and link in a few seconds; the
+    // presenter factor is not retuned sooner than this after a device agent started.
+    static constexpr int retuneSpacingMs = 10000;
     // The round trip the presenter factor is tuned for before the device agent reports one.
     static constexpr double assumedRoundTripMs = 0.3;
     // Automatic retunes (presenter setting) that restarted the device agent since start().
@@ -224,7 +227,7 @@ private:
     // Presenter setting: tunes the factor to the profile and the round trip known now. Before the
     // agents run it just takes the tuned factor; while they run it restarts the device agent
     // only when the running factor's change has left the middle of the slider (at most one
-    // restart every kRetuneSpacingMs).
+    // restart every retuneSpacingMs).
     void retunePresenter();
     void onDeviceStarted();
     void setSplitInUse(const QString &split, const QString &codec);
