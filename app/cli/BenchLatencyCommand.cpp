@@ -19,6 +19,7 @@
 #include "CliCommand.h"
 #include "DefaultModel.h"
 #include "DeviceRun.h"
+#include "LocalAgentOptions.h"
 
 #include "core/fleet/LocalFleet.h"
 #include "core/placement/SplitPlanner.h"
@@ -241,11 +242,6 @@ int runBenchLatency(const QStringList &arguments)
          QStringLiteral("images per configuration and round; the configurations take turns "
                         "(default 10)"),
          QStringLiteral("N"), QStringLiteral("10")},
-        {QStringLiteral("model-dir"),
-         QStringLiteral("the model directory (default: the cnn model's, trained and profiled first "
-                        "when missing)"),
-         QStringLiteral("DIR")},
-        {QStringLiteral("data"), QStringLiteral("Fashion-MNIST folder"), QStringLiteral("DIR")},
         {QStringLiteral("fixed-split"),
          QStringLiteral("the fixed split (default fc1, else the middle split)"),
          QStringLiteral("SPLIT")},
@@ -256,26 +252,13 @@ int runBenchLatency(const QStringList &arguments)
          QStringLiteral("CODEC")},
         {QStringLiteral("splits"), QStringLiteral("splits tried for the best split (default: all)"),
          QStringLiteral("LIST")},
-        {QStringLiteral("slowdown"),
-         QStringLiteral("device model slow-down factor (default: the agent's, 150.8)"),
-         QStringLiteral("N")},
-        {QStringLiteral("codec-slowdown"),
-         QStringLiteral("device codec slow-down factor (default: the agent's, 4)"),
-         QStringLiteral("N")},
-        {QStringLiteral("link-delay"),
-         QStringLiteral("added one-way delay of the uplink (default 0)"), QStringLiteral("MS"),
-         QStringLiteral("0")},
-        {QStringLiteral("threads"), QStringLiteral("LibTorch threads of each agent (default 1)"),
-         QStringLiteral("N"), QStringLiteral("1")},
-        {QStringLiteral("agent"),
-         QStringLiteral("the edgegpt-agent program (default: next to edgegpt)"),
-         QStringLiteral("PATH")},
         {QStringLiteral("out"),
          QStringLiteral(
              "where to write latency.csv and latency.png (default: the model's directory)"),
          QStringLiteral("DIR")},
         {QStringLiteral("json"), QStringLiteral("print one JSON object instead of a table")},
     });
+    parser.addOptions(LocalAgentOptions::declarations());
     if (!parser.parse(arguments))
         return fail(ExitUsage, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -295,36 +278,26 @@ int runBenchLatency(const QStringList &arguments)
     }
     if (rates.isEmpty())
         return fail(ExitUsage, QStringLiteral("--rates names no rate"));
-    bool ok1 = false, ok2 = false, ok3 = false, ok4 = false;
+    bool ok1 = false, ok2 = false;
     const int images = parser.value(QStringLiteral("images")).toInt(&ok1);
     const int first = parser.value(QStringLiteral("first")).toInt(&ok2);
-    const int threads = parser.value(QStringLiteral("threads")).toInt(&ok3);
-    const double delay = parser.value(QStringLiteral("link-delay")).toDouble(&ok4);
     bool ok5 = false;
     const int roundImages = parser.value(QStringLiteral("round-images")).toInt(&ok5);
     if (!ok5 || roundImages < 1 || roundImages > 10000)
         return fail(ExitUsage, QStringLiteral("--round-images must be 1..10000"));
-    double slowdown = -1, codecSlowdown = -1;
-    for (auto [name, value] : {std::pair{QStringLiteral("slowdown"), &slowdown},
-                               std::pair{QStringLiteral("codec-slowdown"), &codecSlowdown}}) {
-        if (!parser.isSet(name))
-            continue;
-        bool ok = false;
-        *value = parser.value(name).toDouble(&ok);
-        if (!ok || *value < 1 || *value > 10000)
-            return fail(ExitUsage, QStringLiteral("--%1 must be 1..10000").arg(name));
-    }
-    if (!ok1 || !ok2 || !ok3 || !ok4 || images < 1 || images > 10000 || first < 0 ||
-        first + images > 10000 || threads < 1 || threads > 64 || delay < 0 || delay > 10000)
-        return fail(
-            ExitUsage,
-            QStringLiteral("--images 1..10000 (with --first, within the 10,000 test images), "
-                           "--threads 1..64 and --link-delay >= 0 are numbers"));
+    if (!ok1 || !ok2 || images < 1 || images > 10000 || first < 0 || first + images > 10000)
+        return fail(ExitUsage, QStringLiteral("--images must be 1..10000 and, with --first, within "
+                                              "the 10,000 test images"));
+    const Result<LocalAgentOptions> agents = LocalAgentOptions::read(parser);
+    if (!agents)
+        return fail(ExitUsage, agents.error());
+    const double slowdown = agents->slowdown, codecSlowdown = agents->codecSlowdown;
+    const int threads = agents->threads;
     const bool json = parser.isSet(QStringLiteral("json"));
 
     DefaultModelOptions modelOptions;
-    modelOptions.dir = parser.value(QStringLiteral("model-dir"));
-    modelOptions.dataDir = parser.value(QStringLiteral("data"));
+    modelOptions.dir = agents->modelDir;
+    modelOptions.dataDir = agents->dataDir;
     const Result<QString> modelDir = prepareModelDirectory(modelOptions);
     if (!modelDir)
         return fail(ExitFailure, modelDir.error());
@@ -375,9 +348,8 @@ int runBenchLatency(const QStringList &arguments)
     };
 
     LocalFleetOptions fleetOptions;
-    fleetOptions.agentPath = parser.value(QStringLiteral("agent"));
+    agents->applyTo(&fleetOptions);
     fleetOptions.modelDir = *modelDir;
-    fleetOptions.edgeThreads = threads;
     fleetOptions.startDevice = false;
     LocalFleet fleet;
     {
@@ -394,11 +366,7 @@ int runBenchLatency(const QStringList &arguments)
             return fail(ExitFailure, error);
     }
     LocalDeviceOptions base;
-    base.dataDir = parser.value(QStringLiteral("data"));
-    base.slowdown = slowdown;
-    base.codecSlowdown = codecSlowdown;
-    base.threads = threads;
-    base.link.delayMs = delay;
+    agents->applyTo(&base);
     base.listen = false;
 
     QElapsedTimer wall;

@@ -11,6 +11,7 @@
 #include "CliCommand.h"
 #include "DefaultModel.h"
 #include "DeviceRun.h"
+#include "LocalAgentOptions.h"
 #include "PlannerChoice.h"
 
 #include "core/fleet/Fleet.h"
@@ -161,35 +162,18 @@ int runRun(const QStringList &arguments)
          QStringLiteral("N"), QStringLiteral("1")},
         {QStringLiteral("first"), QStringLiteral("first Fashion-MNIST test image (default 0)"),
          QStringLiteral("N"), QStringLiteral("0")},
-        {QStringLiteral("model-dir"),
-         QStringLiteral("the model directory (default: the cnn model's, trained and profiled first "
-                        "when missing)"),
-         QStringLiteral("DIR")},
-        {QStringLiteral("data"), QStringLiteral("Fashion-MNIST folder"), QStringLiteral("DIR")},
         {QStringLiteral("link-rate"),
          QStringLiteral("device uplink in KB/s (default 300; 0: unshaped)"), QStringLiteral("KBPS"),
          QStringLiteral("300")},
-        {QStringLiteral("link-delay"), QStringLiteral("added one-way delay of the uplink"),
-         QStringLiteral("MS"), QStringLiteral("0")},
         {QStringLiteral("split"), QStringLiteral("auto (adaptive, default) or a split name"),
          QStringLiteral("SPLIT"), QStringLiteral("auto")},
         {QStringLiteral("codec"), QStringLiteral("codec for a fixed --split"),
          QStringLiteral("CODEC")},
-        {QStringLiteral("slowdown"),
-         QStringLiteral("device model slow-down factor (default: the agent's, 150.8)"),
-         QStringLiteral("N")},
-        {QStringLiteral("codec-slowdown"),
-         QStringLiteral("device codec slow-down factor (default: the agent's, 4)"),
-         QStringLiteral("N")},
-        {QStringLiteral("threads"), QStringLiteral("LibTorch threads of each agent (default 1)"),
-         QStringLiteral("N"), QStringLiteral("1")},
-        {QStringLiteral("agent"),
-         QStringLiteral("the edgegpt-agent program (default: next to edgegpt)"),
-         QStringLiteral("PATH")},
         {QStringLiteral("timeout"), QStringLiteral("give up after this many seconds (default 120)"),
          QStringLiteral("S"), QStringLiteral("120")},
         {QStringLiteral("json"), QStringLiteral("print one JSON object")},
     });
+    parser.addOptions(LocalAgentOptions::declarations());
     PlannerChoice::addOptions(parser);
     if (!parser.parse(arguments))
         return fail(ExitUsage, parser.errorText());
@@ -208,19 +192,14 @@ int runRun(const QStringList &arguments)
         *into = v;
         return true;
     };
-    double count = 1, first = 0, linkRate = 300, linkDelay = 0, slowdown = -1, codecSlowdown = -1,
-           threads = 1, timeout = 120;
+    double count = 1, first = 0, linkRate = 300, timeout = 120;
     if (!number("count", 1, 10000, &count) || !number("first", 0, 9999, &first) ||
-        !number("link-rate", 0, 1e6, &linkRate) || !number("link-delay", 0, 60000, &linkDelay) ||
-        !number("threads", 1, 64, &threads) || !number("timeout", 1, 86400, &timeout) ||
-        (parser.isSet(QStringLiteral("slowdown")) && !number("slowdown", 1, 10000, &slowdown)) ||
-        (parser.isSet(QStringLiteral("codec-slowdown")) &&
-         !number("codec-slowdown", 1, 10000, &codecSlowdown)))
-        return fail(ExitUsage,
-                    QStringLiteral(
-                        "--count 1..10000, --first 0..9999, --link-rate >= 0, --link-delay >= 0, "
-                        "--threads 1..64, --timeout >= 1, --slowdown and --codec-slowdown "
-                        "1..10000 are numbers"));
+        !number("link-rate", 0, 1e6, &linkRate) || !number("timeout", 1, 86400, &timeout))
+        return fail(ExitUsage, QStringLiteral("--count 1..10000, --first 0..9999, --link-rate >= "
+                                              "0 and --timeout >= 1 are numbers"));
+    const Result<LocalAgentOptions> agents = LocalAgentOptions::read(parser);
+    if (!agents)
+        return fail(ExitUsage, agents.error());
     const bool json = parser.isSet(QStringLiteral("json"));
 
     int planningExit = ExitOk;
@@ -252,8 +231,7 @@ int runRun(const QStringList &arguments)
 
     // The fleet: local agents, or the fleet file's running edge.
     LocalFleetOptions fleetOptions;
-    fleetOptions.agentPath = parser.value(QStringLiteral("agent"));
-    fleetOptions.edgeThreads = int(threads);
+    agents->applyTo(&fleetOptions);
     QString fleetName = QStringLiteral("local (127.0.0.1)");
     if (parser.isSet(QStringLiteral("fleet"))) {
         const Result<Fleet> fleet = Fleet::load(parser.value(QStringLiteral("fleet")));
@@ -286,8 +264,8 @@ int runRun(const QStringList &arguments)
                         .arg(fleetOptions.remoteEdgePort);
     }
     DefaultModelOptions modelOptions;
-    modelOptions.dir = parser.value(QStringLiteral("model-dir"));
-    modelOptions.dataDir = parser.value(QStringLiteral("data"));
+    modelOptions.dir = agents->modelDir;
+    modelOptions.dataDir = agents->dataDir;
     const Result<QString> modelDir = prepareModelDirectory(modelOptions);
     if (!modelDir)
         return fail(ExitFailure, modelDir.error());
@@ -312,14 +290,10 @@ int runRun(const QStringList &arguments)
         device.input = inputs[i].source;
         device.count = inputs[i].count;
         device.first = device.input == kFashionMnist ? int(first) : 0;
-        device.dataDir = parser.value(QStringLiteral("data"));
+        agents->applyTo(&device);
         device.split = parser.value(QStringLiteral("split"));
         device.codec = parser.value(QStringLiteral("codec"));
         device.link.rateKBps = linkRate;
-        device.link.delayMs = linkDelay;
-        device.slowdown = slowdown;
-        device.codecSlowdown = codecSlowdown;
-        device.threads = int(threads);
         device.listen = false;
         const Result<DeviceRunOutcome> run =
             runDevice(fleet, i == 0 ? &fleetOptions : nullptr, device, int(timeout * 1000), true);
