@@ -289,6 +289,12 @@ void DeviceAgent::onEdgeReady()
         emitLine({{QStringLiteral("event"), QStringLiteral("edge_back")}});
     m_lastEdgeError.clear();
     m_pinger.start();
+    // With a fixed split and codec nothing waits for the link estimate, and the first requests
+    // measure the link themselves: a padded probe now would only queue ahead of them (at 100 KB/s
+    // its 2 KB delayed the first answer by 20 ms). Counting now as measured leaves the first
+    // probe to the pinger, a second later, if no request has measured the link by then.
+    if (splitIsFixed())
+        m_lastSampleMs = nowMs();
     sendPings();
     if (m_config.ratePerSecond > 0)
         m_rateTimer.start();
@@ -363,9 +369,14 @@ void DeviceAgent::sendPings()
         m_pings.insert(*padded, {now, bytes});
 }
 
+bool DeviceAgent::splitIsFixed() const
+{
+    return m_config.split != QLatin1String("auto") && !m_config.codec.isEmpty();
+}
+
 void DeviceAgent::decide(const QString &why)
 {
-    if (m_config.split != QLatin1String("auto") && !m_config.codec.isEmpty()) {
+    if (splitIsFixed()) {
         if (!m_decided) {
             m_choice.split = m_config.split;
             m_choice.codec = m_config.codec;

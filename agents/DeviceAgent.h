@@ -98,6 +98,8 @@ private:
     void maybeFinish();
     void summarise();
     double nowMs() const { return double(m_clock.nsecsElapsed()) / 1e6; }
+    // --split and --codec both given: the agent never plans, so nothing waits for the link.
+    bool splitIsFixed() const;
 
     AgentConfig m_config;
     FleetToken m_token;
@@ -112,8 +114,8 @@ private:
     LinkRateEstimator m_estimator;
     double m_baseRttMs = -1; // min of recent plain ping round trips
     QList<double> m_rttWindow;
-    double m_lastSampleMs = -1e9;
-    qint64 m_probeBytes = 0; // the next probe's minimum size
+    double m_lastSampleMs = -1e9; // when a request or probe last measured the link
+    qint64 m_probeBytes = 0;      // the next probe's minimum size
     double m_decidedAtRate = 0;
     double m_decidedRttMs = -1; // the base round trip the last reported decision planned with
     PlacementChoice m_choice;
