@@ -500,6 +500,14 @@ void DemoController::setDeviceSpeed(const DeviceSpeed &speed)
                                      DeviceSpeed::maxFactor)
                             : DeviceSpeed::presenterFactor; // a bad settings value
     next.presenter = m_speed.presenter;                     // tuned here, not chosen
+    if (next.preset == DeviceSpeed::Preset::Presenter &&
+        m_speed.preset != DeviceSpeed::Preset::Presenter && m_profile) {
+        // Back to the presenter setting: tuned for the round trip known now, not the last time.
+        const Result<double> tuned = tunePresenterFactor(
+            *m_profile, m_roundTripMs >= 0 ? m_roundTripMs : assumedRoundTripMs);
+        if (tuned)
+            next.presenter = *tuned;
+    }
     if (next == m_speed && next.customFactor == m_speed.customFactor)
         return;
     m_speed = next;

@@ -181,6 +181,10 @@ public:
     // Automatic retunes (presenter setting) that restarted the device agent since start().
     int presenterRetunes() const { return m_presenterRetunes; }
 
+    // The model's split profile with the encode times the device agent measured (none: no
+    // usable profile.json).
+    const std::optional<SplitProfile> &profile() const { return m_profile; }
+
     // The split (and codec) the device agent said it uses last ("" until it says).
     QString splitInUse() const { return m_splitInUse; }
     QString codecInUse() const { return m_codecInUse; }

@@ -573,6 +573,17 @@ private Q_SLOTS:
         window->stopAction()->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(demo->state(), DemoController::State::Idle, 10000);
 
+        // Back to the presenter setting: tuned for the round trip the device reported last.
+        panel->deviceSpeedBox()->setCurrentIndex(
+            panel->deviceSpeedBox()->findData(QStringLiteral("presenter")));
+        QVERIFY(demo->profile().has_value());
+        const Result<double> retuned =
+            DemoController::tunePresenterFactor(*demo->profile(), demo->forecast(100)->roundTripMs);
+        QVERIFY(retuned.ok());
+        QCOMPARE(demo->deviceSpeed().slowdown(), *retuned);
+        QCOMPARE(panel->speedText(), QStringLiteral("device ×%1 (presenter setting)")
+                                         .arg(DeviceSpeed::factorText(*retuned)));
+
         // A custom factor: the spin box shows, the label says so, the settings keep it.
         panel->deviceSpeedBox()->setCurrentIndex(
             panel->deviceSpeedBox()->findData(QStringLiteral("custom")));
