@@ -23,6 +23,16 @@ constexpr int kReconnectMs = 500;
 constexpr int kPingIntervalMs = 1000;
 constexpr int kRttWindow = 10;
 
+// A padded ping probes the rate when the requests themselves are too small to measure it.
+constexpr qint64 kMinProbeBytes = 2000;
+constexpr qint64 kMaxProbeBytes = 64000;
+constexpr qint64 kProbeOverheadBytes = 48; // frame header, ping control map, trailer
+// With --rate, inputs that are due while the device is still busy wait, up to this many; beyond
+// that the stream is held back (nothing is dropped).
+constexpr int kMaxWaitingInputs = 8;
+// The first split waits this long at most for the first rate measurement.
+constexpr int kFirstDecisionWaitMs = 1000;
+
 // Whether the base round trip moved enough since the last decision to plan again: by half a
 // millisecond and by a quarter of itself. A loaded machine's loopback wanders by tenths of a
 // millisecond; a round trip that grows by a quarter moves the best split as much as the link
@@ -35,15 +45,6 @@ bool roundTripMoved(double decidedMs, double nowMs)
     const double change = std::fabs(nowMs - decidedMs);
     return change > 0.5 && change > 0.25 * std::min(decidedMs, nowMs);
 }
-// A padded ping probes the rate when the requests themselves are too small to measure it.
-constexpr qint64 kMinProbeBytes = 2000;
-constexpr qint64 kMaxProbeBytes = 64000;
-constexpr qint64 kProbeOverheadBytes = 48; // frame header, ping control map, trailer
-// With --rate, inputs that are due while the device is still busy wait, up to this many; beyond
-// that the stream is held back (nothing is dropped).
-constexpr int kMaxWaitingInputs = 8;
-// The first split waits this long at most for the first rate measurement.
-constexpr int kFirstDecisionWaitMs = 1000;
 
 double percentile(QList<double> v, double p)
 {

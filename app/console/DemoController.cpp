@@ -369,8 +369,8 @@ double DemoController::presenterTargetKBps()
 }
 
 namespace {
-// The best split at one rate for a device `factor` times slower in compute and codecs alike
-// ("" when none stays within the accuracy budget).
+// The best split at one rate for a device of this speed ("" when none stays within the accuracy
+// budget).
 QString bestSplitAt(const SplitProfile &profile, const DeviceSpeed &speed, double rateKBps,
                     double roundTripMs)
 {
@@ -428,11 +428,16 @@ bool DemoController::splitChangesMidSlider(const SplitProfile &profile, const De
            bestSplitAt(profile, speed, target * kMidSliderSpread, roundTripMs);
 }
 
+double DemoController::tuningRoundTripMs() const
+{
+    return m_roundTripMs >= 0 ? m_roundTripMs : assumedRoundTripMs;
+}
+
 void DemoController::retunePresenter()
 {
     if (m_speed.preset != DeviceSpeed::Preset::Presenter || !m_profile)
         return;
-    const double roundTrip = m_roundTripMs >= 0 ? m_roundTripMs : assumedRoundTripMs;
+    const double roundTrip = tuningRoundTripMs();
     const Result<double> tuned = tunePresenterFactor(*m_profile, roundTrip);
     if (!tuned || *tuned == m_speed.presenter)
         return; // (without a factor that moves the split, the forecast says it does not move)
@@ -503,8 +508,7 @@ void DemoController::setDeviceSpeed(const DeviceSpeed &speed)
     if (next.preset == DeviceSpeed::Preset::Presenter &&
         m_speed.preset != DeviceSpeed::Preset::Presenter && m_profile) {
         // Back to the presenter setting: tuned for the round trip known now, not the last time.
-        const Result<double> tuned = tunePresenterFactor(
-            *m_profile, m_roundTripMs >= 0 ? m_roundTripMs : assumedRoundTripMs);
+        const Result<double> tuned = tunePresenterFactor(*m_profile, tuningRoundTripMs());
         if (tuned)
             next.presenter = *tuned;
     }
@@ -512,8 +516,6 @@ void DemoController::setDeviceSpeed(const DeviceSpeed &speed)
         return;
     m_speed = next;
     rebuildForecast(); // at the new speed
-    if (m_state != State::Running && m_state != State::Starting)
-        retunePresenter();
     Q_EMIT deviceSpeedChanged(m_speed);
     Q_EMIT fleetChanged();
     if (m_state == State::Running)

@@ -233,6 +233,9 @@ private:
     // only when the running factor's change has left the middle of the slider (at most one
     // restart every retuneSpacingMs).
     void retunePresenter();
+    // The round trip the presenter factor is tuned for: the device agent's last, else
+    // assumedRoundTripMs.
+    double tuningRoundTripMs() const;
     void onDeviceStarted();
     void setSplitInUse(const QString &split, const QString &codec);
 
