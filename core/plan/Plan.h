@@ -6,6 +6,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace edgegpt {
 
@@ -58,12 +59,16 @@ struct PlanProvenance
     int promptTokens = 0;
     int completionTokens = 0;
     int attempts = 0; // LLM calls made (a corrected plan takes two)
+    // What was changed after planning and why, one sentence each, e.g. "planned image
+    // classification instead of visual question answering: runnable here"
+    // (core/planner/PlanAvailability.h).
+    QStringList notes;
 
     bool operator==(const PlanProvenance &o) const
     {
         return planner == o.planner && llmModel == o.llmModel && latencyMs == o.latencyMs &&
                promptTokens == o.promptTokens && completionTokens == o.completionTokens &&
-               attempts == o.attempts;
+               attempts == o.attempts && notes == o.notes;
     }
 };
 

@@ -36,7 +36,7 @@ QJsonObject planToJsonObject(const Plan &plan)
                      {QStringLiteral("request"), plan.request},
                      {QStringLiteral("tasks"), tasks}};
     const PlanProvenance &p = plan.provenance;
-    if (!p.planner.isEmpty()) {
+    if (!p.planner.isEmpty() || !p.notes.isEmpty()) {
         QJsonObject prov{{QStringLiteral("planner"), p.planner},
                          {QStringLiteral("latency_ms"), p.latencyMs},
                          {QStringLiteral("attempts"), p.attempts}};
@@ -46,9 +46,40 @@ QJsonObject planToJsonObject(const Plan &plan)
             prov.insert(QStringLiteral("prompt_tokens"), p.promptTokens);
             prov.insert(QStringLiteral("completion_tokens"), p.completionTokens);
         }
+        if (!p.notes.isEmpty())
+            prov.insert(QStringLiteral("notes"), QJsonArray::fromStringList(p.notes));
         root.insert(QStringLiteral("provenance"), prov);
     }
     return root;
+}
+
+QJsonObject planToJsonObject(const Plan &plan, const Catalog &catalog,
+                             const ModelBindings &bindings)
+{
+    QJsonObject root = planToJsonObject(plan);
+    QJsonArray tasks = root.value(QStringLiteral("tasks")).toArray();
+    for (qsizetype i = 0; i < tasks.size() && i < plan.tasks.size(); ++i) {
+        const PlanTask &t = plan.tasks.at(i);
+        if (t.model.isEmpty())
+            continue; // a sensing step: no model to bind
+        const ModelBinding *b = bindings.forModel(t.model, catalog);
+        QJsonObject o = tasks.at(i).toObject();
+        o.insert(QStringLiteral("binding"),
+                 QJsonObject{{QStringLiteral("name"), b ? QJsonValue(b->name) : QJsonValue()},
+                             {QStringLiteral("stand_in"),
+                              b && !b->standIn.isEmpty() ? QJsonValue(b->standIn) : QJsonValue()},
+                             {QStringLiteral("runnable"), b != nullptr}});
+        tasks[i] = o;
+    }
+    root.insert(QStringLiteral("tasks"), tasks);
+    return root;
+}
+
+QByteArray planToJson(const Plan &plan, const Catalog &catalog, const ModelBindings &bindings,
+                      bool indented)
+{
+    return QJsonDocument(planToJsonObject(plan, catalog, bindings))
+        .toJson(indented ? QJsonDocument::Indented : QJsonDocument::Compact);
 }
 
 QByteArray planToJson(const Plan &plan, bool indented)
@@ -112,6 +143,7 @@ Result<Plan> planFromJsonObject(const QJsonObject &root)
             int(r.number(p, path, QStringLiteral("prompt_tokens"), false));
         plan.provenance.completionTokens =
             int(r.number(p, path, QStringLiteral("completion_tokens"), false));
+        plan.provenance.notes = r.stringList(p, path, QStringLiteral("notes"), false);
     }
     if (r.hasErrors())
         return Result<Plan>::failure(r.joinedErrors());
@@ -185,7 +217,21 @@ const TaskKind *resolveTask(const QString &description, const Catalog &catalog)
 
 } // namespace
 
-QString planToText(const Plan &plan, const Catalog &catalog)
+QString bindingMark(const QString &model, const Catalog &catalog, const ModelBindings &bindings)
+{
+    if (model.isEmpty())
+        return {};
+    const ModelBinding *b = bindings.forModel(model, catalog);
+    if (!b)
+        return QStringLiteral(" (not runnable here)");
+    if (!b->standIn.isEmpty())
+        return QStringLiteral(" (stand-in: %1)").arg(b->standIn);
+    return {};
+}
+
+namespace {
+
+QString writeText(const Plan &plan, const Catalog &catalog, const ModelBindings *bindings)
 {
     // Once a plan has links, every line says where its inputs come from ("request" for none), so
     // that the reader does not infer links the plan does not have.
@@ -193,10 +239,12 @@ QString planToText(const Plan &plan, const Catalog &catalog)
     QStringList lines;
     for (int i = 0; i < plan.tasks.size(); ++i) {
         const PlanTask &t = plan.tasks.at(i);
+        QString model = t.model.isEmpty() ? QStringLiteral("NA") : t.model;
+        if (bindings)
+            model += bindingMark(t.model, catalog, *bindings);
         QString line = QStringLiteral("{Task %1: %2, {AI model: %3}, {Edge device: %4}")
                            .arg(i + 1)
-                           .arg(taskPhrase(t, catalog),
-                                t.model.isEmpty() ? QStringLiteral("NA") : t.model, t.device);
+                           .arg(taskPhrase(t, catalog), model, t.device);
         QStringList inputs;
         for (const TaskArg &a : t.args)
             if (a.isLink()) {
@@ -209,7 +257,23 @@ QString planToText(const Plan &plan, const Catalog &catalog)
             line += QStringLiteral(", {Inputs: request}");
         lines << line + QLatin1Char('}');
     }
+    if (bindings)
+        for (const QString &note : plan.provenance.notes)
+            lines << QStringLiteral("# ") +
+                         QString(note).replace(QLatin1Char('\n'), QLatin1Char(' '));
     return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace
+
+QString planToText(const Plan &plan, const Catalog &catalog)
+{
+    return writeText(plan, catalog, nullptr);
+}
+
+QString planToText(const Plan &plan, const Catalog &catalog, const ModelBindings &bindings)
+{
+    return writeText(plan, catalog, &bindings);
 }
 
 Result<Plan> planFromText(const QString &text, const Catalog &catalog, bool strict)
@@ -229,8 +293,8 @@ Result<Plan> planFromText(const QString &text, const Catalog &catalog, bool stri
     const QStringList lines = text.split(QLatin1Char('\n'));
     for (int ln = 0; ln < lines.size(); ++ln) {
         const QString line = lines.at(ln).trimmed();
-        if (line.isEmpty())
-            continue;
+        if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
+            continue; // "#" lines: the writer's notes
         const QRegularExpressionMatch m = lineRe.match(line);
         if (!m.hasMatch()) {
             if (strict)
@@ -243,7 +307,11 @@ Result<Plan> planFromText(const QString &text, const Catalog &catalog, bool stri
         PlanTask t;
         t.id = QStringLiteral("t%1").arg(number);
         t.description = m.captured(2);
+        static const QRegularExpression mark(
+            QStringLiteral(R"(\s*\((stand-in:[^()]*|not runnable here)\)\s*$)"),
+            QRegularExpression::CaseInsensitiveOption);
         QString modelName = m.captured(3);
+        modelName.remove(mark); // what runs here is not part of the plan
         if (modelName.compare(QLatin1String("NA"), Qt::CaseInsensitive) == 0 ||
             modelName.compare(QLatin1String("N/A"), Qt::CaseInsensitive) == 0 ||
             modelName.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0)

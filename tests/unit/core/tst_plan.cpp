@@ -3,6 +3,8 @@
 #include "core/plan/PlanFormat.h"
 #include "core/plan/PlanValidator.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace edgegpt;
@@ -56,6 +58,9 @@ private Q_SLOTS:
     void textRoundTripKeepsLinks();
     void readsThePapersTextFormat();
     void textErrors();
+    void textMarksWhatRunsHere();
+    void jsonBindingIsOutputOnly();
+    void notesRoundTrip();
 };
 
 void TestPlan::validPlanHasNoProblems()
@@ -294,6 +299,116 @@ void TestPlan::textErrors()
     QVERIFY(!r.ok());
     QVERIFY(r.error().contains(QStringLiteral("no task kind matches")));
     QVERIFY(!planFromText(QString(), Catalog::builtin()).ok());
+}
+
+void TestPlan::textMarksWhatRunsHere()
+{
+    // A classifier (bound to the testbed's network by default) after a captioner (not bound).
+    Plan p;
+    p.tasks << PlanTask{QStringLiteral("t1"),
+                        QStringLiteral("Image Classification"),
+                        QStringLiteral("google/vit-base-patch16-224"),
+                        QStringLiteral("Mobile phone"),
+                        {TaskArg{QStringLiteral("image"), QStringLiteral("x.jpg"), QString()}},
+                        QString()};
+    p.tasks << PlanTask{QStringLiteral("t2"),
+                        QStringLiteral("Image-to-Text"),
+                        QStringLiteral("Salesforce/blip-image-captioning-base"),
+                        QStringLiteral("Edge server (RTX 3090)"),
+                        {TaskArg{QStringLiteral("image"), QStringLiteral("x.jpg"), QString()}},
+                        QString()};
+    p.provenance.notes << QStringLiteral("t1: a note");
+    const Catalog &c = Catalog::builtin();
+    const ModelBindings &b = ModelBindings::builtIn();
+    const QString text = planToText(p, c, b);
+    QVERIFY2(text.contains(QStringLiteral(
+                 "{AI model: google/vit-base-patch16-224 (stand-in: fashion-mnist cnn)}")),
+             qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral(
+                 "{AI model: Salesforce/blip-image-captioning-base (not runnable here)}")),
+             qPrintable(text));
+    QVERIFY2(text.endsWith(QStringLiteral("\n# t1: a note")), qPrintable(text));
+    // Without bindings: no marks, no notes (the paper's format as before).
+    QVERIFY(!planToText(p, c).contains(QStringLiteral("stand-in")));
+    QVERIFY(!planToText(p, c).contains(QLatin1Char('#')));
+    QCOMPARE(bindingMark(QString(), c, b), QString());
+    // The reader takes the marked text back as the same plan (marks and notes skipped).
+    const Result<Plan> back = planFromText(text, c);
+    QVERIFY2(back.ok(), qPrintable(back.error()));
+    QCOMPARE(back->tasks.size(), 2);
+    QCOMPARE(back->tasks.at(0).model, p.tasks.at(0).model);
+    QCOMPARE(back->tasks.at(1).model, p.tasks.at(1).model);
+    QCOMPARE(back->tasks.at(1).task, p.tasks.at(1).task);
+    // A user's binding without a stand-in: the model runs as itself, no mark.
+    const Result<ModelBindings> own = ModelBindings::parse(
+        R"({"format":"edgegpt-bindings","version":1,"bindings":[
+            {"name":"blip","models":["Salesforce/blip-image-captioning-base"],"dir":"/m/blip"}]})",
+        QStringLiteral("own.json"), QStringLiteral("/m"));
+    QVERIFY2(own.ok(), qPrintable(own.error()));
+    const QString ownText = planToText(p, c, *own);
+    QVERIFY2(ownText.contains(QStringLiteral("google/vit-base-patch16-224 (not runnable here)")),
+             qPrintable(ownText));
+    QVERIFY2(ownText.contains(QStringLiteral("{AI model: Salesforce/blip-image-captioning-base}")),
+             qPrintable(ownText));
+}
+
+void TestPlan::jsonBindingIsOutputOnly()
+{
+    Plan p = carPlan();
+    p.tasks[1].task = QStringLiteral("Image Classification");
+    p.tasks[1].model = QStringLiteral("google/vit-base-patch16-224");
+    p.tasks << PlanTask{QStringLiteral("t3"),
+                        QStringLiteral("Translation"),
+                        QStringLiteral("t5-small"),
+                        QStringLiteral("Cloud"),
+                        {TaskArg{QStringLiteral("text"), QString(), QStringLiteral("t2")}},
+                        QString()};
+    const QJsonObject o = planToJsonObject(p, Catalog::builtin(), ModelBindings::builtIn());
+    const QJsonArray tasks = o.value(QStringLiteral("tasks")).toArray();
+    QCOMPARE(tasks.size(), 3);
+    QVERIFY(!tasks.at(0).toObject().contains(QStringLiteral("binding"))); // sensing step
+    const QJsonObject bound = tasks.at(1).toObject().value(QStringLiteral("binding")).toObject();
+    QCOMPARE(bound.value(QStringLiteral("name")).toString(), QStringLiteral("fashion-mnist-cnn"));
+    QCOMPARE(bound.value(QStringLiteral("stand_in")).toString(),
+             QStringLiteral("fashion-mnist cnn"));
+    QCOMPARE(bound.value(QStringLiteral("runnable")).toBool(), true);
+    const QJsonObject unbound = tasks.at(2).toObject().value(QStringLiteral("binding")).toObject();
+    QVERIFY(unbound.value(QStringLiteral("name")).isNull());
+    QVERIFY(unbound.value(QStringLiteral("stand_in")).isNull());
+    QCOMPARE(unbound.value(QStringLiteral("runnable")).toBool(true), false);
+    // The reader ignores "binding": the same plan comes back, and a plan without it reads too.
+    const Result<Plan> back =
+        planFromJson(planToJson(p, Catalog::builtin(), ModelBindings::builtIn()));
+    QVERIFY2(back.ok(), qPrintable(back.error()));
+    QCOMPARE(*back, p);
+    const Result<Plan> plain = planFromJson(planToJson(p));
+    QVERIFY2(plain.ok(), qPrintable(plain.error()));
+    QCOMPARE(*plain, p);
+    // Whatever a file says about bindings is not trusted on input.
+    const Result<Plan> odd = planFromJson(
+        R"({"version":1,"tasks":[{"id":"t1","task":"Translation","model":"t5-small","device":"Cloud",
+        "args":[{"type":"text","value":"Hallo"}],"binding":{"name":"x","runnable":true}}]})");
+    QVERIFY2(odd.ok(), qPrintable(odd.error()));
+    QCOMPARE(odd->tasks.first().model, QStringLiteral("t5-small"));
+}
+
+void TestPlan::notesRoundTrip()
+{
+    Plan p = carPlan();
+    p.provenance.planner = QStringLiteral("local");
+    p.provenance.notes << QStringLiteral("t2: one") << QStringLiteral("t2: two");
+    const QJsonObject prov = planToJsonObject(p).value(QStringLiteral("provenance")).toObject();
+    QCOMPARE(prov.value(QStringLiteral("notes")).toArray().size(), 2);
+    const Result<Plan> back = planFromJson(planToJson(p));
+    QVERIFY2(back.ok(), qPrintable(back.error()));
+    QCOMPARE(back->provenance.notes, p.provenance.notes);
+    QCOMPARE(*back, p);
+    // No notes: no key (older readers and files stay as they were).
+    p.provenance.notes.clear();
+    QVERIFY(!planToJsonObject(p)
+                 .value(QStringLiteral("provenance"))
+                 .toObject()
+                 .contains(QStringLiteral("notes")));
 }
 
 QTEST_GUILESS_MAIN(TestPlan)
