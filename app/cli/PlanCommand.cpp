@@ -1,8 +1,15 @@
-// edgegpt plan "REQUEST" [--planner local|llm] [--format text|json]
+// edgegpt plan "REQUEST" [--planner local|llm] [--format text|json] [--bindings FILE]
+//              [--no-availability]
+// Plans with the bindings in view (core/planner/PlanAvailability.h) unless --no-availability, and
+// says what runs here: "(stand-in: …)" / "(not runnable here)" after each model in the text, a
+// "binding" object per task in the JSON.
+#include "BindingsOption.h"
 #include "CliCommand.h"
 #include "PlannerChoice.h"
 
 #include "core/plan/PlanFormat.h"
+#include "core/plan/PlanValidator.h"
+#include "core/planner/PlanAvailability.h"
 
 #include <QCommandLineParser>
 
@@ -20,6 +27,11 @@ int runPlan(const QStringList &arguments)
                                  QStringLiteral("what the operator asks for"));
     parser.addOption({QStringLiteral("format"), QStringLiteral("text (the paper's format) or json"),
                       QStringLiteral("text|json"), QStringLiteral("text")});
+    parser.addOption(
+        {QStringLiteral("no-availability"),
+         QStringLiteral("keep the planner's plan as it is: do not replace a task whose model does "
+                        "not run here by one that does and answers the request as well")});
+    BindingsOption::addOptions(parser);
     PlannerChoice::addOptions(parser);
     if (!parser.parse(arguments))
         return fail(ExitUsage, parser.errorText());
@@ -33,15 +45,30 @@ int runPlan(const QStringList &arguments)
     const QString format = parser.value(QStringLiteral("format"));
     if (format != QLatin1String("text") && format != QLatin1String("json"))
         return fail(ExitUsage, QStringLiteral("--format must be text or json"));
+    const Result<ModelBindings> bindings = BindingsOption::read(parser);
+    if (!bindings)
+        return fail(ExitUsage, bindings.error());
 
     int planningExit = ExitOk;
-    const std::optional<Plan> plan = planRequest(parser, positional.first(), &planningExit);
+    std::optional<Plan> plan = planRequest(parser, positional.first(), &planningExit);
     if (!plan)
         return planningExit;
+    const Catalog &catalog = Catalog::builtin();
+    if (!parser.isSet(QStringLiteral("no-availability"))) {
+        const Plan available =
+            applyAvailability(*plan, positional.first(), *bindings, catalog, nullptr);
+        const QList<PlanProblem> problems = validatePlan(available, catalog);
+        if (!problems.isEmpty())
+            return fail(
+                ExitPlanningFailed,
+                QStringLiteral("the plan for what runs here is invalid: ") +
+                    describeProblems(problems).replace(QLatin1Char('\n'), QStringLiteral("; ")));
+        plan = available;
+    }
     if (format == QLatin1String("json"))
-        printOut(QString::fromUtf8(planToJson(*plan)));
+        printOut(QString::fromUtf8(planToJson(*plan, catalog, *bindings)));
     else
-        printOut(planToText(*plan, Catalog::builtin()));
+        printOut(planToText(*plan, catalog, *bindings));
     return ExitOk;
 }
 

@@ -1,9 +1,11 @@
 // The edgegpt command line as scripts use it: `plan` and `bench planning`, their outputs and
 // exit codes (0 ok, 2 usage, 3 planning failed).
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 class TestCliPlan : public QObject
@@ -36,12 +38,159 @@ private Q_SLOTS:
         const Run r =
             edgegpt({QStringLiteral("plan"), QStringLiteral("What's in the front of my car?")});
         QCOMPARE(r.code, 0);
-        QCOMPARE(
-            r.out,
-            QByteArray(
-                "{Task 1: Capture an image, {AI model: NA}, {Edge device: Vehicle}}\n"
-                "{Task 2: Caption the image, {AI model: Salesforce/blip-image-captioning-base}, "
-                "{Edge device: Vehicle}, {Inputs: Task 1}}\n"));
+        QCOMPARE(r.out,
+                 QByteArray(
+                     "{Task 1: Capture an image, {AI model: NA}, {Edge device: Vehicle}}\n"
+                     "{Task 2: Caption the image, {AI model: Salesforce/blip-image-captioning-base "
+                     "(not runnable here)}, {Edge device: Vehicle}, {Inputs: Task 1}}\n"));
+    }
+    // The clothing question: the planner may answer it with visual question answering, which
+    // nothing runs here; with the default bindings the plan classifies the image instead, says
+    // so, and names the stand-in. --no-availability keeps the planner's plan.
+    void planUsesWhatRunsHere()
+    {
+        const QString request = QStringLiteral("What kind of clothing is in this picture?");
+        const Run r = edgegpt({QStringLiteral("plan"), request});
+        QCOMPARE(r.code, 0);
+        const QString text = QString::fromUtf8(r.out);
+        QVERIFY2(text.contains(QStringLiteral("(stand-in: fashion-mnist cnn)}")), qPrintable(text));
+        QVERIFY2(!text.contains(QStringLiteral("not runnable here")), qPrintable(text));
+
+        const Run json = edgegpt(
+            {QStringLiteral("plan"), request, QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(json.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(json.out).object();
+        bool classified = false;
+        for (const QJsonValue &v : o.value(QStringLiteral("tasks")).toArray()) {
+            const QJsonObject t = v.toObject();
+            QVERIFY2(t.value(QStringLiteral("task")).toString() !=
+                         QLatin1String("Visual Question Answering"),
+                     json.out.constData());
+            if (t.value(QStringLiteral("task")).toString() != QLatin1String("Image Classification"))
+                continue;
+            classified = true;
+            const QJsonObject b = t.value(QStringLiteral("binding")).toObject();
+            QCOMPARE(b.value(QStringLiteral("name")).toString(),
+                     QStringLiteral("fashion-mnist-cnn"));
+            QCOMPARE(b.value(QStringLiteral("stand_in")).toString(),
+                     QStringLiteral("fashion-mnist cnn"));
+            QCOMPARE(b.value(QStringLiteral("runnable")).toBool(), true);
+        }
+        QVERIFY2(classified, json.out.constData());
+
+        const Run raw = edgegpt({QStringLiteral("plan"), request, QStringLiteral("--format"),
+                                 QStringLiteral("json"), QStringLiteral("--no-availability")});
+        QCOMPARE(raw.code, 0);
+        const QJsonArray rawTasks =
+            QJsonDocument::fromJson(raw.out).object().value(QStringLiteral("tasks")).toArray();
+        bool vqa = false;
+        for (const QJsonValue &v : rawTasks)
+            if (v.toObject().value(QStringLiteral("task")).toString() ==
+                QLatin1String("Visual Question Answering")) {
+                vqa = true;
+                QCOMPARE(v.toObject()
+                             .value(QStringLiteral("binding"))
+                             .toObject()
+                             .value(QStringLiteral("runnable"))
+                             .toBool(true),
+                         false);
+            }
+        // When the planner itself answers with VQA, availability is what changed it: the note
+        // says so. (A planner that classifies right away needs no substitution.)
+        const QJsonArray notes = o.value(QStringLiteral("provenance"))
+                                     .toObject()
+                                     .value(QStringLiteral("notes"))
+                                     .toArray();
+        if (vqa) {
+            QCOMPARE(notes.size(), 1);
+            QVERIFY2(notes.first().toString().contains(
+                         QStringLiteral("instead of visual question answering")),
+                     json.out.constData());
+            QVERIFY2(text.contains(QStringLiteral("\n# t")), qPrintable(text));
+        }
+    }
+    void genuineVqaStaysVqa()
+    {
+        const Run r = edgegpt({QStringLiteral("plan"),
+                               QStringLiteral("What color is the shirt in photo.jpg and is the "
+                                              "person smiling?"),
+                               QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        for (const QJsonValue &v : o.value(QStringLiteral("tasks")).toArray())
+            QVERIFY2(v.toObject().value(QStringLiteral("task")).toString() !=
+                         QLatin1String("Image Classification"),
+                     r.out.constData());
+        QVERIFY(
+            !o.value(QStringLiteral("provenance")).toObject().contains(QStringLiteral("notes")));
+    }
+    // `bench planning` scores the planner against TaskBench's own task lists: availability is not
+    // applied there. A labelled request whose answer is VQA keeps scoring as VQA (were the
+    // clothing question replaced by image classification, node F1 would be 0).
+    void benchPlanningDoesNotApplyAvailability()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString data = tmp.filePath(QStringLiteral("vqa.jsonl"));
+        QFile f(data);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(
+            R"({"id": "1", "type": "single", "instruction": "What kind of clothing is in this picture?", "nodes": ["Visual Question Answering"], "links": []})"
+            "\n");
+        f.close();
+        QVERIFY(QFile::copy(QStringLiteral(EDGEGPT_SHARED_DIR "/data/taskbench-hf-tools.json"),
+                            tmp.filePath(QStringLiteral("taskbench-hf-tools.json"))));
+        const Run plain = edgegpt({QStringLiteral("plan"),
+                                   QStringLiteral("What kind of clothing is in this picture?"),
+                                   QStringLiteral("--no-availability")});
+        QCOMPARE(plain.code, 0);
+        if (!plain.out.contains("Answer a question about the image"))
+            QSKIP("the planner itself does not answer the clothing question with VQA");
+        const Run r = edgegpt({QStringLiteral("bench"), QStringLiteral("planning"),
+                               QStringLiteral("--data"), data, QStringLiteral("--json"),
+                               QStringLiteral("--repeat"), QStringLiteral("1")});
+        QCOMPARE(r.code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("samples")).toInt(), 1);
+        QCOMPARE(o.value(QStringLiteral("node_f1")).toDouble(), 1.0);
+    }
+    void bindingsOption()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        // A file that binds nothing the car plan uses, and one that binds its captioner.
+        const QString own = tmp.filePath(QStringLiteral("own.json"));
+        QFile f(own);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"format": "edgegpt-bindings", "version": 1, "bindings": [
+            {"name": "blip", "models": ["Salesforce/blip-image-captioning-base"],
+             "dir": "blip-model", "stand_in": "my captioner"}]})");
+        f.close();
+        Run r = edgegpt({QStringLiteral("plan"), QStringLiteral("What's in the front of my car?"),
+                         QStringLiteral("--bindings"), own});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("{AI model: Salesforce/blip-image-captioning-base (stand-in: my "
+                                "captioner)}"),
+                 r.out.constData());
+        // Errors name the file and the JSON path; usage error.
+        const QString bad = tmp.filePath(QStringLiteral("bad.json"));
+        QFile b(bad);
+        QVERIFY(b.open(QIODevice::WriteOnly));
+        b.write(R"({"format": "edgegpt-bindings", "version": 1, "bindings": [
+            {"name": "Bad Name", "models": ["acme/nothing"], "dir": "x"}]})");
+        b.close();
+        r = edgegpt({QStringLiteral("plan"), QStringLiteral("What's in the front of my car?"),
+                     QStringLiteral("--bindings"), bad});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(QByteArray(bad.toUtf8() + ": $.bindings[0].name: ")),
+                 r.err.constData());
+        QVERIFY2(r.err.contains(QByteArray(
+                     bad.toUtf8() +
+                     ": $.bindings[0].models[0]: unknown catalog model \"acme/nothing\"")),
+                 r.err.constData());
+        r = edgegpt({QStringLiteral("plan"), QStringLiteral("x"), QStringLiteral("--bindings"),
+                     tmp.filePath(QStringLiteral("missing.json"))});
+        QCOMPARE(r.code, 2);
     }
     void planPrintsJson()
     {
