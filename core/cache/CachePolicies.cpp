@@ -113,10 +113,12 @@ public:
     {
         // The requested model counts its current request.
         const auto count = [&](int m) { return m_count[size_t(m)] + (m == model ? 1 : 0); };
+        // The requested model is used now: it wins ties with a resident model.
+        const auto last = [&](int m) { return m == model ? v.index : m_lastUse[size_t(m)]; };
         return rankedMiss(v, model, [&](int a, int b) {
             if (count(a) != count(b))
                 return count(a) < count(b);
-            return m_lastUse[size_t(a)] < m_lastUse[size_t(b)];
+            return last(a) < last(b);
         });
     }
 
