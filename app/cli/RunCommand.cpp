@@ -8,6 +8,12 @@
 // fleet's running edge agent serves the tail, reached at its agent address and port with the
 // fleet's token; the head runs in a device agent started here, standing in for the fleet's device
 // (a deployed device agent runs its own inputs and takes no requests).
+//
+// The plan is made with the model bindings in view (--bindings FILE, else the built-in ones;
+// core/planner/PlanAvailability.h): a question that image classification answers as well as a
+// task nothing runs here is planned as image classification. The model that serves is the
+// classification task's binding (--model-dir overrides it), named as a stand-in where it is one.
+#include "BindingsOption.h"
 #include "CliCommand.h"
 #include "DefaultModel.h"
 #include "DeviceRun.h"
@@ -17,6 +23,8 @@
 #include "core/fleet/Fleet.h"
 #include "core/fleet/LocalFleet.h"
 #include "core/plan/PlanFormat.h"
+#include "core/plan/PlanValidator.h"
+#include "core/planner/PlanAvailability.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -172,7 +180,11 @@ int runRun(const QStringList &arguments)
         {QStringLiteral("timeout"), QStringLiteral("give up after this many seconds (default 120)"),
          QStringLiteral("S"), QStringLiteral("120")},
         {QStringLiteral("json"), QStringLiteral("print one JSON object")},
+        {QStringLiteral("no-availability"),
+         QStringLiteral(
+             "run the planner's plan as it is (no task replaced by one that runs here)")},
     });
+    BindingsOption::addOptions(parser);
     parser.addOptions(LocalAgentOptions::declarations());
     PlannerChoice::addOptions(parser);
     if (!parser.parse(arguments))
@@ -201,25 +213,52 @@ int runRun(const QStringList &arguments)
     if (!agents)
         return fail(ExitUsage, agents.error());
     const bool json = parser.isSet(QStringLiteral("json"));
+    const Result<ModelBindings> bindings = BindingsOption::read(parser);
+    if (!bindings)
+        return fail(ExitUsage, bindings.error());
+    const Catalog &catalog = Catalog::builtin();
 
     int planningExit = ExitOk;
-    const std::optional<Plan> plan = planRequest(parser, positional.first(), &planningExit);
+    std::optional<Plan> plan = planRequest(parser, positional.first(), &planningExit);
     if (!plan)
         return planningExit;
+    if (!parser.isSet(QStringLiteral("no-availability"))) {
+        const Plan available =
+            applyAvailability(*plan, positional.first(), *bindings, catalog, nullptr);
+        const QList<PlanProblem> problems = validatePlan(available, catalog);
+        if (!problems.isEmpty())
+            return fail(
+                ExitPlanningFailed,
+                QStringLiteral("the plan for what runs here is invalid: ") +
+                    describeProblems(problems).replace(QLatin1Char('\n'), QStringLiteral("; ")));
+        plan = available;
+    }
+    // The classification tasks that run here: their model has a binding, and (one model served
+    // at a time) the same binding as the first.
     QList<const PlanTask *> work;
     QStringList skipped;
+    const ModelBinding *binding = nullptr;
     for (const PlanTask &t : plan->tasks) {
-        if (t.task == kImageClassification)
+        const ModelBinding *b = bindings->forModel(t.model, catalog);
+        if (t.task == kImageClassification && b && (!binding || b == binding)) {
+            binding = b;
             work << &t;
-        else if (t.task != kCaptureImage)
+        } else if (t.task == kImageClassification && b) {
+            skipped << QStringLiteral("%1 (%2: bound to %3; edgegpt run serves one model at a "
+                                      "time, %4)")
+                           .arg(t.id, t.task, b->name, binding->name);
+        } else if (t.task == kImageClassification) {
+            skipped
+                << QStringLiteral("%1 (%2: %3 is not runnable here)").arg(t.id, t.task, t.model);
+        } else if (t.task != kCaptureImage) {
             skipped << QStringLiteral("%1 (%2)").arg(t.id, t.task);
+        }
     }
     if (work.isEmpty())
         return fail(ExitFailure,
-                    QStringLiteral(
-                        "the plan has no image classification, the only task edgegpt run executes "
-                        "(the plan: %1)")
-                        .arg(planToText(*plan, Catalog::builtin()).simplified()));
+                    QStringLiteral("the plan has no image classification that runs here, the only "
+                                   "task edgegpt run executes (the plan: %1)")
+                        .arg(planToText(*plan, catalog, *bindings).simplified()));
     QList<TaskInput> inputs;
     for (const PlanTask *t : work) {
         Result<TaskInput> in =
@@ -264,7 +303,14 @@ int runRun(const QStringList &arguments)
                         .arg(fleetOptions.remoteEdgePort);
     }
     DefaultModelOptions modelOptions;
+    // --model-dir, else the binding's directory; the default binding's (trained:cnn) is the
+    // directory prepareModelDirectory trains when it is empty.
     modelOptions.dir = agents->modelDir;
+    if (modelOptions.dir.isEmpty()) {
+        const QString bound = bindings->directoryOf(*binding);
+        if (bound != LocalFleet::defaultModelDirectory(QStringLiteral("cnn")))
+            modelOptions.dir = bound;
+    }
     modelOptions.dataDir = agents->dataDir;
     const Result<QString> modelDir = prepareModelDirectory(modelOptions);
     if (!modelDir)
@@ -275,15 +321,15 @@ int runRun(const QStringList &arguments)
     QJsonArray taskReports;
     QString text;
     bool allOk = true;
-    const QString planText = planToText(*plan, Catalog::builtin());
+    const QString planText = planToText(*plan, catalog, *bindings);
     text += QStringLiteral("plan (%1 planner): %2\nfleet: %3, model %4, uplink %5\n")
                 .arg(plan->provenance.planner, planText, fleetName, fleetOptions.modelDir,
                      linkRate > 0 ? QStringLiteral("%1 KB/s").arg(linkRate)
                                   : QStringLiteral("unshaped"));
     if (!skipped.isEmpty())
-        text +=
-            QStringLiteral("not executed (the testbed executes image classification only): %1\n")
-                .arg(skipped.join(QStringLiteral(", ")));
+        text += QStringLiteral("not executed (the testbed executes image classification that runs "
+                               "here only): %1\n")
+                    .arg(skipped.join(QStringLiteral(", ")));
     for (int i = 0; i < work.size(); ++i) {
         const PlanTask &task = *work[i];
         LocalDeviceOptions device;
@@ -307,10 +353,12 @@ int runRun(const QStringList &arguments)
         QJsonArray results, splits;
         QHash<QString, QList<double>> stages;
         int failed = 0;
-        text += QStringLiteral(
-                    "\ntask %1 %2 (planned: %3 on %4; run as the testbed's %5 model) on %6\n")
-                    .arg(task.id, task.task, task.model, task.device,
-                         QFileInfo(fleetOptions.modelDir).fileName(), inputs[i].description);
+        const QString runsAs = binding->standIn.isEmpty()
+                                   ? QStringLiteral("runs as %1").arg(binding->name)
+                                   : QStringLiteral("stand-in: %1").arg(binding->standIn);
+        text += QStringLiteral("\ntask %1 %2 (planned: %3 on %4; %5, from %6) on %7\n")
+                    .arg(task.id, task.task, task.model, task.device, runsAs, fleetOptions.modelDir,
+                         inputs[i].description);
         for (const QJsonObject &e : run->events) {
             if (e.value(QStringLiteral("event")).toString() != QLatin1String("split"))
                 continue;
@@ -387,21 +435,25 @@ int runRun(const QStringList &arguments)
             text += QStringLiteral("  no image was classified (device exit code %1)\n")
                         .arg(run->exitCode);
         allOk = allOk && taskOk;
-        taskReports.append(QJsonObject{{QStringLiteral("id"), task.id},
-                                       {QStringLiteral("task"), task.task},
-                                       {QStringLiteral("planned_model"), task.model},
-                                       {QStringLiteral("planned_device"), task.device},
-                                       {QStringLiteral("input"), inputs[i].description},
-                                       {QStringLiteral("ok"), taskOk},
-                                       {QStringLiteral("results"), results},
-                                       {QStringLiteral("median"), median},
-                                       {QStringLiteral("splits"), splits},
-                                       {QStringLiteral("summary"), run->summary}});
+        taskReports.append(
+            QJsonObject{{QStringLiteral("id"), task.id},
+                        {QStringLiteral("task"), task.task},
+                        {QStringLiteral("planned_model"), task.model},
+                        {QStringLiteral("planned_device"), task.device},
+                        {QStringLiteral("binding"), binding->name},
+                        {QStringLiteral("stand_in"),
+                         binding->standIn.isEmpty() ? QJsonValue() : QJsonValue(binding->standIn)},
+                        {QStringLiteral("input"), inputs[i].description},
+                        {QStringLiteral("ok"), taskOk},
+                        {QStringLiteral("results"), results},
+                        {QStringLiteral("median"), median},
+                        {QStringLiteral("splits"), splits},
+                        {QStringLiteral("summary"), run->summary}});
     }
     fleet.stopAndWait();
     if (json) {
         QJsonObject o{{QStringLiteral("request"), plan->request},
-                      {QStringLiteral("plan"), QJsonDocument::fromJson(planToJson(*plan)).object()},
+                      {QStringLiteral("plan"), planToJsonObject(*plan, catalog, *bindings)},
                       {QStringLiteral("fleet"), fleetName},
                       {QStringLiteral("model_dir"), fleetOptions.modelDir},
                       {QStringLiteral("link_rate_kbps"), linkRate},

@@ -257,6 +257,118 @@ private Q_SLOTS:
         }
     }
 
+    // The clothing question: the planner answers it with visual question answering, which
+    // nothing runs here; with the default bindings `run` plans image classification instead and
+    // classifies the image with the stand-in, saying so. --no-availability: the old refusal.
+    void runAnswersTheClothingQuestion()
+    {
+        const QString request = QStringLiteral("What kind of clothing is in this picture?");
+        CliOutcome r = runCli({QStringLiteral("run"), request, QStringLiteral("--input"),
+                               m_images + QStringLiteral("/test-3.png"),
+                               QStringLiteral("--model-dir"), m_model, QStringLiteral("--agent"),
+                               QStringLiteral(EDGEGPT_AGENT_PATH), QStringLiteral("--json")},
+                              90000);
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        const QJsonArray tasks = o.value(QStringLiteral("tasks")).toArray();
+        QCOMPARE(tasks.size(), 1);
+        const QJsonObject task = tasks[0].toObject();
+        QCOMPARE(task.value(QStringLiteral("task")).toString(),
+                 QStringLiteral("Image Classification"));
+        QCOMPARE(task.value(QStringLiteral("stand_in")).toString(),
+                 QStringLiteral("fashion-mnist cnn"));
+        QCOMPARE(task.value(QStringLiteral("binding")).toString(),
+                 QStringLiteral("fashion-mnist-cnn"));
+        const QJsonArray results = task.value(QStringLiteral("results")).toArray();
+        QCOMPARE(results.size(), 1);
+        QCOMPARE(results[0].toObject().value(QStringLiteral("class")).toString(),
+                 m_expectedClass[3]);
+        const QJsonObject plan = o.value(QStringLiteral("plan")).toObject();
+        QCOMPARE(plan.value(QStringLiteral("tasks"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("binding"))
+                     .toObject()
+                     .value(QStringLiteral("runnable"))
+                     .toBool(),
+                 true);
+
+        // In text: the stand-in on the task line and in the plan.
+        r = runCli({QStringLiteral("run"), request, QStringLiteral("--input"),
+                    m_images + QStringLiteral("/test-3.png"), QStringLiteral("--model-dir"),
+                    m_model, QStringLiteral("--agent"), QStringLiteral(EDGEGPT_AGENT_PATH)},
+                   90000);
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QString text = QString::fromUtf8(r.out);
+        QVERIFY2(text.contains(QStringLiteral("(stand-in: fashion-mnist cnn)}")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("; stand-in: fashion-mnist cnn,")), qPrintable(text));
+        QVERIFY2(text.section(QStringLiteral("test-3.png"), -1)
+                     .simplified()
+                     .startsWith(m_expectedClass[3]),
+                 qPrintable(text));
+
+        r = runCli({QStringLiteral("run"), request, QStringLiteral("--input"),
+                    m_images + QStringLiteral("/test-3.png"), QStringLiteral("--model-dir"),
+                    m_model, QStringLiteral("--no-availability")},
+                   30000);
+        if (r.code == 0)
+            QSKIP("the planner itself plans image classification for the clothing question");
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("no image classification that runs here") &&
+                     r.err.contains("not runnable here"),
+                 r.err.constData());
+    }
+
+    // A user's bindings file: its directory (relative to the file) serves the classifier when no
+    // --model-dir is given; its stand-in is what run reports. A binding that serves no
+    // classifier leaves nothing to run.
+    void runUsesTheBindingsFile()
+    {
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        QVERIFY(QFile::link(m_model, tmp.filePath(QStringLiteral("my-model"))));
+        const QString file = tmp.filePath(QStringLiteral("bindings.json"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"format": "edgegpt-bindings", "version": 1, "bindings": [
+            {"name": "mine", "task": "Image Classification", "dir": "my-model",
+             "stand_in": "my little cnn"}]})");
+        f.close();
+        CliOutcome r =
+            runCli({QStringLiteral("run"), QStringLiteral("classify the image test-5.png"),
+                    QStringLiteral("--input"), m_images + QStringLiteral("/test-5.png"),
+                    QStringLiteral("--bindings"), file, QStringLiteral("--agent"),
+                    QStringLiteral(EDGEGPT_AGENT_PATH), QStringLiteral("--json")},
+                   90000);
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("model_dir")).toString(),
+                 tmp.filePath(QStringLiteral("my-model")));
+        const QJsonObject task = o.value(QStringLiteral("tasks")).toArray().at(0).toObject();
+        QCOMPARE(task.value(QStringLiteral("binding")).toString(), QStringLiteral("mine"));
+        QCOMPARE(task.value(QStringLiteral("stand_in")).toString(),
+                 QStringLiteral("my little cnn"));
+        QCOMPARE(task.value(QStringLiteral("results"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("class"))
+                     .toString(),
+                 m_expectedClass[5]);
+
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(R"({"format": "edgegpt-bindings", "version": 1, "bindings": [
+            {"name": "t5", "models": ["t5-small"], "dir": "t5"}]})");
+        f.close();
+        r = runCli({QStringLiteral("run"), QStringLiteral("classify the image test-5.png"),
+                    QStringLiteral("--input"), m_images + QStringLiteral("/test-5.png"),
+                    QStringLiteral("--bindings"), file},
+                   30000);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("not runnable here"), r.err.constData());
+    }
+
     void badInputGetsAClearError()
     {
         CliOutcome r =
