@@ -449,7 +449,7 @@ void DeviceAgent::warmUp()
             if (split == QLatin1String("input"))
                 return bool(encodeInput(blank.data(), 28, 28, codec));
             const Result<SplitRuntime *> runtime = inference->runtime();
-            return runtime && bool((*runtime)->head(blank.data(), 28, 28, split, codec));
+            return runtime && bool((*runtime)->head(blank.data(), 28, 28, 1, split, codec));
         },
         this, [](bool) {});
 }
@@ -529,7 +529,7 @@ void DeviceAgent::startRequest(DeviceInput input)
                 QElapsedTimer t;
                 t.start();
                 const Result<QByteArray> bytes =
-                    encodeInput(in.pixels.data(), in.width, in.height, codec);
+                    encodeInput(in.pixels.data(), in.width, in.height, in.channels, codec);
                 o.encodeMs =
                     inference->stretch(double(t.nsecsElapsed()) / 1e6, InferenceThread::Work::Codec,
                                        QStringLiteral("encode input ") + codec);
@@ -547,7 +547,7 @@ void DeviceAgent::startRequest(DeviceInput input)
                 return o;
             }
             // The last split answers on the device: no codec, the predicted class.
-            const Result<HeadOutput> head = (*runtime)->head(in.pixels.data(), in.width, in.height,
+            const Result<HeadOutput> head = (*runtime)->head(in.pixels.data(), in.width, in.height, in.channels,
                                                              split, last ? QString() : codec);
             inference->publishCounters();
             if (!head) {

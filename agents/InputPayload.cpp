@@ -1,6 +1,8 @@
 // InputPayload: see InputPayload.h.
 #include "agents/InputPayload.h"
 
+#include "models/ModelInput.h"
+
 namespace edgegpt {
 
 Result<QPair<InputCodecKind, int>> parseInputCodec(const QString &codec)
@@ -22,10 +24,20 @@ Result<QPair<InputCodecKind, int>> parseInputCodec(const QString &codec)
 
 Result<QByteArray> encodeInput(const uint8_t *pixels, int width, int height, const QString &codec)
 {
+    return encodeInput(pixels, width, height, 1, codec);
+}
+
+Result<QByteArray> encodeInput(const uint8_t *pixels, int width, int height, int channels,
+                               const QString &codec)
+{
     const Result<QPair<InputCodecKind, int>> kind = parseInputCodec(codec);
     if (!kind)
         return Result<QByteArray>::failure(kind.error());
-    const QByteArray bytes = InputCodec::encode(pixels, width, height, kind->first, kind->second);
+    if (channels != 1 && channels != 3)
+        return Result<QByteArray>::failure(
+            QStringLiteral("input images have 1 or 3 channels, not %1").arg(channels));
+    const QByteArray bytes =
+        encodeImagePayload(pixels, width, height, channels, kind->first, kind->second);
     if (bytes.isEmpty())
         return Result<QByteArray>::failure(QStringLiteral("%1 encoding failed").arg(codec));
     return bytes;

@@ -18,6 +18,7 @@ struct DeviceInput
     int label = -1; // -1: unknown
     QString name;   // file name for a folder input
     int width = 0, height = 0;
+    int channels = 1; // 1: grey, 3: RGB (pixels interleaved; models/ModelInput.h)
     std::vector<uint8_t> pixels; // empty for a sensor reading
     double heartRateBpm = 0;
 };

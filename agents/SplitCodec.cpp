@@ -4,6 +4,7 @@
 #include "core/codec/FeatureCodec.h"
 #include "core/codec/InputCodec.h"
 #include "models/FashionMnist.h"
+#include "models/ModelRunner.h"
 
 namespace edgegpt {
 
@@ -31,20 +32,32 @@ Result<QByteArray> encodeFeature(const torch::Tensor &feature, const QString &co
 }
 
 Result<torch::Tensor> decodePayload(const QString &split, const QString &codec,
-                                    const QByteArray &payload)
+                                    const QByteArray &payload, const ModelInputSpec &input)
 {
     using R = Result<torch::Tensor>;
     if (split == QLatin1String("input")) {
         const Result<QPair<InputCodecKind, int>> kind = parseInputCodec(codec);
         if (!kind)
             return R::failure(kind.error());
-        const Result<GrayImage> image = InputCodec::decode(payload, kind->first);
+        const Result<GrayImage> image = decodeImagePayload(payload, kind->first, input.channels);
         if (!image)
-            return R::failure(image.error());
-        torch::Tensor pixels = torch::from_blob(const_cast<uint8_t *>(image->pixels.data()),
-                                                {1, 1, image->height, image->width}, torch::kUInt8)
-                                   .clone();
-        return normalisePixels(pixels);
+            return R::failure(QStringLiteral("%1 (the model takes %2 images)")
+                                  .arg(image.error(), input.describe()));
+        if (image->width != input.width || image->height != input.height)
+            return R::failure(QStringLiteral("the image is %1×%2, the model takes %3 images")
+                                  .arg(image->width)
+                                  .arg(image->height)
+                                  .arg(input.describe()));
+        if (input.channels == 1) {
+            torch::Tensor pixels =
+                torch::from_blob(const_cast<uint8_t *>(image->pixels.data()),
+                                 {1, 1, image->height, image->width}, torch::kUInt8)
+                    .clone();
+            return normaliseForModel(pixels, input);
+        }
+        return normaliseForModel(
+            imagesToTensor(image->pixels.data(), 1, input.channels, image->height, image->width),
+            input);
     }
     const Result<DecodedFeature> f = FeatureCodec::decode(payload, kMaxFeatureElements);
     if (!f)
@@ -58,7 +71,7 @@ Result<torch::Tensor> decodePayload(const QString &split, const QString &codec,
     return torch::from_blob(const_cast<float *>(f->values.data()), shape, torch::kFloat32).clone();
 }
 
-InferResultMessage resultFromLogits(const torch::Tensor &logits)
+InferResultMessage resultFromLogits(const torch::Tensor &logits, const QStringList &classes)
 {
     InferResultMessage r;
     const torch::Tensor p = torch::softmax(logits.reshape({-1}).to(torch::kFloat32), 0);
@@ -68,7 +81,7 @@ InferResultMessage resultFromLogits(const torch::Tensor &logits)
         r.topK << ScoredClass{indices[i].item<int64_t>(), values[i].item<double>()};
     if (!r.topK.isEmpty()) {
         r.classIndex = r.topK.first().classIndex;
-        r.label = FashionMnist::classNames().value(int(r.classIndex));
+        r.label = classes.value(int(r.classIndex));
     }
     return r;
 }

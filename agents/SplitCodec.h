@@ -8,6 +8,7 @@
 #include "agents/InputPayload.h"
 #include "core/protocol/Messages.h"
 #include "core/util/Result.h"
+#include "models/ModelInput.h"
 
 #include <QByteArray>
 #include <QString>
@@ -18,10 +19,11 @@ namespace edgegpt {
 
 // Encodes a feature (batch 1) with a feature codec name.
 Result<QByteArray> encodeFeature(const torch::Tensor &feature, const QString &codec);
-// The tensor the tail receives: normalised 1×1×H×W images for "input", else the decoded feature.
+// The tensor the tail receives: for "input" the image, which must be of the model's shape
+// (`input`), normalised as 1×C×H×W; else the decoded feature.
 Result<torch::Tensor> decodePayload(const QString &split, const QString &codec,
-                                    const QByteArray &payload);
-// The class, its label and the top 3 of softmax(logits) (batch 1).
-InferResultMessage resultFromLogits(const torch::Tensor &logits);
+                                    const QByteArray &payload, const ModelInputSpec &input);
+// The class, its label (from `classes`) and the top 3 of softmax(logits) (batch 1).
+InferResultMessage resultFromLogits(const torch::Tensor &logits, const QStringList &classes);
 
 } // namespace edgegpt

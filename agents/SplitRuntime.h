@@ -26,7 +26,8 @@
 namespace edgegpt {
 
 // Bump on any change of SplitRuntime or the structs below.
-constexpr int kSplitRuntimeInterface = 1;
+// 2: head() takes the image's channel count (grey or RGB; the model's metadata says which).
+constexpr int kSplitRuntimeInterface = 2;
 
 struct RuntimeCacheCounters
 {
@@ -59,13 +60,16 @@ public:
     virtual QString version() const = 0;
     // Intra-op threads for the thread that calls head() and tail().
     virtual void setThreads(int threads) = 0;
-    // Runs the head of the model on one width×height 8-bit image up to `split` and encodes the
-    // feature with `codec` (a FeatureCodec name; at "input" an input codec: no model). An empty
-    // codec means the split is the model's output: the answer is the predicted class instead of
-    // a payload.
-    virtual Result<HeadOutput> head(const uint8_t *pixels, int width, int height,
+    // Runs the head of the model on one width×height 8-bit image of `channels` channels (1: grey,
+    // 3: RGB, interleaved; models/ModelInput.h) up to `split` and encodes the feature with
+    // `codec` (a FeatureCodec name; at "input" an input codec: no model). The image must be of
+    // the model's shape (model.json; 28×28 grey for a model trained here), else an error says
+    // which it takes. An empty codec means the split is the model's output: the answer is the
+    // predicted class instead of a payload.
+    virtual Result<HeadOutput> head(const uint8_t *pixels, int width, int height, int channels,
                                     const QString &split, const QString &codec) = 0;
-    // Decodes a request's payload (SplitCodec) and runs the tail from `split`.
+    // Decodes a request's payload (SplitCodec) and runs the tail from `split`; the label is the
+    // class name from the model's metadata.
     virtual Result<TailOutput> tail(const QString &split, const QString &codec,
                                     const QByteArray &payload) = 0;
     // The model cache's counters so far (ModelRunner's LRU of model parts).

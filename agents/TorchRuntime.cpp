@@ -41,17 +41,27 @@ public:
 
     void setThreads(int threads) override { torch::set_num_threads(std::max(1, threads)); }
 
-    Result<HeadOutput> head(const uint8_t *pixels, int width, int height, const QString &split,
-                            const QString &codec) override
+    Result<HeadOutput> head(const uint8_t *pixels, int width, int height, int channels,
+                            const QString &split, const QString &codec) override
     {
         using R = Result<HeadOutput>;
-        if (!pixels || width <= 0 || height <= 0)
+        if (!pixels || width <= 0 || height <= 0 || (channels != 1 && channels != 3))
             return R::failure(QStringLiteral("head: no image"));
+        const Result<const ModelInfo *> info = m_runner.info();
+        if (!info)
+            return R::failure(info.error());
+        const ModelInputSpec &spec = (*info)->input;
+        if (width != spec.width || height != spec.height || channels != spec.channels)
+            return R::failure(QStringLiteral("the image is %1×%2×%3, the model takes %4 images")
+                                  .arg(channels)
+                                  .arg(height)
+                                  .arg(width)
+                                  .arg(spec.describe()));
         HeadOutput out;
         QElapsedTimer t;
         t.start();
         if (split == QLatin1String("input")) {
-            const Result<QByteArray> bytes = encodeInput(pixels, width, height, codec);
+            const Result<QByteArray> bytes = encodeInput(pixels, width, height, channels, codec);
             out.encodeMs = msSince(t);
             if (!bytes)
                 return R::failure(bytes.error());
@@ -59,9 +69,12 @@ public:
             return out;
         }
         try {
-            const torch::Tensor image = torch::from_blob(const_cast<uint8_t *>(pixels),
-                                                         {1, 1, height, width}, torch::kUInt8);
-            const Result<torch::Tensor> feature = m_runner.head(normalisePixels(image), split);
+            const torch::Tensor image = channels == 1
+                                            ? torch::from_blob(const_cast<uint8_t *>(pixels),
+                                                               {1, 1, height, width}, torch::kUInt8)
+                                            : imagesToTensor(pixels, 1, channels, height, width);
+            const Result<torch::Tensor> feature =
+                m_runner.head(normaliseForModel(image, spec), split);
             out.modelMs = msSince(t);
             if (!feature)
                 return R::failure(feature.error());
@@ -90,7 +103,10 @@ public:
         try {
             QElapsedTimer t;
             t.start();
-            const Result<torch::Tensor> x = decodePayload(split, codec, payload);
+            const Result<const ModelInfo *> info = m_runner.info();
+            if (!info)
+                return R::failure(info.error());
+            const Result<torch::Tensor> x = decodePayload(split, codec, payload, (*info)->input);
             out.decodeMs = msSince(t);
             if (!x)
                 return R::failure(x.error());
@@ -98,7 +114,7 @@ public:
             const Result<torch::Tensor> logits = m_runner.tail(*x, split);
             if (!logits)
                 return R::failure(logits.error());
-            out.result = resultFromLogits(*logits);
+            out.result = resultFromLogits(*logits, (*info)->classes);
             out.modelMs = msSince(t);
             return out;
         } catch (const std::exception &e) {

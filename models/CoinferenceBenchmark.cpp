@@ -2,9 +2,13 @@
 
 #include "core/codec/InputCodec.h"
 #include "core/report/PlotImage.h"
+#include "core/util/Stats.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QImageReader>
 #include <QJsonArray>
 #include <QSaveFile>
 #include <QThread>
@@ -13,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
 #include <thread>
 
 namespace edgegpt {
@@ -20,15 +25,6 @@ namespace edgegpt {
 namespace {
 
 constexpr int kChunk = 1000; // images per batch through the network: bounds memory
-
-double median(std::vector<double> v)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    const std::size_t m = v.size() / 2;
-    return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 
 // Runs body(begin, end, worker) over [0, n) in `threads` contiguous slices.
 void parallelFor(int n, int threads, const std::function<void(int, int, int)> &body)
@@ -61,16 +57,14 @@ int64_t correctCount(const torch::Tensor &logits, const torch::Tensor &targets)
 }
 
 // Accuracy of the whole model on decoded 8-bit images.
-double accuracyOnPixels(SplitNet &net, const std::vector<uint8_t> &pixels, const ImageSet &test,
-                        int n)
+double accuracyOnPixels(const BenchModel &net, const std::vector<uint8_t> &pixels,
+                        const LabelledImages &test, int n)
 {
     int64_t correct = 0;
     for (int first = 0; first < n; first += kChunk) {
         const int m = std::min(kChunk, n - first);
-        const auto bytes =
-            torch::from_blob(const_cast<uint8_t *>(pixels.data()) + std::size_t(first) * 784,
-                             {m, 1, test.rows, test.cols}, torch::kUInt8);
-        correct += correctCount(net->forward(normalisePixels(bytes)), test.targets(first, m));
+        const uint8_t *p = pixels.data() + std::size_t(first) * test.bytesPerImage();
+        correct += correctCount(net.forward(test.toInput(p, m)), test.targets(first, m));
     }
     return double(correct) / n;
 }
@@ -82,11 +76,11 @@ struct InputMeasurement
     QString error;
 };
 
-InputMeasurement measureInputCodec(const ImageSet &test, int n, int threads, InputCodecKind kind,
-                                   int param)
+InputMeasurement measureInputCodec(const LabelledImages &test, int n, int threads,
+                                   InputCodecKind kind, int param)
 {
     InputMeasurement m;
-    const int pixelsPerImage = test.rows * test.cols;
+    const qint64 pixelsPerImage = test.bytesPerImage();
     m.decoded.resize(std::size_t(n) * pixelsPerImage);
     std::vector<qint64> bytes(std::size_t(threads), 0), encNs(std::size_t(threads), 0),
         decNs(std::size_t(threads), 0);
@@ -94,12 +88,12 @@ InputMeasurement measureInputCodec(const ImageSet &test, int n, int threads, Inp
     parallelFor(n, threads, [&](int begin, int end, int worker) {
         for (int i = begin; i < end; ++i) {
             const qint64 t0 = nowNs();
-            const QByteArray encoded =
-                InputCodec::encode(test.image(i), test.cols, test.rows, kind, param);
+            const QByteArray encoded = encodeImagePayload(test.image(i), test.width, test.height,
+                                                          test.channels, kind, param);
             const qint64 t1 = nowNs();
-            const Result<GrayImage> decoded = InputCodec::decode(encoded, kind);
+            const Result<GrayImage> decoded = decodeImagePayload(encoded, kind, test.channels);
             const qint64 t2 = nowNs();
-            if (!decoded || decoded->width != test.cols || decoded->height != test.rows) {
+            if (!decoded || decoded->width != test.width || decoded->height != test.height) {
                 errors[std::size_t(worker)] =
                     decoded ? QStringLiteral("wrong size") : decoded.error();
                 return;
@@ -133,6 +127,10 @@ QList<qint64> toList(const std::vector<int64_t> &v)
 {
     return QList<qint64>(v.begin(), v.end());
 }
+
+Result<CoinferenceResult> runBenchmark(const BenchModel &net, const LabelledImages &test,
+                                       const CoinferenceOptions &options,
+                                       const std::function<void(const QString &)> &progress);
 
 } // namespace
 
@@ -182,6 +180,51 @@ Result<CoinferenceResult>
 runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const CoinferenceOptions &options,
                         const std::function<void(const QString &)> &progress)
 {
+    SplitNet &net = model.net;
+    net->eval();
+    BenchModel bench;
+    bench.name = model.meta.value(QStringLiteral("name")).toString();
+    bench.splits = net->splitNames();
+    for (const auto &shape : net->featureShapes())
+        bench.featureShapes << toList(shape);
+    const std::vector<BlockCost> costs = net->costs();
+    qint64 headMacs = 0, totalMacs = 0;
+    for (const BlockCost &c : costs)
+        totalMacs += c.macs;
+    for (int s = 0; s <= net->blockCount(); ++s) {
+        if (s > 0)
+            headMacs += costs.at(std::size_t(s - 1)).macs;
+        bench.headMacs << headMacs;
+        bench.tailMacs << totalMacs - headMacs;
+    }
+    bench.bottleneckSplit = net->bottleneckSplit();
+    bench.forward = [net](const torch::Tensor &x) mutable { return net->forward(x); };
+    bench.head = [net](const torch::Tensor &x, int s) mutable { return net->head(x, s); };
+    bench.tail = [net](const torch::Tensor &f, int s) mutable { return net->tail(f, s); };
+    return runCoinferenceBenchmark(bench, LabelledImages::fromFashionMnist(test), options,
+                                   progress);
+}
+
+Result<CoinferenceResult>
+runCoinferenceBenchmark(const BenchModel &model, const LabelledImages &test,
+                        const CoinferenceOptions &options,
+                        const std::function<void(const QString &)> &progress)
+{
+    try {
+        return runBenchmark(model, test, options, progress);
+    } catch (const std::exception &e) {
+        return Result<CoinferenceResult>::failure(
+            QStringLiteral("the benchmark failed: %1")
+                .arg(QString::fromUtf8(e.what()).section(QLatin1Char('\n'), 0, 0)));
+    }
+}
+
+namespace {
+
+Result<CoinferenceResult> runBenchmark(const BenchModel &net, const LabelledImages &test,
+                                       const CoinferenceOptions &options,
+                                       const std::function<void(const QString &)> &progress)
+{
     using R = Result<CoinferenceResult>;
     auto say = [&](const QString &s) {
         if (progress)
@@ -191,13 +234,17 @@ runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const Coinfere
     if (n < 1)
         return R::failure(QStringLiteral("no test images"));
     const int threads = options.threads > 0 ? options.threads : QThread::idealThreadCount();
-    SplitNet &net = model.net;
-    net->eval();
     torch::NoGradGuard noGrad;
     torch::set_num_threads(threads);
 
     CoinferenceResult result;
-    result.model = model.meta.value(QStringLiteral("name")).toString();
+    result.model = net.name;
+    result.dataset = test.name;
+    result.input = QStringLiteral("%1×%2×%3 %4")
+                       .arg(test.channels)
+                       .arg(test.height)
+                       .arg(test.width)
+                       .arg(test.channels == 1 ? QStringLiteral("grey") : QStringLiteral("RGB"));
     result.images = n;
     result.threads = threads;
 
@@ -205,7 +252,7 @@ runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const Coinfere
     int64_t correct = 0;
     for (int first = 0; first < n; first += kChunk) {
         const int m = std::min(kChunk, n - first);
-        correct += correctCount(net->forward(test.images(first, m)), test.targets(first, m));
+        correct += correctCount(net.forward(test.images(first, m)), test.targets(first, m));
     }
     result.baselineAccuracy = double(correct) / n;
     say(QStringLiteral("uncompressed model: %1% on %2 test images")
@@ -213,24 +260,18 @@ runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const Coinfere
             .arg(n));
 
     // Latency of every split, one image at a time on one thread (a device runs one request).
-    const std::vector<BlockCost> costs = net->costs();
-    const auto shapes = net->featureShapes();
     torch::set_num_threads(1);
     const torch::Tensor one = test.images(0, 1);
-    qint64 headMacs = 0, totalMacs = 0;
-    for (const BlockCost &c : costs)
-        totalMacs += c.macs;
-    for (int s = 0; s <= net->blockCount(); ++s) {
-        if (s > 0)
-            headMacs += costs.at(std::size_t(s - 1)).macs;
-        std::vector<double> headMs, tailMs;
+    const int blocks = int(net.splits.size()) - 1;
+    for (int s = 0; s <= blocks; ++s) {
+        QList<double> headMs, tailMs; // median() from core/util/Stats.h
         for (int r = 0; r < options.latencyRuns + 3; ++r) {
             QElapsedTimer t;
             t.start();
-            const torch::Tensor f = net->head(one, s);
+            const torch::Tensor f = net.head(one, s);
             const double h = t.nsecsElapsed() / 1e6;
             t.restart();
-            net->tail(f, s);
+            net.tail(f, s);
             const double tl = t.nsecsElapsed() / 1e6;
             if (r >= 3) { // the first runs warm the allocator and caches
                 headMs.push_back(h);
@@ -238,11 +279,11 @@ runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const Coinfere
             }
         }
         SplitProfile p;
-        p.name = net->splitNames().at(s);
+        p.name = net.splits.at(s);
         p.index = s;
-        p.featureShape = toList(shapes.at(std::size_t(s)));
-        p.headMacs = headMacs;
-        p.tailMacs = totalMacs - headMacs;
+        p.featureShape = net.featureShapes.value(s);
+        p.headMacs = net.headMacs.value(s, -1);
+        p.tailMacs = net.tailMacs.value(s, -1);
         p.headMs = median(headMs);
         p.tailMs = median(tailMs);
         result.profile << p;
@@ -286,24 +327,31 @@ runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const Coinfere
     }
 
     // Co-inference: every inner split × every codec setting.
-    for (int s = 1; s < net->blockCount(); ++s) {
-        const QString splitName = net->splitNames().at(s);
+    for (int s = 1; s < blocks; ++s) {
+        const QString splitName = net.splits.at(s);
         QList<qint64> shape{1};
-        shape += toList(shapes.at(std::size_t(s)));
+        shape += net.featureShapes.value(s);
         qint64 perImage = 1;
         for (qint64 d : shape)
             perImage *= d;
         // The sparsifying settings zero what is below the feature's median magnitude.
-        const torch::Tensor sample = net->head(test.images(0, std::min(n, 500)), s);
+        const torch::Tensor sample = net.head(test.images(0, std::min(n, 500)), s);
         const float zeroThreshold = sample.abs().flatten().median().item<float>();
         // The bottleneck's encoder ends in a sigmoid: its code is known to lie in [0, 1].
         const QList<FeatureCodecSettings> grid =
-            codecGrid(shape, zeroThreshold, s == net->bottleneckSplit());
+            codecGrid(shape, zeroThreshold, s == net.bottleneckSplit);
         std::vector<qint64> bytes(std::size_t(grid.size()), 0), encNs(std::size_t(grid.size()), 0),
             decNs(std::size_t(grid.size()), 0), right(std::size_t(grid.size()), 0);
         for (int first = 0; first < n; first += kChunk) {
             const int m = std::min(kChunk, n - first);
-            const torch::Tensor features = net->head(test.images(first, m), s).contiguous();
+            const torch::Tensor features =
+                net.head(test.images(first, m), s).contiguous().to(torch::kFloat32);
+            if (features.numel() != m * perImage)
+                return R::failure(QStringLiteral("the head at %1 gives %2 values per image, its "
+                                                 "feature shape says %3")
+                                      .arg(splitName)
+                                      .arg(features.numel() / std::max(1, m))
+                                      .arg(perImage));
             const float *data = features.data_ptr<float>();
             const torch::Tensor targets = test.targets(first, m);
             for (int k = 0; k < grid.size(); ++k) {
@@ -344,7 +392,7 @@ runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const Coinfere
                 std::vector<int64_t> batchShape(features.sizes().begin(), features.sizes().end());
                 const torch::Tensor restored =
                     torch::from_blob(decoded.data(), batchShape, torch::kFloat32);
-                right[std::size_t(k)] += correctCount(net->tail(restored, s), targets);
+                right[std::size_t(k)] += correctCount(net.tail(restored, s), targets);
             }
         }
         for (int k = 0; k < grid.size(); ++k) {
@@ -404,6 +452,8 @@ runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const Coinfere
     return result;
 }
 
+} // namespace
+
 QJsonObject CoinferenceResult::toJson() const
 {
     QJsonArray rowArray;
@@ -425,7 +475,10 @@ QJsonObject CoinferenceResult::toJson() const
             {QStringLiteral("baseline_accuracy"), baselineAccuracy},
             {QStringLiteral("model"), model},
             {QStringLiteral("images"), images},
-            {QStringLiteral("threads"), threads}};
+            {QStringLiteral("threads"), threads},
+            {QStringLiteral("dataset"), dataset},
+            {QStringLiteral("input"), input},
+            {QStringLiteral("splits"), QJsonArray::fromStringList(splitNames())}};
 }
 
 QString CoinferenceResult::table() const
@@ -434,12 +487,11 @@ QString CoinferenceResult::table() const
     for (const SchemeRow &r : rows)
         if (r.scheme == QLatin1String("lossless"))
             losslessBytes = r.bytes;
-    QString t =
-        QStringLiteral(
-            "Co-inference cost, %1 on %2 Fashion-MNIST test images (uncompressed model: %3%)\n\n")
-            .arg(model)
-            .arg(images)
-            .arg(baselineAccuracy * 100, 0, 'f', 2);
+    QString t = QStringLiteral("Co-inference cost, %1 on %2 %3 (uncompressed model: %4%)\n\n")
+                    .arg(model)
+                    .arg(images)
+                    .arg(dataset)
+                    .arg(baselineAccuracy * 100, 0, 'f', 2);
     t += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8\n")
              .arg(QStringLiteral("scheme"), -12)
              .arg(QStringLiteral("bytes/inf"), 10)
@@ -491,7 +543,7 @@ Result<void> CoinferenceResult::writePlot(const QString &path) const
 {
     PlotSpec spec;
     spec.title =
-        QStringLiteral("Bytes per inference against accuracy — %1, Fashion-MNIST").arg(model);
+        QStringLiteral("Bytes per inference against accuracy — %1, %2").arg(model, dataset);
     spec.xLabel = QStringLiteral("mean bytes per inference (log scale)");
     spec.yLabel = QStringLiteral("test accuracy (%)");
     spec.logX = true;
@@ -543,14 +595,15 @@ QJsonObject CoinferenceResult::profileJson() const
                                           {QStringLiteral("accuracy"), s.accuracy},
                                           {QStringLiteral("encode_us"), s.encodeUs},
                                           {QStringLiteral("decode_us"), s.decodeUs}});
-        splits.append(QJsonObject{{QStringLiteral("name"), p.name},
-                                  {QStringLiteral("index"), p.index},
-                                  {QStringLiteral("feature_shape"), shape},
-                                  {QStringLiteral("head_macs"), p.headMacs},
-                                  {QStringLiteral("tail_macs"), p.tailMacs},
-                                  {QStringLiteral("head_ms"), p.headMs},
-                                  {QStringLiteral("tail_ms"), p.tailMs},
-                                  {QStringLiteral("codecs"), codecs}});
+        QJsonObject split{
+            {QStringLiteral("name"), p.name},         {QStringLiteral("index"), p.index},
+            {QStringLiteral("feature_shape"), shape}, {QStringLiteral("head_ms"), p.headMs},
+            {QStringLiteral("tail_ms"), p.tailMs},    {QStringLiteral("codecs"), codecs}};
+        if (p.headMacs >= 0 && p.tailMacs >= 0) { // not known for a TorchScript model
+            split.insert(QStringLiteral("head_macs"), p.headMacs);
+            split.insert(QStringLiteral("tail_macs"), p.tailMacs);
+        }
+        splits.append(split);
     }
     return {{QStringLiteral("format"), QStringLiteral("edgegpt-profile")},
             {QStringLiteral("version"), 1},
@@ -558,7 +611,194 @@ QJsonObject CoinferenceResult::profileJson() const
             {QStringLiteral("baseline_accuracy"), baselineAccuracy},
             {QStringLiteral("images"), images},
             {QStringLiteral("latency_threads"), 1},
+            {QStringLiteral("dataset"), dataset},
+            {QStringLiteral("input"), input},
             {QStringLiteral("splits"), splits}};
+}
+
+QStringList CoinferenceResult::splitNames() const
+{
+    QStringList names;
+    for (const SplitProfile &p : profile)
+        names << p.name;
+    return names;
+}
+
+torch::Tensor LabelledImages::toInput(const uint8_t *firstImage, int n) const
+{
+    const torch::Tensor bytes = channels == 1
+                                    ? torch::from_blob(const_cast<uint8_t *>(firstImage),
+                                                       {n, 1, height, width}, torch::kUInt8)
+                                    : imagesToTensor(firstImage, n, channels, height, width);
+    return normaliseForModel(bytes, input); // a copy: does not alias `pixels`
+}
+
+torch::Tensor LabelledImages::images(int first, int n) const
+{
+    if (n < 0)
+        n = count - first;
+    return toInput(image(first), n);
+}
+
+torch::Tensor LabelledImages::targets(int first, int n) const
+{
+    if (n < 0)
+        n = count - first;
+    return torch::from_blob(const_cast<int64_t *>(labels.data() + first), {n}, torch::kInt64)
+        .clone();
+}
+
+LabelledImages LabelledImages::fromFashionMnist(const ImageSet &set)
+{
+    LabelledImages images;
+    images.name = QStringLiteral("Fashion-MNIST test images");
+    images.count = set.count;
+    images.channels = 1;
+    images.height = set.rows;
+    images.width = set.cols;
+    images.pixels = set.pixels;
+    images.labels.assign(set.labels.begin(), set.labels.end());
+    images.input = ModelInfo::fashionMnist().input;
+    return images;
+}
+
+bool LabelledImages::isClassFolder(const QString &folder, const QStringList &classes)
+{
+    const QDir dir(folder);
+    for (const QString &sub : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        if (classes.contains(sub))
+            return true;
+    return false;
+}
+
+Result<LabelledImages> LabelledImages::fromFolder(const QString &folder, const ModelInfo &info,
+                                                  int limit)
+{
+    using R = Result<LabelledImages>;
+    const QDir dir(folder);
+    if (!dir.exists())
+        return R::failure(QStringLiteral("--data: %1 is not a folder").arg(folder));
+    QList<QStringList> perClass;
+    QList<int> classOf;
+    for (const QString &sub : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+        const int label = int(info.classes.indexOf(sub));
+        if (label < 0)
+            return R::failure(
+                QStringLiteral("--data: %1/%2 is not one of the model's classes "
+                               "(%3)")
+                    .arg(folder, sub,
+                         info.classes.mid(0, 12).join(QStringLiteral(", ")) +
+                             (info.classes.size() > 12 ? QStringLiteral(", …") : QString())));
+        QStringList files;
+        const QDir classDir(dir.filePath(sub));
+        for (const QString &f : classDir.entryList(
+                 {QStringLiteral("*.png"), QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"),
+                  QStringLiteral("*.bmp"), QStringLiteral("*.pgm")},
+                 QDir::Files, QDir::Name))
+            files << classDir.filePath(f);
+        perClass << files;
+        classOf << label;
+    }
+    LabelledImages images;
+    images.name = QStringLiteral("images of %1").arg(QDir(folder).absolutePath());
+    images.channels = info.input.channels;
+    images.height = info.input.height;
+    images.width = info.input.width;
+    images.input = info.input;
+    for (int round = 0;; ++round) {
+        bool any = false;
+        for (int c = 0; c < perClass.size(); ++c) {
+            if (round >= perClass.at(c).size())
+                continue;
+            any = true;
+            if (limit > 0 && images.count >= limit)
+                break;
+            const QString path = perClass.at(c).at(round);
+            QImageReader reader(path);
+            const QSize size = reader.size();
+            if (size.isValid() && (size.width() > 16384 || size.height() > 16384))
+                return R::failure(QStringLiteral("%1 is too large").arg(path));
+            const Result<std::vector<uint8_t>> pixels =
+                imageForModel(reader.read(), info.input, path);
+            if (!pixels)
+                return R::failure(pixels.error());
+            images.pixels.insert(images.pixels.end(), pixels->begin(), pixels->end());
+            images.labels.push_back(classOf.at(c));
+            ++images.count;
+        }
+        if (!any || (limit > 0 && images.count >= limit))
+            break;
+    }
+    if (images.count == 0)
+        return R::failure(
+            QStringLiteral("--data: no labelled images in %1 (FOLDER/<class>/*.png, the class "
+                           "names of model.json)")
+                .arg(folder));
+    return images;
+}
+
+Result<BenchModel> benchModelOf(ModelRunner &runner, const LabelledImages &sample)
+{
+    using R = Result<BenchModel>;
+    const Result<const ModelInfo *> info = runner.info();
+    if (!info)
+        return R::failure(info.error());
+    BenchModel model;
+    model.name = (*info)->name.isEmpty() ? QFileInfo(runner.directory()).fileName() : (*info)->name;
+    model.splits = runner.runnableSplits();
+    if (model.splits.size() < 2)
+        return R::failure(
+            QStringLiteral("%1 holds no runnable model: model.ts, or head-SPLIT.ts and "
+                           "tail-SPLIT.ts of the splits model.json names")
+                .arg(runner.directory()));
+    ModelRunner *r = &runner;
+    const QStringList splits = model.splits;
+    const auto orThrow = [](Result<torch::Tensor> t) {
+        if (!t)
+            throw std::runtime_error(t.error().toStdString());
+        return *t;
+    };
+    model.forward = [r, orThrow](const torch::Tensor &x) { return orThrow(r->forward(x)); };
+    model.head = [r, splits, orThrow](const torch::Tensor &x, int s) {
+        return orThrow(r->head(x, splits.at(s)));
+    };
+    model.tail = [r, splits, orThrow](const torch::Tensor &f, int s) {
+        return orThrow(r->tail(f, splits.at(s)));
+    };
+    // The feature at each split, from one image; the logits must match the class list.
+    torch::NoGradGuard noGrad;
+    const torch::Tensor one = sample.images(0, 1);
+    for (int s = 0; s < splits.size(); ++s) {
+        const Result<torch::Tensor> f = runner.head(one, splits.at(s));
+        if (!f)
+            return R::failure(f.error());
+        QList<qint64> shape;
+        for (int64_t d : f->sizes().slice(1))
+            shape << d;
+        for (const ModelSplitInfo &known : (*info)->splits)
+            if (known.name == splits.at(s) && !known.featureShape.isEmpty() &&
+                known.featureShape != shape) {
+                QStringList a, b;
+                for (qint64 d : known.featureShape)
+                    a << QString::number(d);
+                for (qint64 d : shape)
+                    b << QString::number(d);
+                return R::failure(QStringLiteral("%1/model.json says the feature at \"%2\" is "
+                                                 "%3, the head gives %4")
+                                      .arg(runner.directory(), splits.at(s),
+                                           a.join(QStringLiteral("×")),
+                                           b.join(QStringLiteral("×"))));
+            }
+        model.featureShapes << shape;
+    }
+    const QList<qint64> &out = model.featureShapes.last();
+    if (out.size() != 1 || out.first() != (*info)->classes.size())
+        return R::failure(QStringLiteral("the model in %1 gives %2 outputs per image, model.json "
+                                         "names %3 classes")
+                              .arg(runner.directory())
+                              .arg(out.isEmpty() ? 0 : out.first())
+                              .arg((*info)->classes.size()));
+    return model;
 }
 
 } // namespace edgegpt

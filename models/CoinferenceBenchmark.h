@@ -1,4 +1,5 @@
-// The paper's co-inference cost table (REFERENCE.md §2), measured on the Fashion-MNIST test set:
+// The paper's co-inference cost table (REFERENCE.md §2), measured on the Fashion-MNIST test set
+// (or, for a user's TorchScript model, on labelled images of its input shape):
 // how many bytes one inference sends, and at what accuracy, for
 //   1. edge-only with lossless input (the smaller of PNG and zstd of the raw pixels),
 //   2. edge-only with lossy input (the JPEG quality whose accuracy loss is closest to 1.3 points),
@@ -12,6 +13,8 @@
 #include "core/codec/FeatureCodec.h"
 #include "core/util/Result.h"
 #include "models/FashionMnist.h"
+#include "models/ModelInput.h"
+#include "models/ModelRunner.h"
 #include "models/ModelStore.h"
 
 #include <QJsonObject>
@@ -47,7 +50,7 @@ struct SplitProfile
     QString name;
     int index = 0;
     QList<qint64> featureShape; // without the batch dimension
-    qint64 headMacs = 0;
+    qint64 headMacs = 0;        // -1: not known (a TorchScript model)
     qint64 tailMacs = 0;
     double headMs = 0; // median, one image, one thread
     double tailMs = 0;
@@ -67,6 +70,8 @@ struct SchemeRow
 struct CoinferenceResult
 {
     QString model;
+    QString dataset = QStringLiteral("Fashion-MNIST test images"); // what the images were
+    QString input;                                                 // "1×28×28 grey"
     double baselineAccuracy = 0;
     int images = 0;
     int threads = 0;
@@ -82,6 +87,53 @@ struct CoinferenceResult
     Result<void> writePlot(const QString &path) const;
     // The model's profile (profile.json beside model.pt), read by placement and the agents.
     QJsonObject profileJson() const;
+    QStringList splitNames() const; // the profiled splits, in order
+};
+
+// A model as the benchmark runs it: its splits in order ("input" first, the output last), the
+// whole model and the head and tail at a split (by index), the feature shape at each split
+// (without the batch dimension) and, where known, the MACs of head and tail.
+struct BenchModel
+{
+    QString name;
+    QStringList splits;
+    QList<QList<qint64>> featureShapes;
+    QList<qint64> headMacs, tailMacs; // per split; empty: not known
+    int bottleneckSplit = -1;         // its code lies in [0, 1]
+    std::function<torch::Tensor(const torch::Tensor &)> forward;
+    std::function<torch::Tensor(const torch::Tensor &, int)> head, tail;
+};
+
+// Labelled 8-bit images of one shape (channels interleaved, models/ModelInput.h) and how the
+// model normalises them.
+struct LabelledImages
+{
+    QString name; // "Fashion-MNIST test images", "images of DIR"
+    int count = 0;
+    int channels = 1;
+    int height = 0;
+    int width = 0;
+    std::vector<uint8_t> pixels; // count × height × width × channels
+    std::vector<int64_t> labels; // count
+    ModelInputSpec input;        // mean and std
+
+    qint64 bytesPerImage() const { return qint64(channels) * height * width; }
+    const uint8_t *image(int i) const { return pixels.data() + std::size_t(i) * bytesPerImage(); }
+    // N×C×H×W, normalised (a copy).
+    torch::Tensor images(int first = 0, int n = -1) const;
+    torch::Tensor toInput(const uint8_t *firstImage, int n) const;
+    torch::Tensor targets(int first = 0, int n = -1) const;
+
+    static LabelledImages fromFashionMnist(const ImageSet &set);
+    // FOLDER/<class>/* (png, jpg, jpeg, bmp, pgm) for a model with these classes and input:
+    // every subfolder must be one of the classes; images are brought to the model's channels and
+    // must be of its size (scaled only when its metadata says "resize": true). The images are
+    // taken in turn from each class (file-name order within one), so the first N of them cover
+    // the classes evenly; `limit` > 0 keeps the first `limit`.
+    static Result<LabelledImages> fromFolder(const QString &folder, const ModelInfo &info,
+                                             int limit = 0);
+    // Whether `folder` holds a subfolder named after one of `classes`.
+    static bool isClassFolder(const QString &folder, const QStringList &classes);
 };
 
 // The feature codec settings tried at a split whose feature has `shape` (batch dimension first);
@@ -93,6 +145,15 @@ QList<FeatureCodecSettings> codecGrid(const QList<qint64> &shape, float zeroThre
 
 Result<CoinferenceResult>
 runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const CoinferenceOptions &options,
+                        const std::function<void(const QString &)> &progress = {});
+// The model of a directory that ModelRunner runs (a user's TorchScript model): the splits whose
+// head and tail it holds (ModelRunner::runnableSplits), the feature shapes measured on
+// `sample`'s first image and checked against the metadata's. `runner` must outlive the result.
+Result<BenchModel> benchModelOf(ModelRunner &runner, const LabelledImages &sample);
+// Any model: a user's TorchScript model (ModelRunner) on labelled images of its input shape.
+Result<CoinferenceResult>
+runCoinferenceBenchmark(const BenchModel &model, const LabelledImages &test,
+                        const CoinferenceOptions &options,
                         const std::function<void(const QString &)> &progress = {});
 
 } // namespace edgegpt

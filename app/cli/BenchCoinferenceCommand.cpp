@@ -1,6 +1,9 @@
-// edgegpt bench coinference [--model NAME] [--json] [--images N] [--threads N] [--out DIR]
+// edgegpt bench coinference [--model NAME] [--model-dir DIR] [--data DIR] [--json] [--images N]
+//                           [--threads N] [--out DIR]
 // The paper's co-inference cost table on the Fashion-MNIST test set
-// (models/CoinferenceBenchmark.h). Trains the model first when there is none, saying so.
+// (models/CoinferenceBenchmark.h). Trains the model first when there is none, saying so. A user's
+// TorchScript model (model.json "format": "torchscript", docs/models.md) is profiled as it is,
+// on --data FOLDER/<class>/*.png images of its input shape (Fashion-MNIST for 28×28 grey).
 #include "CliCommand.h"
 
 #include "models/CoinferenceBenchmark.h"
@@ -8,6 +11,7 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
 
@@ -22,6 +26,9 @@ void note(const QString &line)
     std::fprintf(stderr, "%s\n", qPrintable(line));
     std::fflush(stderr);
 }
+
+int report(const CoinferenceResult &result, const QCommandLineParser &parser,
+           const QString &modelDir);
 
 int runBenchCoinference(const QStringList &arguments)
 {
@@ -51,9 +58,11 @@ int runBenchCoinference(const QStringList &arguments)
          QStringLiteral("where to write coinference-sweep.csv and coinference.png (default: the "
                         "model's directory)"),
          QStringLiteral("DIR")});
-    parser.addOption({QStringLiteral("data"),
-                      QStringLiteral("folder with the Fashion-MNIST IDX files"),
-                      QStringLiteral("DIR"), FashionMnist::defaultDirectory()});
+    parser.addOption(
+        {QStringLiteral("data"),
+         QStringLiteral("folder with the Fashion-MNIST IDX files; for a TorchScript model, a "
+                        "folder of labelled images FOLDER/<class>/*.png of its input shape"),
+         QStringLiteral("DIR"), FashionMnist::defaultDirectory()});
     parser.addOption(
         {QStringLiteral("json"), QStringLiteral("print one JSON object instead of a table")});
     if (!parser.parse(arguments))
@@ -76,6 +85,47 @@ int runBenchCoinference(const QStringList &arguments)
                                  ? parser.value(QStringLiteral("model-dir"))
                                  : ModelStore::defaultDirectory(spec->name());
     const QString dataDir = parser.value(QStringLiteral("data"));
+
+    // A user's TorchScript model: profiled as it is, never trained here.
+    const Result<ModelInfo> info = ModelInfo::load(modelDir);
+    if (QFileInfo::exists(modelDir + QStringLiteral("/model.json")) && !info)
+        return fail(ExitFailure, info.error());
+    if (info && info->isTorchScript()) {
+        LabelledImages images;
+        if (parser.isSet(QStringLiteral("data")) &&
+            LabelledImages::isClassFolder(dataDir, info->classes)) {
+            Result<LabelledImages> folder =
+                LabelledImages::fromFolder(dataDir, *info, options.images);
+            if (!folder)
+                return fail(ExitFailure, folder.error());
+            images = std::move(*folder);
+        } else if (info->input.isFashionMnistShape() && info->classes.size() == 10) {
+            const Result<ImageSet> test = FashionMnist::load(FashionMnist::Split::Test, dataDir);
+            if (!test)
+                return fail(ExitFailure, test.error());
+            images = LabelledImages::fromFashionMnist(*test);
+            images.input = info->input; // the model's own normalisation
+        } else {
+            return fail(ExitUsage,
+                        QStringLiteral("the model in %1 takes %2 images of %3 classes: give "
+                                       "labelled images of that shape with --data FOLDER "
+                                       "(FOLDER/<class>/*.png, class names as in model.json)")
+                            .arg(modelDir, info->input.describe())
+                            .arg(info->classes.size()));
+        }
+        ModelRunner runner(modelDir);
+        const Result<BenchModel> bench = benchModelOf(runner, images);
+        if (!bench)
+            return fail(ExitFailure, bench.error());
+        note(QStringLiteral("%1: TorchScript, %2 input, splits %3; %4")
+                 .arg(bench->name, info->input.describe(), bench->splits.join(QStringLiteral(", ")),
+                      images.name));
+        const Result<CoinferenceResult> result =
+            runCoinferenceBenchmark(*bench, images, options, note);
+        if (!result)
+            return fail(ExitFailure, result.error());
+        return report(*result, parser, modelDir);
+    }
 
     if (!ModelStore::exists(modelDir)) {
         TrainingJob job;
@@ -108,30 +158,36 @@ int runBenchCoinference(const QStringList &arguments)
     const Result<CoinferenceResult> result = runCoinferenceBenchmark(*model, *test, options, note);
     if (!result)
         return fail(ExitFailure, result.error());
+    return report(*result, parser, modelDir);
+}
 
+// Writes the sweep, the plot and the model's profile.json, and prints the table or the JSON.
+int report(const CoinferenceResult &result, const QCommandLineParser &parser,
+           const QString &modelDir)
+{
     const QString outDir =
         parser.isSet(QStringLiteral("out")) ? parser.value(QStringLiteral("out")) : modelDir;
     if (!QDir().mkpath(outDir))
         return fail(ExitFailure, QStringLiteral("cannot create %1").arg(outDir));
     const QString csv = outDir + QStringLiteral("/coinference-sweep.csv");
     const QString png = outDir + QStringLiteral("/coinference.png");
-    for (const Result<void> &written : {result->writeSweepCsv(csv), result->writePlot(png)})
+    for (const Result<void> &written : {result.writeSweepCsv(csv), result.writePlot(png)})
         if (!written)
             return fail(ExitFailure, written.error());
     // The profile belongs to the model: placement and the agents read it from there.
     QSaveFile profile(modelDir + QStringLiteral("/profile.json"));
     if (!profile.open(QIODevice::WriteOnly) ||
-        profile.write(QJsonDocument(result->profileJson()).toJson()) < 0 || !profile.commit())
+        profile.write(QJsonDocument(result.profileJson()).toJson()) < 0 || !profile.commit())
         return fail(ExitFailure, QStringLiteral("cannot write %1").arg(profile.fileName()));
 
     if (parser.isSet(QStringLiteral("json"))) {
-        QJsonObject o = result->toJson();
+        QJsonObject o = result.toJson();
         o.insert(QStringLiteral("sweep_csv"), csv);
         o.insert(QStringLiteral("plot_png"), png);
         printOut(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
     } else {
         printOut(
-            result->table() +
+            result.table() +
             QStringLiteral("sweep: %1\nplot: %2\nprofile: %3").arg(csv, png, profile.fileName()));
     }
     return ExitOk;

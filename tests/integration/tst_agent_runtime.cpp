@@ -4,6 +4,7 @@
 // device that sends its images never loads it; a runtime that is missing or is not a runtime is
 // an error answer for each request while the agent keeps serving.
 #include "AgentLines.h"
+#include "agents/SplitRuntime.h"
 #include "core/protocol/Handshake.h"
 #include "core/protocol/PeerConnection.h"
 
@@ -174,7 +175,8 @@ private Q_SLOTS:
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
         const QByteArray out = p.readAllStandardOutput().trimmed();
         QVERIFY2(out.startsWith("edgegpt-runtime " EDGEGPT_VERSION " (LibTorch ") &&
-                     out.endsWith(" interface 1"),
+                     out.endsWith(QByteArray(QByteArray(" interface ") +
+                                             QByteArray::number(kSplitRuntimeInterface))),
                  out.constData());
     }
 
