@@ -435,7 +435,7 @@ std::unique_ptr<CachePolicy> makeCachePolicy(const QString &name, const PolicyPa
     if (n == QLatin1String("gdsf"))
         return std::make_unique<GdsfPolicy>();
     if (n == QLatin1String("oracle"))
-        return std::make_unique<OraclePolicy>(p.horizonRequests);
+        return std::make_unique<OraclePolicy>(p.oracleHorizonRequests);
     if (n == QLatin1String("cva"))
         return std::make_unique<CvaPolicy>(p);
     return nullptr;

@@ -42,9 +42,10 @@ struct MissDecision
 
 struct PolicyParams
 {
-    std::uint64_t seed = 1;            // Random's choices
-    double horizonRequests = 2000;     // Oracle and the proposed policy: how far they weigh
-    double rateHalfLifeRequests = 400; // the proposed policy's popularity estimate
+    std::uint64_t seed = 1;             // Random's choices
+    double horizonRequests = 2000;      // the proposed policy: how far ahead it weighs
+    double oracleHorizonRequests = 500; // the Oracle: how far ahead it counts
+    double rateHalfLifeRequests = 400;  // the proposed policy's popularity estimate
 };
 
 class CachePolicy
