@@ -192,6 +192,8 @@ Result<torch::Tensor> ModelRunner::run(const torch::Tensor &x, const QString &sp
 {
     using R = Result<torch::Tensor>;
     const bool whole = QFileInfo::exists(m_dir + QStringLiteral("/model.pt"));
+    if (!whole && !isValidSplitName(split))
+        return R::failure(QStringLiteral("\"%1\" is not a split name").arg(split));
     if (!whole && !hasPart(split, head)) {
         // The ends of the model: the image itself, the output itself, or the whole model.
         const Result<const ModelInfo *> meta = info();

@@ -3,6 +3,7 @@
 //   - the agent's model runtime (libedgegpt-runtime.so, SplitRuntime) runs its head on RGB pixels
 //     and its tail on the payload, with the class names of its metadata; an image of another
 //     shape is an error that says which the model takes, at the head and at the edge's input;
+//   - a 28×28 grey TorchScript model of ten classes is profiled on Fashion-MNIST;
 //   - `edgegpt bench coinference --model-dir DIR --data FOLDER` profiles it on labelled images
 //     FOLDER/<class>/*.png and writes a profile.json with its splits that placement reads
 //     (SplitProfile, SplitPlanner); without labelled images of its shape it is a usage error;
@@ -199,6 +200,25 @@ private Q_SLOTS:
         QVERIFY2(r.code == 0, r.err.constData());
         QCOMPARE(QJsonDocument::fromJson(r.out).object().value(QStringLiteral("splits")).toArray(),
                  (QJsonArray{QStringLiteral("input"), QStringLiteral("output")}));
+        QVERIFY(SplitProfile::load(dir + QStringLiteral("/profile.json")).ok());
+    }
+
+    void greyModelUsesFashionMnist()
+    {
+        // A 28×28 grey TorchScript model of ten classes is profiled on Fashion-MNIST.
+        const QString dir = m_dir.filePath(QStringLiteral("grey"));
+        QVERIFY(tiny::writeGrey(dir));
+        const Run r = cli({QStringLiteral("bench"), QStringLiteral("coinference"),
+                           QStringLiteral("--model-dir"), dir, QStringLiteral("--images"),
+                           QStringLiteral("40"), QStringLiteral("--threads"), QStringLiteral("1"),
+                           QStringLiteral("--out"), m_dir.filePath(QStringLiteral("b4")),
+                           QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("dataset")).toString(),
+                 QStringLiteral("Fashion-MNIST test images"));
+        QCOMPARE(o.value(QStringLiteral("input")).toString(), QStringLiteral("1×28×28 grey"));
+        QCOMPARE(o.value(QStringLiteral("images")).toInt(), 40);
         QVERIFY(SplitProfile::load(dir + QStringLiteral("/profile.json")).ok());
     }
 

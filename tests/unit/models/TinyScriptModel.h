@@ -75,6 +75,39 @@ inline QJsonObject metadata(bool withSplits = true, bool resize = false)
     return o;
 }
 
+// A 1×28×28 grey model of ten classes (Fashion-MNIST's shape) as model.ts: 2×2 average pooling,
+// then a fixed random linear layer. Its metadata names no splits.
+inline bool writeGrey(const QString &dir)
+{
+    if (!QDir().mkpath(dir))
+        return false;
+    torch::manual_seed(3);
+    torch::jit::Module m("TinyGrey");
+    m.register_parameter("w", torch::randn({196, 10}), false);
+    m.define(R"(
+def forward(self, x):
+    n = x.size(0)
+    return x.reshape([n, 14, 2, 14, 2]).mean(4).mean(2).reshape([n, 196]).matmul(self.w)
+)");
+    m.save(QString(dir + QStringLiteral("/model.ts")).toStdString());
+    QJsonArray classes;
+    for (int c = 0; c < 10; ++c)
+        classes.append(QStringLiteral("class-%1").arg(c));
+    QFile json(dir + QStringLiteral("/model.json"));
+    if (!json.open(QIODevice::WriteOnly))
+        return false;
+    json.write(QJsonDocument(QJsonObject{{QStringLiteral("format"), QStringLiteral("torchscript")},
+                                         {QStringLiteral("input"),
+                                          QJsonObject{{QStringLiteral("channels"), 1},
+                                                      {QStringLiteral("height"), 28},
+                                                      {QStringLiteral("width"), 28},
+                                                      {QStringLiteral("mean"), 0.2860},
+                                                      {QStringLiteral("std"), 0.3530}}},
+                                         {QStringLiteral("classes"), classes}})
+                   .toJson());
+    return true;
+}
+
 // Writes DIR with model.json and the files asked for.
 inline bool write(const QString &dir, bool wholeModel, bool parts, bool resize = false)
 {

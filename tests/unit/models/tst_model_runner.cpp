@@ -204,6 +204,11 @@ def forward(self, f):
         QCOMPARE(wholeOnly.runnableSplits(),
                  (QStringList{QStringLiteral("input"), QStringLiteral("output")}));
         QVERIFY(maxDiff(*wholeOnly.tail(x, QStringLiteral("input")), *whole) < 1e-5);
+        // A split name is never a path.
+        const Result<torch::Tensor> path = parts.head(x, QStringLiteral("../rgb/head-block1"));
+        QVERIFY(!path.ok());
+        QVERIFY2(path.error().contains(QLatin1String("not a split name")),
+                 qPrintable(path.error()));
         const Result<torch::Tensor> noSplit = wholeOnly.head(x, QStringLiteral("block1"));
         QVERIFY(!noSplit.ok());
         QVERIFY2(noSplit.error().contains(QLatin1String("head-block1")),
