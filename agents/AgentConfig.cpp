@@ -4,7 +4,11 @@
 #include "core/util/JsonReader.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace edgegpt {
 
@@ -39,16 +43,96 @@ Result<QList<QPair<int, double>>> parseLinkSchedule(const QString &text)
 
 double AgentConfig::effectiveSlowdown() const
 {
-    if (slowdown > 0)
-        return slowdown;
-    return role == QLatin1String("device") ? kDefaultDeviceSlowdown : 1.0;
+    return slowdown > 0 ? slowdown : 1.0;
 }
 
 double AgentConfig::effectiveCodecSlowdown() const
 {
-    if (codecSlowdown > 0)
-        return codecSlowdown;
-    return role == QLatin1String("device") ? kDefaultDeviceCodecSlowdown : 1.0;
+    return codecSlowdown > 0 ? codecSlowdown : 1.0;
+}
+
+bool AgentConfig::emulated() const
+{
+    const bool shaped = link.rateKBps > 0 || link.delayMs > 0 || link.jitterMs > 0 ||
+                        link.lossProbability > 0 || !linkSchedule.isEmpty();
+    return effectiveSlowdown() != 1.0 || effectiveCodecSlowdown() != 1.0 ||
+           (role == QLatin1String("device") && shaped);
+}
+
+namespace {
+
+// A model directory's own name: profile.json's "model", else the folder's name.
+QString modelDirName(const QString &dir)
+{
+    QFile f(dir + QStringLiteral("/profile.json"));
+    if (f.open(QIODevice::ReadOnly)) {
+        const QJsonValue name =
+            QJsonDocument::fromJson(f.read(4 * 1024 * 1024)).object().value(QLatin1String("model"));
+        if (name.isString() && !name.toString().isEmpty())
+            return name.toString();
+    }
+    return QFileInfo(dir).fileName();
+}
+
+// The subfolders of models_dir, by name (hidden ones skipped).
+Result<QStringList> subfolders(const QString &modelsDir)
+{
+    const QDir dir(modelsDir);
+    if (!dir.exists())
+        return Result<QStringList>::failure(
+            QStringLiteral("--models-dir: %1 is not a folder").arg(modelsDir));
+    return dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+}
+
+} // namespace
+
+Result<QList<QPair<QString, QString>>> AgentConfig::models() const
+{
+    using R = Result<QList<QPair<QString, QString>>>;
+    QList<QPair<QString, QString>> out;
+    QStringList names;
+    if (!modelsDir.isEmpty()) {
+        const Result<QStringList> sub = subfolders(modelsDir);
+        if (!sub)
+            return R::failure(sub.error());
+        names = *sub;
+    }
+    const QString base = QDir(modelsDir).absolutePath();
+    if (role == QLatin1String("device")) {
+        if (!model.isEmpty()) {
+            if (modelsDir.isEmpty())
+                return R::failure(QStringLiteral("--model needs --models-dir"));
+            if (!names.contains(model))
+                return R::failure(QStringLiteral("--model: %1 holds no model \"%2\" (it has: %3)")
+                                      .arg(modelsDir, model,
+                                           names.isEmpty() ? QStringLiteral("none")
+                                                           : names.join(QStringLiteral(", "))));
+            out << qMakePair(model, base + QLatin1Char('/') + model);
+        } else if (names.size() == 1) {
+            out << qMakePair(names.first(), base + QLatin1Char('/') + names.first());
+        } else if (!modelDir.isEmpty()) {
+            out << qMakePair(modelDirName(modelDir), modelDir);
+        } else {
+            return R::failure(
+                QStringLiteral("--models-dir %1 holds %2 models: choose one with --model")
+                    .arg(modelsDir)
+                    .arg(names.size()));
+        }
+        return out;
+    }
+    for (const QString &name : names)
+        out << qMakePair(name, base + QLatin1Char('/') + name);
+    if (!modelDir.isEmpty()) {
+        const QString name = modelDirName(modelDir);
+        if (names.contains(name))
+            return R::failure(QStringLiteral("the model \"%1\" of --model-dir %2 is also a folder "
+                                             "of --models-dir %3: one name, two models")
+                                  .arg(name, modelDir, modelsDir));
+        out << qMakePair(name, modelDir);
+    }
+    if (out.isEmpty())
+        return R::failure(QStringLiteral("--models-dir %1 holds no model").arg(modelsDir));
+    return out;
 }
 
 Result<void> AgentConfig::validate() const
@@ -60,8 +144,20 @@ Result<void> AgentConfig::validate() const
     if (tokenFile.isEmpty())
         return fail(QStringLiteral(
             "--token-file is required: agents only talk to peers that hold the fleet token"));
-    if (modelDir.isEmpty())
-        return fail(QStringLiteral("--model-dir is required"));
+    if (modelDir.isEmpty() && modelsDir.isEmpty())
+        return fail(QStringLiteral("--model-dir or --models-dir is required"));
+    if (model.contains(QLatin1Char('/')) || model == QLatin1String("..") ||
+        model == QLatin1String("."))
+        return fail(QStringLiteral("--model takes a model's name, not a path"));
+    if (start != QLatin1String("auto") && start != QLatin1String("on-request"))
+        return fail(QStringLiteral("--start must be auto or on-request (got \"%1\")").arg(start));
+    if (startsOnRequest() && role == QLatin1String("device")) {
+        if (!listen)
+            return fail(QStringLiteral(
+                "--start on-request needs --listen: the device waits to be asked over it"));
+        if (input == QLatin1String("heart-rate"))
+            return fail(QStringLiteral("--start on-request runs images; heart-rate always sends"));
+    }
     if (threads < 1 || threads > 256)
         return fail(QStringLiteral("--threads must be 1..256"));
     if (slowdown != -1 && !(slowdown >= 1 && slowdown <= 10000))
@@ -104,6 +200,10 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
                                    QStringLiteral("listen"),
                                    QStringLiteral("token_file"),
                                    QStringLiteral("model_dir"),
+                                   QStringLiteral("models_dir"),
+                                   QStringLiteral("model"),
+                                   QStringLiteral("emulate"),
+                                   QStringLiteral("start"),
                                    QStringLiteral("log_file"),
                                    QStringLiteral("runtime"),
                                    QStringLiteral("threads"),
@@ -146,6 +246,9 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
     str("name", name);
     str("token_file", tokenFile);
     str("model_dir", modelDir);
+    str("models_dir", modelsDir);
+    str("model", model);
+    str("start", start);
     str("log_file", logFile);
     str("runtime", runtimeFile);
     str("input", input);
@@ -164,6 +267,40 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
     num("link_delay_ms", link.delayMs);
     num("link_jitter_ms", link.jitterMs);
     num("link_loss", link.lossProbability);
+    if (o.contains(QLatin1String("emulate"))) {
+        // {"slowdown", "codec_slowdown", "link": {"rate_kbps", "delay_ms", "jitter_ms", "loss"}}
+        const QString ep = JsonReader::child(p, QStringLiteral("emulate"));
+        const QJsonObject e = r.object(o.value(QLatin1String("emulate")), ep);
+        static const QStringList emulateKeys{
+            QStringLiteral("slowdown"), QStringLiteral("codec_slowdown"), QStringLiteral("link")};
+        for (auto it = e.begin(); it != e.end(); ++it)
+            if (!emulateKeys.contains(it.key()))
+                r.error(JsonReader::child(ep, it.key()),
+                        QStringLiteral("unknown key (slowdown, codec_slowdown, link)"));
+        if (e.contains(QLatin1String("slowdown")))
+            slowdown = r.number(e, ep, QStringLiteral("slowdown"));
+        if (e.contains(QLatin1String("codec_slowdown")))
+            codecSlowdown = r.number(e, ep, QStringLiteral("codec_slowdown"));
+        if (e.contains(QLatin1String("link"))) {
+            const QString lp = JsonReader::child(ep, QStringLiteral("link"));
+            const QJsonObject l = r.object(e.value(QLatin1String("link")), lp);
+            static const QStringList linkKeys{QStringLiteral("rate_kbps"),
+                                              QStringLiteral("delay_ms"),
+                                              QStringLiteral("jitter_ms"), QStringLiteral("loss")};
+            for (auto it = l.begin(); it != l.end(); ++it)
+                if (!linkKeys.contains(it.key()))
+                    r.error(JsonReader::child(lp, it.key()),
+                            QStringLiteral("unknown key (rate_kbps, delay_ms, jitter_ms, loss)"));
+            const auto linkNumber = [&](const char *key, double &into) {
+                if (l.contains(QLatin1String(key)))
+                    into = r.number(l, lp, QLatin1String(key));
+            };
+            linkNumber("rate_kbps", link.rateKBps);
+            linkNumber("delay_ms", link.delayMs);
+            linkNumber("jitter_ms", link.jitterMs);
+            linkNumber("loss", link.lossProbability);
+        }
+    }
     if (o.contains(QLatin1String("assume_link_rate")))
         assumeLinkRate = r.boolean(o, p, QStringLiteral("assume_link_rate"), false);
     if (o.contains(QLatin1String("preload")))
@@ -215,6 +352,17 @@ void AgentConfig::addOptions(QCommandLineParser &parser)
         {QStringLiteral("model-dir"),
          QStringLiteral("model directory: model.pt or head-/tail-SPLIT.pt parts, profile.json"),
          QStringLiteral("DIR")},
+        {QStringLiteral("models-dir"),
+         QStringLiteral("a folder of model directories, each served (edge) or run (device) under "
+                        "its folder's name"),
+         QStringLiteral("DIR")},
+        {QStringLiteral("model"),
+         QStringLiteral("device: the model of --models-dir to run (default: the only one)"),
+         QStringLiteral("NAME")},
+        {QStringLiteral("start"),
+         QStringLiteral("device: auto (send inputs at once, default) or on-request (wait for a "
+                        "console or `edgegpt fleet run`)"),
+         QStringLiteral("MODE")},
         {QStringLiteral("log-file"), QStringLiteral("also log to this file"),
          QStringLiteral("FILE")},
         {QStringLiteral("runtime"),
@@ -224,10 +372,10 @@ void AgentConfig::addOptions(QCommandLineParser &parser)
         {QStringLiteral("threads"), QStringLiteral("LibTorch threads (default 1)"),
          QStringLiteral("N")},
         {QStringLiteral("slowdown"),
-         QStringLiteral("stretch model compute N times (default: device 150.8, edge 1)"),
+         QStringLiteral("emulate a slower board: stretch model compute N times (default 1)"),
          QStringLiteral("N")},
         {QStringLiteral("codec-slowdown"),
-         QStringLiteral("stretch codec work N times (default: device 4, edge 1)"),
+         QStringLiteral("emulate a slower CPU: stretch codec work N times (default 1)"),
          QStringLiteral("N")},
         {QStringLiteral("edge"), QStringLiteral("device: the edge agent"),
          QStringLiteral("HOST:PORT")},
@@ -310,6 +458,12 @@ Result<void> AgentConfig::applyOptions(const QCommandLineParser &parser)
         tokenFile = value("token-file");
     if (isSet("model-dir"))
         modelDir = value("model-dir");
+    if (isSet("models-dir"))
+        modelsDir = value("models-dir");
+    if (isSet("model"))
+        model = value("model");
+    if (isSet("start"))
+        start = value("start");
     if (isSet("log-file"))
         logFile = value("log-file");
     if (isSet("runtime"))

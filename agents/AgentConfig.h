@@ -1,9 +1,11 @@
 // AgentConfig: how one edgegpt-agent runs — its role, where it listens, the fleet token, the model
-// directory, and for a device the edge to use, its inputs, the emulated link and how it chooses
-// the split. Read from a JSON file (--config FILE, keys as below in snake_case) and/or flags;
-// flags win. docs/agents.md lists every key and flag.
+// directories, whether it emulates a slower board or link (off unless asked), and for a device the
+// edge to use, its inputs, when it starts sending them and how it chooses the split. Read from a
+// JSON file (--config FILE, keys as below in snake_case) and/or flags; flags win. docs/agents.md
+// lists every key and flag.
 #pragma once
 
+#include "core/fleet/DeviceEmulation.h"
 #include "core/link/LinkShaper.h"
 #include "core/util/Result.h"
 
@@ -13,17 +15,6 @@
 class QCommandLineParser;
 
 namespace edgegpt {
-
-// Public throughput figures (FP32): an RTX 3090 does 35.58 TFLOPS (NVIDIA's GA102 whitepaper),
-// a Jetson Nano's 128-core Maxwell GPU 0.236 TFLOPS (NVIDIA's module data sheet: 472 GFLOPS at
-// FP16, half at FP32). A device agent on the same host as the edge agent therefore runs its part
-// this many times slower by default (docs/agents.md, "Devices on one machine").
-constexpr double kDefaultDeviceSlowdown = 35.58 / 0.236;
-// Codecs (JPEG, zstd, quantisation) run on the device's CPU, not its GPU, so the GPU ratio above
-// does not apply to them. A Jetson Nano's CPU is a 1.43 GHz Cortex-A57; against a desktop core of
-// 3.5–4.5 GHz doing about 1.5× the work per clock that is roughly 3.7–4.7× slower single-threaded,
-// so 4 by default (an estimate, not a measurement: docs/agents.md says how to measure a board).
-constexpr double kDefaultDeviceCodecSlowdown = 4.0;
 
 struct AgentConfig
 {
@@ -36,17 +27,25 @@ struct AgentConfig
     bool listenConfigured = false; // --listen or the JSON file's "listen" was given
     QString tokenFile;
     QString modelDir;
+    // A folder whose subfolders are models, each served (edge) or run (device) under its
+    // subfolder's name. An edge serves all of them and model_dir's.
+    QString modelsDir;
+    // Device: which model of models_dir it runs (default: the only one there, else model_dir's).
+    QString model;
     QString logFile;
     // The model runtime plugin (libedgegpt-runtime.so, agents/SplitRuntime.h); empty: the one
     // next to the agent's executable.
     QString runtimeFile;
     int threads = 1;
-    // Compute is stretched to this many times its real duration (a device standing for a slower
-    // board). Default: 1 for edge and cloud, kDefaultDeviceSlowdown for a device.
+    // Emulation (the JSON "emulate" object, or --slowdown, --codec-slowdown, --link-*): off by
+    // default for every role — an agent runs at its host's own speed. Compute is stretched to
+    // this many times its real duration (an agent standing for a slower board); -1: not set (1).
     double slowdown = -1;
-    // Codec work (encode on a device, decode on an edge) is stretched by this instead. Default:
-    // 1 for edge and cloud, kDefaultDeviceCodecSlowdown for a device.
+    // Codec work (encode on a device, decode on an edge) is stretched by this instead; -1: 1.
     double codecSlowdown = -1;
+    // Device: "auto" sends inputs from the start (today's local runs); "on-request" sends nothing
+    // until a console or `edgegpt fleet run` asks (run-inputs frame, docs/protocol.md).
+    QString start = QStringLiteral("auto");
 
     // Edge and cloud: load the model runtime and warm the model right after listening, instead
     // of when the first device connects (the handshake is answered either way; local fleets and
@@ -75,6 +74,14 @@ struct AgentConfig
 
     double effectiveSlowdown() const;
     double effectiveCodecSlowdown() const;
+    // Whether any emulation is on: a slow-down other than 1, link shaping or a link schedule.
+    bool emulated() const;
+    bool startsOnRequest() const { return start == QLatin1String("on-request"); }
+    // The models this agent holds: name → directory. An edge: every subfolder of models_dir
+    // (by its name) and model_dir (by its profile.json "model", else its folder name). A device:
+    // the one it runs (model, else the only one of models_dir, else model_dir). Fails when a name
+    // is claimed twice, a folder cannot be read, or a device's model is not there.
+    Result<QList<QPair<QString, QString>>> models() const;
     Result<void> validate() const;
     Result<void> loadJsonFile(const QString &path);
     // Registers the flags on the parser, and reads the ones that were set.

@@ -4,6 +4,7 @@
 #include "agents/CodecCalibration.h"
 #include "agents/InputPayload.h"
 #include "core/protocol/Frame.h"
+#include "core/util/Stats.h"
 #include "models/FashionMnistFiles.h"
 
 #include <QFileInfo>
@@ -32,6 +33,11 @@ constexpr qint64 kProbeOverheadBytes = 48; // frame header, ping control map, tr
 constexpr int kMaxWaitingInputs = 8;
 // The first split waits this long at most for the first rate measurement.
 constexpr int kFirstDecisionWaitMs = 1000;
+// A watched folder that ran out is looked at again this often while a run waits for inputs.
+constexpr int kSourcePollMs = 500;
+// With --start on-request the agent runs for ever: the medians of its status come from the last
+// this many answers.
+constexpr int kStatusWindow = 10000;
 
 // Whether the base round trip moved enough since the last decision to plan again: by half a
 // millisecond and by a quarter of itself. A loaded machine's loopback wanders by tenths of a
@@ -44,17 +50,6 @@ bool roundTripMoved(double decidedMs, double nowMs)
         return false;
     const double change = std::fabs(nowMs - decidedMs);
     return change > 0.5 && change > 0.25 * std::min(decidedMs, nowMs);
-}
-
-double percentile(QList<double> v, double p)
-{
-    if (v.isEmpty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    const double pos = p * (v.size() - 1);
-    const int lo = int(pos);
-    const int hi = std::min(lo + 1, int(v.size()) - 1);
-    return v[lo] + (v[hi] - v[lo]) * (pos - lo);
 }
 
 } // namespace
@@ -71,12 +66,15 @@ DeviceAgent::DeviceAgent(const AgentConfig &config, const FleetToken &token, QOb
     connect(&m_timeouts, &QTimer::timeout, this, &DeviceAgent::checkTimeouts);
     m_pinger.setInterval(kPingIntervalMs);
     connect(&m_pinger, &QTimer::timeout, this, &DeviceAgent::sendPings);
+    m_sourcePoll.setSingleShot(true);
+    m_sourcePoll.setInterval(kSourcePollMs);
+    connect(&m_sourcePoll, &QTimer::timeout, this, &DeviceAgent::pump);
 }
 
 Result<void> DeviceAgent::start()
 {
-    Result<std::unique_ptr<InputSource>> source =
-        InputSource::open(m_config.input, m_config.dataDir, m_config.first);
+    Result<std::unique_ptr<InputSource>> source = InputSource::open(
+        m_config.input, m_config.dataDir, m_config.first, m_config.startsOnRequest());
     if (!source)
         return Result<void>::failure(source.error());
     m_source = std::move(*source);
@@ -141,7 +139,17 @@ Result<void> DeviceAgent::start()
         return {};
     }
 
-    const QString profilePath = m_config.modelDir + QStringLiteral("/profile.json");
+    const Result<QList<QPair<QString, QString>>> models = m_config.models();
+    if (!models)
+        return Result<void>::failure(models.error());
+    m_modelName = models->first().first;
+    m_modelDir = models->first().second;
+    // Images as the model takes them (its model.json: channels, size).
+    const Result<ModelInfo> modelInfo = ModelInfo::load(m_modelDir);
+    if (!modelInfo)
+        return Result<void>::failure(modelInfo.error());
+    m_source->setModelInput(modelInfo->input);
+    const QString profilePath = m_modelDir + QStringLiteral("/profile.json");
     const bool needProfile = m_config.split == QLatin1String("auto") || m_config.codec.isEmpty();
     if (needProfile || QFileInfo::exists(profilePath)) {
         Result<SplitProfile> profile = SplitProfile::load(profilePath);
@@ -154,23 +162,25 @@ Result<void> DeviceAgent::start()
         return Result<void>::failure(
             QStringLiteral("--split: the model has no split \"%1\"").arg(m_config.split));
     m_inference =
-        new InferenceThread(m_config.modelDir, m_config.threads, m_config.effectiveSlowdown(),
+        new InferenceThread(m_modelDir, m_config.threads, m_config.effectiveSlowdown(),
                             m_config.effectiveCodecSlowdown(), m_config.runtimeFile, this);
     if ((m_config.split == QLatin1String("auto") ||
          (m_config.split == QLatin1String("input") && m_config.codec.isEmpty())) &&
         !m_profile.inputCodecNames().isEmpty())
         calibrateInputCodecs();
-    if (m_config.ratePerSecond > 0) {
-        // Open loop: an input is due every 1/rate s, whether or not the previous ones are answered.
-        m_rateTimer.setTimerType(Qt::PreciseTimer);
+    // Open loop (--rate, or a run's rate): an input is due every 1/rate s, whether or not the
+    // previous ones are answered.
+    m_rateTimer.setTimerType(Qt::PreciseTimer);
+    if (m_config.ratePerSecond > 0)
         m_rateTimer.setInterval(std::max(1, int(std::lround(1000.0 / m_config.ratePerSecond))));
-        connect(&m_rateTimer, &QTimer::timeout, this, [this]() {
-            if (!canRun())
-                return; // the input waits for the edge (the stream is held, nothing is lost)
-            m_due = std::min(m_due + 1, kMaxWaitingInputs);
-            pump();
-        });
-    }
+    connect(&m_rateTimer, &QTimer::timeout, this, [this]() {
+        if (!canRun())
+            return; // the input waits for the edge (the stream is held, nothing is lost)
+        m_due = std::min(m_due + 1, kMaxWaitingInputs);
+        pump();
+    });
+    if (m_config.startsOnRequest())
+        qInfo("waiting for a console to ask for inputs (--start on-request)");
     m_timeouts.start();
     for (const auto &step : m_config.linkSchedule)
         QTimer::singleShot(step.first, this, [this, rate = step.second]() {
@@ -197,6 +207,23 @@ void DeviceAgent::onConsoleFrame(PeerConnection *peer, const Frame &f)
     case FrameType::MetricsSubscribe:
         m_metrics->subscribe(peer, f);
         break;
+    case FrameType::StatusRequest:
+        replyStatus(peer, f);
+        break;
+    case FrameType::RunInputs:
+        onRunInputs(peer, f);
+        break;
+    case FrameType::StopInputs: {
+        RunDoneMessage done;
+        done.answered = m_run.answered;
+        done.failed = m_run.failed;
+        if (m_run.active)
+            qInfo("run stopped by %s (%s)", qPrintable(peer->peer().name),
+                  qPrintable(peer->peerAddress()));
+        endRun(false);
+        peer->sendFrame(makeFrame(FrameType::StopInputsAck, done, f.requestId));
+        break;
+    }
     case FrameType::LinkSettings: {
         const Result<LinkSettingsMessage> m = LinkSettingsMessage::fromCbor(f.control);
         Result<LinkSettings> next =
@@ -297,7 +324,7 @@ void DeviceAgent::onEdgeReady()
     if (splitIsFixed())
         m_lastSampleMs = nowMs();
     sendPings();
-    if (m_config.ratePerSecond > 0)
+    if (currentRate() > 0)
         m_rateTimer.start();
     // The first decision waits for the first measured rate (the first probe's answer, see
     // onFrame), but not for ever: an unknown rate counts as a fast link.
@@ -356,8 +383,11 @@ void DeviceAgent::sendPings()
     Result<quint32> plain = m_edge->sendRequest(FrameType::Ping, ping.toCbor());
     if (plain)
         m_pings.insert(*plain, {now, 0});
-    // Recent requests measured the rate: no probe needed.
+    // Recent requests measured the rate: no probe needed. Nor while a device that waits to be
+    // asked has nothing to send (once it has measured the link for its first decision).
     if (nowMs() - m_lastSampleMs < 0.9 * kPingIntervalMs || m_config.assumeLinkRate)
+        return;
+    if (m_config.startsOnRequest() && !m_run.active && m_decided)
         return;
     // About 8 ms of the link at the estimated rate, or longer after a probe too short to time.
     const double rate = m_estimator.samples() > 0 ? m_estimator.rateKBps() : 200.0;
@@ -485,29 +515,52 @@ bool DeviceAgent::canRun() const
     return deviceOnly || (m_edge && m_edge->isReady());
 }
 
+double DeviceAgent::currentRate() const
+{
+    return m_config.startsOnRequest() ? m_run.rate : m_config.ratePerSecond;
+}
+
 void DeviceAgent::pump()
 {
     if (m_busy || m_inputsDone || !canRun())
         return; // inputs wait for the edge
-    if (m_config.ratePerSecond > 0) {
+    const bool onRequest = m_config.startsOnRequest();
+    if (onRequest && (!m_run.active || (m_run.count > 0 && m_run.started >= m_run.count)))
+        return; // nothing asked for, or all of it started
+    if (currentRate() > 0) {
         if (m_due <= 0)
             return; // open loop: the next input is not due yet
     } else if (!m_outstanding.isEmpty()) {
         return; // closed loop: the next input when this one is answered
     }
-    if (m_config.count > 0 && m_started >= m_config.count) {
+    if (!onRequest && m_config.count > 0 && m_started >= m_config.count) {
         m_inputsDone = true;
         maybeFinish();
         return;
     }
     DeviceInput in;
     if (!m_source->next(in)) {
+        if (m_source->mayGrow()) {
+            if (!m_sourcePoll.isActive())
+                m_sourcePoll.start(); // a watched folder: new files may come
+            return;
+        }
+        if (onRequest) {
+            // The source ran out (the end of the test set): the run ends with what it has.
+            qWarning("the input source has no more inputs; the run ends");
+            endRun(true);
+            return;
+        }
         m_inputsDone = true;
         maybeFinish();
         return;
     }
-    if (m_config.ratePerSecond > 0)
+    if (currentRate() > 0)
         --m_due;
+    if (onRequest) {
+        in.run = m_run.id;
+        ++m_run.started;
+    }
     startRequest(std::move(in));
 }
 
@@ -547,8 +600,9 @@ void DeviceAgent::startRequest(DeviceInput input)
                 return o;
             }
             // The last split answers on the device: no codec, the predicted class.
-            const Result<HeadOutput> head = (*runtime)->head(in.pixels.data(), in.width, in.height, in.channels,
-                                                             split, last ? QString() : codec);
+            const Result<HeadOutput> head =
+                (*runtime)->head(in.pixels.data(), in.width, in.height, in.channels, split,
+                                 last ? QString() : codec);
             inference->publishCounters();
             if (!head) {
                 o.error = head.error();
@@ -587,17 +641,21 @@ void DeviceAgent::startRequest(DeviceInput input)
                     ++m_labelled;
                     m_correct += o.predicted == in.label ? 1 : 0;
                 }
-                emitLine({{QStringLiteral("index"), in.index},
-                          {QStringLiteral("ok"), true},
-                          {QStringLiteral("label"), in.label},
-                          {QStringLiteral("predicted"), o.predicted},
-                          {QStringLiteral("class"),
-                           FashionMnistFiles::classNames().value(int(o.predicted))},
-                          {QStringLiteral("split"), split},
-                          {QStringLiteral("codec"), QString()},
-                          {QStringLiteral("bytes"), 1},
-                          {QStringLiteral("device_ms"), o.deviceMs},
-                          {QStringLiteral("total_ms"), total}});
+                m_deviceTimes << o.deviceMs;
+                emitResult(in, {{QStringLiteral("index"), in.index},
+                                {QStringLiteral("ok"), true},
+                                {QStringLiteral("label"), in.label},
+                                {QStringLiteral("predicted"), o.predicted},
+                                {QStringLiteral("class"),
+                                 FashionMnistFiles::classNames().value(int(o.predicted))},
+                                {QStringLiteral("split"), split},
+                                {QStringLiteral("codec"), QString()},
+                                {QStringLiteral("bytes"), 1},
+                                {QStringLiteral("device_ms"), o.deviceMs},
+                                {QStringLiteral("encode_ms"), 0.0},
+                                {QStringLiteral("transfer_ms"), 0.0},
+                                {QStringLiteral("edge_ms"), 0.0},
+                                {QStringLiteral("total_ms"), total}});
                 if (m_metrics) {
                     // No frame, so no request id of the link: the input's number stands in.
                     RequestMetrics m;
@@ -628,8 +686,7 @@ void DeviceAgent::sendRequest(DeviceInput input, const HeadOutcome &head, const 
         return;
     }
     InferRequestMessage request;
-    request.model =
-        m_profile.model.isEmpty() ? QFileInfo(m_config.modelDir).fileName() : m_profile.model;
+    request.model = m_modelName;
     request.split = split;
     request.codec = codec;
     request.deviceComputeMs = head.deviceMs;
@@ -746,7 +803,8 @@ void DeviceAgent::finishRequest(quint32 id, const Frame &frame)
         {QStringLiteral("total_ms"), total}};
     if (!o.input.name.isEmpty())
         line.insert(QStringLiteral("file"), o.input.name);
-    emitLine(line);
+    m_deviceTimes << o.deviceMs;
+    emitResult(o.input, line);
     if (m_metrics) {
         RequestMetrics m;
         m.requestId = id;
@@ -768,10 +826,155 @@ void DeviceAgent::finishRequest(quint32 id, const Frame &frame)
 void DeviceAgent::failRequest(const DeviceInput &input, const QString &split, const QString &error)
 {
     ++m_failed;
-    emitLine({{QStringLiteral("index"), input.index},
-              {QStringLiteral("ok"), false},
-              {QStringLiteral("split"), split},
-              {QStringLiteral("error"), error}});
+    emitResult(input, {{QStringLiteral("index"), input.index},
+                       {QStringLiteral("ok"), false},
+                       {QStringLiteral("split"), split},
+                       {QStringLiteral("error"), error}});
+}
+
+void DeviceAgent::emitResult(const DeviceInput &input, const QJsonObject &answer)
+{
+    QJsonObject line = answer;
+    line.insert(QStringLiteral("model"), m_modelName);
+    line.insert(QStringLiteral("input"), m_source->nameOf(input));
+    line.insert(QStringLiteral("emulated"), m_config.emulated());
+    emitLine(line);
+    if (m_config.startsOnRequest()) {
+        // It runs for ever: the status medians look at the last kStatusWindow answers.
+        while (m_totals.size() > kStatusWindow)
+            m_totals.removeFirst();
+        while (m_deviceTimes.size() > kStatusWindow)
+            m_deviceTimes.removeFirst();
+    }
+    if (input.run == 0 || !m_run.active || input.run != m_run.id)
+        return; // no run asked for it, or that run was stopped
+    const bool ok = line.value(QStringLiteral("ok")).toBool();
+    if (ok)
+        ++m_run.answered;
+    else
+        ++m_run.failed;
+    if (m_run.peer && m_run.peer->isReady()) {
+        RunResultMessage r;
+        r.index = input.index;
+        r.input = line.value(QStringLiteral("input")).toString();
+        r.model = m_modelName;
+        r.ok = ok;
+        r.error = line.value(QStringLiteral("error")).toString();
+        r.predicted = line.value(QStringLiteral("predicted")).toInteger(-1);
+        r.label = line.value(QStringLiteral("class")).toString();
+        r.truth = input.label;
+        r.split = line.value(QStringLiteral("split")).toString();
+        r.codec = line.value(QStringLiteral("codec")).toString();
+        r.deviceMs = line.value(QStringLiteral("device_ms")).toDouble(-1);
+        r.encodeMs = line.value(QStringLiteral("encode_ms")).toDouble(-1);
+        r.transferMs = line.value(QStringLiteral("transfer_ms")).toDouble(-1);
+        r.edgeMs = line.value(QStringLiteral("edge_ms")).toDouble(-1);
+        r.totalMs = line.value(QStringLiteral("total_ms")).toDouble(-1);
+        r.emulated = m_config.emulated();
+        const Result<void> sent =
+            m_run.peer->sendFrame(makeFrame(FrameType::RunResult, r, m_run.id));
+        if (!sent)
+            qWarning("run-result to %s: %s", qPrintable(m_run.peer->peerAddress()),
+                     qPrintable(sent.error()));
+    }
+    if (m_run.count > 0 && m_run.answered + m_run.failed >= m_run.count)
+        endRun(true);
+}
+
+void DeviceAgent::onRunInputs(PeerConnection *peer, const Frame &f)
+{
+    if (!m_config.startsOnRequest()) {
+        peer->sendError(f.requestId, error_code::badRequest(),
+                        QStringLiteral("this device runs its inputs by itself (start auto); "
+                                       "run-inputs needs --start on-request"));
+        return;
+    }
+    const Result<RunInputsMessage> m = RunInputsMessage::fromCbor(f.control);
+    if (!m) {
+        peer->sendError(f.requestId, error_code::badRequest(), m.error());
+        return;
+    }
+    if (m_run.active && m_run.peer) {
+        peer->sendError(f.requestId, error_code::busy(),
+                        QStringLiteral("a run asked by %1 is in progress (%2 of %3 answered)")
+                            .arg(m_run.peer->peer().name)
+                            .arg(m_run.answered + m_run.failed)
+                            .arg(m_run.count));
+        return;
+    }
+    if (m_inputsDone) {
+        peer->sendError(f.requestId, error_code::badRequest(),
+                        QStringLiteral("the device is stopping"));
+        return;
+    }
+    endRun(false); // a run whose console went away ends here
+    m_run = Run();
+    m_run.active = true;
+    m_run.peer = peer;
+    m_run.id = f.requestId;
+    m_run.count = m->count;
+    m_run.rate = m->ratePerSecond;
+    RunInputsAckMessage ack;
+    ack.accepted = m->count;
+    peer->sendFrame(makeFrame(FrameType::RunInputsAck, ack, f.requestId));
+    qInfo("%s (%s) asked for %s inputs%s", qPrintable(peer->peer().name),
+          qPrintable(peer->peerAddress()),
+          qPrintable(m->count > 0 ? QString::number(m->count) : QStringLiteral("continuous")),
+          qPrintable(m->ratePerSecond > 0 ? QStringLiteral(" at %1 a second").arg(m->ratePerSecond)
+                                          : QString()));
+    emitLine({{QStringLiteral("event"), QStringLiteral("run")},
+              {QStringLiteral("count"), m->count},
+              {QStringLiteral("rate"), m->ratePerSecond},
+              {QStringLiteral("by"), peer->peer().name}});
+    // A run that ends when its console goes away (continuous runs would go on for nobody).
+    connect(peer, &PeerConnection::closed, this, [this, peer]() {
+        if (m_run.active && m_run.peer == peer) {
+            qInfo("the console of the run went away; the run ends");
+            endRun(false);
+        }
+    });
+    m_due = 0;
+    if (m_run.rate > 0) {
+        // Ticks while the edge is away are ignored (the rate timer checks canRun()).
+        m_rateTimer.setInterval(std::max(1, int(std::lround(1000.0 / m_run.rate))));
+        m_rateTimer.start();
+    }
+    pump();
+}
+
+void DeviceAgent::endRun(bool sendDone)
+{
+    if (!m_run.active)
+        return;
+    m_run.active = false;
+    m_rateTimer.stop();
+    m_sourcePoll.stop();
+    m_due = 0;
+    emitLine({{QStringLiteral("event"), QStringLiteral("run_done")},
+              {QStringLiteral("answered"), m_run.answered},
+              {QStringLiteral("failed"), m_run.failed}});
+    if (sendDone && m_run.peer && m_run.peer->isReady()) {
+        RunDoneMessage done;
+        done.answered = m_run.answered;
+        done.failed = m_run.failed;
+        m_run.peer->sendFrame(makeFrame(FrameType::RunDone, done, m_run.id));
+    }
+}
+
+void DeviceAgent::replyStatus(PeerConnection *peer, const Frame &f)
+{
+    StatusReplyMessage s;
+    s.role = m_config.role;
+    s.requests = m_answered;
+    s.failed = m_failed;
+    s.medianMs = m_totals.isEmpty() ? -1 : median(m_totals);
+    s.deviceMs = m_deviceTimes.isEmpty() ? -1 : median(m_deviceTimes);
+    if (!m_modelName.isEmpty())
+        s.models << m_modelName;
+    s.emulated = m_config.emulated();
+    s.slowdown = m_config.effectiveSlowdown();
+    s.codecSlowdown = m_config.effectiveCodecSlowdown();
+    peer->sendFrame(makeFrame(FrameType::StatusReply, s, f.requestId));
 }
 
 void DeviceAgent::checkTimeouts()
@@ -843,8 +1046,9 @@ void DeviceAgent::summarise()
         {QStringLiteral("requests"), m_started},
         {QStringLiteral("answered"), m_answered},
         {QStringLiteral("failed"), m_failed},
-        {QStringLiteral("median_total_ms"), percentile(m_totals, 0.5)},
-        {QStringLiteral("p95_total_ms"), percentile(m_totals, 0.95)},
+        {QStringLiteral("median_total_ms"), m_totals.isEmpty() ? 0.0 : median(m_totals)},
+        {QStringLiteral("p95_total_ms"), m_totals.isEmpty() ? 0.0 : percentile(m_totals, 95)},
+        {QStringLiteral("emulated"), m_config.emulated()},
         {QStringLiteral("mean_bytes"), m_answered > 0 ? m_bytesSum / m_answered : 0.0},
         {QStringLiteral("splits"), splits},
         {QStringLiteral("link_rate_kbps"),

@@ -13,6 +13,15 @@
 // may send link-settings frames; the uplink's shaper takes the new rate, delay, jitter or loss at
 // once and the agent answers link-settings-ack with the values in effect (docs/protocol.md).
 //
+// Emulation: off unless configured (--slowdown, --codec-slowdown, link shaping); every answer line
+// and the summary say "emulated": true|false.
+//
+// Start: with --start on-request the device takes no input until a console (or `edgegpt fleet
+// run`) sends run-inputs over its port; it then runs that many (or continuously at a rate, until
+// stop-inputs), sends each answer to that peer as a run-result and a run-done at the end, and
+// waits for the next run; a watched folder input waits for new files. Any agent answers a
+// status-request with its counts and medians.
+//
 // Failures: when the edge connection breaks, every request in flight is reported failed at once
 // (and any unanswered request after the request timeout), inputs wait, and the agent reconnects
 // every half second; nothing is dropped silently.
@@ -30,6 +39,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QStringList>
 #include <QTimer>
 
 #include <memory>
@@ -95,6 +105,13 @@ private:
     Result<void> setLink(const LinkSettings &link, const QString &source);
     void onConsoleFrame(PeerConnection *peer, const Frame &frame);
     void emitLine(const QJsonObject &o);
+    // An answer line (ok or failed) of `input`: printed, and sent to the run it belongs to.
+    void emitResult(const DeviceInput &input, const QJsonObject &line);
+    void onRunInputs(PeerConnection *peer, const Frame &frame);
+    void endRun(bool sendDone);
+    void replyStatus(PeerConnection *peer, const Frame &frame);
+    // The rate of the inputs now: the run's with --start on-request, else --rate.
+    double currentRate() const;
     void maybeFinish();
     void summarise();
     double nowMs() const { return double(m_clock.nsecsElapsed()) / 1e6; }
@@ -103,6 +120,20 @@ private:
 
     AgentConfig m_config;
     FleetToken m_token;
+    QString m_modelName, m_modelDir; // the model it runs (AgentConfig::models())
+    // --start on-request: the run a console asked for (run-inputs); none while !active.
+    struct Run
+    {
+        bool active = false;
+        QPointer<PeerConnection> peer;
+        quint32 id = 0;
+        qint64 count = 0; // 0: until stop-inputs
+        double rate = 0;
+        qint64 started = 0, answered = 0, failed = 0;
+    };
+    Run m_run;
+    QTimer m_sourcePoll;         // a watched folder ran out: look again
+    QList<double> m_deviceTimes; // device compute of the answers (status-reply)
     std::unique_ptr<InputSource> m_source;
     SplitProfile m_profile;
     InferenceThread *m_inference = nullptr;

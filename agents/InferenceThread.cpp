@@ -9,14 +9,22 @@ namespace edgegpt {
 
 InferenceThread::InferenceThread(const QString &modelDir, int threads, double slowdown,
                                  double codecSlowdown, const QString &runtimeFile, QObject *parent)
+    : InferenceThread(QList<QPair<QString, QString>>{qMakePair(QString(), modelDir)}, threads,
+                      slowdown, codecSlowdown, runtimeFile, parent)
+{}
+
+InferenceThread::InferenceThread(const QList<QPair<QString, QString>> &models, int threads,
+                                 double slowdown, double codecSlowdown, const QString &runtimeFile,
+                                 QObject *parent)
     : QObject(parent)
     , m_worker(new QObject)
-    , m_modelDir(modelDir)
     , m_runtimeFile(runtimeFile.isEmpty() ? defaultRuntimeFile() : runtimeFile)
     , m_threads(std::max(1, threads))
     , m_slowdown(std::max(1.0, slowdown))
     , m_codecSlowdown(std::max(1.0, codecSlowdown))
 {
+    for (const auto &m : models)
+        m_models.push_back(Model{m.first, m.second, nullptr, QString()});
     m_thread.setObjectName(QStringLiteral("inference"));
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
@@ -31,24 +39,55 @@ InferenceThread::~InferenceThread()
 
 Result<SplitRuntime *> InferenceThread::runtime()
 {
-    if (m_runtime)
-        return m_runtime.get();
-    if (!m_runtimeError.isEmpty())
-        return Result<SplitRuntime *>::failure(m_runtimeError);
+    if (m_models.empty())
+        return Result<SplitRuntime *>::failure(QStringLiteral("this agent holds no model"));
+    return runtime(m_models.front().name);
+}
+
+Result<SplitRuntime *> InferenceThread::runtime(const QString &model)
+{
+    const auto it = std::find_if(m_models.begin(), m_models.end(),
+                                 [&](const Model &m) { return m.name == model; });
+    if (it == m_models.end())
+        return Result<SplitRuntime *>::failure(
+            QStringLiteral("this agent does not hold model %1").arg(model));
+    if (it->runtime)
+        return it->runtime.get();
+    if (!it->error.isEmpty())
+        return Result<SplitRuntime *>::failure(it->error);
     QElapsedTimer clock;
     clock.start();
-    Result<std::unique_ptr<SplitRuntime>> loaded = loadSplitRuntime(m_runtimeFile, m_modelDir);
+    Result<std::unique_ptr<SplitRuntime>> loaded = loadSplitRuntime(m_runtimeFile, it->dir);
     if (!loaded) {
-        m_runtimeError = loaded.error();
-        qCritical("%s", qPrintable(m_runtimeError));
-        return Result<SplitRuntime *>::failure(m_runtimeError);
+        it->error = loaded.error();
+        qCritical("%s", qPrintable(it->error));
+        return Result<SplitRuntime *>::failure(it->error);
     }
-    m_runtime = std::move(*loaded);
-    m_runtime->setThreads(m_threads);
+    it->runtime = std::move(*loaded);
+    it->runtime->setThreads(m_threads);
     m_loaded = true;
-    qInfo("model runtime loaded in %.0f ms: %s (%s)", double(clock.nsecsElapsed()) / 1e6,
-          qPrintable(m_runtime->version()), qPrintable(m_runtimeFile));
-    return m_runtime.get();
+    {
+        QMutexLocker lock(&m_residentMutex);
+        m_resident << it->name;
+    }
+    qInfo("model runtime loaded in %.0f ms for %s: %s (%s)", double(clock.nsecsElapsed()) / 1e6,
+          qPrintable(it->name.isEmpty() ? it->dir : it->name), qPrintable(it->runtime->version()),
+          qPrintable(m_runtimeFile));
+    return it->runtime.get();
+}
+
+QStringList InferenceThread::modelNames() const
+{
+    QStringList names;
+    for (const Model &m : m_models)
+        names << m.name;
+    return names;
+}
+
+QStringList InferenceThread::residentModels() const
+{
+    QMutexLocker lock(&m_residentMutex);
+    return m_resident;
 }
 
 double InferenceThread::stretch(double ms, Work work, const QString &what)
@@ -71,13 +110,20 @@ double InferenceThread::stretch(double ms, Work work, const QString &what)
 
 void InferenceThread::publishCounters()
 {
-    if (!m_runtime)
-        return;
-    const RuntimeCacheCounters c = m_runtime->counters();
-    m_hits = c.hits;
-    m_misses = c.misses;
-    m_loads = c.loads;
-    m_evictions = c.evictions;
+    RuntimeCacheCounters sum;
+    for (const Model &m : m_models) {
+        if (!m.runtime)
+            continue;
+        const RuntimeCacheCounters c = m.runtime->counters();
+        sum.hits += c.hits;
+        sum.misses += c.misses;
+        sum.loads += c.loads;
+        sum.evictions += c.evictions;
+    }
+    m_hits = sum.hits;
+    m_misses = sum.misses;
+    m_loads = sum.loads;
+    m_evictions = sum.evictions;
 }
 
 RuntimeCacheCounters InferenceThread::counters() const

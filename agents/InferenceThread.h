@@ -1,21 +1,26 @@
 // InferenceThread: the one thread of an agent that runs models and codecs, so that the event loop
 // (network, timers, metrics) never waits for them. Jobs run one at a time in the order posted; the
-// agent gets each job's answer back on its own thread. The model runtime lives here: the plugin
-// (SplitRuntime.h, LibTorch) is loaded on this thread by the first job that asks for it, so an
-// agent that needs no model (a device sending its images) never loads LibTorch.
+// agent gets each job's answer back on its own thread. The model runtimes live here, one per model
+// the agent holds (an edge may serve several): each is loaded (SplitRuntime.h, LibTorch) on this
+// thread by the first job that asks for that model, so an agent that needs no model (a device
+// sending its images) never loads LibTorch, and an edge loads only the models asked for.
 #pragma once
 
 #include "agents/SplitRuntime.h"
 
 #include <QHash>
 #include <QList>
+#include <QMutex>
 #include <QObject>
+#include <QPair>
 #include <QPointer>
+#include <QStringList>
 #include <QThread>
 
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace edgegpt {
 
@@ -28,6 +33,10 @@ public:
     // runtimeFile: the model runtime plugin (empty: defaultRuntimeFile(), next to the program).
     InferenceThread(const QString &modelDir, int threads, double slowdown, double codecSlowdown,
                     const QString &runtimeFile = {}, QObject *parent = nullptr);
+    // Several models, (name, directory) each; runtime() without a name is the first one's.
+    InferenceThread(const QList<QPair<QString, QString>> &models, int threads, double slowdown,
+                    double codecSlowdown, const QString &runtimeFile = {},
+                    QObject *parent = nullptr);
     ~InferenceThread() override;
 
     // Runs job() on the inference thread, then done(result) on the caller's thread — unless
@@ -61,8 +70,16 @@ public:
     // each request that needs the model fails with it and the agent keeps serving. Call only from
     // a job.
     Result<SplitRuntime *> runtime();
-    // Whether runtime() has loaded it (any thread).
+    // The runtime of the model of that name (loaded by the first call, as above); an error when
+    // this agent holds no such model. Call only from a job.
+    Result<SplitRuntime *> runtime(const QString &model);
+    // Whether a runtime has been loaded (any thread).
     bool runtimeLoaded() const { return m_loaded.load(); }
+    // The models held, by name, in the order given (any thread).
+    QStringList modelNames() const;
+    bool holds(const QString &model) const { return modelNames().contains(model); }
+    // The models whose runtime is loaded (any thread).
+    QStringList residentModels() const;
 
     enum class Work { Model, Codec };
     // Sleeps on the inference thread so that work of kind `work` that took `ms` appears to take
@@ -72,7 +89,8 @@ public:
     // a 0.1 ms scheduling hiccup on a busy host is not stretched into a 15 ms one on a 150× device
     // — the board's own hiccups are its own, not ours × 150. Call only from a job.
     double stretch(double ms, Work work, const QString &what);
-    // The runtime's cache counters (read on the inference thread; the copy is for the agent).
+    // The runtimes' cache counters, summed over the models (read on the inference thread; the copy
+    // is for the agent).
     RuntimeCacheCounters counters() const;
     // Called by jobs after using the runtime, to publish its counters.
     void publishCounters();
@@ -80,12 +98,18 @@ public:
 private:
     QThread m_thread;
     QObject *m_worker;
-    QString m_modelDir;
+    struct Model
+    {
+        QString name, dir;
+        std::unique_ptr<SplitRuntime> runtime; // job thread
+        QString error;                         // job thread: why loading failed
+    };
+    std::vector<Model> m_models; // names and dirs fixed at construction
     QString m_runtimeFile;
     int m_threads;
-    std::unique_ptr<SplitRuntime> m_runtime; // job thread
-    QString m_runtimeError;                  // job thread: why loading failed
     std::atomic<bool> m_loaded{false};
+    mutable QMutex m_residentMutex;
+    QStringList m_resident;
     double m_slowdown;
     double m_codecSlowdown;
     QHash<QString, QList<double>> m_recent; // stretch(): last measurements by `what` (job thread)

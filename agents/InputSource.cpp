@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QImage>
 #include <QRandomGenerator>
+#include <QSet>
 
 #include <cmath>
 
@@ -33,20 +34,50 @@ public:
         ++m_next;
         return true;
     }
+    QString nameOf(const DeviceInput &in) const override
+    {
+        return QStringLiteral("fashion-mnist:%1").arg(in.index);
+    }
 
 private:
     ImagePixels m_set;
     int m_next;
 };
 
+QStringList imagesIn(const QDir &dir)
+{
+    return dir.entryList({QStringLiteral("*.png"), QStringLiteral("*.jpg"),
+                          QStringLiteral("*.jpeg"), QStringLiteral("*.bmp"),
+                          QStringLiteral("*.pgm")},
+                         QDir::Files, QDir::Name);
+}
+
 class FolderSource : public InputSource
 {
 public:
-    explicit FolderSource(QStringList files)
-        : m_files(std::move(files))
-    {}
+    FolderSource(const QString &dir, int first, bool watch)
+        : m_dir(dir)
+        , m_watch(watch)
+    {
+        const QStringList names = imagesIn(m_dir);
+        for (const QString &n : names)
+            m_seen.insert(n);
+        for (const QString &n : names.mid(first))
+            m_files << m_dir.filePath(n);
+    }
+    bool mayGrow() const override { return m_watch; }
+    void setModelInput(const ModelInputSpec &input) override { m_input = input; }
+    QString nameOf(const DeviceInput &in) const override { return in.name; }
     bool next(DeviceInput &in) override
     {
+        if (m_next >= m_files.size() && m_watch) {
+            // Watched: files that appeared since, in name order.
+            for (const QString &n : imagesIn(m_dir))
+                if (!m_seen.contains(n)) {
+                    m_seen.insert(n);
+                    m_files << m_dir.filePath(n);
+                }
+        }
         while (m_next < m_files.size()) {
             const QString path = m_files.at(m_next++);
             QImage image(path);
@@ -54,29 +85,30 @@ public:
                 qWarning("input %s: not an image QImage can read; skipped", qPrintable(path));
                 continue;
             }
-            // The models take 28×28 grey images: scale the whole picture (aspect kept, padded).
-            image = image.convertToFormat(QImage::Format_Grayscale8)
-                        .scaled(28, 28, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-            QImage canvas(28, 28, QImage::Format_Grayscale8);
-            canvas.fill(0);
-            for (int y = 0; y < image.height(); ++y)
-                std::memcpy(canvas.scanLine(y + (28 - image.height()) / 2) +
-                                (28 - image.width()) / 2,
-                            image.constScanLine(y), size_t(image.width()));
+            // As the model takes it (model.json): its channels, its size (a model trained here:
+            // 28×28 grey, the whole picture scaled, aspect kept, padded).
+            Result<std::vector<uint8_t>> pixels = imageForModel(image, m_input, path);
+            if (!pixels) {
+                qWarning("input %s; skipped", qPrintable(pixels.error()));
+                continue;
+            }
             in.index = m_count++;
             in.label = -1;
             in.name = QFileInfo(path).fileName();
-            in.width = 28;
-            in.height = 28;
-            in.pixels.resize(28 * 28);
-            for (int y = 0; y < 28; ++y)
-                std::memcpy(in.pixels.data() + y * 28, canvas.constScanLine(y), 28);
+            in.width = m_input.width;
+            in.height = m_input.height;
+            in.channels = m_input.channels;
+            in.pixels = std::move(*pixels);
             return true;
         }
         return false;
     }
 
 private:
+    QDir m_dir;
+    bool m_watch;
+    ModelInputSpec m_input = ModelInfo::fashionMnist().input;
+    QSet<QString> m_seen; // every file name met, taken or skipped by `first`
     QStringList m_files;
     int m_next = 0;
     int m_count = 0;
@@ -95,6 +127,10 @@ public:
         return true;
     }
     bool isSensor() const override { return true; }
+    QString nameOf(const DeviceInput &in) const override
+    {
+        return QStringLiteral("heart-rate:%1").arg(in.index);
+    }
 
 private:
     int m_count = 0;
@@ -104,7 +140,7 @@ private:
 } // namespace
 
 Result<std::unique_ptr<InputSource>> InputSource::open(const QString &spec, const QString &dataDir,
-                                                       int first)
+                                                       int first, bool watch)
 {
     using R = Result<std::unique_ptr<InputSource>>;
     if (spec == QLatin1String("fashion-mnist")) {
@@ -122,17 +158,10 @@ Result<std::unique_ptr<InputSource>> InputSource::open(const QString &spec, cons
         return R::failure(
             QStringLiteral("--input: \"%1\" is not fashion-mnist, heart-rate or a folder")
                 .arg(spec));
-    QStringList files;
-    for (const QString &f :
-         dir.entryList({QStringLiteral("*.png"), QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"),
-                        QStringLiteral("*.bmp"), QStringLiteral("*.pgm")},
-                       QDir::Files, QDir::Name))
-        files << dir.filePath(f);
-    if (files.isEmpty())
+    if (!watch && imagesIn(dir).isEmpty())
         return R::failure(
             QStringLiteral("--input: no images (png, jpg, bmp, pgm) in %1").arg(spec));
-    std::unique_ptr<InputSource> s(new FolderSource(files.mid(first)));
-    return s;
+    return std::unique_ptr<InputSource>(new FolderSource(spec, first, watch));
 }
 
 } // namespace edgegpt

@@ -153,8 +153,13 @@ int main(int argc, char **argv)
             qCritical("%s", qPrintable(started.error()));
             return 1;
         }
-        qInfo("%s agent serving %s on %s:%u", qPrintable(config.role), qPrintable(config.modelDir),
-              qPrintable(config.listenHost), unsigned(edge->port()));
+        qInfo("%s agent serving %s on %s:%u%s", qPrintable(config.role),
+              qPrintable(config.modelsDir.isEmpty() ? config.modelDir
+                         : config.modelDir.isEmpty()
+                             ? config.modelsDir
+                             : config.modelsDir + QStringLiteral(" and ") + config.modelDir),
+              qPrintable(config.listenHost), unsigned(edge->port()),
+              config.emulated() ? " (emulated: slow-down set)" : "");
         const QString listening =
             QStringLiteral("listening %1:%2\n").arg(config.listenHost).arg(edge->port());
         if (config.preload) {

@@ -651,10 +651,11 @@ int runBenchLatency(const QStringList &arguments)
             {QStringLiteral("model_dir"), *modelDir},
             {QStringLiteral("fixed_split"), fixed},
             {QStringLiteral("lossy_codec"), lossy},
-            {QStringLiteral("device_slowdown"),
-             slowdown > 0 ? slowdown : QJsonValue(QStringLiteral("agent default"))},
+            // The local fleet's emulated device unless the flags say otherwise.
+            {QStringLiteral("device_slowdown"), slowdown > 0 ? slowdown : kDefaultDeviceSlowdown},
             {QStringLiteral("device_codec_slowdown"),
-             codecSlowdown > 0 ? codecSlowdown : QJsonValue(QStringLiteral("agent default"))},
+             codecSlowdown > 0 ? codecSlowdown : kDefaultDeviceCodecSlowdown},
+            {QStringLiteral("emulated"), true}, // the uplink is shaped to each rate at least
             {QStringLiteral("threads"), threads},
             {QStringLiteral("cores"), cores},
             {QStringLiteral("wall_s"), wallS},

@@ -1,20 +1,119 @@
 // edgegpt fleet status|stop|restart|logs --fleet FILE [--json] [SSH options]
 // Acts on a deployment on every host of a fleet in parallel (docs/deploy.md).
 //   status --json: {"hosts":[{"name":…,"state":"running"|"stopped"|"unreachable"|"error",
-//                             "message":…},…]}
+//                             "message":…[,"metrics":{"requests":…,"median_ms":…,"device_ms":…,
+//                             "models":[…],"failed":…,"emulated":…}]},…]}
+//   (metrics: what a running agent answers to a status-request, when the token is at hand)
 // Exit code 0 when every host ends in the state asked for (running for status and restart,
 // stopped for stop, reachable for logs), else 1.
+//
+// edgegpt fleet run --fleet FILE [--host NAME] [--count N] [--json]
+// Connects straight to each device host's agent (agent_address, else the ssh host; agent_port)
+// with the fleet token, asks it for N inputs (run-inputs, docs/protocol.md) and prints one line per
+// answer ({"host","input","model","label","split","device_ms","encode_ms","transfer_ms","edge_ms",
+// "total_ms","emulated"} with --json) and a summary line. Exit code 0 only when every device host
+// answered all N.
 #include "CliCommand.h"
 #include "SshCliOptions.h"
 
+#include "core/protocol/Messages.h"
+#include "core/protocol/PeerConnection.h"
+#include "core/util/Stats.h"
+
 #include <QCommandLineParser>
+#include <QEventLoop>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTimer>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
 
 namespace edgegpt::cli {
 
 namespace {
+
+// Where the agent of a fleet host listens, as seen from here.
+QString agentAddressOf(const FleetHost &h)
+{
+    return h.agentAddress.isEmpty() ? h.target.host : h.agentAddress;
+}
+
+quint16 agentPortOf(const FleetHost &h)
+{
+    return quint16(h.agentPort > 0 ? h.agentPort : Fleet::defaultAgentPort);
+}
+
+PeerConnection::Options consoleOptions(const QByteArray &token, const QString &name,
+                                       int handshakeTimeoutMs)
+{
+    PeerConnection::Options options;
+    options.token = token;
+    options.identity = {name, QStringLiteral("console")};
+    options.handshakeTimeoutMs = handshakeTimeoutMs;
+    return options;
+}
+
+// Asks a running agent for its status-reply (bounded by timeoutMs).
+Result<StatusReplyMessage> queryStatus(const QString &address, quint16 port,
+                                       const QByteArray &token, int timeoutMs)
+{
+    QEventLoop loop;
+    std::unique_ptr<PeerConnection> peer(PeerConnection::connectToHost(
+        address, port, consoleOptions(token, QStringLiteral("edgegpt-fleet-status"), timeoutMs)));
+    QString error;
+    std::optional<StatusReplyMessage> reply;
+    quint32 id = 0;
+    QObject::connect(peer.get(), &PeerConnection::ready, &loop, [&]() {
+        const Result<quint32> sent =
+            peer->sendRequest(FrameType::StatusRequest, EmptyMessage{}.toCbor());
+        if (!sent) {
+            error = sent.error();
+            loop.quit();
+            return;
+        }
+        id = *sent;
+    });
+    QObject::connect(peer.get(), &PeerConnection::frameReceived, &loop, [&](const Frame &f) {
+        if (f.requestId != id)
+            return;
+        if (f.type == FrameType::StatusReply) {
+            const Result<StatusReplyMessage> m = StatusReplyMessage::fromCbor(f.control);
+            if (m)
+                reply = *m;
+            else
+                error = m.error();
+        } else if (f.type == FrameType::Error) {
+            const Result<ErrorMessage> e = ErrorMessage::fromCbor(f.control);
+            error = e ? e->code + QStringLiteral(": ") + e->message : e.error();
+        } else {
+            return;
+        }
+        loop.quit();
+    });
+    QObject::connect(peer.get(), &PeerConnection::failed, &loop, [&](const QString &m) {
+        error = m;
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, [&]() {
+        error = QStringLiteral("no status reply within %1 ms").arg(timeoutMs);
+        loop.quit();
+    });
+    loop.exec();
+    peer->disconnect(&loop);
+    if (reply)
+        return *reply;
+    return Result<StatusReplyMessage>::failure(error.isEmpty() ? QStringLiteral("connection closed")
+                                                               : error);
+}
+
+QJsonValue msOrNull(double ms)
+{
+    return ms >= 0 ? QJsonValue(ms) : QJsonValue();
+}
 
 int runFleet(FleetOperation::Kind kind, const QString &name, const QString &description,
              const QStringList &arguments)
@@ -59,6 +158,28 @@ int runFleet(FleetOperation::Kind kind, const QString &name, const QString &desc
     const bool json = parser.isSet(QStringLiteral("json"));
     TerminalSshInteraction interaction(parser.isSet(QStringLiteral("accept-new-host-key")));
     const QList<HostReport> reports = runFleetOperation(request, &interaction, true);
+    // Status: a running agent says what it did (status-request), when the token is at hand.
+    QHash<QString, QJsonObject> metrics;
+    if (kind == FleetOperation::Kind::Status && !request.spec.token.isEmpty()) {
+        for (const HostReport &r : reports) {
+            const FleetHost *h = selection->fleet.host(r.host);
+            if (r.state != HostState::Running || !h)
+                continue;
+            const Result<StatusReplyMessage> s =
+                queryStatus(agentAddressOf(*h), agentPortOf(*h), request.spec.token, 3000);
+            if (!s) {
+                fail(0, QStringLiteral("%1: no metrics: %2").arg(r.host, s.error()));
+                continue;
+            }
+            metrics.insert(r.host, QJsonObject{{QStringLiteral("requests"), s->requests},
+                                               {QStringLiteral("median_ms"), msOrNull(s->medianMs)},
+                                               {QStringLiteral("device_ms"), msOrNull(s->deviceMs)},
+                                               {QStringLiteral("models"),
+                                                QJsonArray::fromStringList(s->models)},
+                                               {QStringLiteral("failed"), s->failed},
+                                               {QStringLiteral("emulated"), s->emulated}});
+        }
+    }
 
     int good = 0;
     QJsonArray hosts;
@@ -80,6 +201,9 @@ int runFleet(FleetOperation::Kind kind, const QString &name, const QString &desc
                       {QStringLiteral("message"), r.message}};
         if (kind == FleetOperation::Kind::Logs)
             o.insert(QStringLiteral("log"), r.log);
+        const QJsonObject m = metrics.value(r.host);
+        if (!m.isEmpty())
+            o.insert(QStringLiteral("metrics"), m);
         hosts.append(o);
         if (json)
             continue;
@@ -88,6 +212,24 @@ int runFleet(FleetOperation::Kind kind, const QString &name, const QString &desc
                 QStringLiteral("== %1: %2 (%3) ==").arg(r.host, hostStateName(r.state), r.message));
             if (!r.log.isEmpty())
                 printOut(r.log);
+        } else if (!m.isEmpty()) {
+            const auto ms = [](const QJsonValue &v) {
+                return v.isDouble() ? QStringLiteral("%1 ms").arg(v.toDouble(), 0, 'f', 2)
+                                    : QStringLiteral("-");
+            };
+            QStringList models;
+            for (const QJsonValue &v : m.value(QStringLiteral("models")).toArray())
+                models << v.toString();
+            printOut(QStringLiteral("%1: %2: %3 (%4 requests, median %5, device %6, models: %7%8)")
+                         .arg(r.host, hostStateName(r.state), r.message)
+                         .arg(m.value(QStringLiteral("requests")).toInteger())
+                         .arg(ms(m.value(QStringLiteral("median_ms"))),
+                              ms(m.value(QStringLiteral("device_ms"))),
+                              models.isEmpty() ? QStringLiteral("none loaded")
+                                               : models.join(QStringLiteral(", ")),
+                              m.value(QStringLiteral("emulated")).toBool()
+                                  ? QStringLiteral(", emulated")
+                                  : QString()));
         } else {
             printOut(QStringLiteral("%1: %2: %3").arg(r.host, hostStateName(r.state), r.message));
         }
@@ -98,6 +240,258 @@ int runFleet(FleetOperation::Kind kind, const QString &name, const QString &desc
     return good == reports.size() ? ExitOk : ExitFailure;
 }
 
+// One device host of `fleet run`: its connection and what it answered.
+struct RunHost
+{
+    QString name, address;
+    quint16 port = 0;
+    std::unique_ptr<PeerConnection> peer;
+    quint32 runId = 0;
+    qint64 answered = 0, failed = 0;
+    bool done = false;
+    QString error; // why it did not answer all
+    QList<double> totals;
+};
+
+int runFleetRun(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Asks every device host of the fleet (or --host) to run N inputs from its input source "
+        "through its split, and prints each answer. The agents are reached directly (agent_address "
+        "or the ssh host, agent_port) with the fleet token. Exit code 0 when every device host "
+        "answered all N."));
+    parser.addHelpOption();
+    addFleetOptions(parser);
+    parser.addOption({QStringLiteral("count"),
+                      QStringLiteral("inputs each device runs (default 1)"), QStringLiteral("N"),
+                      QStringLiteral("1")});
+    parser.addOption({QStringLiteral("rate"),
+                      QStringLiteral("inputs a second (default 0: the next when the previous is "
+                                     "answered)"),
+                      QStringLiteral("R"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("timeout"),
+                      QStringLiteral("seconds to wait for all answers (default 120)"),
+                      QStringLiteral("S"), QStringLiteral("120")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("print JSON lines")});
+    if (!parser.parse(arguments))
+        return fail(ExitUsage, parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(parser.helpText());
+        return ExitOk;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return fail(ExitUsage, QStringLiteral("fleet run takes no positional arguments"));
+    bool ok = false;
+    const int count = parser.value(QStringLiteral("count")).toInt(&ok);
+    if (!ok || count < 1 || count > 1000000)
+        return fail(ExitUsage, QStringLiteral("--count must be a whole number from 1 to 1000000"));
+    const double rate = parser.value(QStringLiteral("rate")).toDouble(&ok);
+    if (!ok || rate < 0 || rate > 10000)
+        return fail(ExitUsage, QStringLiteral("--rate must be a number from 0 to 10000"));
+    const double timeoutS = parser.value(QStringLiteral("timeout")).toDouble(&ok);
+    if (!ok || timeoutS <= 0 || timeoutS > 86400)
+        return fail(ExitUsage, QStringLiteral("--timeout must be seconds from 1 to 86400"));
+    Result<FleetSelection> selection = fleetFromParser(parser);
+    if (!selection)
+        return fail(ExitUsage, selection.error());
+    const Result<QByteArray> token = loadFleetToken(selection->tokenFile, false);
+    if (!token)
+        return fail(ExitFailure, token.error());
+    const bool json = parser.isSet(QStringLiteral("json"));
+
+    std::vector<std::unique_ptr<RunHost>> hosts;
+    for (const FleetHost &h : selection->fleet.hosts) {
+        if (!selection->hosts.isEmpty() && !selection->hosts.contains(h.name))
+            continue;
+        if (h.role != QLatin1String("device")) {
+            if (selection->hosts.contains(h.name))
+                return fail(ExitUsage,
+                            QStringLiteral("--host %1 is %2 host; fleet run asks devices")
+                                .arg(h.name, h.role == QLatin1String("edge")
+                                                 ? QStringLiteral("an edge")
+                                                 : QStringLiteral("a ") + h.role));
+            continue;
+        }
+        auto r = std::make_unique<RunHost>();
+        r->name = h.name;
+        r->address = agentAddressOf(h);
+        r->port = agentPortOf(h);
+        hosts.push_back(std::move(r));
+    }
+    if (hosts.empty())
+        return fail(ExitFailure, QStringLiteral("the fleet has no device host to run"));
+
+    QEventLoop loop;
+    int open = int(hosts.size());
+    const auto finishHost = [&](RunHost *h, const QString &error) {
+        if (h->done)
+            return;
+        h->done = true;
+        if (!error.isEmpty() && h->error.isEmpty())
+            h->error = error;
+        if (h->peer)
+            h->peer->disconnect(&loop);
+        if (--open == 0)
+            loop.quit();
+    };
+    QList<double> allTotals;
+    for (auto &hp : hosts) {
+        RunHost *h = hp.get();
+        h->peer.reset(PeerConnection::connectToHost(
+            h->address, h->port,
+            consoleOptions(*token, QStringLiteral("edgegpt-fleet-run"), 10000)));
+        PeerConnection *peer = h->peer.get();
+        QObject::connect(peer, &PeerConnection::ready, &loop, [&, h, peer]() {
+            RunInputsMessage m;
+            m.count = count;
+            m.ratePerSecond = rate;
+            const Result<quint32> id = peer->sendRequest(FrameType::RunInputs, m.toCbor());
+            if (!id)
+                return finishHost(h, QStringLiteral("cannot ask for inputs: %1").arg(id.error()));
+            h->runId = *id;
+        });
+        QObject::connect(peer, &PeerConnection::frameReceived, &loop, [&, h](const Frame &f) {
+            if (f.requestId != h->runId || h->runId == 0)
+                return;
+            switch (f.type) {
+            case FrameType::RunInputsAck:
+                break;
+            case FrameType::Error: {
+                const Result<ErrorMessage> e = ErrorMessage::fromCbor(f.control);
+                finishHost(h, e ? e->code + QStringLiteral(": ") + e->message : e.error());
+                break;
+            }
+            case FrameType::RunResult: {
+                const Result<RunResultMessage> r = RunResultMessage::fromCbor(f.control);
+                if (!r) {
+                    ++h->failed;
+                    fail(0, QStringLiteral("%1: %2").arg(h->name, r.error()));
+                    break;
+                }
+                QJsonObject line{
+                    {QStringLiteral("host"), h->name},
+                    {QStringLiteral("input"), r->input},
+                    {QStringLiteral("model"), r->model},
+                    {QStringLiteral("label"), r->ok ? QJsonValue(r->label) : QJsonValue()},
+                    {QStringLiteral("split"), r->split},
+                    {QStringLiteral("device_ms"), msOrNull(r->deviceMs)},
+                    {QStringLiteral("encode_ms"), msOrNull(r->encodeMs)},
+                    {QStringLiteral("transfer_ms"), msOrNull(r->transferMs)},
+                    {QStringLiteral("edge_ms"), msOrNull(r->edgeMs)},
+                    {QStringLiteral("total_ms"), msOrNull(r->totalMs)},
+                    {QStringLiteral("emulated"), r->emulated}};
+                if (r->ok) {
+                    ++h->answered;
+                    if (r->totalMs >= 0) {
+                        h->totals << r->totalMs;
+                        allTotals << r->totalMs;
+                    }
+                } else {
+                    ++h->failed;
+                    line.insert(QStringLiteral("error"), r->error);
+                }
+                if (json)
+                    printOut(QString::fromUtf8(QJsonDocument(line).toJson(QJsonDocument::Compact)));
+                else if (r->ok)
+                    printOut(QStringLiteral("%1  %2  %3  %4  split %5  device %6 ms  total %7 ms%8")
+                                 .arg(h->name, r->input, r->model, r->label, r->split)
+                                 .arg(std::max(0.0, r->deviceMs), 0, 'f', 2)
+                                 .arg(std::max(0.0, r->totalMs), 0, 'f', 2)
+                                 .arg(r->emulated ? QStringLiteral("  (emulated)") : QString()));
+                else
+                    printOut(QStringLiteral("%1  %2  failed: %3").arg(h->name, r->input, r->error));
+                break;
+            }
+            case FrameType::RunDone: {
+                const Result<RunDoneMessage> d = RunDoneMessage::fromCbor(f.control);
+                if (!d)
+                    finishHost(h, d.error());
+                else if (h->answered < count)
+                    finishHost(h, QStringLiteral("answered %1 of %2 (%3 failed)")
+                                      .arg(h->answered)
+                                      .arg(count)
+                                      .arg(h->failed));
+                else
+                    finishHost(h, QString());
+                break;
+            }
+            default:
+                break;
+            }
+        });
+        QObject::connect(peer, &PeerConnection::failed, &loop,
+                         [&, h](const QString &m) { finishHost(h, m); });
+        QObject::connect(peer, &PeerConnection::closed, &loop, [&, h]() {
+            finishHost(h, QStringLiteral("the agent closed the connection"));
+        });
+    }
+    QTimer::singleShot(int(timeoutS * 1000), &loop, [&]() {
+        for (auto &h : hosts)
+            finishHost(h.get(), QStringLiteral("no answer to all %1 within %2 s (%3 answered)")
+                                    .arg(count)
+                                    .arg(timeoutS)
+                                    .arg(h->answered));
+    });
+    if (open > 0)
+        loop.exec();
+    // Stop what still runs (a timeout) and close.
+    for (auto &h : hosts) {
+        if (h->peer && h->peer->isReady() && h->answered + h->failed < count)
+            h->peer->sendRequest(FrameType::StopInputs, EmptyMessage{}.toCbor());
+        if (h->peer)
+            h->peer->close();
+    }
+
+    int good = 0;
+    qint64 answered = 0, failedCount = 0;
+    QJsonArray failedHosts;
+    for (const auto &h : hosts) {
+        answered += h->answered;
+        failedCount += h->failed;
+        if (h->error.isEmpty() && h->answered == count)
+            ++good;
+        else
+            failedHosts.append(QJsonObject{{QStringLiteral("host"), h->name},
+                                           {QStringLiteral("error"), h->error}});
+    }
+    const bool allOk = good == int(hosts.size());
+    if (json) {
+        printOut(QString::fromUtf8(
+            QJsonDocument(
+                QJsonObject{{QStringLiteral("summary"),
+                             QJsonObject{{QStringLiteral("hosts"), int(hosts.size())},
+                                         {QStringLiteral("hosts_ok"), good},
+                                         {QStringLiteral("count"), count},
+                                         {QStringLiteral("answered"), answered},
+                                         {QStringLiteral("failed"), failedCount},
+                                         {QStringLiteral("median_total_ms"),
+                                          allTotals.isEmpty() ? QJsonValue()
+                                                              : QJsonValue(median(allTotals))},
+                                         {QStringLiteral("failed_hosts"), failedHosts},
+                                         {QStringLiteral("ok"), allOk}}}})
+                .toJson(QJsonDocument::Compact)));
+    } else {
+        printOut(QStringLiteral("%1 of %2 device hosts answered all %3 (%4 answered, %5 failed%6)")
+                     .arg(good)
+                     .arg(hosts.size())
+                     .arg(count)
+                     .arg(answered)
+                     .arg(failedCount)
+                     .arg(allTotals.isEmpty() ? QString()
+                                              : QStringLiteral(", median total %1 ms")
+                                                    .arg(median(allTotals), 0, 'f', 2)));
+        for (const auto &h : hosts)
+            if (!h->error.isEmpty())
+                printOut(QStringLiteral("%1: %2").arg(h->name, h->error));
+    }
+    return allOk ? ExitOk : ExitFailure;
+}
+
+const CliCommandRegistration runRegistration(
+    {QStringLiteral("fleet run"),
+     QStringLiteral("ask the deployed devices to run N inputs and print each answer"),
+     [](const QStringList &a) { return runFleetRun(a); }});
 const CliCommandRegistration statusRegistration(
     {QStringLiteral("fleet status"),
      QStringLiteral("state of each host's agent: running, stopped, unreachable or error"),

@@ -13,10 +13,11 @@ QList<QCommandLineOption> LocalAgentOptions::declarations()
          QStringLiteral("DIR")},
         {QStringLiteral("data"), QStringLiteral("Fashion-MNIST folder"), QStringLiteral("DIR")},
         {QStringLiteral("slowdown"),
-         QStringLiteral("device model slow-down factor (default: the agent's, 150.8)"),
+         QStringLiteral("emulated device's model slow-down factor (default 150.8: a Jetson Nano "
+                        "against an RTX 3090; 1: native)"),
          QStringLiteral("N")},
         {QStringLiteral("codec-slowdown"),
-         QStringLiteral("device codec slow-down factor (default: the agent's, 4)"),
+         QStringLiteral("emulated device's codec slow-down factor (default 4; 1: native)"),
          QStringLiteral("N")},
         {QStringLiteral("link-delay"),
          QStringLiteral("added one-way delay of the uplink (default 0)"), QStringLiteral("MS"),
@@ -72,8 +73,11 @@ void LocalAgentOptions::applyTo(LocalFleetOptions *fleet) const
 void LocalAgentOptions::applyTo(LocalDeviceOptions *device) const
 {
     device->dataDir = dataDir;
-    device->slowdown = slowdown;
-    device->codecSlowdown = codecSlowdown;
+    // Unset: the fleet's emulated device (LocalDeviceOptions' defaults, 150.76× and 4×).
+    if (slowdown > 0)
+        device->slowdown = slowdown;
+    if (codecSlowdown > 0)
+        device->codecSlowdown = codecSlowdown;
     device->threads = threads;
     device->link.delayMs = linkDelayMs;
 }

@@ -17,8 +17,8 @@ struct LocalAgentOptions
 {
     QString modelDir;          // "" : the cnn model's default directory
     QString dataDir;           // "" : the agents' Fashion-MNIST default
-    double slowdown = -1;      // -1: the agent's default (150.8)
-    double codecSlowdown = -1; // -1: the agent's default (4)
+    double slowdown = -1;      // -1: the local fleet's emulated device (150.76)
+    double codecSlowdown = -1; // -1: the local fleet's emulated device (4)
     double linkDelayMs = 0;
     int threads = 1;
     QString agentPath; // "": next to edgegpt

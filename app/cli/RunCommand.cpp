@@ -326,6 +326,17 @@ int runRun(const QStringList &arguments)
                 .arg(plan->provenance.planner, planText, fleetName, fleetOptions.modelDir,
                      linkRate > 0 ? QStringLiteral("%1 KB/s").arg(linkRate)
                                   : QStringLiteral("unshaped"));
+    // The local fleet emulates a device (core/fleet/DeviceEmulation.h): say so by the figures.
+    const double deviceSlowdown = agents->slowdown > 0 ? agents->slowdown : kDefaultDeviceSlowdown;
+    const double deviceCodecSlowdown =
+        agents->codecSlowdown > 0 ? agents->codecSlowdown : kDefaultDeviceCodecSlowdown;
+    const bool emulated =
+        deviceSlowdown != 1 || deviceCodecSlowdown != 1 || linkRate > 0 || agents->linkDelayMs > 0;
+    text += emulated ? QStringLiteral("figures emulated: device model compute x%1, codecs x%2 "
+                                      "(--slowdown, --codec-slowdown; 1 and 1: native)\n")
+                           .arg(deviceSlowdown, 0, 'g', 5)
+                           .arg(deviceCodecSlowdown, 0, 'g', 5)
+                     : QStringLiteral("figures native: no slow-down, no link shaping\n");
     if (!skipped.isEmpty())
         text += QStringLiteral("not executed (the testbed executes image classification that runs "
                                "here only): %1\n")
@@ -457,6 +468,9 @@ int runRun(const QStringList &arguments)
                       {QStringLiteral("fleet"), fleetName},
                       {QStringLiteral("model_dir"), fleetOptions.modelDir},
                       {QStringLiteral("link_rate_kbps"), linkRate},
+                      {QStringLiteral("emulated"), emulated},
+                      {QStringLiteral("device_slowdown"), deviceSlowdown},
+                      {QStringLiteral("device_codec_slowdown"), deviceCodecSlowdown},
                       {QStringLiteral("tasks"), taskReports},
                       {QStringLiteral("ok"), allOk}};
         if (!skipped.isEmpty())

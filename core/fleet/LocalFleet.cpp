@@ -268,10 +268,11 @@ QStringList LocalFleet::deviceArguments(const LocalDeviceOptions &d) const
         args << QStringLiteral("--link-loss") << number(d.link.lossProbability);
     if (d.assumeLinkRate)
         args << QStringLiteral("--assume-link-rate");
-    if (d.slowdown > 0)
-        args << QStringLiteral("--slowdown") << number(d.slowdown);
-    if (d.codecSlowdown > 0)
-        args << QStringLiteral("--codec-slowdown") << number(d.codecSlowdown);
+    // Always explicit: an agent runs natively unless told, and a local fleet stands for a board.
+    args << QStringLiteral("--slowdown")
+         << number(d.slowdown > 0 ? d.slowdown : kDefaultDeviceSlowdown);
+    args << QStringLiteral("--codec-slowdown")
+         << number(d.codecSlowdown > 0 ? d.codecSlowdown : kDefaultDeviceCodecSlowdown);
     if (d.requestTimeoutMs > 0)
         args << QStringLiteral("--request-timeout-ms") << QString::number(d.requestTimeoutMs);
     return args + d.extraArguments;

@@ -22,6 +22,7 @@
 // `edgegpt train` and `edgegpt bench coinference`); modelDirectoryProblem() says what is missing.
 #pragma once
 
+#include "core/fleet/DeviceEmulation.h"
 #include "core/link/LinkShaper.h"
 #include "core/util/Result.h"
 
@@ -47,8 +48,11 @@ struct LocalDeviceOptions
     QString codec;                          // with a fixed split; empty: best for the link
     LinkSettings link;                      // the device's uplink (shaped)
     bool assumeLinkRate = false;            // plan with link.rateKBps, not a measurement
-    double slowdown = -1;                   // model compute; -1: the agent's default for a device
-    double codecSlowdown = -1;              // encode on the device's CPU; -1: the agent's default
+    // The emulated device (agents run natively unless told): model compute and encoding on the
+    // device's CPU are stretched this many times. Default (and -1): the demo's Jetson Nano,
+    // core/fleet/DeviceEmulation.h; 1 and 1: native.
+    double slowdown = kDefaultDeviceSlowdown;
+    double codecSlowdown = kDefaultDeviceCodecSlowdown;
     int threads = 1;
     int requestTimeoutMs = 0;   // 0: the agent's default
     bool listen = true;         // serve metric subscriptions (devicePort())
@@ -65,7 +69,7 @@ struct LocalFleetOptions
     quint16 remoteEdgePort = 0;
     QString remoteTokenFile;
     int edgeThreads = 1;
-    double edgeSlowdown = -1; // -1: the agent's default (1)
+    double edgeSlowdown = -1; // -1: none (1)
     bool startDevice = true;  // false: only the edge; startDevice() later
     LocalDeviceOptions device;
     int startTimeoutMs = 20000; // per agent: until it says where it listens

@@ -59,6 +59,22 @@ QString frameTypeName(quint8 type)
         return QStringLiteral("link-settings");
     case FrameType::LinkSettingsAck:
         return QStringLiteral("link-settings-ack");
+    case FrameType::RunInputs:
+        return QStringLiteral("run-inputs");
+    case FrameType::RunInputsAck:
+        return QStringLiteral("run-inputs-ack");
+    case FrameType::RunResult:
+        return QStringLiteral("run-result");
+    case FrameType::RunDone:
+        return QStringLiteral("run-done");
+    case FrameType::StopInputs:
+        return QStringLiteral("stop-inputs");
+    case FrameType::StopInputsAck:
+        return QStringLiteral("stop-inputs-ack");
+    case FrameType::StatusRequest:
+        return QStringLiteral("status-request");
+    case FrameType::StatusReply:
+        return QStringLiteral("status-reply");
     }
     return QString();
 }

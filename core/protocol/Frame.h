@@ -33,6 +33,14 @@ enum class FrameType : quint8 {
     MetricsUpdate = 33,
     LinkSettings = 34,    // console -> device agent: change its shaped uplink while it runs
     LinkSettingsAck = 35, // device agent -> console (same id): the settings now in effect
+    RunInputs = 40,       // console -> device agent: run N inputs (or continuous at a rate)
+    RunInputsAck = 41,    // device agent -> console (same id): accepted
+    RunResult = 42,       // device agent -> console (the run's id): one input's answer
+    RunDone = 43,         // device agent -> console (the run's id): the N are done
+    StopInputs = 44,      // console -> device agent: stop the run in progress
+    StopInputsAck = 45,   // device agent -> console (same id): stopped
+    StatusRequest = 48,   // console -> any agent: what it reports about itself
+    StatusReply = 49,     // agent -> console (same id)
 };
 
 // The type's name as written in docs/protocol.md and in error messages ("infer-request"); an

@@ -103,6 +103,16 @@ public:
         return a;
     }
 
+    bool boolean(const char *key, bool fallback = false)
+    {
+        const QCborValue v = m_map.value(QLatin1String(key));
+        if (v.isUndefined())
+            return fallback;
+        if (!v.isBool())
+            return fail(key, QStringLiteral("not a boolean")), fallback;
+        return v.toBool();
+    }
+
     QCborMap map(const char *key)
     {
         const QCborValue v = m_map.value(QLatin1String(key));
@@ -483,6 +493,158 @@ Result<LinkSettingsMessage> LinkSettingsMessage::fromCbor(const QCborMap &map)
     m.delayMs = field("delay_ms", 60000);
     m.jitterMs = field("jitter_ms", 60000);
     m.loss = field("loss", 1);
+    return finish(r, m);
+}
+
+QCborMap RunInputsMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("count"), count);
+    m.insert(QStringLiteral("rate_per_s"), ratePerSecond);
+    return m;
+}
+
+Result<RunInputsMessage> RunInputsMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "run-inputs");
+    RunInputsMessage m;
+    m.count = r.integer("count", 0, maxCount);
+    m.ratePerSecond = r.number("rate_per_s", 0);
+    if (r.ok() && (m.ratePerSecond < 0 || m.ratePerSecond > 10000))
+        r.fail("rate_per_s", QStringLiteral("%1 out of range 0..10000").arg(m.ratePerSecond));
+    return finish(r, m);
+}
+
+QCborMap RunInputsAckMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("accepted"), accepted);
+    return m;
+}
+
+Result<RunInputsAckMessage> RunInputsAckMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "run-inputs-ack");
+    RunInputsAckMessage m;
+    m.accepted = r.integer("accepted", 0, RunInputsMessage::maxCount);
+    return finish(r, m);
+}
+
+QCborMap RunResultMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("index"), index);
+    m.insert(QStringLiteral("input"), input);
+    m.insert(QStringLiteral("model"), model);
+    m.insert(QStringLiteral("ok"), ok);
+    if (!ok)
+        m.insert(QStringLiteral("error"), error);
+    m.insert(QStringLiteral("predicted"), predicted);
+    m.insert(QStringLiteral("label"), label);
+    m.insert(QStringLiteral("truth"), truth);
+    m.insert(QStringLiteral("split"), split);
+    m.insert(QStringLiteral("codec"), codec);
+    putTiming(m, "device_ms", deviceMs);
+    putTiming(m, "encode_ms", encodeMs);
+    putTiming(m, "transfer_ms", transferMs);
+    putTiming(m, "edge_ms", edgeMs);
+    putTiming(m, "total_ms", totalMs);
+    m.insert(QStringLiteral("emulated"), emulated);
+    return m;
+}
+
+Result<RunResultMessage> RunResultMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "run-result");
+    constexpr qint64 big = std::numeric_limits<qint32>::max();
+    RunResultMessage m;
+    m.index = r.integer("index", 0, std::numeric_limits<qint64>::max());
+    m.input = r.string("input", false);
+    m.model = r.string("model", false);
+    m.ok = r.boolean("ok", false);
+    m.error = r.string("error", false);
+    m.predicted = r.integer("predicted", -1, big, false, -1);
+    m.label = r.string("label", false);
+    m.truth = r.integer("truth", -1, big, false, -1);
+    m.split = r.string("split", false);
+    m.codec = r.string("codec", false);
+    const auto timing = [&r](const char *key) {
+        const double v = r.number(key, -1);
+        if (r.ok() && v > 1e9)
+            r.fail(key, QStringLiteral("%1 out of range").arg(v));
+        return v < 0 ? -1.0 : v;
+    };
+    m.deviceMs = timing("device_ms");
+    m.encodeMs = timing("encode_ms");
+    m.transferMs = timing("transfer_ms");
+    m.edgeMs = timing("edge_ms");
+    m.totalMs = timing("total_ms");
+    m.emulated = r.boolean("emulated", false);
+    if (r.ok() && !m.ok && m.error.isEmpty())
+        r.fail("error", QStringLiteral("missing for a failed input"));
+    return finish(r, m);
+}
+
+QCborMap RunDoneMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("answered"), answered);
+    m.insert(QStringLiteral("failed"), failed);
+    return m;
+}
+
+Result<RunDoneMessage> RunDoneMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "run-done");
+    RunDoneMessage m;
+    m.answered = r.integer("answered", 0, std::numeric_limits<qint64>::max());
+    m.failed = r.integer("failed", 0, std::numeric_limits<qint64>::max());
+    return finish(r, m);
+}
+
+QCborMap StatusReplyMessage::toCbor() const
+{
+    QCborMap m;
+    m.insert(QStringLiteral("role"), role);
+    m.insert(QStringLiteral("requests"), requests);
+    m.insert(QStringLiteral("failed"), failed);
+    putTiming(m, "median_ms", medianMs);
+    putTiming(m, "device_ms", deviceMs);
+    QCborArray names;
+    for (const QString &n : models)
+        names.append(n);
+    m.insert(QStringLiteral("models"), names);
+    m.insert(QStringLiteral("emulated"), emulated);
+    m.insert(QStringLiteral("slowdown"), slowdown);
+    m.insert(QStringLiteral("codec_slowdown"), codecSlowdown);
+    return m;
+}
+
+Result<StatusReplyMessage> StatusReplyMessage::fromCbor(const QCborMap &map)
+{
+    FieldReader r(map, "status-reply");
+    StatusReplyMessage m;
+    m.role = r.string("role");
+    m.requests = r.integer("requests", 0, std::numeric_limits<qint64>::max());
+    m.failed = r.integer("failed", 0, std::numeric_limits<qint64>::max(), false);
+    m.medianMs = r.number("median_ms", -1);
+    m.deviceMs = r.number("device_ms", -1);
+    if (r.ok() && (m.medianMs > 1e9 || m.deviceMs > 1e9))
+        r.failMessage(QStringLiteral("a time out of range"));
+    const QCborArray names = r.array("models", maxModels);
+    for (const QCborValue &v : names) {
+        if (!v.isString() || v.toString().size() > 256) {
+            r.fail("models", QStringLiteral("holds something other than a model name"));
+            break;
+        }
+        m.models << v.toString();
+    }
+    m.emulated = r.boolean("emulated", false);
+    m.slowdown = r.number("slowdown", 1);
+    m.codecSlowdown = r.number("codec_slowdown", 1);
+    if (r.ok() &&
+        (m.slowdown < 1 || m.slowdown > 10000 || m.codecSlowdown < 1 || m.codecSlowdown > 10000))
+        r.failMessage(QStringLiteral("slowdown out of range 1..10000"));
     return finish(r, m);
 }
 

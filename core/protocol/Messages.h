@@ -11,6 +11,7 @@
 #include <QByteArray>
 #include <QCborMap>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 namespace edgegpt {
@@ -217,6 +218,83 @@ struct LinkSettingsMessage
 
     QCborMap toCbor() const;
     static Result<LinkSettingsMessage> fromCbor(const QCborMap &map);
+};
+
+// run-inputs (console -> device agent): run `count` inputs from the device's input source
+// through its split (0 = continuous, until stop-inputs), `ratePerSecond` a second (0 = closed
+// loop: the next when the previous is answered). Answered by run-inputs-ack (same id) or an error
+// frame (busy: a run is in progress; bad-request). Each answer then comes as a run-result with
+// the run's request id, and a run-done when the `count` are answered or failed.
+struct RunInputsMessage
+{
+    static constexpr qint64 maxCount = 1000000000;
+    qint64 count = 1;         // 0 .. maxCount; 0 = until stopped
+    double ratePerSecond = 0; // 0 .. 10000
+
+    QCborMap toCbor() const;
+    static Result<RunInputsMessage> fromCbor(const QCborMap &map);
+};
+
+struct RunInputsAckMessage
+{
+    qint64 accepted = 0; // the count accepted (0 = continuous)
+
+    QCborMap toCbor() const;
+    static Result<RunInputsAckMessage> fromCbor(const QCborMap &map);
+};
+
+// One input's answer (or failure) of a run; the fields are those of the device's JSON result
+// line (docs/agents.md), times in milliseconds (negative = not measured / not sent).
+struct RunResultMessage
+{
+    qint64 index = 0;
+    QString input; // the file name of a folder input, else "fashion-mnist:N" / the source name
+    QString model;
+    bool ok = false;
+    QString error;         // when !ok
+    qint64 predicted = -1; // the class
+    QString label;         // the class's name
+    qint64 truth = -1;     // the input's own label when the source knows it, else -1
+    QString split, codec;
+    double deviceMs = -1, encodeMs = -1, transferMs = -1, edgeMs = -1, totalMs = -1;
+    bool emulated = false;
+
+    QCborMap toCbor() const;
+    static Result<RunResultMessage> fromCbor(const QCborMap &map);
+};
+
+// run-done (the run's id) and stop-inputs-ack (the stop's id): what the run answered and failed.
+struct RunDoneMessage
+{
+    qint64 answered = 0;
+    qint64 failed = 0;
+
+    QCborMap toCbor() const;
+    static Result<RunDoneMessage> fromCbor(const QCborMap &map);
+};
+
+// stop-inputs and status-request carry an empty map.
+struct EmptyMessage
+{
+    QCborMap toCbor() const { return {}; }
+    static Result<EmptyMessage> fromCbor(const QCborMap &) { return EmptyMessage{}; }
+};
+
+// status-reply (any agent -> console, same id as the status-request): what it reports about itself.
+struct StatusReplyMessage
+{
+    static constexpr int maxModels = 256;
+    QString role;
+    qint64 requests = 0; // answered since the agent started
+    qint64 failed = 0;
+    double medianMs = -1; // device: median total per input; edge: median time at the edge
+    double deviceMs = -1; // median device compute (an edge: as its devices reported it)
+    QStringList models;   // resident models (an edge: those whose runtime is loaded)
+    bool emulated = false;
+    double slowdown = 1, codecSlowdown = 1;
+
+    QCborMap toCbor() const;
+    static Result<StatusReplyMessage> fromCbor(const QCborMap &map);
 };
 
 // A frame of the given type carrying message.toCbor().

@@ -104,6 +104,26 @@ void parseMessage(const Frame &f)
         if (const Result<LinkSettingsMessage> m = LinkSettingsMessage::fromCbor(f.control))
             (void)m->applyTo(LinkSettings{});
         break;
+    case FrameType::RunInputs:
+        (void)RunInputsMessage::fromCbor(f.control);
+        break;
+    case FrameType::RunInputsAck:
+        (void)RunInputsAckMessage::fromCbor(f.control);
+        break;
+    case FrameType::RunResult:
+        (void)RunResultMessage::fromCbor(f.control);
+        break;
+    case FrameType::RunDone:
+    case FrameType::StopInputsAck:
+        (void)RunDoneMessage::fromCbor(f.control);
+        break;
+    case FrameType::StopInputs:
+    case FrameType::StatusRequest:
+        (void)EmptyMessage::fromCbor(f.control);
+        break;
+    case FrameType::StatusReply:
+        (void)StatusReplyMessage::fromCbor(f.control);
+        break;
     }
 }
 

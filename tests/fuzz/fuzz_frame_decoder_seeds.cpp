@@ -54,18 +54,52 @@ std::vector<std::string> edgegptFuzzSeeds()
     LinkSettingsMessage link;
     link.rateKBps = 250;
     link.loss = 0.01;
+    RunInputsMessage runInputs;
+    runInputs.count = 5;
+    runInputs.ratePerSecond = 2;
+    RunInputsAckMessage runAck;
+    runAck.accepted = 5;
+    RunResultMessage runResult;
+    runResult.index = 2;
+    runResult.input = QStringLiteral("0003.png");
+    runResult.model = QStringLiteral("fashion-mnist-cnn");
+    runResult.ok = true;
+    runResult.predicted = 7;
+    runResult.label = QStringLiteral("Sneaker");
+    runResult.split = QStringLiteral("fc1");
+    runResult.codec = QStringLiteral("q8-tensor-z3");
+    runResult.deviceMs = 1.5;
+    runResult.totalMs = 4;
+    RunDoneMessage runDone;
+    runDone.answered = 5;
+    StatusReplyMessage status;
+    status.role = QStringLiteral("edge");
+    status.requests = 12;
+    status.medianMs = 3.5;
+    status.models = {QStringLiteral("cnn"), QStringLiteral("resnet")};
 
     std::string stream;
-    for (const Frame &f :
-         {makeFrame(FrameType::Hello, hello, 0), makeFrame(FrameType::Challenge, challenge, 0),
-          makeFrame(FrameType::Response, response, 0), makeFrame(FrameType::Ok, ok, 0),
-          makeFrame(FrameType::Error, error, 7), makeFrame(FrameType::Ping, ping, 8),
-          makeFrame(FrameType::Pong, ping, 8),
-          makeFrame(FrameType::InferRequest, req, 9, QByteArray(64, '\x11')),
-          makeFrame(FrameType::InferResult, res, 9),
-          makeFrame(FrameType::MetricsSubscribe, sub, 10),
-          makeFrame(FrameType::MetricsUpdate, up, 0), makeFrame(FrameType::LinkSettings, link, 11),
-          makeFrame(FrameType::LinkSettingsAck, link, 11)}) {
+    for (const Frame &f : {makeFrame(FrameType::Hello, hello, 0),
+                           makeFrame(FrameType::Challenge, challenge, 0),
+                           makeFrame(FrameType::Response, response, 0),
+                           makeFrame(FrameType::Ok, ok, 0),
+                           makeFrame(FrameType::Error, error, 7),
+                           makeFrame(FrameType::Ping, ping, 8),
+                           makeFrame(FrameType::Pong, ping, 8),
+                           makeFrame(FrameType::InferRequest, req, 9, QByteArray(64, '\x11')),
+                           makeFrame(FrameType::InferResult, res, 9),
+                           makeFrame(FrameType::MetricsSubscribe, sub, 10),
+                           makeFrame(FrameType::MetricsUpdate, up, 0),
+                           makeFrame(FrameType::LinkSettings, link, 11),
+                           makeFrame(FrameType::LinkSettingsAck, link, 11),
+                           makeFrame(FrameType::RunInputs, runInputs, 12),
+                           makeFrame(FrameType::RunInputsAck, runAck, 12),
+                           makeFrame(FrameType::RunResult, runResult, 12),
+                           makeFrame(FrameType::RunDone, runDone, 12),
+                           makeFrame(FrameType::StopInputs, EmptyMessage{}, 13),
+                           makeFrame(FrameType::StopInputsAck, runDone, 13),
+                           makeFrame(FrameType::StatusRequest, EmptyMessage{}, 14),
+                           makeFrame(FrameType::StatusReply, status, 14)}) {
         seeds.push_back(bytesOf(f));
         stream += seeds.back();
     }

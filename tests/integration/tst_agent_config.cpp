@@ -1,12 +1,15 @@
 // The agent's configuration and inputs, in process: a JSON file and flags (flags win), every
 // misspelt key or bad value refused with a message that names it, the device-only rules (--edge
-// required, listening only when asked); the documented default slow-down; the image folder,
-// Fashion-MNIST and heart-rate sources.
+// required, listening only when asked); no emulation unless asked (the "emulate" object or the
+// flags), the demo's figures; the models an agent holds (models_dir, model_dir, model); the start
+// modes; the image folder (in name order, watched for new files), Fashion-MNIST and heart-rate
+// sources.
 #include "agents/AgentConfig.h"
 #include "agents/InputSource.h"
 #include "models/FashionMnist.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QTemporaryDir>
@@ -64,9 +67,23 @@ private Q_SLOTS:
         QCOMPARE(c->linkSchedule[1].first, 5000);
         QCOMPARE(c->linkSchedule[1].second, 500.0);
         QVERIFY(!c->listen); // a device serves only when asked to (for a console)
-        // The documented default: RTX 3090 FP32 TFLOPS over Jetson Nano FP32 TFLOPS.
-        QVERIFY(std::abs(c->effectiveSlowdown() - 35.58 / 0.236) < 1e-9);
-        QVERIFY(std::abs(c->effectiveSlowdown() - 150.76) < 0.01);
+        // Native speed by default, for every role: no slow-down (the link is shaped here, so
+        // this device is emulated all the same).
+        QCOMPARE(c->effectiveSlowdown(), 1.0);
+        QCOMPARE(c->effectiveCodecSlowdown(), 1.0);
+        QVERIFY(c->emulated());
+        QCOMPARE(c->start, QStringLiteral("auto"));
+        // The demo's figures (passed explicitly by local fleets): RTX 3090 FP32 TFLOPS over Jetson
+        // Nano FP32 TFLOPS, and 4 for the codecs on the Nano's CPU.
+        QVERIFY(std::abs(kDefaultDeviceSlowdown - 150.76) < 0.01);
+        QCOMPARE(kDefaultDeviceCodecSlowdown, 4.0);
+        const Result<AgentConfig> native =
+            parse({QStringLiteral("--role"), QStringLiteral("device"), QStringLiteral("--edge"),
+                   QStringLiteral(":7411"), QStringLiteral("--token-file"), QStringLiteral("t"),
+                   QStringLiteral("--model-dir"), QStringLiteral("m")});
+        QVERIFY2(native.ok(), qPrintable(native.error()));
+        QVERIFY(!native->emulated());
+        QCOMPARE(native->effectiveSlowdown(), 1.0);
 
         const Result<AgentConfig> edge =
             parse({QStringLiteral("--role"), QStringLiteral("edge"), QStringLiteral("--listen"),
@@ -76,9 +93,8 @@ private Q_SLOTS:
         QVERIFY(edge->listen);
         QCOMPARE(edge->listenHost, QStringLiteral("127.0.0.1"));
         QCOMPARE(edge->effectiveSlowdown(), 1.0);
-        // Codecs have their own factor: a Nano's CPU, not its GPU.
-        QCOMPARE(c->effectiveCodecSlowdown(), 4.0);
         QCOMPARE(edge->effectiveCodecSlowdown(), 1.0);
+        QVERIFY(!edge->emulated());
         QVERIFY(!edge->preload);
         const Result<AgentConfig> preload =
             parse({QStringLiteral("--role"), QStringLiteral("edge"), QStringLiteral("--listen"),
@@ -88,6 +104,134 @@ private Q_SLOTS:
         QVERIFY2(preload.ok(), qPrintable(preload.error()));
         QVERIFY(preload->preload);
         QCOMPARE(preload->effectiveCodecSlowdown(), 2.5);
+        QVERIFY(preload->emulated());
+    }
+
+    void emulateObject()
+    {
+        const QString file = writeFile(QStringLiteral("emulate.json"), R"({
+            "role": "device", "edge": ":7411", "token_file": "t", "model_dir": "m",
+            "listen": "127.0.0.1:0", "start": "on-request",
+            "emulate": {"slowdown": 150.76, "codec_slowdown": 4,
+                        "link": {"rate_kbps": 250, "delay_ms": 20, "jitter_ms": 5, "loss": 0.01}}})");
+        const Result<AgentConfig> c = parse({QStringLiteral("--config"), file});
+        QVERIFY2(c.ok(), qPrintable(c.error()));
+        QCOMPARE(c->effectiveSlowdown(), 150.76);
+        QCOMPARE(c->effectiveCodecSlowdown(), 4.0);
+        QCOMPARE(c->link.rateKBps, 250.0);
+        QCOMPARE(c->link.delayMs, 20.0);
+        QCOMPARE(c->link.jitterMs, 5.0);
+        QCOMPARE(c->link.lossProbability, 0.01);
+        QVERIFY(c->emulated());
+        QVERIFY(c->startsOnRequest());
+        // An empty emulate object is no emulation; --slowdown over it wins as any flag does.
+        const QString empty =
+            writeFile(QStringLiteral("empty-emulate.json"),
+                      R"({"role": "edge", "token_file": "t", "model_dir": "m", "emulate": {}})");
+        const Result<AgentConfig> e = parse({QStringLiteral("--config"), empty});
+        QVERIFY2(e.ok(), qPrintable(e.error()));
+        QVERIFY(!e->emulated());
+        const Result<AgentConfig> f = parse(
+            {QStringLiteral("--config"), empty, QStringLiteral("--slowdown"), QStringLiteral("3")});
+        QVERIFY2(f.ok(), qPrintable(f.error()));
+        QCOMPARE(f->effectiveSlowdown(), 3.0);
+        QVERIFY(f->emulated());
+        // Misspelt or mistyped keys inside it are named with their path.
+        for (const auto &bad :
+             {qMakePair(QByteArray(R"({"emulate": {"slow": 2}})"), QStringLiteral("emulate.slow")),
+              qMakePair(QByteArray(R"({"emulate": {"link": {"rate": 2}}})"),
+                        QStringLiteral("emulate.link.rate")),
+              qMakePair(QByteArray(R"({"emulate": {"slowdown": "x"}})"),
+                        QStringLiteral("emulate.slowdown")),
+              qMakePair(QByteArray(R"({"emulate": 3})"), QStringLiteral("emulate"))}) {
+            AgentConfig config;
+            const Result<void> loaded =
+                config.loadJsonFile(writeFile(QStringLiteral("bad-emulate.json"), bad.first));
+            QVERIFY(!loaded.ok());
+            QVERIFY2(loaded.error().contains(bad.second), qPrintable(loaded.error()));
+        }
+    }
+
+    void startModes()
+    {
+        const QStringList device{QStringLiteral("--role"),       QStringLiteral("device"),
+                                 QStringLiteral("--edge"),       QStringLiteral(":7411"),
+                                 QStringLiteral("--token-file"), QStringLiteral("t"),
+                                 QStringLiteral("--model-dir"),  QStringLiteral("m")};
+        const Result<AgentConfig> listening =
+            parse(device + QStringList{QStringLiteral("--start"), QStringLiteral("on-request"),
+                                       QStringLiteral("--listen"), QStringLiteral(":0")});
+        QVERIFY2(listening.ok(), qPrintable(listening.error()));
+        QVERIFY(listening->startsOnRequest());
+        // Waiting to be asked needs a port to be asked on; heart-rate readings are not run.
+        const Result<AgentConfig> deaf =
+            parse(device + QStringList{QStringLiteral("--start"), QStringLiteral("on-request")});
+        QVERIFY(!deaf.ok());
+        QVERIFY2(deaf.error().contains(QLatin1String("--listen")), qPrintable(deaf.error()));
+        const Result<AgentConfig> sensor =
+            parse(device + QStringList{QStringLiteral("--start"), QStringLiteral("on-request"),
+                                       QStringLiteral("--listen"), QStringLiteral(":0"),
+                                       QStringLiteral("--input"), QStringLiteral("heart-rate")});
+        QVERIFY(!sensor.ok());
+        const Result<AgentConfig> bad =
+            parse(device + QStringList{QStringLiteral("--start"), QStringLiteral("later")});
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().contains(QLatin1String("--start")), qPrintable(bad.error()));
+    }
+
+    void modelsAnAgentHolds()
+    {
+        // models/a, models/b (b's profile calls it "cnn"), and a model_dir "solo" named "mlp" by
+        // its profile.
+        QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("models/a"))));
+        QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("models/b"))));
+        QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("solo"))));
+        writeFile(QStringLiteral("models/b/profile.json"), R"({"model": "cnn"})");
+        writeFile(QStringLiteral("solo/profile.json"), R"({"model": "mlp"})");
+        const QString models = m_dir.filePath(QStringLiteral("models"));
+        const QString solo = m_dir.filePath(QStringLiteral("solo"));
+        const QStringList edge{QStringLiteral("--role"), QStringLiteral("edge"),
+                               QStringLiteral("--token-file"), QStringLiteral("t")};
+        const Result<AgentConfig> both =
+            parse(edge + QStringList{QStringLiteral("--models-dir"), models,
+                                     QStringLiteral("--model-dir"), solo});
+        QVERIFY2(both.ok(), qPrintable(both.error()));
+        const auto held = both->models();
+        QVERIFY2(held.ok(), qPrintable(held.error()));
+        QCOMPARE(held->size(), 3);
+        QCOMPARE(held->at(0).first, QStringLiteral("a"));
+        QCOMPARE(held->at(1).first, QStringLiteral("b")); // by its folder, not its profile
+        QCOMPARE(held->at(2).first, QStringLiteral("mlp"));
+        QCOMPARE(held->at(2).second, solo);
+        // Neither given: refused.
+        QVERIFY(!parse(edge).ok());
+        // A device runs one: --model, the only one, or model_dir's.
+        const QStringList device{QStringLiteral("--role"),       QStringLiteral("device"),
+                                 QStringLiteral("--edge"),       QStringLiteral(":7411"),
+                                 QStringLiteral("--token-file"), QStringLiteral("t")};
+        const Result<AgentConfig> chosen =
+            parse(device + QStringList{QStringLiteral("--models-dir"), models,
+                                       QStringLiteral("--model"), QStringLiteral("b")});
+        QVERIFY2(chosen.ok(), qPrintable(chosen.error()));
+        QCOMPARE(chosen->models()->size(), 1);
+        QCOMPARE(chosen->models()->first().first, QStringLiteral("b"));
+        const Result<AgentConfig> unchosen =
+            parse(device + QStringList{QStringLiteral("--models-dir"), models});
+        QVERIFY(unchosen.ok());
+        QVERIFY(!unchosen->models().ok()); // two there: which one?
+        QVERIFY2(unchosen->models().error().contains(QLatin1String("--model")),
+                 qPrintable(unchosen->models().error()));
+        const Result<AgentConfig> missing =
+            parse(device + QStringList{QStringLiteral("--models-dir"), models,
+                                       QStringLiteral("--model"), QStringLiteral("c")});
+        QVERIFY(missing.ok());
+        QVERIFY(!missing->models().ok());
+        QVERIFY(!parse(device + QStringList{QStringLiteral("--models-dir"), models,
+                                            QStringLiteral("--model"), QStringLiteral("../a")})
+                     .ok()); // a name, never a path
+        const Result<AgentConfig> legacy =
+            parse(device + QStringList{QStringLiteral("--model-dir"), solo});
+        QCOMPARE(legacy->models()->first().first, QStringLiteral("mlp"));
     }
 
     void badFlagsNameTheProblem_data()
@@ -260,6 +404,43 @@ private Q_SLOTS:
         const auto empty = InputSource::open(m_dir.filePath(QStringLiteral("empty")), QString(), 0);
         QVERIFY(!empty.ok());
         QVERIFY2(empty.error().contains(QLatin1String("no images")), qPrintable(empty.error()));
+    }
+
+    void watchedFolderTakesNewFilesInNameOrder()
+    {
+        const QString dir = m_dir.filePath(QStringLiteral("watched"));
+        QVERIFY(QDir().mkpath(dir));
+        // Empty at first: fine when watched.
+        Result<std::unique_ptr<InputSource>> source = InputSource::open(dir, QString(), 0, true);
+        QVERIFY2(source.ok(), qPrintable(source.error()));
+        QVERIFY((*source)->mayGrow());
+        DeviceInput in;
+        QVERIFY(!(*source)->next(in));
+        QImage grey(28, 28, QImage::Format_Grayscale8);
+        grey.fill(200);
+        QVERIFY(grey.save(dir + QStringLiteral("/b.png")));
+        QVERIFY(grey.save(dir + QStringLiteral("/a.png")));
+        QStringList names;
+        while ((*source)->next(in))
+            names << (*source)->nameOf(in);
+        QCOMPARE(names, (QStringList{QStringLiteral("a.png"), QStringLiteral("b.png")}));
+        // A later file comes after them, even one whose name sorts first; nothing twice.
+        QVERIFY(grey.save(dir + QStringLiteral("/0.png")));
+        QVERIFY(grey.save(dir + QStringLiteral("/c.png")));
+        names.clear();
+        while ((*source)->next(in))
+            names << in.name;
+        QCOMPARE(names, (QStringList{QStringLiteral("0.png"), QStringLiteral("c.png")}));
+        QVERIFY(!(*source)->next(in));
+        // Not watched: what was there at the start, and the end is the end.
+        Result<std::unique_ptr<InputSource>> once = InputSource::open(dir, QString(), 1);
+        QVERIFY(once.ok());
+        QVERIFY(!(*once)->mayGrow());
+        names.clear();
+        while ((*once)->next(in))
+            names << in.name;
+        QCOMPARE(names, (QStringList{QStringLiteral("a.png"), QStringLiteral("b.png"),
+                                     QStringLiteral("c.png")}));
     }
 
     void fashionMnistStream()

@@ -527,7 +527,10 @@ private Q_SLOTS:
             start(deviceArgs(m_sharedPort) +
                       QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                                   QStringLiteral("--rate"), QStringLiteral("20"),
-                                  QStringLiteral("--link-rate"), QStringLiteral("1000")},
+                                  QStringLiteral("--link-rate"), QStringLiteral("1000"),
+                                  // the emulated Jetson Nano (agents run natively unless told)
+                                  QStringLiteral("--slowdown"), QStringLiteral("150.76"),
+                                  QStringLiteral("--codec-slowdown"), QStringLiteral("4")},
                   &devicePort, &out);
         QVERIFY(device);
         PeerConnection *console = connectConsole(devicePort);
