@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QRegularExpression>
 #include <QSet>
 
 #include <cstdio>
@@ -182,6 +183,17 @@ Result<void> Catalog::addDevices(const QByteArray &json, const QString &fileName
         d.computeGflops = r.number(o, path, QStringLiteral("compute_gflops"));
         d.memoryMb = r.number(o, path, QStringLiteral("memory_mb"));
         d.aliases = r.stringList(o, path, QStringLiteral("aliases"), false);
+        d.hostClasses = r.stringList(o, path, QStringLiteral("host_classes"), false);
+        for (qsizetype c = 0; c < d.hostClasses.size(); ++c) {
+            // The fleet file's rule for a class name (core/fleet/Fleet.cpp).
+            static const QRegularExpression classRe(
+                QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"));
+            if (!classRe.match(d.hostClasses.at(c)).hasMatch())
+                r.error(
+                    JsonReader::index(JsonReader::child(path, QStringLiteral("host_classes")), c),
+                    QStringLiteral("\"%1\": use letters, digits, '.', '_' or '-' (at most 64)")
+                        .arg(d.hostClasses.at(c)));
+        }
         if (d.computeGflops <= 0)
             r.error(JsonReader::child(path, QStringLiteral("compute_gflops")),
                     QStringLiteral("must be positive"));

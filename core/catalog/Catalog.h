@@ -50,6 +50,10 @@ struct Device
     double computeGflops = 0; // sustained throughput it is credited with (FP16/FP32 mix)
     double memoryMb = 0;
     QStringList aliases; // how requests refer to it: "my car", "my watch", "this browser"
+    // The fleet host classes (a fleet file's "class") that stand for it when a plan is deployed:
+    // a task on this device goes to every fleet host of one of these classes whose role matches
+    // the tier (docs/fleet-format.md, "Placement"). Empty: no host stands for it.
+    QStringList hostClasses;
 };
 
 QString tierName(Device::Tier tier);

@@ -97,6 +97,11 @@ QString hostStateName(HostState state)
     return QStringLiteral("error");
 }
 
+Result<QByteArray> localFileSha256(const QString &path)
+{
+    return localSha256(path);
+}
+
 bool isValidDeploymentName(const QString &name)
 {
     static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"));
@@ -105,7 +110,6 @@ bool isValidDeploymentName(const QString &name)
 
 QByteArray agentConfigJson(const FleetHost &host, const DeploymentSpec &spec, const QString &edge)
 {
-    Q_UNUSED(spec);
     const QString listen = (host.agentListen.contains(QLatin1Char(':'))
                                 ? QLatin1Char('[') + host.agentListen + QLatin1Char(']')
                                 : host.agentListen) +
@@ -116,9 +120,22 @@ QByteArray agentConfigJson(const FleetHost &host, const DeploymentSpec &spec, co
                   {QStringLiteral("role"), host.role},
                   {QStringLiteral("listen"), listen},
                   {QStringLiteral("token_file"), QStringLiteral("fleet.token")},
-                  {QStringLiteral("model_dir"), QStringLiteral("model")}};
+                  {QStringLiteral("models_dir"), QStringLiteral("models")}};
     if (!edge.isEmpty())
         o.insert(QStringLiteral("edge"), edge);
+    if (host.role == QLatin1String("device")) {
+        // A deployed device waits until a console or `edgegpt fleet run` asks for inputs.
+        o.insert(QStringLiteral("start"), QStringLiteral("on-request"));
+        const DeploymentSpec::HostRun run = spec.hostRuns.value(host.name);
+        if (!run.model.isEmpty())
+            o.insert(QStringLiteral("model"), run.model);
+        if (!run.split.isEmpty() && run.split != QLatin1String("auto"))
+            o.insert(QStringLiteral("split"), run.split);
+        if (!host.input.isEmpty())
+            o.insert(QStringLiteral("input"), host.input);
+    }
+    if (!host.emulate.isEmpty())
+        o.insert(QStringLiteral("emulate"), host.emulate);
     if (host.preload && host.role != QLatin1String("device"))
         o.insert(QStringLiteral("preload"), true);
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
@@ -340,21 +357,31 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
 
     // One round trip: make the directories, hash what is there, and ask the host's agent its
     // version and its runtime's when either file differs from ours (a host may run its own build).
-    QSet<QString> subdirs{dir, dir + QStringLiteral("/model")};
+    QSet<QString> subdirs{dir, dir + QStringLiteral("/models")};
     QStringList quotedNames;
+    QStringList keptModelFiles{QStringLiteral("''")};
     for (const Upload &u : uploads) {
         const int slash = u.remoteName.lastIndexOf(QLatin1Char('/'));
         if (slash > 0)
             subdirs.insert(dir + QLatin1Char('/') + u.remoteName.left(slash));
         quotedNames << SshSession::shellQuote(u.remoteName);
+        if (u.remoteName.startsWith(QLatin1String("models/")))
+            keptModelFiles << SshSession::shellQuote(u.remoteName);
     }
     QStringList quotedDirs;
     for (const QString &d : subdirs)
         quotedDirs << SshSession::shellQuote(d);
+    // Model files of an earlier deployment that this one does not ship are removed (a device
+    // keeps no tail, an edge no model it no longer serves), as is the single model/ folder of
+    // deployments before models/.
     const QString survey =
         QStringLiteral(
             "mkdir -p -- %1 || exit 3\n"
             "cd -- %2 || exit 3\n"
+            "if [ -d model ]; then echo '@@rm model'; rm -rf -- model; fi\n"
+            "find models -type f 2>/dev/null | while IFS= read -r f; do\n"
+            "  case \"$f\" in %8) ;; *) rm -f -- \"$f\" && echo \"@@rm $f\" ;; esac\n"
+            "done\n"
             "echo '@@hashes'\n"
             "command -v sha256sum >/dev/null 2>&1 && sha256sum -- %3 2>/dev/null\n"
             "echo '@@version'\n"
@@ -369,7 +396,7 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
             .arg(quotedDirs.join(QLatin1Char(' ')), SshSession::shellQuote(dir),
                  quotedNames.join(QLatin1Char(' ')), RemoteAgent::binaryName(),
                  QString::fromLatin1(uploads.at(0).sha256), RemoteAgent::runtimeName(),
-                 QString::fromLatin1(uploads.at(1).sha256));
+                 QString::fromLatin1(uploads.at(1).sha256), keptModelFiles.join(QLatin1Char('|')));
     const Result<ExecResult> surveyed = m_ssh.exec(survey);
     if (!surveyed) {
         report.message = surveyed.error();
@@ -382,9 +409,14 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
     }
     QHash<QString, QByteArray> remoteHashes;
     QString remoteVersion, remoteRuntimeVersion;
+    int filesRemoved = 0;
     {
         enum { None, Hashes, Version, Runtime } section = None;
         for (const QByteArray &line : surveyed->out.split('\n')) {
+            if (section == None && line.startsWith("@@rm ")) {
+                ++filesRemoved;
+                continue;
+            }
             if (line == "@@hashes") {
                 section = Hashes;
                 continue;
@@ -481,7 +513,7 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
 
     // Keep the agent when nothing changed and it answers with our token; otherwise (re)start it,
     // stopping the old one in the same round trip.
-    if (report.filesUploaded == 0 && !spec.token.isEmpty()) {
+    if (report.filesUploaded == 0 && filesRemoved == 0 && !spec.token.isEmpty()) {
         const Result<RemoteAgentState> state = RemoteAgent::state(m_ssh, dir);
         if (!state) {
             report.message = state.error();

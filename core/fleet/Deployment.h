@@ -50,8 +50,16 @@ struct DeploymentSpec
     QList<DeployFile> files;   // for every host
     QHash<QString, QList<DeployFile>> hostFiles; // more, per host name (model parts by role)
     QString planFile;                            // uploaded as plan.json when set
-    QByteArray token;                            // the fleet secret: fleet.token and the probe
-    int readyTimeoutMs = 20000;                  // from start to a passing handshake
+    // A device host's model (agent.json "model", a folder of models/) and split ("auto" or
+    // "input"), by host name, from the deploy manifest (core/fleet/DeployManifest.h).
+    struct HostRun
+    {
+        QString model;
+        QString split;
+    };
+    QHash<QString, HostRun> hostRuns;
+    QByteArray token;           // the fleet secret: fleet.token and the probe
+    int readyTimeoutMs = 20000; // from start to a passing handshake
 };
 
 enum class HostState { Running, Stopped, Unreachable, Error };
@@ -76,12 +84,18 @@ struct HostReport
 
 // The agent's configuration for one host (agent.json, docs/deploy.md), in the keys of the
 // agent's --config file (agents/AgentConfig.h) and no others (the agent refuses unknown keys).
-// `edge` is "host:port" of a device's edge agent.
+// `edge` is "host:port" of a device's edge agent. Every agent gets models_dir "models"; a device
+// also "start": "on-request", its model and split (spec.hostRuns) and the fleet file's "input";
+// the fleet file's "emulate" goes in as written (none: the host's own speed).
 QByteArray agentConfigJson(const FleetHost &host, const DeploymentSpec &spec,
                            const QString &edge = {});
 // What was deployed there (deployment.json, for people and tools; the agent does not read it):
 // the deployment, host, role, class, agent version, the files of the plan and plan.json.
 QByteArray deploymentManifestJson(const FleetHost &host, const DeploymentSpec &spec);
+
+// The SHA-256 (hex) of a local file, computed once per path, size and modification time and
+// shared by every host's worker and the deploy manifest.
+Result<QByteArray> localFileSha256(const QString &path);
 
 // Whether a deployment name is usable as a directory name.
 bool isValidDeploymentName(const QString &name);

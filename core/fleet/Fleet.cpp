@@ -9,6 +9,9 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <cmath>
+#include <initializer_list>
+
 namespace edgegpt {
 
 namespace {
@@ -26,6 +29,70 @@ bool isValidHostText(const QString &host)
     // the value ends up in libssh options and in messages.
     static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9._:%-]{1,253}$"));
     return re.match(host).hasMatch();
+}
+
+// The per-host "emulate" object: only known keys, each a finite number in range (the agent's own
+// bounds: docs/agents.md). Returns it as written.
+QJsonObject readEmulate(JsonReader &reader, const QJsonObject &host, const QString &hostPath,
+                        const QString &role)
+{
+    const QString path = JsonReader::child(hostPath, QStringLiteral("emulate"));
+    const QJsonValue value = host.value(QStringLiteral("emulate"));
+    if (value.isUndefined() || value.isNull())
+        return {};
+    if (!value.isObject()) {
+        reader.error(path, QStringLiteral("expected an object (slowdown, codec_slowdown, link)"));
+        return {};
+    }
+    const QJsonObject o = value.toObject();
+    struct Range
+    {
+        const char *key;
+        double min, max;
+        const char *text;
+    };
+    const auto check = [&reader](const QJsonObject &obj, const QString &objPath,
+                                 std::initializer_list<Range> ranges) {
+        for (auto it = obj.constBegin(); it != obj.constEnd(); ++it) {
+            const QString keyPath = JsonReader::child(objPath, it.key());
+            const Range *range = nullptr;
+            for (const Range &r : ranges)
+                if (it.key() == QLatin1String(r.key))
+                    range = &r;
+            if (!range) {
+                if (it.key() != QLatin1String("link"))
+                    reader.error(keyPath, QStringLiteral("unknown key"));
+                continue;
+            }
+            const double v = it.value().toDouble(std::nan(""));
+            if (!it.value().isDouble() || !std::isfinite(v))
+                reader.error(keyPath, QStringLiteral("expected a number"));
+            else if (v < range->min || v > range->max)
+                reader.error(keyPath, QStringLiteral("%1 is out of range (%2)")
+                                          .arg(v)
+                                          .arg(QLatin1String(range->text)));
+        }
+    };
+    check(o, path,
+          {{"slowdown", 1, 10000, "1..10000, 1 = the host's own speed"},
+           {"codec_slowdown", 1, 10000, "1..10000, 1 = the host's own speed"}});
+    const QJsonValue link = o.value(QStringLiteral("link"));
+    const QString linkPath = JsonReader::child(path, QStringLiteral("link"));
+    if (!link.isUndefined()) {
+        if (!link.isObject())
+            reader.error(
+                linkPath,
+                QStringLiteral("expected an object (rate_kbps, delay_ms, jitter_ms, loss)"));
+        else if (role != QLatin1String("device") && !role.isEmpty())
+            reader.error(linkPath, QStringLiteral("only a device shapes its link (its uplink)"));
+        else
+            check(link.toObject(), linkPath,
+                  {{"rate_kbps", 0, 1e7, "0 = unlimited, up to 10000000"},
+                   {"delay_ms", 0, 60000, "0..60000"},
+                   {"jitter_ms", 0, 60000, "0..60000"},
+                   {"loss", 0, 1, "0..1"}});
+    }
+    return o;
 }
 
 } // namespace
@@ -150,6 +217,24 @@ Result<Fleet> Fleet::parse(const QByteArray &json, const QString &fileName, cons
         h.agentAddress = reader.string(o, path, QStringLiteral("agent_address"), false);
         h.edge = reader.string(o, path, QStringLiteral("edge"), false);
         h.preload = reader.boolean(o, path, QStringLiteral("preload"), false);
+        h.emulate = readEmulate(reader, o, path, o.value(QStringLiteral("role")).toString());
+        h.input = reader.string(o, path, QStringLiteral("input"), false);
+        if (o.contains(QLatin1String("input"))) {
+            const QString inputPath = JsonReader::child(path, QStringLiteral("input"));
+            bool bad = h.input.isEmpty() || h.input.size() > 1024;
+            for (QChar c : h.input)
+                bad = bad || c.unicode() < 0x20 || c.unicode() == 0x7f;
+            const bool named =
+                h.input == QLatin1String("fashion-mnist") || h.input == QLatin1String("heart-rate");
+            if (bad || (!named && (!h.input.startsWith(QLatin1Char('/')) ||
+                                   h.input.split(QLatin1Char('/')).contains(QStringLiteral("..")))))
+                reader.error(inputPath,
+                             QStringLiteral("\"%1\": expected fashion-mnist, heart-rate or an "
+                                            "absolute folder on the host, without \"..\"")
+                                 .arg(h.input));
+            else if (o.value(QStringLiteral("role")).toString() != QLatin1String("device"))
+                reader.error(inputPath, QStringLiteral("only a device takes inputs"));
+        }
         h.agentListen = reader.string(o, path, QStringLiteral("agent_listen"), false);
         if (h.agentListen.isEmpty())
             h.agentListen = QStringLiteral("0.0.0.0");

@@ -6,6 +6,7 @@
 
 #include "core/util/Result.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -44,6 +45,13 @@ struct FleetHost
     // Edge and cloud: the agent loads its model runtime right after it starts (agent.json
     // "preload"), instead of when its first device connects.
     bool preload = false;
+    // Emulation asked for this host (agent.json "emulate", written as is): {"slowdown",
+    // "codec_slowdown", "link": {"rate_kbps", "delay_ms", "jitter_ms", "loss"}}, every key
+    // optional. Empty: the agent runs at the host's own speed, unshaped.
+    QJsonObject emulate;
+    // A device's input (agent.json "input"): "fashion-mnist", "heart-rate" or an absolute folder
+    // of images on that host. Empty: the agent's default.
+    QString input;
 };
 
 struct Fleet

@@ -210,13 +210,15 @@ private Q_SLOTS:
                 .object();
         // Exactly the agent's keys (agents/AgentConfig.h refuses others).
         QCOMPARE(o.keys(), (QStringList{QStringLiteral("edge"), QStringLiteral("listen"),
-                                        QStringLiteral("model_dir"), QStringLiteral("name"),
+                                        QStringLiteral("models_dir"), QStringLiteral("name"),
                                         QStringLiteral("role"), QStringLiteral("token_file")}));
         QCOMPARE(o.value(QStringLiteral("name")).toString(), QStringLiteral("rtx-1"));
         QCOMPARE(o.value(QStringLiteral("role")).toString(), QStringLiteral("edge"));
         QCOMPARE(o.value(QStringLiteral("listen")).toString(), QStringLiteral("0.0.0.0:7500"));
         QCOMPARE(o.value(QStringLiteral("edge")).toString(), QStringLiteral("10.0.0.2:7411"));
-        QCOMPARE(o.value(QStringLiteral("model_dir")).toString(), QStringLiteral("model"));
+        QCOMPARE(o.value(QStringLiteral("models_dir")).toString(), QStringLiteral("models"));
+        // No emulation unless the fleet file asks for it.
+        QVERIFY(!o.contains(QStringLiteral("emulate")));
         QCOMPARE(o.value(QStringLiteral("token_file")).toString(), QStringLiteral("fleet.token"));
         QVERIFY(!QJsonDocument::fromJson(agentConfigJson(h, spec))
                      .object()
@@ -249,6 +251,96 @@ private Q_SLOTS:
                  QStringLiteral("edgegpt-agent 0.1.0"));
         QCOMPARE(m.value(QStringLiteral("plan")).toString(), QStringLiteral("plan.json"));
         QCOMPARE(m.value(QStringLiteral("files")).toArray().size(), 2);
+    }
+
+    // A device's agent.json: it waits to be asked, runs the model and split the manifest gave
+    // it, reads the fleet file's input and listens (for consoles and `fleet run`); the fleet
+    // file's emulate object goes in as written.
+    void deviceAgentConfiguration()
+    {
+        const Result<Fleet> fleet = Fleet::parse(
+            R"({"hosts":[{"name":"j1","ssh":"j1","role":"device","class":"jetson-nano","dir":"/d",
+                          "agent_port":7600,"input":"/data/images",
+                          "emulate":{"slowdown":150.76,"codec_slowdown":4,
+                                     "link":{"rate_kbps":100,"delay_ms":5,"jitter_ms":1,"loss":0.01}}},
+                         {"name":"e1","ssh":"e1","role":"edge","class":"rtx-3090","dir":"/d",
+                          "emulate":{"slowdown":2}}]})",
+            QStringLiteral("f.json"), QStringLiteral("/x"));
+        QVERIFY2(fleet.ok(), qPrintable(fleet.error()));
+        const FleetHost &j = fleet->hosts.at(0);
+        QCOMPARE(j.input, QStringLiteral("/data/images"));
+        QCOMPARE(j.emulate.value(QStringLiteral("slowdown")).toDouble(), 150.76);
+        DeploymentSpec spec;
+        spec.hostRuns.insert(QStringLiteral("j1"),
+                             {QStringLiteral("fashion-mnist-cnn"), QStringLiteral("auto")});
+        QJsonObject o =
+            QJsonDocument::fromJson(agentConfigJson(j, spec, QStringLiteral("10.0.0.2:7411")))
+                .object();
+        QCOMPARE(o.value(QStringLiteral("start")).toString(), QStringLiteral("on-request"));
+        QCOMPARE(o.value(QStringLiteral("model")).toString(), QStringLiteral("fashion-mnist-cnn"));
+        QCOMPARE(o.value(QStringLiteral("models_dir")).toString(), QStringLiteral("models"));
+        QCOMPARE(o.value(QStringLiteral("input")).toString(), QStringLiteral("/data/images"));
+        QCOMPARE(o.value(QStringLiteral("listen")).toString(), QStringLiteral("0.0.0.0:7600"));
+        QVERIFY(!o.contains(QStringLiteral("split"))); // auto is the agent's default
+        QCOMPARE(o.value(QStringLiteral("emulate")).toObject(), j.emulate);
+        QCOMPARE(o.value(QStringLiteral("emulate"))
+                     .toObject()
+                     .value(QStringLiteral("link"))
+                     .toObject()
+                     .value(QStringLiteral("loss"))
+                     .toDouble(),
+                 0.01);
+        // A device that sends images to a task on its edge runs at the input split.
+        spec.hostRuns[QStringLiteral("j1")].split = QStringLiteral("input");
+        o = QJsonDocument::fromJson(agentConfigJson(j, spec)).object();
+        QCOMPARE(o.value(QStringLiteral("split")).toString(), QStringLiteral("input"));
+        // An edge: models_dir and its emulation, none of a device's keys.
+        const QJsonObject e =
+            QJsonDocument::fromJson(agentConfigJson(fleet->hosts.at(1), spec)).object();
+        QCOMPARE(e.value(QStringLiteral("models_dir")).toString(), QStringLiteral("models"));
+        QCOMPARE(e.value(QStringLiteral("emulate")).toObject().value(QStringLiteral("slowdown")),
+                 QJsonValue(2));
+        for (const char *key : {"start", "model", "input", "split", "edge"})
+            QVERIFY2(!e.contains(QLatin1String(key)), key);
+    }
+
+    void emulationAndInputAreChecked()
+    {
+        const QByteArray bad = R"({"hosts":[
+            {"name":"d1","ssh":"d1","role":"device","class":"x","dir":"/d",
+             "emulate":{"slowdown":0.5,"codec_slowdown":"fast","warp":1,
+                        "link":{"rate_kbps":-1,"delay_ms":70000,"jitter_ms":1,"loss":1.5,"mtu":1}}},
+            {"name":"e1","ssh":"e1","role":"edge","class":"x","dir":"/d",
+             "emulate":{"link":{"delay_ms":1}},"input":"fashion-mnist"},
+            {"name":"d2","ssh":"d2","role":"device","class":"x","dir":"/d","emulate":[1],
+             "input":"images/../x"},
+            {"name":"d3","ssh":"d3","role":"device","class":"x","dir":"/e","input":"relative"}]})";
+        const Result<Fleet> refused = Fleet::parse(bad, QStringLiteral("f.json"), {});
+        QVERIFY(!refused.ok());
+        const QString e = refused.error();
+        for (const char *expected :
+             {"f.json: $.hosts[0].emulate.slowdown: 0.5 is out of range (1..10000",
+              "$.hosts[0].emulate.codec_slowdown: expected a number",
+              "$.hosts[0].emulate.warp: unknown key",
+              "$.hosts[0].emulate.link.rate_kbps: -1 is out of range",
+              "$.hosts[0].emulate.link.delay_ms: 70000 is out of range (0..60000)",
+              "$.hosts[0].emulate.link.loss: 1.5 is out of range (0..1)",
+              "$.hosts[0].emulate.link.mtu: unknown key",
+              "$.hosts[1].emulate.link: only a device shapes its link",
+              "$.hosts[1].input: only a device takes inputs",
+              "$.hosts[2].emulate: expected an object",
+              "$.hosts[2].input: \"images/../x\": expected fashion-mnist",
+              "$.hosts[3].input: \"relative\": expected"})
+            QVERIFY2(e.contains(QLatin1String(expected)),
+                     qPrintable(expected + (QLatin1Char('\n') + e)));
+        QVERIFY2(!e.contains(QLatin1String("jitter_ms")), qPrintable(e));
+        // Without emulate and input, nothing is set (native speed, the agent's default input).
+        const Result<Fleet> plain = Fleet::parse(
+            R"({"hosts":[{"name":"d","ssh":"d","role":"device","class":"x","dir":"/d"}]})",
+            QStringLiteral("f.json"), {});
+        QVERIFY2(plain.ok(), qPrintable(plain.error()));
+        QVERIFY(plain->hosts.at(0).emulate.isEmpty());
+        QVERIFY(plain->hosts.at(0).input.isEmpty());
     }
 
     void devicesFindTheirEdge()
