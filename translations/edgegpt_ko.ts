@@ -1026,6 +1026,14 @@
         <source>this computer, %1</source>
         <translation>이 컴퓨터, %1</translation>
     </message>
+    <message>
+        <source>Planned for what runs here: %1</source>
+        <translation>여기서 실행되는 모델에 맞춰 계획함: %1</translation>
+    </message>
+    <message>
+        <source>The model bindings were not changed: %1</source>
+        <translation>모델 바인딩을 바꾸지 않았습니다: %1</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::MetricsCharts</name>
@@ -1433,6 +1441,18 @@
             <numerusform>문제 %n개</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Not runnable here: no model binding serves this model.</source>
+        <translation>여기서 실행할 수 없음: 이 모델을 제공하는 모델 바인딩이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Runs here as a stand-in: %1.</source>
+        <translation>여기서 대체 모델로 실행: %1.</translation>
+    </message>
+    <message>
+        <source>Runs here as model %1.</source>
+        <translation>여기서 모델 %1(으)로 실행.</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::PlanGraphScene</name>
@@ -1519,6 +1539,30 @@
         <source>A model trained by edgegpt train, with the profile.json of edgegpt bench coinference. Empty: the folder those commands use by default.</source>
         <translation>edgegpt train으로 학습하고 edgegpt bench coinference의 profile.json이 있는 모델입니다. 비워 두면 이 명령들의 기본 폴더를 사용합니다.</translation>
     </message>
+    <message>
+        <source>Model bindings</source>
+        <translation>모델 바인딩</translation>
+    </message>
+    <message>
+        <source>built-in: image classification by the fashion-mnist cnn</source>
+        <translation>내장: 이미지 분류는 fashion-mnist cnn이 수행</translation>
+    </message>
+    <message>
+        <source>Model bindings file</source>
+        <translation>모델 바인딩 파일</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 파일 (*.json)</translation>
+    </message>
+    <message>
+        <source>Bindings file</source>
+        <translation>바인딩 파일</translation>
+    </message>
+    <message>
+        <source>Which runnable model serves each catalog model. The graph marks stand-ins and tasks not runnable here, and planning prefers tasks that run. Empty: the built-in bindings.</source>
+        <translation>각 카탈로그 모델을 어떤 실행 가능한 모델이 제공하는지 정합니다. 그래프는 대체 모델과 여기서 실행할 수 없는 작업을 표시하고, 계획은 실행 가능한 작업을 우선합니다. 비워 두면 내장 바인딩을 씁니다.</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::TaskNodeItem</name>
@@ -1541,6 +1585,26 @@ AI 모델: %3
     <message>
         <source>no model chosen</source>
         <translation>선택한 모델 없음</translation>
+    </message>
+    <message>
+        <source>stand-in</source>
+        <translation>대체 모델</translation>
+    </message>
+    <message>
+        <source>not runnable here</source>
+        <translation>여기서 실행 불가</translation>
+    </message>
+    <message>
+        <source>Not runnable here: no model binding serves %1.</source>
+        <translation>여기서 실행할 수 없음: %1을(를) 제공하는 모델 바인딩이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Runs here as a stand-in: %1 (model %2).</source>
+        <translation>여기서 대체 모델로 실행: %1 (모델 %2).</translation>
+    </message>
+    <message>
+        <source>Runs here as model %1.</source>
+        <translation>여기서 모델 %1(으)로 실행.</translation>
     </message>
 </context>
 </TS>

@@ -1026,6 +1026,14 @@
         <source>this computer, %1</source>
         <translation>本机，%1</translation>
     </message>
+    <message>
+        <source>Planned for what runs here: %1</source>
+        <translation>已按此处可运行的模型规划：%1</translation>
+    </message>
+    <message>
+        <source>The model bindings were not changed: %1</source>
+        <translation>模型绑定未更改：%1</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::MetricsCharts</name>
@@ -1433,6 +1441,18 @@
             <numerusform>%n 个问题</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Not runnable here: no model binding serves this model.</source>
+        <translation>此处无法运行：没有模型绑定服务此模型。</translation>
+    </message>
+    <message>
+        <source>Runs here as a stand-in: %1.</source>
+        <translation>此处以替身运行：%1。</translation>
+    </message>
+    <message>
+        <source>Runs here as model %1.</source>
+        <translation>此处以模型 %1 运行。</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::PlanGraphScene</name>
@@ -1519,6 +1539,30 @@
         <source>A model trained by edgegpt train, with the profile.json of edgegpt bench coinference. Empty: the folder those commands use by default.</source>
         <translation>由 edgegpt train 训练的模型，附带 edgegpt bench coinference 生成的 profile.json。留空：使用这些命令的默认文件夹。</translation>
     </message>
+    <message>
+        <source>Model bindings</source>
+        <translation>模型绑定</translation>
+    </message>
+    <message>
+        <source>built-in: image classification by the fashion-mnist cnn</source>
+        <translation>内置：图像分类由 fashion-mnist cnn 执行</translation>
+    </message>
+    <message>
+        <source>Model bindings file</source>
+        <translation>模型绑定文件</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Bindings file</source>
+        <translation>绑定文件</translation>
+    </message>
+    <message>
+        <source>Which runnable model serves each catalog model. The graph marks stand-ins and tasks not runnable here, and planning prefers tasks that run. Empty: the built-in bindings.</source>
+        <translation>每个目录模型由哪个可运行的模型提供服务。图中会标出替身以及此处无法运行的任务，规划时优先选择可运行的任务。留空：使用内置绑定。</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::TaskNodeItem</name>
@@ -1541,6 +1585,26 @@ AI 模型：%3
     <message>
         <source>no model chosen</source>
         <translation>未选择模型</translation>
+    </message>
+    <message>
+        <source>stand-in</source>
+        <translation>替身</translation>
+    </message>
+    <message>
+        <source>not runnable here</source>
+        <translation>此处无法运行</translation>
+    </message>
+    <message>
+        <source>Not runnable here: no model binding serves %1.</source>
+        <translation>此处无法运行：没有模型绑定服务 %1。</translation>
+    </message>
+    <message>
+        <source>Runs here as a stand-in: %1 (model %2).</source>
+        <translation>此处以替身运行：%1（模型 %2）。</translation>
+    </message>
+    <message>
+        <source>Runs here as model %1.</source>
+        <translation>此处以模型 %1 运行。</translation>
     </message>
 </context>
 </TS>

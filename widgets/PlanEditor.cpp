@@ -235,6 +235,16 @@ void PlanEditor::showTask(const QString &taskId)
                                  : kind->inputTypes.join(QLatin1String(", "))));
         info.append(tr("Gives: %1").arg(kind->outputTypes.join(QLatin1String(", "))));
     }
+    if (!task->model.isEmpty()) {
+        // What runs here (the scene's bindings).
+        const ModelBinding *b = m_scene->bindings().forModel(task->model, m_document->catalog());
+        if (!b)
+            info.append(tr("Not runnable here: no model binding serves this model."));
+        else if (!b->standIn.isEmpty())
+            info.append(tr("Runs here as a stand-in: %1.").arg(b->standIn));
+        else
+            info.append(tr("Runs here as model %1.").arg(b->name));
+    }
     m_taskInfo->setText(info.join(QLatin1Char('\n')));
     if (m_document->isSensing(taskId)) {
         m_modelBox->addItem(tr("none (sensing step)"), QString());

@@ -23,6 +23,8 @@ constexpr double kRowHeight = 130;
 const QColor kProblemColor(0xd6, 0x2d, 0x20);
 const QColor kInk(0x22, 0x2a, 0x35);
 const QColor kEdgeColor(0x5a, 0x67, 0x78);
+const QColor kStandInColor(0x2b, 0x6c, 0xb0);
+const QColor kNotRunnableColor(0x8a, 0x5a, 0x00);
 
 QString problemTooltip(const QList<PlanProblem> &problems)
 {
@@ -65,12 +67,55 @@ TaskNodeItem::TaskNodeItem(const PlanTask &task, bool sensing, const QList<PlanP
     setFlags(ItemIsSelectable | ItemIsMovable | ItemSendsGeometryChanges);
     setAcceptHoverEvents(true);
     setZValue(1);
+    updateToolTip();
+}
+
+void TaskNodeItem::setBinding(const ModelBinding *binding)
+{
+    m_bindingKnown = true;
+    m_bindingName = binding ? binding->name : QString();
+    m_standIn = binding ? binding->standIn : QString();
+    if (m_sensing || m_task.model.isEmpty())
+        m_runMark = RunMark::None;
+    else if (!binding)
+        m_runMark = RunMark::NotRunnable;
+    else
+        m_runMark = m_standIn.isEmpty() ? RunMark::None : RunMark::StandIn;
+    updateToolTip();
+    update();
+}
+
+QString TaskNodeItem::runMarkText() const
+{
+    switch (m_runMark) {
+    case RunMark::StandIn:
+        return tr("stand-in");
+    case RunMark::NotRunnable:
+        return tr("not runnable here");
+    case RunMark::None:
+        break;
+    }
+    return QString();
+}
+
+void TaskNodeItem::updateToolTip()
+{
     QString tip =
         tr("%1: %2\nAI model: %3\nDevice: %4")
-            .arg(task.id, task.task, task.model.isEmpty() ? tr("none (sensing step)") : task.model,
-                 task.device);
-    if (!problems.isEmpty())
-        tip += QLatin1String("\n\n") + problemTooltip(problems);
+            .arg(m_task.id, m_task.task,
+                 m_task.model.isEmpty() ? tr("none (sensing step)") : m_task.model, m_task.device);
+    if (m_bindingKnown && !m_sensing && !m_task.model.isEmpty()) {
+        if (m_bindingName.isEmpty())
+            tip += QLatin1Char('\n') +
+                   tr("Not runnable here: no model binding serves %1.").arg(m_task.model);
+        else if (!m_standIn.isEmpty())
+            tip += QLatin1Char('\n') +
+                   tr("Runs here as a stand-in: %1 (model %2).").arg(m_standIn, m_bindingName);
+        else
+            tip += QLatin1Char('\n') + tr("Runs here as model %1.").arg(m_bindingName);
+    }
+    if (!m_problems.isEmpty())
+        tip += QLatin1String("\n\n") + problemTooltip(m_problems);
     setToolTip(tip);
 }
 
@@ -142,8 +187,30 @@ void TaskNodeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
     p->drawText(QRectF(text.left(), text.top() + 24, text.width(), 18),
                 Qt::AlignLeft | Qt::AlignVCenter,
                 normal.elidedText(model, Qt::ElideMiddle, text.width()));
+    // What runs here: a small tag at the right of the device row.
+    double tagWidth = 0;
+    if (m_runMark != RunMark::None) {
+        QFont tf = f;
+        tf.setPointSizeF(7);
+        tf.setBold(m_runMark == RunMark::StandIn);
+        const QFontMetricsF tm(tf);
+        const QString tag = runMarkText();
+        tagWidth = qMin(tm.horizontalAdvance(tag) + 10, text.width() * 0.62);
+        const QRectF tagRect(text.right() - tagWidth, text.top() + 51, tagWidth, 18);
+        const QColor tagColor = m_runMark == RunMark::StandIn ? kStandInColor : kNotRunnableColor;
+        p->setPen(
+            QPen(tagColor, 1.2, m_runMark == RunMark::NotRunnable ? Qt::DashLine : Qt::SolidLine));
+        p->setBrush(tagColor.lighter(m_runMark == RunMark::StandIn ? 190 : 230));
+        p->drawRoundedRect(tagRect, 4, 4);
+        p->setFont(tf);
+        p->setPen(tagColor.darker(120));
+        p->drawText(tagRect, Qt::AlignCenter, tm.elidedText(tag, Qt::ElideRight, tagWidth - 6));
+        p->setFont(f);
+        tagWidth += 6;
+    }
     // Device as a coloured chip.
-    const QString device = normal.elidedText(m_task.device, Qt::ElideRight, text.width() - 12);
+    const QString device =
+        normal.elidedText(m_task.device, Qt::ElideRight, text.width() - 12 - tagWidth);
     const QRectF chip(text.left(), text.top() + 50, normal.horizontalAdvance(device) + 14, 20);
     p->setPen(Qt::NoPen);
     p->setBrush(color.lighter(175));
@@ -272,6 +339,7 @@ void LinkEdgeItem::paint(QPainter *p, const QStyleOptionGraphicsItem *option, QW
 PlanGraphScene::PlanGraphScene(PlanDocument *document, QObject *parent)
     : QGraphicsScene(parent)
     , m_document(document)
+    , m_bindings(ModelBindings::builtIn())
 {
     connect(document, &PlanDocument::planChanged, this, &PlanGraphScene::rebuild);
     connect(document, &QObject::destroyed, this, [this] {
@@ -341,6 +409,12 @@ void PlanGraphScene::selectLink(const PlanLink &link)
             e->setSelected(true);
 }
 
+void PlanGraphScene::setBindings(const ModelBindings &bindings)
+{
+    m_bindings = bindings;
+    rebuild();
+}
+
 void PlanGraphScene::autoLayout()
 {
     if (!m_document)
@@ -384,6 +458,8 @@ void PlanGraphScene::rebuild()
             continue; // a duplicate id: the validator reports it, one node shows it
         auto *n =
             new TaskNodeItem(t, m_document->isSensing(t.id), shown(m_document->taskProblems(t.id)));
+        if (!t.model.isEmpty())
+            n->setBinding(m_bindings.forModel(t.model, m_document->catalog()));
         n->setPos(m_positions.value(t.id));
         addItem(n);
         m_nodes.insert(t.id, n);

@@ -2,9 +2,12 @@
 // device; coloured by device; sensing steps marked), links as edges — and turns the operator's
 // gestures into document edits. The scene never edits items directly: it asks the document, and
 // rebuilds its items when the document says the plan changed (the QtNodes rule: items follow the
-// model). Validation problems are drawn on the task or link they concern.
+// model). Validation problems are drawn on the task or link they concern. Each AI task says what
+// runs here (core/catalog/ModelBindings.h): a "stand-in" mark when a binding with a stand-in serves
+// its model, "not runnable here" when none does; the tooltip names the runnable model.
 #pragma once
 
+#include "core/catalog/ModelBindings.h"
 #include "core/plan/Plan.h"
 #include "core/plan/PlanValidator.h"
 #include "widgets/PlanDocument.h"
@@ -34,6 +37,14 @@ public:
 
     TaskNodeItem(const PlanTask &task, bool sensing, const QList<PlanProblem> &problems);
 
+    // What runs the task's model here; the scene sets it for every AI task with a model.
+    enum class RunMark { None, StandIn, NotRunnable };
+    // `binding` null: no binding serves the model ("not runnable here").
+    void setBinding(const ModelBinding *binding);
+    RunMark runMark() const { return m_runMark; }
+    QString runMarkText() const; // "stand-in", "not runnable here" (translated), or ""
+    QString standIn() const { return m_standIn; }
+
     QString taskId() const { return m_task.id; }
     const PlanTask &task() const { return m_task; }
     bool isSensing() const { return m_sensing; }
@@ -51,10 +62,16 @@ protected:
     QVariant itemChange(GraphicsItemChange change, const QVariant &value) override;
 
 private:
+    void updateToolTip();
+
     PlanTask m_task;
     bool m_sensing;
     QList<PlanProblem> m_problems;
     QList<LinkEdgeItem *> m_edges;
+    RunMark m_runMark = RunMark::None;
+    QString m_bindingName;
+    QString m_standIn;
+    bool m_bindingKnown = false;
 };
 
 class LinkEdgeItem : public QGraphicsPathItem
@@ -94,6 +111,10 @@ public:
     QList<TaskNodeItem *> nodes() const { return m_nodes.values(); }
     QList<LinkEdgeItem *> edges() const { return m_edges; }
     QString selectedTask() const;
+    // Which runnable model serves each catalog model (default: ModelBindings::builtIn()); the
+    // nodes mark stand-ins and tasks not runnable here.
+    void setBindings(const ModelBindings &bindings);
+    const ModelBindings &bindings() const { return m_bindings; }
 
     // Places every task by the layered layout (also done when tasks or links change).
     void autoLayout();
@@ -119,6 +140,7 @@ private:
     TaskNodeItem *nodeAt(const QPointF &scenePos) const;
 
     QPointer<PlanDocument> m_document;
+    ModelBindings m_bindings;
     QHash<QString, TaskNodeItem *> m_nodes;
     QList<LinkEdgeItem *> m_edges;
     QHash<QString, QPointF> m_positions;

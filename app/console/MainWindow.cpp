@@ -8,6 +8,7 @@
 #include "core/plan/PlanFormat.h"
 #include "core/planner/LlmPlanner.h"
 #include "core/planner/LocalPlanner.h"
+#include "core/planner/PlanAvailability.h"
 #include "widgets/MetricsCharts.h"
 #include "widgets/PlanDocument.h"
 #include "widgets/PlanEditor.h"
@@ -515,6 +516,7 @@ void MainWindow::readSettings()
         m_settings->value(QStringLiteral("demo/device_factor"), speed.customFactor).toDouble();
     m_demo->setDeviceSpeed(speed);
     m_demo->setModelDir(m_settings->value(QStringLiteral("demo/model_dir")).toString());
+    setBindingsFile(m_settings->value(QStringLiteral("console/bindings_file")).toString());
     m_demoPanel->linkSlider()->setValue(
         m_settings->value(QStringLiteral("demo/link_rate_kbps"), 250).toInt());
     const QString fleet = m_settings->value(QStringLiteral("console/fleet_file")).toString();
@@ -620,10 +622,15 @@ void MainWindow::planRequest(const QString &text)
     });
 }
 
-void MainWindow::onPlanned(const Plan &plan, const QString &request)
+void MainWindow::onPlanned(const Plan &planned, const QString &request)
 {
     m_job = nullptr;
     m_planAction->setEnabled(true);
+    // Plan with what runs here in view (core/planner/PlanAvailability.h); say what changed.
+    QStringList notes;
+    const Plan plan = applyAvailability(planned, request, m_bindings, m_catalog, &notes);
+    for (const QString &note : std::as_const(notes))
+        log(tr("Planned for what runs here: %1").arg(note));
     m_document->replacePlan(plan, tr("Plan “%1”").arg(request));
     m_editor->view()->zoomToFit();
     const int problems = int(m_document->problems().size());
@@ -654,7 +661,10 @@ void MainWindow::refreshPlanViews()
 {
     const QSignalBlocker block(m_json);
     m_json->setPlainText(QString::fromUtf8(m_document->toJson()));
-    m_text->setPlainText(m_document->plan().tasks.isEmpty() ? QString() : m_document->toText());
+    // The text marks stand-ins and tasks not runnable here, and lists the plan's notes.
+    m_text->setPlainText(m_document->plan().tasks.isEmpty()
+                             ? QString()
+                             : planToText(m_document->plan(), m_catalog, m_bindings));
     QString title = tr("EdgeGPT Testbed");
     if (!m_document->filePath().isEmpty())
         title = QFileInfo(m_document->filePath()).fileName() + QStringLiteral(" — ") + title;
@@ -910,6 +920,27 @@ void MainWindow::setDemoModelDir(const QString &dir)
     m_settings->setValue(QStringLiteral("demo/model_dir"), dir);
 }
 
+Result<void> MainWindow::setBindingsFile(const QString &path)
+{
+    ModelBindings bindings = ModelBindings::builtIn();
+    if (!path.isEmpty()) {
+        Result<ModelBindings> loaded = ModelBindings::load(path, m_catalog);
+        if (!loaded) {
+            const QString why = tr("The model bindings were not changed: %1").arg(loaded.error());
+            setStatus(why);
+            log(why);
+            return Result<void>::failure(loaded.error());
+        }
+        bindings = std::move(loaded).value();
+    }
+    m_bindings = bindings;
+    m_bindingsFile = path;
+    m_settings->setValue(QStringLiteral("console/bindings_file"), path);
+    m_editor->scene()->setBindings(m_bindings);
+    refreshPlanViews();
+    return {};
+}
+
 void MainWindow::setLlmConfig(const LlmConfig &config)
 {
     m_llmConfig = config;
@@ -928,6 +959,7 @@ void MainWindow::openSettings()
 {
     SettingsDialog dialog(m_llmConfig, m_language.isEmpty() ? QStringLiteral("en") : m_language,
                           m_settings->value(QStringLiteral("demo/model_dir")).toString(), this);
+    dialog.setBindingsFile(m_bindingsFile);
     if (dialog.exec() != QDialog::Accepted)
         return;
     if (m_job && m_planner->currentData().toString() == kLlm) {
@@ -938,6 +970,8 @@ void MainWindow::openSettings()
     setLlmConfig(dialog.config());
     setLanguage(dialog.language());
     setDemoModelDir(dialog.demoModelDir());
+    if (dialog.bindingsFile() != m_bindingsFile && !setBindingsFile(dialog.bindingsFile()))
+        return; // the status says why
     setStatus(
         tr("Settings saved. LLM endpoint: %1 at %2.").arg(m_llmConfig.model, m_llmConfig.baseUrl));
 }

@@ -6,6 +6,7 @@
 
 #include "app/console/FleetFile.h"
 #include "core/catalog/Catalog.h"
+#include "core/catalog/ModelBindings.h"
 #include "core/metrics/MetricsStore.h"
 #include "core/planner/LlmConfig.h"
 
@@ -83,6 +84,12 @@ public:
     void stopDemo();
     // The demo's model folder (empty: DemoController::defaultModelDir()); kept in the settings.
     void setDemoModelDir(const QString &dir);
+    // The model bindings (docs/models.md): a file, or "" for the built-in ones; kept in the
+    // settings. The graph marks what runs here; planning applies availability with them. A file
+    // that does not load leaves the bindings as they were and says why.
+    Result<void> setBindingsFile(const QString &path);
+    QString bindingsFile() const { return m_bindingsFile; }
+    const ModelBindings &bindings() const { return m_bindings; }
     void writeSettings();
 
 Q_SIGNALS:
@@ -119,6 +126,8 @@ private:
     LlmPlanner *m_llmPlanner = nullptr;
     LlmConfig m_llmConfig;
     QString m_language;
+    ModelBindings m_bindings = ModelBindings::builtIn();
+    QString m_bindingsFile; // "" = built-in
     QPointer<PlanningJob> m_job;
     FleetFile m_fleet;
     DemoController *m_demo;

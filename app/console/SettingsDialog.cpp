@@ -102,6 +102,33 @@ SettingsDialog::SettingsDialog(const LlmConfig &config, const QString &language,
     dirNote->setStyleSheet(QStringLiteral("color: #56616e;"));
     demoForm->addRow(QString(), dirNote);
 
+    auto *models = new QGroupBox(tr("Model bindings"), this);
+    auto *modelsForm = new QFormLayout(models);
+    auto *bindingsRow = new QHBoxLayout();
+    m_bindingsFile = new QLineEdit(models);
+    m_bindingsFile->setObjectName(QStringLiteral("bindingsFileEdit"));
+    m_bindingsFile->setPlaceholderText(
+        tr("built-in: image classification by the fashion-mnist cnn"));
+    m_bindingsFile->setMinimumWidth(320);
+    auto *browseBindings = new QPushButton(tr("Browse…"), models);
+    connect(browseBindings, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(
+            this, tr("Model bindings file"), m_bindingsFile->text(), tr("JSON files (*.json)"));
+        if (!file.isEmpty())
+            m_bindingsFile->setText(file);
+    });
+    bindingsRow->addWidget(m_bindingsFile, 1);
+    bindingsRow->addWidget(browseBindings);
+    modelsForm->addRow(tr("Bindings file"), bindingsRow);
+    auto *bindingsNote =
+        new QLabel(tr("Which runnable model serves each catalog model. The graph marks stand-ins "
+                      "and tasks not runnable here, and planning prefers tasks that run. Empty: "
+                      "the built-in bindings."),
+                   models);
+    bindingsNote->setWordWrap(true);
+    bindingsNote->setStyleSheet(QStringLiteral("color: #56616e;"));
+    modelsForm->addRow(QString(), bindingsNote);
+
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
         const QUrl url(m_baseUrl->text().trimmed());
@@ -119,6 +146,7 @@ SettingsDialog::SettingsDialog(const LlmConfig &config, const QString &language,
     layout->addWidget(llm);
     layout->addWidget(ui);
     layout->addWidget(demo);
+    layout->addWidget(models);
     layout->addWidget(buttons);
     resize(520, sizeHint().height());
 }
@@ -137,6 +165,16 @@ LlmConfig SettingsDialog::config() const
 QString SettingsDialog::demoModelDir() const
 {
     return m_modelDir->text().trimmed();
+}
+
+void SettingsDialog::setBindingsFile(const QString &path)
+{
+    m_bindingsFile->setText(path);
+}
+
+QString SettingsDialog::bindingsFile() const
+{
+    return m_bindingsFile->text().trimmed();
 }
 
 QString SettingsDialog::language() const

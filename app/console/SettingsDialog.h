@@ -1,7 +1,7 @@
 // The console's settings: the LLM endpoint (base URL, model, timeout; the API key for this
 // session only — it is read from OPENAI_API_KEY and never written to the settings file, since
 // Debian has no Qt keychain package, so this build has no keychain to keep it in), the interface
-// language and the demo fleet's model folder.
+// language, the demo fleet's model folder and the model bindings file.
 #pragma once
 
 #include "core/planner/LlmConfig.h"
@@ -26,6 +26,9 @@ public:
     LlmConfig config() const;
     QString language() const;
     QString demoModelDir() const; // "" = the default
+    // The model bindings file (docs/models.md, "Model bindings"); "" = the built-in bindings.
+    void setBindingsFile(const QString &path);
+    QString bindingsFile() const;
 
 private:
     LlmConfig m_config;
@@ -36,6 +39,7 @@ private:
     QSpinBox *m_demonstrations;
     QComboBox *m_language;
     QLineEdit *m_modelDir;
+    QLineEdit *m_bindingsFile;
     QLabel *m_keySource;
 };
 

@@ -1,6 +1,7 @@
 // The plan document and its graph editor: edits go through the document, round-trip to JSON and
 // undo; bad links are refused or flagged on their edge; the layered layout puts dependent tasks
-// in later layers; plans save and open.
+// in later layers; plans save and open; nodes mark what runs here (stand-in, not runnable).
+#include "app/console/MainWindow.h"
 #include "core/catalog/Catalog.h"
 #include "core/plan/PlanFormat.h"
 #include "core/planner/LocalPlanner.h"
@@ -12,12 +13,17 @@
 #include <QAction>
 #include <QComboBox>
 #include <QImage>
+#include <QLabel>
 #include <QListWidget>
 #include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSet>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStyleOptionGraphicsItem>
 #include <QTemporaryDir>
 #include <QToolButton>
 #include <QUndoStack>
@@ -648,6 +654,131 @@ private Q_SLOTS:
         bad.close();
         PlanDocument third(catalog());
         QVERIFY(!third.open(bad.fileName()).ok());
+    }
+
+    // Each AI task says what runs here: the default bindings serve image classification with the
+    // fashion-mnist cnn (a stand-in) and nothing else; other bindings change the marks.
+    void nodesMarkWhatRunsHere()
+    {
+        Plan plan = carPlan(); // t1 capture, t2 captioning
+        plan.tasks << PlanTask{QStringLiteral("t3"),
+                               QStringLiteral("Image Classification"),
+                               QStringLiteral("google/vit-base-patch16-224"),
+                               QStringLiteral("Vehicle"),
+                               {TaskArg{QStringLiteral("image"), QString(), QStringLiteral("t1")}},
+                               QString()};
+        PlanDocument doc(catalog());
+        doc.replacePlan(plan, QStringLiteral("plan"));
+        PlanEditor editor(&doc);
+        editor.resize(1000, 700);
+        PlanGraphScene *scene = editor.scene();
+        TaskNodeItem *capture = scene->node(QStringLiteral("t1"));
+        TaskNodeItem *caption = scene->node(QStringLiteral("t2"));
+        TaskNodeItem *classify = scene->node(QStringLiteral("t3"));
+        QVERIFY(capture && caption && classify);
+        QCOMPARE(capture->runMark(), TaskNodeItem::RunMark::None);
+        QCOMPARE(caption->runMark(), TaskNodeItem::RunMark::NotRunnable);
+        QCOMPARE(caption->runMarkText(), QStringLiteral("not runnable here"));
+        QVERIFY2(caption->toolTip().contains(QStringLiteral("Not runnable here")),
+                 qPrintable(caption->toolTip()));
+        QCOMPARE(classify->runMark(), TaskNodeItem::RunMark::StandIn);
+        QCOMPARE(classify->standIn(), QStringLiteral("fashion-mnist cnn"));
+        QVERIFY2(classify->toolTip().contains(QStringLiteral("stand-in: fashion-mnist cnn")),
+                 qPrintable(classify->toolTip()));
+        QVERIFY(!capture->toolTip().contains(QStringLiteral("runnable")));
+
+        // The mark is drawn: the node looks different without it.
+        const auto render = [](TaskNodeItem *n) {
+            QImage img(int(TaskNodeItem::width) + 16, int(TaskNodeItem::height) + 16,
+                       QImage::Format_ARGB32);
+            img.fill(Qt::white);
+            QPainter p(&img);
+            p.translate(8, 8);
+            QStyleOptionGraphicsItem option;
+            n->paint(&p, &option, nullptr);
+            return img;
+        };
+        const QImage marked = render(classify);
+        classify->setBinding(nullptr);
+        QCOMPARE(classify->runMark(), TaskNodeItem::RunMark::NotRunnable);
+        const QImage notRunnable = render(classify);
+        QVERIFY(marked != notRunnable);
+
+        // The inspector says it too.
+        scene->selectTask(QStringLiteral("t2"));
+        QVERIFY2(editor.findChildren<QLabel *>().size() > 0, "no labels");
+        bool said = false;
+        for (const QLabel *l : editor.findChildren<QLabel *>())
+            said = said || l->text().contains(QStringLiteral("Not runnable here"));
+        QVERIFY(said);
+
+        // Bindings that serve the captioner (as itself) and no classifier.
+        const Result<ModelBindings> own = ModelBindings::parse(
+            R"({"format":"edgegpt-bindings","version":1,"bindings":[
+                {"name":"blip","models":["Salesforce/blip-image-captioning-base"],"dir":"/m"}]})",
+            QStringLiteral("own.json"), QStringLiteral("/"));
+        QVERIFY2(own.ok(), qPrintable(own.error()));
+        scene->setBindings(*own);
+        QCOMPARE(scene->node(QStringLiteral("t2"))->runMark(), TaskNodeItem::RunMark::None);
+        QVERIFY(scene->node(QStringLiteral("t2"))->toolTip().contains(QStringLiteral("blip")));
+        QCOMPARE(scene->node(QStringLiteral("t3"))->runMark(), TaskNodeItem::RunMark::NotRunnable);
+    }
+
+    // The console plans with the bindings in view: the clothing question becomes image
+    // classification with the stand-in, and the log says why. A bindings file is a setting.
+    void consolePlansWithTheBindings()
+    {
+        QTemporaryDir dir;
+        QSettings settings(dir.filePath(QStringLiteral("console.ini")), QSettings::IniFormat);
+        MainWindow window(&settings);
+        QCOMPARE(window.bindingsFile(), QString());
+        QSignalSpy done(&window, &MainWindow::planningDone);
+        window.planRequest(QStringLiteral("What kind of clothing is in this picture?"));
+        QVERIFY(done.count() == 1 || done.wait(5000));
+        QCOMPARE(done.last().at(0).toBool(), true);
+        const Plan &plan = window.document()->plan();
+        bool classified = false;
+        for (const PlanTask &t : plan.tasks) {
+            QVERIFY(t.task != QLatin1String("Visual Question Answering"));
+            if (t.task == QLatin1String("Image Classification")) {
+                classified = true;
+                QCOMPARE(window.editor()->scene()->node(t.id)->runMark(),
+                         TaskNodeItem::RunMark::StandIn);
+            }
+        }
+        QVERIFY(classified);
+        if (!plan.provenance.notes.isEmpty())
+            QVERIFY2(window.logView()->toPlainText().contains(
+                         QStringLiteral("planned image classification")),
+                     qPrintable(window.logView()->toPlainText()));
+
+        // A broken file changes nothing and says why; a good one applies and is kept.
+        const QString bad = dir.filePath(QStringLiteral("bad.json"));
+        QFile b(bad);
+        QVERIFY(b.open(QIODevice::WriteOnly));
+        b.write(R"({"format":"edgegpt-bindings","version":1,"bindings":[{"name":"X"}]})");
+        b.close();
+        QVERIFY(!window.setBindingsFile(bad).ok());
+        QCOMPARE(window.bindingsFile(), QString());
+        QVERIFY2(window.statusText().contains(QStringLiteral("$.bindings[0].name")),
+                 qPrintable(window.statusText()));
+        const QString good = dir.filePath(QStringLiteral("good.json"));
+        QFile g(good);
+        QVERIFY(g.open(QIODevice::WriteOnly));
+        g.write(R"({"format":"edgegpt-bindings","version":1,"bindings":[
+            {"name":"tr","models":["t5-small"],"dir":"t5"}]})");
+        g.close();
+        QVERIFY(window.setBindingsFile(good).ok());
+        QCOMPARE(window.bindingsFile(), good);
+        QCOMPARE(settings.value(QStringLiteral("console/bindings_file")).toString(), good);
+        for (const PlanTask &t : window.document()->plan().tasks)
+            if (t.task == QLatin1String("Image Classification"))
+                QCOMPARE(window.editor()->scene()->node(t.id)->runMark(),
+                         TaskNodeItem::RunMark::NotRunnable);
+        // Nothing classifies here now: the clothing question stays as the planner made it.
+        window.planRequest(QStringLiteral("What kind of clothing is in this picture?"));
+        QVERIFY(done.count() == 2 || done.wait(5000));
+        QVERIFY(window.document()->plan().provenance.notes.isEmpty());
     }
 };
 
