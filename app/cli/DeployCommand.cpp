@@ -1,12 +1,18 @@
-// edgegpt deploy --fleet FILE [--plan PLAN.json] [--accept-new-host-key]
-//                [--ssh-config FILE] [--identity FILE] [--known-hosts FILE] [--agent FILE] …
-// Uploads the agent, the plan's model parts and profiles and the agent's configuration to every
-// host of the fleet in parallel, starts the agents and waits for their handshake (docs/deploy.md).
+// edgegpt deploy --fleet FILE [--plan PLAN.json] [--bindings FILE] [--dry-run [--json]]
+//                [--accept-new-host-key] [--ssh-config FILE] [--identity FILE] [--agent FILE] …
+// Places the plan (without --plan: the default plan, one image classification on every device
+// host) on the fleet (core/fleet/DeployManifest.h), uploads to every host the agent, the model
+// parts its tasks need and its configuration in parallel, starts the agents and waits for their
+// handshake (docs/deploy.md). --dry-run prints the manifest and contacts no host.
 // Exit code 0 only when every host is running.
 #include "CliCommand.h"
 #include "SshCliOptions.h"
 
+#include "core/catalog/Catalog.h"
+#include "core/catalog/ModelBindings.h"
+#include "core/fleet/DeployManifest.h"
 #include "core/plan/PlanFormat.h"
+#include "models/ModelStore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -14,6 +20,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QProcessEnvironment>
 
@@ -21,57 +28,50 @@ namespace edgegpt::cli {
 
 namespace {
 
-// Where `edgegpt train` keeps a model (ModelStore::defaultDirectory, which lives with LibTorch
-// in models/; the same rule is kept here so that deploying needs no LibTorch).
-QString modelDirectory(const QString &model)
+// Exports every split's head and tail part of a trained model (model.pt) for the manifest: what
+// a device or an edge loads without the whole model (ModelStore::exportSplit).
+Result<void> exportParts(const QString &modelDir, const QString &outDir)
 {
-    QString root =
-        QProcessEnvironment::systemEnvironment().value(QStringLiteral("EDGEGPT_MODEL_DIR"));
-    if (root.isEmpty())
-        root = QDir::homePath() + QStringLiteral("/.local/share/edgegpt/models");
-    return root + QLatin1Char('/') + QString(model).replace(QLatin1Char(':'), QLatin1Char('-'));
-}
-
-// A trained model directory (`edgegpt train`) goes to model/ on every host: devices get the head
-// parts, edge and cloud hosts the tail parts, everyone the rest (model.json, profile.json, …).
-Result<void> addModelFiles(const QString &directory, const Fleet &fleet, DeploymentSpec &spec)
-{
-    const QDir dir(directory);
-    if (!dir.exists(QStringLiteral("model.json")))
-        return Result<void>::failure(
-            QStringLiteral("%1 is not a trained model directory (no model.json)").arg(directory));
-    const QStringList names = dir.entryList(QDir::Files | QDir::Readable, QDir::Name);
-    for (const QString &name : names) {
-        const QString remote = QStringLiteral("model/") + name;
-        const bool head = name.startsWith(QLatin1String("head-"));
-        const bool tail = name.startsWith(QLatin1String("tail-"));
-        if (!head && !tail) {
-            spec.files.append({dir.filePath(name), remote, 0644});
-            continue;
-        }
-        for (const FleetHost &host : fleet.hosts)
-            if (head == (host.role == QLatin1String("device")))
-                spec.hostFiles[host.name].append({dir.filePath(name), remote, 0644});
+    Result<StoredModel> model = ModelStore::load(modelDir);
+    if (!model)
+        return Result<void>::failure(model.error());
+    for (const QString &split : model->net->splitNames()) {
+        const Result<void> exported = ModelStore::exportSplit(model->net, split, outDir);
+        if (!exported)
+            return exported;
     }
     return Result<void>::success();
 }
 
-// The plan's first model that was trained here (the agent serves one model).
-QString trainedModelOf(const Plan &plan, QStringList &others)
+// Where exported parts are kept: $XDG_CACHE_HOME/edgegpt/parts (else ~/.cache/edgegpt/parts).
+QString partsCacheDirectory()
 {
-    QString found;
-    for (const PlanTask &task : plan.tasks) {
-        if (task.model.isEmpty())
-            continue;
-        const QString dir = modelDirectory(task.model);
-        if (!QFileInfo::exists(dir + QStringLiteral("/model.json")))
-            continue;
-        if (found.isEmpty())
-            found = dir;
-        else if (dir != found && !others.contains(task.model))
-            others << task.model;
-    }
-    return found;
+    QString root = QProcessEnvironment::systemEnvironment().value(QStringLiteral("XDG_CACHE_HOME"));
+    if (root.isEmpty())
+        root = QDir::homePath() + QStringLiteral("/.cache");
+    return root + QStringLiteral("/edgegpt/parts");
+}
+
+QString describeHost(const ManifestHost &h)
+{
+    QStringList models;
+    for (const ManifestModel &m : h.models)
+        models << QStringLiteral("%1 (%2%3; %4 parts, split %5)")
+                      .arg(m.model, m.catalogModel,
+                           m.standIn.isEmpty() ? QString()
+                                               : QStringLiteral("; stand-in: ") + m.standIn,
+                           m.parts.isEmpty() ? QStringLiteral("no")
+                                             : m.parts.join(QLatin1Char('/')),
+                           m.split);
+    qint64 bytes = 0;
+    for (const ManifestFile &f : h.files)
+        bytes += f.bytes;
+    return QStringLiteral("%1 (%2, %3): tasks %4; models %5; %6 files, %7 bytes")
+        .arg(h.name, h.role, h.hostClass,
+             h.tasks.isEmpty() ? QStringLiteral("none") : h.tasks.join(QStringLiteral(", ")),
+             models.isEmpty() ? QStringLiteral("none") : models.join(QStringLiteral(", ")))
+        .arg(h.files.size())
+        .arg(bytes);
 }
 
 int runDeploy(const QStringList &arguments)
@@ -89,9 +89,17 @@ int runDeploy(const QStringList &arguments)
                                      "writes it)"),
                       QStringLiteral("PLAN.json")});
     parser.addOption({QStringLiteral("model"),
-                      QStringLiteral("a trained model directory (edgegpt train) to deploy; "
-                                     "default: the plan's model, when trained here"),
+                      QStringLiteral("a trained model directory (edgegpt train) to deploy for "
+                                     "every runnable task, instead of the bound one"),
                       QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("bindings"),
+                      QStringLiteral("the model bindings (which runnable model serves a catalog "
+                                     "model; default: the built-in ones)"),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("dry-run"),
+                      QStringLiteral("print what would go to each host and contact none")});
+    parser.addOption(
+        {QStringLiteral("json"), QStringLiteral("with --dry-run: the manifest as JSON")});
     parser.addOption({QStringLiteral("agent"),
                       QStringLiteral("the edgegpt-agent binary to upload (default: the one next "
                                      "to edgegpt)"),
@@ -112,12 +120,70 @@ int runDeploy(const QStringList &arguments)
     }
     if (!parser.positionalArguments().isEmpty())
         return fail(ExitUsage, QStringLiteral("deploy takes no positional arguments"));
+    if (parser.isSet(QStringLiteral("json")) && !parser.isSet(QStringLiteral("dry-run")))
+        return fail(ExitUsage, QStringLiteral("--json goes with --dry-run"));
     Result<FleetSelection> selection = fleetFromParser(parser);
     if (!selection)
         return fail(ExitUsage, selection.error());
 
     DeploymentSpec spec;
     spec.name = selection->deployment;
+
+    // What goes where: the plan (or the default plan) placed on the fleet.
+    Result<ModelBindings> bindings = ModelBindings::builtIn();
+    if (parser.isSet(QStringLiteral("bindings"))) {
+        bindings = ModelBindings::load(parser.value(QStringLiteral("bindings")));
+        if (!bindings)
+            return fail(ExitFailure, bindings.error());
+    }
+    ManifestOptions placement;
+    placement.catalog = &Catalog::builtin();
+    placement.bindings = &*bindings;
+    placement.exportParts = exportParts;
+    placement.partsCacheDir = partsCacheDirectory();
+    if (parser.isSet(QStringLiteral("model"))) {
+        placement.modelDirOverride =
+            QFileInfo(parser.value(QStringLiteral("model"))).absoluteFilePath();
+        if (!QFileInfo(placement.modelDirOverride).isDir())
+            return fail(
+                ExitFailure,
+                QStringLiteral("--model %1: no such directory").arg(placement.modelDirOverride));
+    }
+    Result<DeployManifest> manifest = DeployManifest::defaultPlan(selection->fleet, placement);
+    if (parser.isSet(QStringLiteral("plan"))) {
+        const QString planPath = parser.value(QStringLiteral("plan"));
+        QFile file(planPath);
+        if (!file.open(QIODevice::ReadOnly))
+            return fail(ExitFailure,
+                        QStringLiteral("cannot read %1: %2").arg(planPath, file.errorString()));
+        const Result<Plan> plan = planFromJson(file.read(16 * 1024 * 1024));
+        if (!plan)
+            return fail(ExitFailure, QStringLiteral("%1: %2").arg(planPath, plan.error()));
+        spec.planFile = QFileInfo(planPath).absoluteFilePath();
+        manifest = DeployManifest::forPlan(*plan, selection->fleet, placement);
+        if (!manifest)
+            return fail(ExitFailure, QStringLiteral("%1: %2").arg(planPath, manifest.error()));
+    } else if (!manifest) {
+        return fail(ExitFailure, manifest.error());
+    }
+    // Nothing is substituted for a task that cannot run here: it is named and left out.
+    for (const NotRunnableTask &t : manifest->notRunnable)
+        fail(0, QStringLiteral("leaving out %1 (%2): not runnable here: %3")
+                    .arg(t.task, t.model, t.reason));
+
+    if (parser.isSet(QStringLiteral("dry-run"))) {
+        if (parser.isSet(QStringLiteral("json"))) {
+            printOut(QString::fromUtf8(
+                QJsonDocument(manifest->toJson()).toJson(QJsonDocument::Compact)));
+        } else {
+            for (const ManifestHost &h : manifest->hosts)
+                if (selection->hosts.isEmpty() || selection->hosts.contains(h.name))
+                    printOut(describeHost(h));
+            printOut(QStringLiteral("dry run: no host was contacted"));
+        }
+        return ExitOk;
+    }
+
     spec.agentPath = parser.isSet(QStringLiteral("agent"))
                          ? QFileInfo(parser.value(QStringLiteral("agent"))).absoluteFilePath()
                          : defaultAgentPath();
@@ -131,35 +197,33 @@ int runDeploy(const QStringList &arguments)
     spec.replaceAgent = parser.isSet(QStringLiteral("replace-agent"));
     spec.readyTimeoutMs = qMax(1, parser.value(QStringLiteral("ready-timeout")).toInt()) * 1000;
 
-    QString modelDir = parser.value(QStringLiteral("model"));
-    if (parser.isSet(QStringLiteral("plan"))) {
-        const QString planPath = parser.value(QStringLiteral("plan"));
-        QFile file(planPath);
-        if (!file.open(QIODevice::ReadOnly))
-            return fail(ExitFailure,
-                        QStringLiteral("cannot read %1: %2").arg(planPath, file.errorString()));
-        const Result<Plan> plan = planFromJson(file.read(16 * 1024 * 1024));
-        if (!plan)
-            return fail(ExitFailure, QStringLiteral("%1: %2").arg(planPath, plan.error()));
-        spec.planFile = QFileInfo(planPath).absoluteFilePath();
-        if (!parser.isSet(QStringLiteral("model"))) {
-            QStringList others;
-            modelDir = trainedModelOf(*plan, others);
-            if (modelDir.isEmpty())
-                fail(0, QStringLiteral("none of the plan's models is trained here (%1): the "
-                                       "agents get the plan without a model")
-                            .arg(modelDirectory(QStringLiteral("NAME"))));
-            if (!others.isEmpty())
-                fail(0, QStringLiteral("deploying %1 only; also in the plan: %2")
-                            .arg(modelDir, others.join(QStringLiteral(", "))));
+    // A device that the plan gives nothing to run is not started (its agent could not run);
+    // it is reported with the reason instead.
+    QList<HostReport> notStarted;
+    QStringList hosts;
+    for (const ManifestHost &h : manifest->hosts) {
+        if (!selection->hosts.isEmpty() && !selection->hosts.contains(h.name))
+            continue;
+        for (const ManifestFile &f : h.files)
+            spec.hostFiles[h.name].append({f.localPath, f.remoteName, 0644});
+        if (h.role == QLatin1String("device")) {
+            if (h.runModel.isEmpty()) {
+                HostReport r;
+                r.host = h.name;
+                r.state = HostState::Error;
+                r.message = QStringLiteral("not deployed: the plan gives this device nothing it "
+                                           "can run%1")
+                                .arg(manifest->notRunnable.isEmpty()
+                                         ? QString()
+                                         : QStringLiteral(" (left out: %1)")
+                                               .arg(manifest->notRunnable.first().reason));
+                notStarted.append(r);
+                continue;
+            }
+            spec.hostRuns.insert(h.name, {h.runModel, h.runSplit});
         }
+        hosts << h.name;
     }
-    if (!modelDir.isEmpty()) {
-        const Result<void> added = addModelFiles(modelDir, selection->fleet, spec);
-        if (!added)
-            return fail(ExitFailure, added.error());
-    }
-
     Result<QByteArray> token = loadFleetToken(selection->tokenFile, true);
     if (!token)
         return fail(ExitFailure, token.error());
@@ -170,12 +234,15 @@ int runDeploy(const QStringList &arguments)
     request.fleet = selection->fleet;
     request.ssh = sshOptionsFromParser(parser);
     request.spec = spec;
-    request.onlyHosts = selection->hosts;
+    request.onlyHosts = hosts;
     TerminalSshInteraction interaction(parser.isSet(QStringLiteral("accept-new-host-key")));
     QElapsedTimer clock;
     clock.start();
-    const QList<HostReport> reports =
-        runFleetOperation(request, &interaction, parser.isSet(QStringLiteral("quiet")));
+    QList<HostReport> reports =
+        hosts.isEmpty()
+            ? QList<HostReport>()
+            : runFleetOperation(request, &interaction, parser.isSet(QStringLiteral("quiet")));
+    reports += notStarted;
     const double seconds = clock.elapsed() / 1000.0;
 
     int running = 0;

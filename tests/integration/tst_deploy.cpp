@@ -19,12 +19,14 @@
 #include "core/fleet/LoopbackSshd.h"
 #include "core/fleet/RemoteAgent.h"
 #include "core/fleet/SshSession.h"
+#include "core/plan/PlanFormat.h"
 #include "core/protocol/Handshake.h"
 #include "core/protocol/PeerConnection.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -91,6 +93,27 @@ int runStandInAgent(int argc, char **argv)
         std::fprintf(stderr, "edgegpt-agent (test stand-in): %s\n", qPrintable(token.error()));
         return 1;
     }
+    // What the real device agent needs before it listens (agents/DeviceAgent.cpp): the model it
+    // runs, its profile, a head part (unless it sends images), and a folder input that exists.
+    if (config.value(QStringLiteral("role")).toString() == QLatin1String("device")) {
+        const QString model = config.value(QStringLiteral("models_dir")).toString() +
+                              QLatin1Char('/') + config.value(QStringLiteral("model")).toString();
+        const QString input = config.value(QStringLiteral("input")).toString();
+        QString problem;
+        if (config.value(QStringLiteral("model")).toString().isEmpty())
+            problem = QStringLiteral("no model to run");
+        else if (!QFileInfo::exists(model + QStringLiteral("/profile.json")))
+            problem = QStringLiteral("cannot read the profile %1/profile.json").arg(model);
+        else if (config.value(QStringLiteral("split")).toString() != QLatin1String("input") &&
+                 QDir(model).entryList({QStringLiteral("head-*.pt")}).isEmpty())
+            problem = QStringLiteral("no head part in %1").arg(model);
+        else if (input.startsWith(QLatin1Char('/')) && !QFileInfo(input).isDir())
+            problem = QStringLiteral("input folder %1 does not exist").arg(input);
+        if (!problem.isEmpty()) {
+            std::fprintf(stderr, "edgegpt-agent (test stand-in): %s\n", qPrintable(problem));
+            return 1;
+        }
+    }
     const QString listen = config.value(QStringLiteral("listen")).toString();
     const quint16 port = quint16(listen.section(QLatin1Char(':'), -1).toUInt());
     PeerConnection::Options options;
@@ -128,6 +151,37 @@ QByteArray readFile(const QString &path)
 {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// A trained model directory as `edgegpt train` and `bench coinference` leave it, with the parts of
+// `splits` (stand-in bytes) and model.pt, which deploy must never ship.
+bool writeModel(const QString &dir, const QStringList &splits)
+{
+    QJsonArray table;
+    for (const QString &s : splits)
+        table.append(QJsonObject{{QStringLiteral("name"), s}});
+    bool ok = QDir().mkpath(dir) &&
+              writeFile(dir + QStringLiteral("/model.json"),
+                        QJsonDocument(QJsonObject{{QStringLiteral("splits"), table}}).toJson()) &&
+              writeFile(dir + QStringLiteral("/profile.json"), "{\"model\":\"cnn\"}") &&
+              writeFile(dir + QStringLiteral("/model.pt"), QByteArray(4000, 'w'));
+    for (const QString &s : splits)
+        ok = ok &&
+             writeFile(dir + QStringLiteral("/head-") + s + QStringLiteral(".pt"),
+                       QByteArray(3000, 'h') + s.toUtf8()) &&
+             writeFile(dir + QStringLiteral("/tail-") + s + QStringLiteral(".pt"),
+                       QByteArray(2000, 't') + s.toUtf8());
+    return ok;
+}
+
+QStringList filesUnder(const QString &dir)
+{
+    QStringList names;
+    QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        names << QDir(dir).relativeFilePath(it.next());
+    names.sort();
+    return names;
 }
 
 // A pid that no longer runs (gone, or a zombie nobody reaped).
@@ -239,21 +293,29 @@ private:
     QString sshConfig() const { return m_home + QStringLiteral("/.ssh/config"); }
     QString knownHosts() const { return m_home + QStringLiteral("/.ssh/known_hosts"); }
 
-    // A fleet file: each entry is (name, ssh alias, deploy dir suffix).
+    // A fleet file: each entry is (name, ssh alias, deploy dir suffix[, role[, input]]); without a
+    // role, devices and edges alternate. Devices are of class jetson-nano, edges rtx-3090 (the
+    // catalog's Jetson Nano and Edge server (RTX 3090)).
     QString writeFleet(const QString &fileName, const QList<QStringList> &hosts)
     {
         QJsonArray array;
         for (const QStringList &h : hosts) {
             const int index = int(m_agentPorts.size());
             m_agentPorts.append(freePort());
-            array.append(
-                QJsonObject{{QStringLiteral("name"), h.at(0)},
-                            {QStringLiteral("ssh"), h.at(1)},
-                            {QStringLiteral("role"),
-                             index % 2 ? QStringLiteral("edge") : QStringLiteral("device")},
-                            {QStringLiteral("class"), QStringLiteral("test-class")},
-                            {QStringLiteral("dir"), path(QStringLiteral("remote/") + h.at(2))},
-                            {QStringLiteral("agent_port"), m_agentPorts.last()}});
+            const QString role = h.size() > 3 ? h.at(3)
+                                 : index % 2  ? QStringLiteral("edge")
+                                              : QStringLiteral("device");
+            QJsonObject host{{QStringLiteral("name"), h.at(0)},
+                             {QStringLiteral("ssh"), h.at(1)},
+                             {QStringLiteral("role"), role},
+                             {QStringLiteral("class"), role == QLatin1String("device")
+                                                           ? QStringLiteral("jetson-nano")
+                                                           : QStringLiteral("rtx-3090")},
+                             {QStringLiteral("dir"), path(QStringLiteral("remote/") + h.at(2))},
+                             {QStringLiteral("agent_port"), m_agentPorts.last()}};
+            if (h.size() > 4)
+                host.insert(QStringLiteral("input"), h.at(4));
+            array.append(host);
         }
         const QString file = path(fileName);
         writeFile(file, QJsonDocument(QJsonObject{{QStringLiteral("hosts"), array},
@@ -275,6 +337,7 @@ private:
         env.insert(QStringLiteral("HOME"), m_home);
         env.remove(QStringLiteral("SSH_AUTH_SOCK")); // no ssh-agent of the person running tests
         env.insert(QStringLiteral("EDGEGPT_MODEL_DIR"), path(QStringLiteral("models")));
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), path(QStringLiteral("cache")));
         p.setProcessEnvironment(env);
         QElapsedTimer clock;
         clock.start();
@@ -364,6 +427,12 @@ private Q_SLOTS:
         QVERIFY(writeFile(m_runtime, QByteArray("edgegpt-runtime ") + EDGEGPT_VERSION +
                                          " (test stand-in) interface 1\n" +
                                          QByteArray(100000, 'r')));
+        // The default binding's model (trained:cnn, in $EDGEGPT_MODEL_DIR): model.json, its
+        // profile and the parts of three splits, small stand-ins (the stand-in agent does not
+        // load them).
+        QVERIFY(writeModel(
+            path(QStringLiteral("models/cnn")),
+            {QStringLiteral("input"), QStringLiteral("conv1"), QStringLiteral("logits")}));
         m_fleetAB =
             writeFleet(QStringLiteral("ab.json"),
                        {{QStringLiteral("jetson-1"), QStringLiteral("host-a"), QStringLiteral("a")},
@@ -444,13 +513,36 @@ private Q_SLOTS:
                      0);
             QVERIFY(pidIn(h) > 0 && !processGone(pidIn(h)));
         }
-        // The device was told where its edge is.
+        // The device was told where its edge is, which model it runs (the default plan's: the
+        // default binding), to wait until asked, and to run at its own speed.
         const QJsonObject device =
             QJsonDocument::fromJson(
                 readFile(deploymentDir(QStringLiteral("a")) + QStringLiteral("/agent.json")))
                 .object();
         QCOMPARE(device.value(QStringLiteral("edge")).toString(),
                  QStringLiteral("127.0.0.1:%1").arg(m_agentPorts.at(1)));
+        QCOMPARE(device.value(QStringLiteral("model")).toString(),
+                 QStringLiteral("fashion-mnist-cnn"));
+        QCOMPARE(device.value(QStringLiteral("models_dir")).toString(), QStringLiteral("models"));
+        QCOMPARE(device.value(QStringLiteral("start")).toString(), QStringLiteral("on-request"));
+        QVERIFY(!device.contains(QStringLiteral("emulate")));
+        // Without --plan the default plan's parts went out: heads to the device, tails to its
+        // edge, model.pt to neither.
+        QCOMPARE(filesUnder(deploymentDir(QStringLiteral("a")) + QStringLiteral("/models")),
+                 (QStringList{QStringLiteral("fashion-mnist-cnn/head-conv1.pt"),
+                              QStringLiteral("fashion-mnist-cnn/head-input.pt"),
+                              QStringLiteral("fashion-mnist-cnn/head-logits.pt"),
+                              QStringLiteral("fashion-mnist-cnn/model.json"),
+                              QStringLiteral("fashion-mnist-cnn/profile.json")}));
+        QCOMPARE(filesUnder(deploymentDir(QStringLiteral("b")) + QStringLiteral("/models")),
+                 (QStringList{QStringLiteral("fashion-mnist-cnn/model.json"),
+                              QStringLiteral("fashion-mnist-cnn/profile.json"),
+                              QStringLiteral("fashion-mnist-cnn/tail-conv1.pt"),
+                              QStringLiteral("fashion-mnist-cnn/tail-input.pt"),
+                              QStringLiteral("fashion-mnist-cnn/tail-logits.pt")}));
+        QCOMPARE(readFile(deploymentDir(QStringLiteral("a")) +
+                          QStringLiteral("/models/fashion-mnist-cnn/head-conv1.pt")),
+                 readFile(path(QStringLiteral("models/cnn/head-conv1.pt"))));
         // Both agents answer the authenticated handshake with the fleet token, and refuse
         // another token.
         for (int i = 0; i < 2; ++i) {
@@ -473,25 +565,222 @@ private Q_SLOTS:
                  r.out.constData());
         QCOMPARE(pidIn(QStringLiteral("a")), pidA); // left running, not restarted
 
-        // One changed file goes up alone, and the agent is restarted with it.
-        QDir().mkpath(path(QStringLiteral("models/m1")));
-        writeFile(path(QStringLiteral("models/m1/model.json")), "{\"name\":\"m1\"}");
-        writeFile(path(QStringLiteral("models/m1/head-b1.pt")), QByteArray(300000, 'h'));
-        writeFile(path(QStringLiteral("models/m1/tail-b1.pt")), QByteArray(200000, 't'));
+        // Another model directory (--model DIR, for the default binding): what changed goes
+        // up, by role, the old parts are removed, and the agent is restarted with it.
+        QVERIFY(writeModel(path(QStringLiteral("models/m1")), {QStringLiteral("b1")}));
         const Run withModel =
             edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleetAB,
                      QStringLiteral("--model"), path(QStringLiteral("models/m1"))});
         QVERIFY2(withModel.code == 0, QByteArray(withModel.out + withModel.err).constData());
-        QVERIFY(withModel.out.contains("jetson-1: uploading model/head-b1.pt"));
-        QVERIFY(!withModel.out.contains("jetson-1: uploading model/tail-b1.pt"));
-        QVERIFY(withModel.out.contains("rtx-1: uploading model/tail-b1.pt"));
+        QVERIFY2(withModel.out.contains("jetson-1: uploading models/fashion-mnist-cnn/head-b1.pt"),
+                 withModel.out.constData());
+        QVERIFY(!withModel.out.contains("jetson-1: uploading models/fashion-mnist-cnn/tail-b1.pt"));
+        QVERIFY(withModel.out.contains("rtx-1: uploading models/fashion-mnist-cnn/tail-b1.pt"));
         QVERIFY(!withModel.out.contains("uploading edgegpt-agent"));
-        QVERIFY(QFileInfo::exists(deploymentDir(QStringLiteral("a")) +
-                                  QStringLiteral("/model/head-b1.pt")));
-        QVERIFY(!QFileInfo::exists(deploymentDir(QStringLiteral("a")) +
-                                   QStringLiteral("/model/tail-b1.pt")));
+        QVERIFY(!withModel.out.contains("profile.json")); // the same bytes: not uploaded again
+        QCOMPARE(filesUnder(deploymentDir(QStringLiteral("a")) + QStringLiteral("/models")),
+                 (QStringList{QStringLiteral("fashion-mnist-cnn/head-b1.pt"),
+                              QStringLiteral("fashion-mnist-cnn/model.json"),
+                              QStringLiteral("fashion-mnist-cnn/profile.json")}));
+        QCOMPARE(filesUnder(deploymentDir(QStringLiteral("b")) + QStringLiteral("/models")),
+                 (QStringList{QStringLiteral("fashion-mnist-cnn/model.json"),
+                              QStringLiteral("fashion-mnist-cnn/profile.json"),
+                              QStringLiteral("fashion-mnist-cnn/tail-b1.pt")}));
         QVERIFY(pidIn(QStringLiteral("a")) != pidA);
         QVERIFY(processGone(pidA));
+    }
+
+    // A plan: its task on the Jetson Nano goes to the jetson-nano host (heads) and that host's
+    // edge (tails); the task whose model has no binding is left out and named. --dry-run --json
+    // prints exactly that and contacts no host; then deploy does it, and without --plan the
+    // default plan, both hosts running each time.
+    void aPlanGoesWhereItsClassesSay()
+    {
+        const QString fleet = writeFleet(QStringLiteral("planned.json"),
+                                         {{QStringLiteral("jet-p"), QStringLiteral("host-a"),
+                                           QStringLiteral("jp"), QStringLiteral("device")},
+                                          {QStringLiteral("rtx-p"), QStringLiteral("host-b"),
+                                           QStringLiteral("rp"), QStringLiteral("edge")}});
+        const QList<int> ports = m_agentPorts.mid(m_agentPorts.size() - 2);
+        Plan plan;
+        plan.request = QStringLiteral("Classify the clothing in this picture");
+        for (const QStringList &t :
+             {QStringList{QStringLiteral("t1"), QStringLiteral("Image Classification"),
+                          QStringLiteral("google/vit-base-patch16-224")},
+              QStringList{QStringLiteral("t2"), QStringLiteral("Object Detection"),
+                          QStringLiteral("facebook/detr-resnet-50")}}) {
+            PlanTask task;
+            task.id = t.at(0);
+            task.task = t.at(1);
+            task.model = t.at(2);
+            task.device = QStringLiteral("Jetson Nano");
+            task.args = {{QStringLiteral("image"), QStringLiteral("example.jpg"), {}}};
+            plan.tasks.append(task);
+        }
+        const QString planFile = path(QStringLiteral("plan-p.json"));
+        QVERIFY(writeFile(planFile, planToJson(plan)));
+
+        const Run dry = edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), fleet,
+                                 QStringLiteral("--plan"), planFile, QStringLiteral("--dry-run"),
+                                 QStringLiteral("--json")});
+        QVERIFY2(dry.code == 0, QByteArray(dry.out + dry.err).constData());
+        QJsonParseError parseError;
+        const QJsonObject manifest = QJsonDocument::fromJson(dry.out, &parseError).object();
+        QVERIFY2(parseError.error == QJsonParseError::NoError, dry.out.constData());
+        QCOMPARE(manifest.keys(),
+                 (QStringList{QStringLiteral("hosts"), QStringLiteral("not_runnable")}));
+        const QJsonArray hosts = manifest.value(QStringLiteral("hosts")).toArray();
+        QCOMPARE(hosts.size(), 2);
+        const QJsonObject jet = hosts.at(0).toObject();
+        QCOMPARE(jet.value(QStringLiteral("name")).toString(), QStringLiteral("jet-p"));
+        QCOMPARE(jet.value(QStringLiteral("role")).toString(), QStringLiteral("device"));
+        QCOMPARE(jet.value(QStringLiteral("class")).toString(), QStringLiteral("jetson-nano"));
+        QCOMPARE(jet.value(QStringLiteral("tasks")).toArray(), QJsonArray{QStringLiteral("t1")});
+        const QJsonObject model = jet.value(QStringLiteral("models")).toArray().at(0).toObject();
+        QCOMPARE(model,
+                 (QJsonObject{{QStringLiteral("model"), QStringLiteral("fashion-mnist-cnn")},
+                              {QStringLiteral("catalog_model"),
+                               QStringLiteral("google/vit-base-patch16-224")},
+                              {QStringLiteral("stand_in"), QStringLiteral("fashion-mnist cnn")},
+                              {QStringLiteral("parts"), QJsonArray{QStringLiteral("head")}},
+                              {QStringLiteral("split"), QStringLiteral("auto")}}));
+        QStringList jetFiles;
+        for (const QJsonValue &v : jet.value(QStringLiteral("files")).toArray()) {
+            const QJsonObject f = v.toObject();
+            const QString local =
+                path(QStringLiteral("models/cnn/")) +
+                f.value(QStringLiteral("path")).toString().section(QLatin1Char('/'), -1);
+            QCOMPARE(qint64(f.value(QStringLiteral("bytes")).toDouble()), QFileInfo(local).size());
+            QCOMPARE(f.value(QStringLiteral("sha256")).toString().toLatin1(),
+                     QCryptographicHash::hash(readFile(local), QCryptographicHash::Sha256).toHex());
+            jetFiles << f.value(QStringLiteral("path")).toString();
+        }
+        jetFiles.sort();
+        QCOMPARE(jetFiles, (QStringList{QStringLiteral("models/fashion-mnist-cnn/head-conv1.pt"),
+                                        QStringLiteral("models/fashion-mnist-cnn/head-input.pt"),
+                                        QStringLiteral("models/fashion-mnist-cnn/head-logits.pt"),
+                                        QStringLiteral("models/fashion-mnist-cnn/model.json"),
+                                        QStringLiteral("models/fashion-mnist-cnn/profile.json")}));
+        const QJsonObject rtx = hosts.at(1).toObject();
+        QCOMPARE(rtx.value(QStringLiteral("models"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("parts"))
+                     .toArray(),
+                 QJsonArray{QStringLiteral("tail")});
+        for (const QJsonValue &v : rtx.value(QStringLiteral("files")).toArray())
+            QVERIFY(!v.toObject()
+                         .value(QStringLiteral("path"))
+                         .toString()
+                         .contains(QLatin1String("/head-")));
+        const QJsonArray left = manifest.value(QStringLiteral("not_runnable")).toArray();
+        QCOMPARE(left.size(), 1);
+        QCOMPARE(left.at(0).toObject().value(QStringLiteral("task")).toString(),
+                 QStringLiteral("t2"));
+        QCOMPARE(left.at(0).toObject().value(QStringLiteral("model")).toString(),
+                 QStringLiteral("facebook/detr-resnet-50"));
+        QVERIFY2(dry.err.contains("leaving out t2 (facebook/detr-resnet-50): not runnable here"),
+                 dry.err.constData());
+        // No host was touched.
+        QVERIFY(!QFileInfo::exists(path(QStringLiteral("remote/jp"))));
+        QVERIFY(!QFileInfo::exists(path(QStringLiteral("remote/rp"))));
+
+        // The deployment itself.
+        const Run r = edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), fleet,
+                               QStringLiteral("--plan"), planFile});
+        QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
+        QVERIFY2(r.out.contains("2 of 2 hosts running"), r.out.constData());
+        QVERIFY(r.err.contains("leaving out t2"));
+        QCOMPARE(filesUnder(deploymentDir(QStringLiteral("jp")) + QStringLiteral("/models")),
+                 (QStringList{QStringLiteral("fashion-mnist-cnn/head-conv1.pt"),
+                              QStringLiteral("fashion-mnist-cnn/head-input.pt"),
+                              QStringLiteral("fashion-mnist-cnn/head-logits.pt"),
+                              QStringLiteral("fashion-mnist-cnn/model.json"),
+                              QStringLiteral("fashion-mnist-cnn/profile.json")}));
+        QVERIFY(QFileInfo::exists(deploymentDir(QStringLiteral("rp")) +
+                                  QStringLiteral("/models/fashion-mnist-cnn/tail-input.pt")));
+        QCOMPARE(readFile(deploymentDir(QStringLiteral("jp")) + QStringLiteral("/plan.json")),
+                 readFile(planFile));
+        const QJsonObject config =
+            QJsonDocument::fromJson(
+                readFile(deploymentDir(QStringLiteral("jp")) + QStringLiteral("/agent.json")))
+                .object();
+        QCOMPARE(config.value(QStringLiteral("model")).toString(),
+                 QStringLiteral("fashion-mnist-cnn"));
+        QCOMPARE(config.value(QStringLiteral("start")).toString(), QStringLiteral("on-request"));
+        for (int i = 0; i < 2; ++i) {
+            const Result<void> ok =
+                HandshakeProbe::handshake(QStringLiteral("127.0.0.1"), ports.at(i), token(), 5000);
+            QVERIFY2(ok.ok(), qPrintable(ok.error()));
+        }
+
+        // Without --plan: the default plan, both running again.
+        const Run plain = edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), fleet});
+        QVERIFY2(plain.code == 0, QByteArray(plain.out + plain.err).constData());
+        QVERIFY2(plain.out.contains("2 of 2 hosts running"), plain.out.constData());
+        QVERIFY(!plain.err.contains("leaving out"));
+        QVERIFY(edgegpt({QStringLiteral("fleet"), QStringLiteral("stop"), QStringLiteral("--fleet"),
+                         fleet})
+                    .code == 0);
+    }
+
+    // A class the plan needs and the fleet lacks is an error before any host is contacted; a
+    // device that cannot start is reported with the reason its agent gives; a device that the
+    // plan gives nothing runnable is not started, and deploy says why.
+    void whatCannotRunIsSaid()
+    {
+        Plan plan;
+        PlanTask task;
+        task.id = QStringLiteral("t1");
+        task.task = QStringLiteral("Image Classification");
+        task.model = QStringLiteral("google/vit-base-patch16-224");
+        task.device = QStringLiteral("Mobile phone");
+        task.args = {{QStringLiteral("image"), QStringLiteral("example.jpg"), {}}};
+        plan.tasks.append(task);
+        const QString planFile = path(QStringLiteral("plan-phone.json"));
+        QVERIFY(writeFile(planFile, planToJson(plan)));
+        const QString fleet =
+            writeFleet(QStringLiteral("cannot.json"),
+                       {{QStringLiteral("jet-x"), QStringLiteral("host-a"), QStringLiteral("jx"),
+                         QStringLiteral("device"), QStringLiteral("/nonexistent-input-folder")},
+                        {QStringLiteral("rtx-x"), QStringLiteral("host-b"), QStringLiteral("rx"),
+                         QStringLiteral("edge")}});
+        const Run missing = edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), fleet,
+                                     QStringLiteral("--plan"), planFile});
+        QCOMPARE(missing.code, 1);
+        QVERIFY2(missing.err.contains(
+                     "the fleet has no host of class phone (task t1 runs on \"Mobile phone\")"),
+                 missing.err.constData());
+        QVERIFY(!QFileInfo::exists(path(QStringLiteral("remote/jx"))));
+
+        // The device's input folder does not exist on its host: its agent exits, and deploy says
+        // so with the end of its log; the edge runs.
+        const Run exits = edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), fleet});
+        QCOMPARE(exits.code, 1);
+        QVERIFY2(exits.out.contains("jet-x: error: the agent exited after it was started") &&
+                     exits.out.contains("input folder /nonexistent-input-folder does not exist"),
+                 exits.out.constData());
+        QVERIFY2(exits.out.contains("rtx-x: running:"), exits.out.constData());
+        QVERIFY(exits.out.contains("1 of 2 hosts running"));
+
+        // Bindings whose model directory holds no trained model: the device is not started.
+        const QString bindings = path(QStringLiteral("bindings-empty.json"));
+        QVERIFY(writeFile(bindings, R"({"format":"edgegpt-bindings","version":1,"bindings":[
+            {"name":"nothing-here","task":"Image Classification","dir":"no-such-model"}]})"));
+        const Run nothing = edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), fleet,
+                                     QStringLiteral("--bindings"), bindings,
+                                     QStringLiteral("--host"), QStringLiteral("jet-x")});
+        QCOMPARE(nothing.code, 1);
+        QVERIFY2(nothing.err.contains("leaving out t1") &&
+                     nothing.err.contains("no model directory"),
+                 nothing.err.constData());
+        QVERIFY2(nothing.out.contains("jet-x: error: not deployed: the plan gives this device "
+                                      "nothing it can run"),
+                 nothing.out.constData());
+        QVERIFY(edgegpt({QStringLiteral("fleet"), QStringLiteral("stop"), QStringLiteral("--fleet"),
+                         fleet})
+                    .code <= 1);
     }
 
     // A host whose agent binary and runtime differ from ours but say the same version (its own
@@ -621,10 +910,11 @@ private Q_SLOTS:
 
     void aHostThatIsDownIsUnreachableWhileTheOtherDeploys()
     {
-        const QString fleet = writeFleet(
-            QStringLiteral("down.json"),
-            {{QStringLiteral("ok-1"), QStringLiteral("host-a"), QStringLiteral("ok1")},
-             {QStringLiteral("down-1"), QStringLiteral("host-down"), QStringLiteral("down1")}});
+        const QString fleet = writeFleet(QStringLiteral("down.json"),
+                                         {{QStringLiteral("ok-1"), QStringLiteral("host-a"),
+                                           QStringLiteral("ok1"), QStringLiteral("edge")},
+                                          {QStringLiteral("down-1"), QStringLiteral("host-down"),
+                                           QStringLiteral("down1"), QStringLiteral("edge")}});
         const Run r = edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), fleet});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.out.contains("ok-1: running:"), r.out.constData());
@@ -642,9 +932,10 @@ private Q_SLOTS:
 
     void aWrongKeyIsRefused()
     {
-        const QString fleet = writeFleet(
-            QStringLiteral("wrongkey.json"),
-            {{QStringLiteral("nokey-1"), QStringLiteral("host-a-nokey"), QStringLiteral("nokey")}});
+        const QString fleet =
+            writeFleet(QStringLiteral("wrongkey.json"),
+                       {{QStringLiteral("nokey-1"), QStringLiteral("host-a-nokey"),
+                         QStringLiteral("nokey"), QStringLiteral("edge")}});
         const Run r = edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), fleet,
                                QStringLiteral("--identity"), path(QStringLiteral("wrong_key"))});
         QCOMPARE(r.code, 1);
@@ -817,9 +1108,9 @@ private Q_SLOTS:
         LoopbackSshd &b = *m_sshds.at(1);
         const Result<void> renewed = b.renewHostKey();
         QVERIFY2(renewed.ok(), qPrintable(renewed.error()));
-        const QString fleet =
-            writeFleet(QStringLiteral("changed.json"),
-                       {{QStringLiteral("rtx-1"), QStringLiteral("host-b"), QStringLiteral("b")}});
+        const QString fleet = writeFleet(QStringLiteral("changed.json"),
+                                         {{QStringLiteral("rtx-1"), QStringLiteral("host-b"),
+                                           QStringLiteral("b"), QStringLiteral("edge")}});
         const QByteArray knownBefore = readFile(knownHosts());
         for (bool accept : {false, true}) {
             QStringList args{QStringLiteral("deploy"), QStringLiteral("--fleet"), fleet};
