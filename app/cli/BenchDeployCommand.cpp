@@ -18,6 +18,7 @@
 
 #include "core/fleet/LoopbackSshd.h"
 #include "core/fleet/RemoteAgent.h"
+#include "core/util/Stats.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -57,15 +58,6 @@ double selfCpuSeconds()
     ::getrusage(RUSAGE_SELF, &u);
     return double(u.ru_utime.tv_sec) + double(u.ru_stime.tv_sec) +
            (double(u.ru_utime.tv_usec) + double(u.ru_stime.tv_usec)) / 1e6;
-}
-
-double median(QList<double> values)
-{
-    if (values.isEmpty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const qsizetype n = values.size();
-    return n % 2 ? values.at(n / 2) : (values.at(n / 2 - 1) + values.at(n / 2)) / 2;
 }
 
 bool writeFile(const QString &path, const QByteArray &bytes, QFileDevice::Permissions mode = {})

@@ -1,6 +1,8 @@
 // DeviceRun: see DeviceRun.h.
 #include "DeviceRun.h"
 
+#include "core/util/Stats.h"
+
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QTimer>
@@ -11,13 +13,7 @@ namespace edgegpt::cli {
 
 double quantile(QList<double> v, double q)
 {
-    if (v.isEmpty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    const double pos = q * double(v.size() - 1);
-    const int lo = int(pos);
-    const int hi = std::min(lo + 1, int(v.size()) - 1);
-    return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+    return percentile(std::move(v), q * 100); // core/util/Stats.h: the one definition
 }
 
 Result<DeviceRunOutcome> runDevice(LocalFleet &fleet, const LocalFleetOptions *start,

@@ -27,7 +27,8 @@ Result<DeviceRunOutcome> runDevice(LocalFleet &fleet, const LocalFleetOptions *s
                                    const LocalDeviceOptions &device, int timeoutMs,
                                    bool failFastOnEdgeLoss = false);
 
-// The median (0.5) or another quantile of the values; 0 for none.
+// The median (0.5) or another quantile (q in [0, 1]) of the values; 0 for none: percentile()
+// of core/util/Stats.h, interpolated between closest ranks.
 double quantile(QList<double> values, double q);
 
 } // namespace edgegpt::cli

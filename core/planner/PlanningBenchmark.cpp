@@ -103,15 +103,6 @@ double PlanningScore::p95Ms() const
     return percentile(latenciesMs, 95);
 }
 
-double percentile(QList<double> values, double p)
-{
-    if (values.isEmpty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const qsizetype rank = qsizetype(std::ceil(p / 100.0 * values.size()));
-    return values.at(std::clamp<qsizetype>(rank - 1, 0, values.size() - 1));
-}
-
 void scorePlan(PlanningScore &score, const LabelledRequest &label, const Plan *plan,
                const QSet<QString> &vocabulary, double latencyMs)
 {

@@ -4,6 +4,7 @@
 
 #include "core/plan/Plan.h"
 #include "core/util/Result.h"
+#include "core/util/Stats.h" // percentile(), median(): the project's one definition
 
 #include <QList>
 #include <QSet>
@@ -39,7 +40,7 @@ struct PlanningScore
     double nodePrecision() const;
     double nodeRecall() const;
     double exactMatch() const { return samples ? double(exact) / samples : 0; }
-    double medianMs() const;
+    double medianMs() const; // percentile() in core/util/Stats.h: interpolated
     double p95Ms() const;
 };
 
@@ -47,8 +48,5 @@ struct PlanningScore
 // neither side, as TaskBench scores; links are compared as (source, target) name pairs.
 void scorePlan(PlanningScore &score, const LabelledRequest &label, const Plan *plan,
                const QSet<QString> &vocabulary, double latencyMs);
-
-// The nearest-rank percentile of a list of values (p in [0, 100]).
-double percentile(QList<double> values, double p);
 
 } // namespace edgegpt
