@@ -1,5 +1,7 @@
 // A user's TorchScript model (docs/models.md, "A user's TorchScript model"), 3×32×32 RGB with
 // three classes, as model.ts and as head/tail parts, built here from C++ (no Python):
+//   - edge and device agents run it on a folder of RGB pictures at a fixed split, edge-only and
+//     at the split the device chooses from the profile;
 //   - the agent's model runtime (libedgegpt-runtime.so, SplitRuntime) runs its head on RGB pixels
 //     and its tail on the payload, with the class names of its metadata; an image of another
 //     shape is an error that says which the model takes, at the head and at the edge's input;
@@ -8,6 +10,7 @@
 //     FOLDER/<class>/*.png and writes a profile.json with its splits that placement reads
 //     (SplitProfile, SplitPlanner); without labelled images of its shape it is a usage error;
 //     images of the wrong size in the folder are a clear error.
+#include "AgentLines.h"
 #include "agents/SplitRuntime.h"
 #include "core/placement/SplitPlanner.h"
 #include "core/placement/SplitProfile.h"
@@ -185,6 +188,61 @@ private Q_SLOTS:
                      .value(QStringLiteral("feature_shape"))
                      .toArray(),
                  (QJsonArray{3, 16, 16}));
+    }
+
+    void agentsRunItOnRgbPictures()
+    {
+        // After the profile: an edge serves the model, a device reads a folder of green 32×32
+        // pictures and runs them through block1 (fixed), then through the split it chooses.
+        QVERIFY(QFile::exists(modelDir() + QStringLiteral("/profile.json")));
+        const QString token = m_dir.filePath(QStringLiteral("token"));
+        QFile t(token);
+        QVERIFY(t.open(QIODevice::WriteOnly));
+        t.write(QByteArray(32, 'k').toBase64() + '\n');
+        t.close();
+        QFile::setPermissions(token, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QProcess edge;
+        edge.start(agentPath(),
+                   {QStringLiteral("--role"), QStringLiteral("edge"), QStringLiteral("--listen"),
+                    QStringLiteral("127.0.0.1:0"), QStringLiteral("--token-file"), token,
+                    QStringLiteral("--model-dir"), modelDir()});
+        QVERIFY(edge.waitForStarted(5000));
+        const quint16 port = waitForListening(edge);
+        QVERIFY2(port > 0, edge.readAllStandardError().constData());
+        const QStringList device{
+            QStringLiteral("--role"),       QStringLiteral("device"),
+            QStringLiteral("--edge"),       QStringLiteral("127.0.0.1:%1").arg(port),
+            QStringLiteral("--token-file"), token,
+            QStringLiteral("--model-dir"),  modelDir(),
+            QStringLiteral("--input"),      dataDir() + QStringLiteral("/green")};
+        for (const QStringList &split :
+             {QStringList{QStringLiteral("--split"), QStringLiteral("block1"),
+                          QStringLiteral("--codec"), QStringLiteral("q8-tensor-z3")},
+              QStringList{QStringLiteral("--split"), QStringLiteral("input"),
+                          QStringLiteral("--codec"), QStringLiteral("png")},
+              QStringList{QStringLiteral("--split"), QStringLiteral("auto")}}) {
+            QProcess p;
+            p.start(agentPath(),
+                    device + split + QStringList{QStringLiteral("--count"), QStringLiteral("4")});
+            QVERIFY(p.waitForFinished(60000));
+            const QByteArray out = p.readAllStandardOutput();
+            QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+            int answered = 0;
+            for (const QJsonObject &l : jsonLines(out)) {
+                if (!l.contains(QStringLiteral("index")))
+                    continue;
+                QVERIFY2(l.value(QStringLiteral("ok")).toBool(), out.constData());
+                QCOMPARE(l.value(QStringLiteral("predicted")).toInt(), 1);
+                if (l.value(QStringLiteral("split")).toString() != QLatin1String("logits"))
+                    QCOMPARE(l.value(QStringLiteral("class")).toString(), QStringLiteral("green"));
+                if (split.at(1) != QLatin1String("auto"))
+                    QCOMPARE(l.value(QStringLiteral("split")).toString(), split.at(1));
+                ++answered;
+            }
+            QVERIFY2(answered == 4, out.constData());
+        }
+        edge.terminate();
+        QVERIFY(edge.waitForFinished(10000));
     }
 
     void wholeModelOnlyIsEdgeOrDeviceOnly()
