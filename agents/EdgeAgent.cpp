@@ -95,6 +95,9 @@ Result<void> EdgeAgent::start()
     if (!address.setAddress(m_config.listenHost))
         return Result<void>::failure(
             QStringLiteral("--listen: \"%1\" is not an IP address").arg(m_config.listenHost));
+    if (m_inference->modelNames().isEmpty())
+        qWarning("holding no model: %s is empty; every request will be refused",
+                 qPrintable(m_config.modelsDir));
     qInfo("holding %lld model(s): %s", qlonglong(m_inference->modelNames().size()),
           qPrintable(m_inference->modelNames().join(QStringLiteral(", "))));
     // No model yet: the runtime (LibTorch) is loaded when the first device says hello
@@ -194,7 +197,9 @@ void EdgeAgent::infer(PeerConnection *peer, const Frame &frame)
         peer->sendError(frame.requestId, error_code::badRequest(),
                         QStringLiteral("this edge does not hold model %1 (it holds: %2)")
                             .arg(request->model.isEmpty() ? QStringLiteral("\"\"") : request->model,
-                                 m_inference->modelNames().join(QStringLiteral(", "))));
+                                 m_inference->modelNames().isEmpty()
+                                     ? QStringLiteral("none")
+                                     : m_inference->modelNames().join(QStringLiteral(", "))));
         return;
     }
     if (m_inference->pending() >= maxQueuedRequests) {

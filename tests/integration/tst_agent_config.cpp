@@ -203,8 +203,21 @@ private Q_SLOTS:
         QCOMPARE(held->at(1).first, QStringLiteral("b")); // by its folder, not its profile
         QCOMPARE(held->at(2).first, QStringLiteral("mlp"));
         QCOMPARE(held->at(2).second, solo);
-        // Neither given: refused.
+        // Neither given: refused. An empty models_dir: an edge that holds nothing (it starts,
+        // and refuses every request).
         QVERIFY(!parse(edge).ok());
+        QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("no-models"))));
+        const Result<AgentConfig> empty =
+            parse(edge + QStringList{QStringLiteral("--models-dir"),
+                                     m_dir.filePath(QStringLiteral("no-models"))});
+        QVERIFY2(empty.ok(), qPrintable(empty.error()));
+        QVERIFY(empty->models().ok());
+        QVERIFY(empty->models()->isEmpty());
+        QVERIFY(!parse(edge + QStringList{QStringLiteral("--models-dir"),
+                                          m_dir.filePath(QStringLiteral("nowhere"))})
+                     .value()
+                     .models()
+                     .ok());
         // A device runs one: --model, the only one, or model_dir's.
         const QStringList device{QStringLiteral("--role"),       QStringLiteral("device"),
                                  QStringLiteral("--edge"),       QStringLiteral(":7411"),
