@@ -2,6 +2,7 @@
 
 #include "core/fleet/Deployment.h"
 #include "core/plan/PlanValidator.h"
+#include "core/planner/LocalPlanner.h"
 
 #include <QDir>
 #include <QFile>
@@ -383,15 +384,24 @@ Result<DeployManifest> DeployManifest::defaultPlan(const Fleet &fleet,
     using R = Result<DeployManifest>;
     if (!options.catalog || !options.bindings)
         return R::failure(QStringLiteral("no catalog or bindings to place the plan with"));
-    // The first image classification model of the catalog that something serves; else the first
-    // of them (then listed as not runnable).
+    // The model the local planner chooses for the clothing request (what `edgegpt run` plans),
+    // when it is bound; else the first image classification model of the catalog that something
+    // serves; else the first of them (then listed as not runnable).
     QString model;
+    const Result<Plan> planned =
+        LocalPlanner(*options.catalog)
+            .planNow(QStringLiteral("Classify the clothing in this picture"));
+    if (planned)
+        for (const PlanTask &t : planned->tasks)
+            if (options.catalog->task(t.task) == options.catalog->task(kImageClassification) &&
+                options.bindings->forModel(t.model, *options.catalog)) {
+                model = t.model;
+                break;
+            }
     const QList<const AiModel *> candidates = options.catalog->modelsForTask(kImageClassification);
     for (const AiModel *m : candidates)
-        if (options.bindings->forModel(m->name, *options.catalog)) {
+        if (model.isEmpty() && options.bindings->forModel(m->name, *options.catalog))
             model = m->name;
-            break;
-        }
     if (model.isEmpty() && !candidates.isEmpty())
         model = candidates.first()->name;
     Plan plan;

@@ -109,9 +109,10 @@ struct DeployManifest
     // the whole manifest, each on its own line.
     static Result<DeployManifest> forPlan(const Plan &plan, const Fleet &fleet,
                                           const ManifestOptions &options);
-    // The default plan: on every device host, one image classification task (the first catalog
-    // model of that task that has a binding), split across it and its edge. `plan`, when given,
-    // receives the plan (one task per device host; device: the host's name).
+    // The default plan: on every device host, one image classification task (with the model the
+    // local planner chooses for "Classify the clothing in this picture" when it is bound, else the
+    // first catalog model of that task that has a binding), split across it and its edge. `plan`,
+    // when given, receives the plan (one task per device host; device: the host's name).
     static Result<DeployManifest> defaultPlan(const Fleet &fleet, const ManifestOptions &options,
                                               Plan *plan = nullptr);
 };

@@ -415,6 +415,10 @@ private Q_SLOTS:
         QVERIFY2(m.ok(), qPrintable(m.error()));
         QCOMPARE(plan.tasks.size(), 2);
         QVERIFY(m->notRunnable.isEmpty());
+        // The model the local planner chooses for the clothing request (bound to cnn-a here).
+        QCOMPARE(plan.tasks.at(0).model, QStringLiteral("google/vit-base-patch16-224"));
+        QCOMPARE(m->host(QStringLiteral("jetson-1"))->models.at(0).catalogModel,
+                 QStringLiteral("google/vit-base-patch16-224"));
         for (const QString &name : {QStringLiteral("jetson-1"), QStringLiteral("phone-1")}) {
             const ManifestHost *d = m->host(name);
             QCOMPARE(d->runModel, QStringLiteral("cnn-a"));
