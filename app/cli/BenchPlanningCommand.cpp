@@ -1,5 +1,9 @@
-// edgegpt bench planning --data FILE.jsonl [--planner local|llm] [--json]
+// edgegpt bench planning --data FILE.jsonl [--planner local|llm] [--json] [--folds K]
 // Scores a planner on labelled requests with TaskBench's definitions (micro-averaged F1).
+// --folds K also reports k-fold figures: sample i belongs to fold i mod K; any part of the
+// planner fitted to labelled requests would be fitted on the other K-1 folds and scored on its
+// own. The local planner fits nothing (its lexicon and the catalog's task descriptions are
+// written by hand), so the pooled k-fold figure equals the plain one and the folds show spread.
 #include "CliCommand.h"
 #include "PlannerChoice.h"
 
@@ -15,6 +19,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QThread>
+
+#include <algorithm>
+#include <cmath>
 
 namespace edgegpt::cli {
 
@@ -57,6 +64,10 @@ int runBenchPlanning(const QStringList &arguments)
         {QStringLiteral("repeat"),
          QStringLiteral("plan each request N times for steadier latency figures (local planner)"),
          QStringLiteral("N"), QStringLiteral("20")});
+    parser.addOption(
+        {QStringLiteral("folds"),
+         QStringLiteral("also report K-fold cross-validated figures (2 to 20; 0: none)"),
+         QStringLiteral("K"), QStringLiteral("0")});
     PlannerChoice::addOptions(parser);
     if (!parser.parse(arguments))
         return fail(ExitUsage, parser.errorText());
@@ -76,6 +87,11 @@ int runBenchPlanning(const QStringList &arguments)
     if (!repeatOk || repeat < 1 || repeat > 10000)
         return fail(ExitUsage, QStringLiteral("--repeat takes a whole number from 1 to 10000"));
 
+    bool foldsOk = false;
+    const int folds = parser.value(QStringLiteral("folds")).toInt(&foldsOk);
+    if (!foldsOk || folds < 0 || folds == 1 || folds > 20)
+        return fail(ExitUsage, QStringLiteral("--folds takes a whole number from 2 to 20 (or 0)"));
+
     QString error;
     const QSet<QString> vocabulary = taskBenchVocabulary(toolsPath, &error);
     if (vocabulary.isEmpty())
@@ -87,9 +103,15 @@ int runBenchPlanning(const QStringList &arguments)
     if (!choice)
         return fail(ExitUsage, choice.error());
 
+    if (folds > requests->size())
+        return fail(ExitUsage, QStringLiteral("--folds %1 needs at least %1 samples").arg(folds));
+
     PlanningScore score;
+    QList<PlanningScore> foldScores(folds); // fold f: the samples i with i mod folds == f
     auto *local = dynamic_cast<LocalPlanner *>(choice->planner.get());
-    for (const LabelledRequest &r : *requests) {
+    for (qsizetype i = 0; i < requests->size(); ++i) {
+        const LabelledRequest &r = requests->at(i);
+        PlanningScore *fold = folds ? &foldScores[i % folds] : nullptr;
         if (local) {
             // Synchronous and repeated: the figure is the planner's own time, not the event loop's.
             Result<Plan> plan = Result<Plan>::failure(QString());
@@ -100,27 +122,72 @@ int runBenchPlanning(const QStringList &arguments)
                 plan = local->planNow(r.instruction);
                 times << t.nsecsElapsed() / 1e6;
             }
-            scorePlan(score, r, plan ? &*plan : nullptr, vocabulary, percentile(times, 50));
+            scorePlan(score, r, plan ? &*plan : nullptr, vocabulary, median(times));
+            if (fold)
+                scorePlan(*fold, r, plan ? &*plan : nullptr, vocabulary, median(times));
         } else {
             QElapsedTimer t;
             t.start();
             const Result<Plan> plan =
                 planAndWait(*choice->planner, r.instruction, choice->timeoutMs);
             scorePlan(score, r, plan ? &*plan : nullptr, vocabulary, t.nsecsElapsed() / 1e6);
+            if (fold)
+                scorePlan(*fold, r, plan ? &*plan : nullptr, vocabulary, t.nsecsElapsed() / 1e6);
         }
     }
 
+    // Cross-validation: nothing is fitted, so each fold is scored by the same planner; the pooled
+    // (micro-averaged) figure over the folds' held-out samples is the plain one.
+    const QString fitted = QStringLiteral("nothing (hand-written lexicon and task descriptions)");
+    QList<double> foldNode, foldLink, foldExact;
+    for (const PlanningScore &f : foldScores) {
+        foldNode << f.nodeF1();
+        foldLink << f.linkF1();
+        foldExact << f.exactMatch();
+    }
+    auto spread = [](const QList<double> &v) {
+        double mean = 0, var = 0;
+        for (double x : v)
+            mean += x / v.size();
+        for (double x : v)
+            var += (x - mean) * (x - mean) / std::max<qsizetype>(1, v.size() - 1);
+        return qMakePair(mean, std::sqrt(var));
+    };
+
     if (parser.isSet(QStringLiteral("json"))) {
-        const QJsonObject o{{QStringLiteral("node_f1"), score.nodeF1()},
-                            {QStringLiteral("link_f1"), score.linkF1()},
-                            {QStringLiteral("exact_match"), score.exactMatch()},
-                            {QStringLiteral("median_ms"), score.medianMs()},
-                            {QStringLiteral("p95_ms"), score.p95Ms()},
-                            {QStringLiteral("samples"), score.samples},
-                            {QStringLiteral("node_precision"), score.nodePrecision()},
-                            {QStringLiteral("node_recall"), score.nodeRecall()},
-                            {QStringLiteral("failures"), score.failures},
-                            {QStringLiteral("planner"), choice->planner->name()}};
+        QJsonObject o{{QStringLiteral("node_f1"), score.nodeF1()},
+                      {QStringLiteral("link_f1"), score.linkF1()},
+                      {QStringLiteral("exact_match"), score.exactMatch()},
+                      {QStringLiteral("median_ms"), score.medianMs()},
+                      {QStringLiteral("p95_ms"), score.p95Ms()},
+                      {QStringLiteral("samples"), score.samples},
+                      {QStringLiteral("node_precision"), score.nodePrecision()},
+                      {QStringLiteral("node_recall"), score.nodeRecall()},
+                      {QStringLiteral("failures"), score.failures},
+                      {QStringLiteral("planner"), choice->planner->name()}};
+        if (folds) {
+            QJsonArray perFold;
+            for (int f = 0; f < folds; ++f) {
+                const PlanningScore &fs = foldScores.at(f);
+                perFold.append(QJsonObject{{QStringLiteral("fold"), f},
+                                           {QStringLiteral("samples"), fs.samples},
+                                           {QStringLiteral("node_f1"), fs.nodeF1()},
+                                           {QStringLiteral("link_f1"), fs.linkF1()},
+                                           {QStringLiteral("exact_match"), fs.exactMatch()},
+                                           {QStringLiteral("failures"), fs.failures}});
+            }
+            o.insert(QStringLiteral("cv"),
+                     QJsonObject{{QStringLiteral("folds"), folds},
+                                 {QStringLiteral("fitted"), fitted},
+                                 {QStringLiteral("node_f1"), score.nodeF1()},
+                                 {QStringLiteral("link_f1"), score.linkF1()},
+                                 {QStringLiteral("exact_match"), score.exactMatch()},
+                                 {QStringLiteral("node_f1_fold_mean"), spread(foldNode).first},
+                                 {QStringLiteral("node_f1_fold_sd"), spread(foldNode).second},
+                                 {QStringLiteral("link_f1_fold_mean"), spread(foldLink).first},
+                                 {QStringLiteral("link_f1_fold_sd"), spread(foldLink).second},
+                                 {QStringLiteral("per_fold"), perFold}});
+        }
         printOut(QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)));
         return ExitOk;
     }
@@ -142,6 +209,28 @@ int runBenchPlanning(const QStringList &arguments)
             .arg(score.p95Ms(), 0, 'f', 3)
             .arg(local ? QStringLiteral(" (median of %1 runs per request, 1 thread)").arg(repeat)
                        : QString());
+    if (folds) {
+        table += QStringLiteral("%1-fold CV      node F1 %2, link F1 %3, exact %4 (pooled over the "
+                                "held-out folds); fitted: %5\n")
+                     .arg(folds)
+                     .arg(score.nodeF1(), 0, 'f', 3)
+                     .arg(score.linkF1(), 0, 'f', 3)
+                     .arg(score.exactMatch(), 0, 'f', 3)
+                     .arg(fitted);
+        table += QStringLiteral("  per fold     node F1 %1 ± %2, link F1 %3 ± %4 (mean ± sd)\n")
+                     .arg(spread(foldNode).first, 0, 'f', 3)
+                     .arg(spread(foldNode).second, 0, 'f', 3)
+                     .arg(spread(foldLink).first, 0, 'f', 3)
+                     .arg(spread(foldLink).second, 0, 'f', 3);
+        for (int f = 0; f < folds; ++f)
+            table +=
+                QStringLiteral("  fold %1       %2 samples: node F1 %3, link F1 %4, exact %5\n")
+                    .arg(f + 1)
+                    .arg(foldScores.at(f).samples)
+                    .arg(foldNode.at(f), 0, 'f', 3)
+                    .arg(foldLink.at(f), 0, 'f', 3)
+                    .arg(foldExact.at(f), 0, 'f', 3);
+    }
     printOut(table);
     return ExitOk;
 }

@@ -4,9 +4,11 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QSet>
 #include <QTimer>
 
 #include <algorithm>
+#include <cmath>
 
 namespace edgegpt {
 
@@ -140,6 +142,31 @@ qsizetype clauseStart(const QString &t, const QList<Sentence> &sentences, qsizet
     return start;
 }
 
+// Words too common to tell tasks apart (the inverse document frequency also discounts the
+// words every description uses, such as "task" and "model").
+bool isStopWord(const QString &w)
+{
+    static const QSet<QString> stop = [] {
+        QSet<QString> s;
+        for (const char *w :
+             {"the",     "a",      "an",    "and",   "or",    "of",    "to",    "in",    "on",
+              "for",     "with",   "is",    "are",   "be",    "it",    "its",   "this",  "that",
+              "these",   "those",  "from",  "by",    "as",    "at",    "can",   "could", "would",
+              "will",    "you",    "your",  "me",    "my",    "i",     "we",    "our",   "some",
+              "such",    "which",  "what",  "there", "their", "they",  "them",  "have",  "has",
+              "had",     "do",     "does",  "did",   "into",  "also",  "other", "than",  "then",
+              "so",      "but",    "not",   "no",    "if",    "all",   "any",   "each",  "one",
+              "two",     "more",   "most",  "many",  "much",  "very",  "about", "help",  "please",
+              "like",    "want",   "need",  "could", "get",   "got",   "file",  "named", "called",
+              "example", "jpg",    "png",   "wav",   "mp3",   "mp4",   "txt",   "given", "task",
+              "model",   "models", "use",   "used",  "using", "known", "tasks", "quote", "just",
+              "how",     "who",    "where", "when",  "why",   "am",    "was",   "were",  "been"})
+            s.insert(QString::fromLatin1(w));
+        return s;
+    }();
+    return stop.contains(w);
+}
+
 class LocalPlanningJob : public PlanningJob
 {
 public:
@@ -156,6 +183,71 @@ public:
 
 } // namespace
 
+QStringList TaskWordModel::stems(const QString &text)
+{
+    static const QRegularExpression word(QStringLiteral("[a-z]+"));
+    static const char *const suffixes[] = {"ations", "ation", "ings", "ing", "ions", "ion",
+                                           "ers",    "er",    "ed",   "es",  "s",    "e"};
+    QStringList out;
+    auto it = word.globalMatch(text.toLower());
+    while (it.hasNext()) {
+        QString w = it.next().captured(0);
+        if (w.size() < 3 || isStopWord(w))
+            continue;
+        for (const char *suffix : suffixes) {
+            const QLatin1String sfx(suffix);
+            if (w.size() - sfx.size() >= 4 && w.endsWith(sfx)) {
+                w.chop(sfx.size());
+                break;
+            }
+        }
+        out << w;
+    }
+    return out;
+}
+
+TaskWordModel::TaskWordModel(const Catalog &catalog, const PlannerLexicon &lexicon)
+{
+    QHash<QString, QStringList> keywords;
+    for (const TaskCues &tc : lexicon.tasks)
+        keywords[tc.task] << tc.keywords;
+    QHash<QString, QSet<QString>> vocab;
+    QHash<QString, int> df;
+    for (const TaskKind &k : catalog.tasks()) {
+        if (k.sensing || k.source == QLatin1String("paper"))
+            continue; // sensing steps and the paper's own kinds are planned from cues only
+        QString text = k.id + QLatin1Char(' ') + k.description + QLatin1Char(' ') + k.phrase +
+                       QLatin1Char(' ') + k.aliases.join(QLatin1Char(' ')) + QLatin1Char(' ') +
+                       keywords.value(k.id).join(QLatin1Char(' '));
+        const QStringList st = stems(text);
+        QSet<QString> set(st.cbegin(), st.cend());
+        vocab.insert(k.id, set);
+        for (const QString &w : set)
+            ++df[w];
+    }
+    const double n = double(vocab.size());
+    for (auto it = vocab.cbegin(); it != vocab.cend(); ++it)
+        for (const QString &w : it.value())
+            m_weights[it.key()].insert(w, std::log(n / df.value(w)));
+}
+
+QList<QPair<QString, double>> TaskWordModel::rank(const QStringList &requestStems) const
+{
+    const QSet<QString> words(requestStems.cbegin(), requestStems.cend());
+    QList<QPair<QString, double>> out;
+    for (auto it = m_weights.cbegin(); it != m_weights.cend(); ++it) {
+        double score = 0;
+        for (const QString &w : words)
+            score += it.value().value(w);
+        if (score > 0)
+            out << qMakePair(it.key(), score);
+    }
+    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    return out;
+}
+
 LocalPlanner::LocalPlanner(const Catalog &catalog, QObject *parent)
     : LocalPlanner(catalog, PlannerLexicon::builtin(), parent)
 {}
@@ -163,6 +255,7 @@ LocalPlanner::LocalPlanner(const Catalog &catalog, QObject *parent)
 LocalPlanner::LocalPlanner(const Catalog &catalog, PlannerLexicon lexicon, QObject *parent)
     : Planner(catalog, parent)
     , m_lexicon(std::move(lexicon))
+    , m_words(catalog, m_lexicon)
 {}
 
 PlanningJob *LocalPlanner::plan(const QString &request)
@@ -236,6 +329,47 @@ RequestReading LocalPlanner::read(const QString &request) const
         }
         if (have && best.score >= m_lexicon.threshold)
             found.insert(tc.task, best);
+    }
+    // 1b. Nothing reached the threshold but the request names an input (a file, a medium, a
+    // quotation): one best guess from the task descriptions, among the kinds that can take what
+    // the request names (a request about an image gets a task that reads images).
+    if (found.isEmpty() && (!r.files.isEmpty() || !r.media.isEmpty() || !r.quotes.isEmpty())) {
+        const QStringList words = TaskWordModel::stems(QString(t).remove(QStringLiteral("QUOTE")));
+        const QList<QPair<QString, double>> ranked = m_words.rank(words);
+        double total = 0;
+        for (const auto &c : ranked)
+            total += c.second;
+        auto fits = [&](const QString &task) {
+            const TaskKind *k = catalog().task(task);
+            if (!k)
+                return false;
+            for (const QString &type : k->inputTypes)
+                if (type != QLatin1String("text") && !r.media.contains(type))
+                    return false; // it needs a medium the request does not have
+            // A request that names a file of a medium wants a task that reads it.
+            for (auto m = fileMedia.cbegin(); m != fileMedia.cend(); ++m)
+                if (!k->inputTypes.contains(m.key()))
+                    return false;
+            return true;
+        };
+        for (const auto &c : ranked)
+            if (fits(c.first)) {
+                found.insert(c.first, {c.first, total > 0 ? c.second / total : 0, 0});
+                r.guessed = true;
+                break;
+            }
+        if (!r.guessed) {
+            // No word of any description: the commonest reading of the medium it names.
+            const QString task = r.media.contains(QStringLiteral("image"))
+                                     ? QStringLiteral("Image Classification")
+                                 : r.media.contains(QStringLiteral("audio"))
+                                     ? QStringLiteral("Automatic Speech Recognition")
+                                     : QStringLiteral("Text Generation");
+            if (catalog().task(task)) {
+                found.insert(task, {task, 0, 0});
+                r.guessed = true;
+            }
+        }
     }
     // 2. Conflicts, then tasks that must be fed by a particular step.
     for (const Exclusion &x : m_lexicon.exclusions)
@@ -338,8 +472,8 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
     struct Step
     {
         QString task;
-        int source = -1;  // index into steps
-        int second = -1;  // a comparer's second source
+        int source = -1; // index into steps
+        int second = -1; // a comparer's second source
     };
     QList<Step> steps;
     QStringList kinds;

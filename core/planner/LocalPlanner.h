@@ -28,6 +28,26 @@ struct RequestReading
     };
     QList<Detected> tasks; // in plan order
     QString impliedDevice; // a device the request names or implies, else empty
+    // No cue reached the threshold, and the request names an input: tasks holds one best guess
+    // from the task descriptions (its score is the guess's confidence, 0-1).
+    bool guessed = false;
+};
+
+// Words of each task kind's description, aliases and phrase in the catalog (plus the lexicon's
+// general `keywords`), weighted by how few task kinds use them (inverse document frequency).
+// The planner's fallback: nothing is learned from labelled requests.
+class TaskWordModel
+{
+public:
+    TaskWordModel() = default;
+    TaskWordModel(const Catalog &catalog, const PlannerLexicon &lexicon);
+    // The crude stem of every word of `text` ("transcribing" -> "transcrib").
+    static QStringList stems(const QString &text);
+    // Task kinds scored against the request's stems, best first; zero scores left out.
+    QList<QPair<QString, double>> rank(const QStringList &requestStems) const;
+
+private:
+    QHash<QString, QHash<QString, double>> m_weights; // task -> stem -> weight
 };
 
 class LocalPlanner : public Planner
@@ -47,6 +67,7 @@ public:
 
 private:
     PlannerLexicon m_lexicon;
+    TaskWordModel m_words;
 };
 
 } // namespace edgegpt

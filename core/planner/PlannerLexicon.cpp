@@ -65,6 +65,7 @@ Result<PlannerLexicon> PlannerLexicon::fromJson(const QByteArray &json, const QS
             tc.dependsOnOthers = tc.dependsOnOthers || !cue.withTask.isEmpty();
             tc.cues << cue;
         }
+        tc.keywords = r.stringList(o, path, QStringLiteral("keywords"), false);
         lex.tasks << tc;
     }
     // Tasks whose cues depend on other detections are evaluated last (stable otherwise).

@@ -32,6 +32,9 @@ struct TaskCues
     QString task;
     QList<TaskCue> cues;
     bool dependsOnOthers = false; // has a `with` cue: evaluated after the others
+    // General words for the task (synonyms of its description's verbs and objects), used only
+    // by the fallback guess (TaskWordModel) when no cue reaches the threshold.
+    QStringList keywords;
 };
 
 struct Exclusion
