@@ -8,7 +8,8 @@
 // stopped for stop, reachable for logs), else 1.
 //
 // edgegpt fleet run --fleet FILE [--host NAME] [--count N] [--json]
-// Connects straight to each device host's agent (agent_address, else the ssh host; agent_port)
+// Connects straight to each device host's agent (agent_address, else the HostName its ssh alias
+// resolves to in the SSH config, as deploy's probe does; agent_port)
 // with the fleet token, asks it for N inputs (run-inputs, docs/protocol.md) and prints one line per
 // answer ({"host","input","model","label","split","device_ms","encode_ms","transfer_ms","edge_ms",
 // "total_ms","emulated"} with --json) and a summary line. Exit code 0 only when every device host
@@ -36,10 +37,15 @@ namespace edgegpt::cli {
 
 namespace {
 
-// Where the agent of a fleet host listens, as seen from here.
-QString agentAddressOf(const FleetHost &h)
+// Where the agent of a fleet host listens, as seen from here: agent_address, else the host name
+// the SSH config gives the host's ssh target (as deploy connects its probe), else that target.
+QString agentAddressOf(const FleetHost &h, const SshOptions &ssh)
 {
-    return h.agentAddress.isEmpty() ? h.target.host : h.agentAddress;
+    if (!h.agentAddress.isEmpty())
+        return h.agentAddress;
+    const Result<SshEndpoint> endpoint =
+        SshSession::resolve(h.target.host, h.target.user, h.target.port, ssh);
+    return endpoint && !endpoint->host.isEmpty() ? endpoint->host : h.target.host;
 }
 
 quint16 agentPortOf(const FleetHost &h)
@@ -165,8 +171,8 @@ int runFleet(FleetOperation::Kind kind, const QString &name, const QString &desc
             const FleetHost *h = selection->fleet.host(r.host);
             if (r.state != HostState::Running || !h)
                 continue;
-            const Result<StatusReplyMessage> s =
-                queryStatus(agentAddressOf(*h), agentPortOf(*h), request.spec.token, 3000);
+            const Result<StatusReplyMessage> s = queryStatus(
+                agentAddressOf(*h, request.ssh), agentPortOf(*h), request.spec.token, 3000);
             if (!s) {
                 fail(0, QStringLiteral("%1: no metrics: %2").arg(r.host, s.error()));
                 continue;
@@ -263,6 +269,8 @@ int runFleetRun(const QStringList &arguments)
         "answered all N."));
     parser.addHelpOption();
     addFleetOptions(parser);
+    // Only to find a host's address from its ssh alias (no SSH connection is made).
+    addSshOptions(parser);
     parser.addOption({QStringLiteral("count"),
                       QStringLiteral("inputs each device runs (default 1)"), QStringLiteral("N"),
                       QStringLiteral("1")});
@@ -315,7 +323,7 @@ int runFleetRun(const QStringList &arguments)
         }
         auto r = std::make_unique<RunHost>();
         r->name = h.name;
-        r->address = agentAddressOf(h);
+        r->address = agentAddressOf(h, sshOptionsFromParser(parser));
         r->port = agentPortOf(h);
         hosts.push_back(std::move(r));
     }

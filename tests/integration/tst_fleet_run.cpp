@@ -623,7 +623,7 @@ private Q_SLOTS:
                                    {QStringLiteral("role"), QStringLiteral("edge")},
                                    {QStringLiteral("class"), QStringLiteral("rtx-3090")},
                                    {QStringLiteral("dir"), root},
-                                   {QStringLiteral("agent_address"), QStringLiteral("127.0.0.1")},
+                                   // no agent_address: the alias's HostName (127.0.0.1)
                                    {QStringLiteral("agent_port"), int(m_edgePort)}};
         const QString fleetFile = m_dir.filePath(QStringLiteral("status-fleet.json"));
         QVERIFY(write(fleetFile,
