@@ -24,6 +24,8 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 
+#include <algorithm>
+
 namespace edgegpt::cli {
 
 namespace {
@@ -172,13 +174,18 @@ int runDeploy(const QStringList &arguments)
                     .arg(t.task, t.model, t.reason));
 
     if (parser.isSet(QStringLiteral("dry-run"))) {
+        if (!selection->hosts.isEmpty()) // --host: only those hosts
+            manifest->hosts.erase(std::remove_if(manifest->hosts.begin(), manifest->hosts.end(),
+                                                 [&](const ManifestHost &h) {
+                                                     return !selection->hosts.contains(h.name);
+                                                 }),
+                                  manifest->hosts.end());
         if (parser.isSet(QStringLiteral("json"))) {
             printOut(QString::fromUtf8(
                 QJsonDocument(manifest->toJson()).toJson(QJsonDocument::Compact)));
         } else {
             for (const ManifestHost &h : manifest->hosts)
-                if (selection->hosts.isEmpty() || selection->hosts.contains(h.name))
-                    printOut(describeHost(h));
+                printOut(describeHost(h));
             printOut(QStringLiteral("dry run: no host was contacted"));
         }
         return ExitOk;

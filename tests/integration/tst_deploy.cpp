@@ -682,6 +682,17 @@ private Q_SLOTS:
                  QStringLiteral("facebook/detr-resnet-50"));
         QVERIFY2(dry.err.contains("leaving out t2 (facebook/detr-resnet-50): not runnable here"),
                  dry.err.constData());
+        // Without --json: a line per host (--host: only that one).
+        const Run text = edgegpt({QStringLiteral("deploy"), QStringLiteral("--fleet"), fleet,
+                                  QStringLiteral("--plan"), planFile, QStringLiteral("--dry-run"),
+                                  QStringLiteral("--host"), QStringLiteral("jet-p")});
+        QVERIFY2(text.code == 0, QByteArray(text.out + text.err).constData());
+        QVERIFY2(text.out.contains("jet-p (device, jetson-nano): tasks t1; models "
+                                   "fashion-mnist-cnn (google/vit-base-patch16-224; stand-in: "
+                                   "fashion-mnist cnn; head parts, split auto); 5 files"),
+                 text.out.constData());
+        QVERIFY(!text.out.contains("rtx-p"));
+        QVERIFY(text.out.contains("dry run: no host was contacted"));
         // No host was touched.
         QVERIFY(!QFileInfo::exists(path(QStringLiteral("remote/jp"))));
         QVERIFY(!QFileInfo::exists(path(QStringLiteral("remote/rp"))));
@@ -720,9 +731,9 @@ private Q_SLOTS:
         QVERIFY2(plain.code == 0, QByteArray(plain.out + plain.err).constData());
         QVERIFY2(plain.out.contains("2 of 2 hosts running"), plain.out.constData());
         QVERIFY(!plain.err.contains("leaving out"));
-        QVERIFY(edgegpt({QStringLiteral("fleet"), QStringLiteral("stop"), QStringLiteral("--fleet"),
-                         fleet})
-                    .code == 0);
+        const Run stop = edgegpt(
+            {QStringLiteral("fleet"), QStringLiteral("stop"), QStringLiteral("--fleet"), fleet});
+        QVERIFY2(stop.code == 0, QByteArray(stop.out + stop.err).constData());
     }
 
     // A class the plan needs and the fleet lacks is an error before any host is contacted; a
