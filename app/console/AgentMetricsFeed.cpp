@@ -83,7 +83,11 @@ void AgentMetricsFeed::connectNow()
     connect(c, &PeerConnection::frameReceived, this, &AgentMetricsFeed::onFrame);
     connect(c, &PeerConnection::peerError, this,
             [this](quint32 id, const QString &code, const QString &message) {
-                if (id != 0 && id == m_linkRequest) {
+                if (id != 0 && id == m_runRequest) {
+                    m_runRequest = 0;
+                    Q_EMIT requestFailed(tr("%1 refused to run inputs: %2").arg(m_agent, message));
+                    Q_EMIT runDone(0, 0);
+                } else if (id != 0 && id == m_linkRequest) {
                     m_linkRequest = 0;
                     Q_EMIT requestFailed(
                         tr("%1 refused the link settings: %2").arg(m_agent, message));
@@ -99,6 +103,10 @@ void AgentMetricsFeed::connectNow()
 
 void AgentMetricsFeed::scheduleRetry(const QString &message)
 {
+    if (m_runRequest != 0) {
+        m_runRequest = 0;
+        Q_EMIT runDone(0, 0); // the run ends with the connection
+    }
     if (m_connection) {
         PeerConnection *c = m_connection;
         m_connection = nullptr;
@@ -137,6 +145,30 @@ void AgentMetricsFeed::onFrame(const Frame &frame)
             stored.split = QString::number(m_splitOrder.indexOf(stored.split));
         m_store->pushUpdate(m_agent, stored);
         Q_EMIT updateReceived();
+    } else if (frame.type == FrameType::StatusReply) {
+        const Result<StatusReplyMessage> status = StatusReplyMessage::fromCbor(frame.control);
+        if (!status) {
+            Q_EMIT requestFailed(tr("%1 sent a bad status: %2").arg(m_agent, status.error()));
+            return;
+        }
+        Q_EMIT statusReceived(*status);
+    } else if (frame.type == FrameType::RunInputsAck) {
+        const Result<RunInputsAckMessage> ack = RunInputsAckMessage::fromCbor(frame.control);
+        if (ack)
+            Q_EMIT runAccepted(ack->accepted);
+    } else if (frame.type == FrameType::RunResult) {
+        const Result<RunResultMessage> result = RunResultMessage::fromCbor(frame.control);
+        if (!result) {
+            Q_EMIT requestFailed(tr("%1 sent a bad result: %2").arg(m_agent, result.error()));
+            return;
+        }
+        Q_EMIT runResult(*result);
+    } else if (frame.type == FrameType::RunDone || frame.type == FrameType::StopInputsAck) {
+        const Result<RunDoneMessage> done = RunDoneMessage::fromCbor(frame.control);
+        if (frame.type == FrameType::RunDone && frame.requestId != m_runRequest)
+            return; // an earlier run's end
+        m_runRequest = 0;
+        Q_EMIT runDone(done ? done->answered : 0, done ? done->failed : 0);
     } else if (frame.type == FrameType::LinkSettingsAck) {
         const Result<LinkSettingsMessage> ack = LinkSettingsMessage::fromCbor(frame.control);
         if (frame.requestId == m_linkRequest)
@@ -165,6 +197,42 @@ Result<void> AgentMetricsFeed::setLinkRate(double rateKBps)
     if (!sent)
         return Result<void>::failure(sent.error());
     m_linkRequest = *sent;
+    return {};
+}
+
+Result<void> AgentMetricsFeed::requestStatus()
+{
+    if (!m_connection || !m_connection->isReady())
+        return Result<void>::failure(tr("%1 is not connected").arg(m_agent));
+    const Result<quint32> sent =
+        m_connection->sendRequest(FrameType::StatusRequest, EmptyMessage{}.toCbor());
+    if (!sent)
+        return Result<void>::failure(sent.error());
+    return {};
+}
+
+Result<void> AgentMetricsFeed::runInputs(qint64 count, double ratePerSecond)
+{
+    if (!m_connection || !m_connection->isReady())
+        return Result<void>::failure(tr("%1 is not connected").arg(m_agent));
+    RunInputsMessage message;
+    message.count = count;
+    message.ratePerSecond = ratePerSecond;
+    const Result<quint32> sent = m_connection->sendRequest(FrameType::RunInputs, message.toCbor());
+    if (!sent)
+        return Result<void>::failure(sent.error());
+    m_runRequest = *sent;
+    return {};
+}
+
+Result<void> AgentMetricsFeed::stopInputs()
+{
+    if (!m_connection || !m_connection->isReady())
+        return Result<void>::failure(tr("%1 is not connected").arg(m_agent));
+    const Result<quint32> sent =
+        m_connection->sendRequest(FrameType::StopInputs, EmptyMessage{}.toCbor());
+    if (!sent)
+        return Result<void>::failure(sent.error());
     return {};
 }
 

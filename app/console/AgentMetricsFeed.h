@@ -9,6 +9,7 @@
 
 #include "core/link/LinkShaper.h"
 #include "core/metrics/MetricsStore.h"
+#include "core/protocol/Messages.h"
 #include "core/util/Result.h"
 
 #include <QObject>
@@ -55,6 +56,13 @@ public:
     // Asks a device agent to shape its uplink at rateKBps from now on (linkSettingsApplied or
     // requestFailed follows). Fails at once when not connected.
     Result<void> setLinkRate(double rateKBps);
+    // A deployed agent: asks what it reports about itself (statusReceived follows).
+    Result<void> requestStatus();
+    // A device agent: run `count` inputs from its input source (0: until stopInputs), at
+    // ratePerSecond (0: closed loop); runAccepted, then runResult for each, runDone at the end.
+    Result<void> runInputs(qint64 count, double ratePerSecond);
+    Result<void> stopInputs();
+    bool isRunningInputs() const { return m_runRequest != 0; }
 
 Q_SIGNALS:
     void subscribed();
@@ -63,6 +71,10 @@ Q_SIGNALS:
     void updateReceived();
     void linkSettingsApplied(const edgegpt::LinkSettings &settings);
     void requestFailed(const QString &message);
+    void statusReceived(const edgegpt::StatusReplyMessage &status);
+    void runAccepted(qint64 count);
+    void runResult(const edgegpt::RunResultMessage &result);
+    void runDone(qint64 answered, qint64 failed);
 
 private:
     void connectNow();
@@ -85,6 +97,7 @@ private:
     QString m_lastSplit;
     double m_lastRate = -1;
     quint32 m_linkRequest = 0;
+    quint32 m_runRequest = 0;
     QStringList m_splitOrder;
     bool m_recordRequests = true;
 };

@@ -65,8 +65,40 @@ Result<ConsoleOptions> ConsoleOptions::parse(const QStringList &arguments)
         QCoreApplication::translate("edgegpt::ConsoleOptions",
                                     "Keep settings in this INI file instead of the user's."),
         QStringLiteral("FILE"));
+    const QCommandLineOption deploy(
+        QStringLiteral("deploy"),
+        QCoreApplication::translate(
+            "edgegpt::ConsoleOptions",
+            "Deploy the plan (--plan) to the fleet (--fleet) without asking anyone: unknown host "
+            "keys are refused unless --accept-new-host-key, no passphrase or password is asked."));
+    const QCommandLineOption run(
+        QStringLiteral("run"),
+        QCoreApplication::translate("edgegpt::ConsoleOptions",
+                                    "Ask the fleet's devices to run inputs (after --deploy, or "
+                                    "once their agents are connected)."));
+    const QCommandLineOption sshConfig(
+        QStringLiteral("ssh-config"),
+        QCoreApplication::translate("edgegpt::ConsoleOptions",
+                                    "The SSH config to use (default ~/.ssh/config)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption identity(
+        QStringLiteral("identity"),
+        QCoreApplication::translate("edgegpt::ConsoleOptions",
+                                    "A private key to authenticate with, as ssh -i."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption knownHosts(
+        QStringLiteral("known-hosts"),
+        QCoreApplication::translate("edgegpt::ConsoleOptions",
+                                    "The known_hosts file (default ~/.ssh/known_hosts)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption acceptNew(
+        QStringLiteral("accept-new-host-key"),
+        QCoreApplication::translate("edgegpt::ConsoleOptions",
+                                    "With --deploy: accept and record the keys of hosts never "
+                                    "seen before (a changed key is always refused)."));
     parser.addOptions({demo, request, screenshot, quitAfter, fleet, plan, modelDir, shotDelay,
-                       language, settings});
+                       language, settings, deploy, run, sshConfig, identity, knownHosts,
+                       acceptNew});
     if (!parser.parse(arguments))
         return Result<ConsoleOptions>::failure(parser.errorText());
     if (parser.isSet(QStringLiteral("help")))
@@ -99,6 +131,18 @@ Result<ConsoleOptions> ConsoleOptions::parse(const QStringList &arguments)
         return Result<ConsoleOptions>::failure(QCoreApplication::translate(
             "edgegpt::ConsoleOptions", "--language: expected en, zh_CN or ko"));
     o.settingsFile = parser.value(settings);
+    o.deploy = parser.isSet(deploy);
+    o.run = parser.isSet(run);
+    o.sshConfig = parser.value(sshConfig);
+    o.identity = parser.value(identity);
+    o.knownHosts = parser.value(knownHosts);
+    o.acceptNewHostKey = parser.isSet(acceptNew);
+    if ((o.deploy || o.run) && o.fleetFile.isEmpty())
+        return Result<ConsoleOptions>::failure(QCoreApplication::translate(
+            "edgegpt::ConsoleOptions", "--deploy and --run need --fleet FILE"));
+    if (o.deploy && o.planFile.isEmpty() && o.request.isEmpty())
+        return Result<ConsoleOptions>::failure(QCoreApplication::translate(
+            "edgegpt::ConsoleOptions", "--deploy needs --plan FILE (or --request TEXT)"));
     return o;
 }
 

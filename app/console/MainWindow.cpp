@@ -3,6 +3,8 @@
 #include "app/console/AgentMetricsFeed.h"
 #include "app/console/DemoController.h"
 #include "app/console/DemoPanel.h"
+#include "app/console/FleetDeployController.h"
+#include "app/console/FleetView.h"
 #include "app/console/SettingsDialog.h"
 #include "core/fleet/LocalFleet.h"
 #include "core/plan/PlanFormat.h"
@@ -30,7 +32,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
-#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -79,6 +80,7 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
 
     m_editor = new PlanEditor(m_document, this);
     m_demo = new DemoController(&m_metrics, this);
+    m_fleetCtl = new FleetDeployController(&m_metrics, this, this);
     auto *live = new QWidget(this);
     auto *liveLayout = new QVBoxLayout(live);
     liveLayout->setContentsMargins(4, 2, 4, 0);
@@ -137,6 +139,25 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
         m_charts->setLinkRateTarget(kbps, QDateTime::currentMSecsSinceEpoch());
     });
     connect(m_demo, &DemoController::fleetChanged, this, &MainWindow::showFleet);
+    connect(m_fleetCtl, &FleetDeployController::hostsChanged, this, &MainWindow::showFleet);
+    connect(m_fleetCtl, &FleetDeployController::logLine, this, &MainWindow::log);
+    connect(m_fleetCtl, &FleetDeployController::status, this,
+            [this](const QString &text, bool busy) {
+                setStatus(text, busy);
+                log(text);
+            });
+    connect(m_fleetCtl, &FleetDeployController::hostKeyChanged, this,
+            &MainWindow::showHostKeyChanged);
+    connect(m_fleetCtl, &FleetDeployController::logTail, this,
+            [this](const QString &host, const QString &text) {
+                log(tr("— log tail of %1 —").arg(host));
+                log(text.trimmed());
+                m_logDock->raise();
+            });
+    connect(m_fleetView, &FleetView::logTailRequested, this, [this](const QString &host) {
+        setStatus(tr("Fetching the log tail of %1…").arg(host), true);
+        m_fleetCtl->fetchLog(host);
+    });
     connect(m_demo, &DemoController::stateChanged, this, [this](DemoController::State state) {
         const bool running =
             state == DemoController::State::Running || state == DemoController::State::Starting;
@@ -206,10 +227,14 @@ void MainWindow::buildActions()
             Q_EMIT planningDone(false);
             return;
         }
-        if (m_deployProcess) {
-            m_deployProcess->terminate();
-            setStatus(tr("Stopping the deployment…"), true);
-            log(tr("Deployment stopped by the operator."));
+        if (m_fleetCtl->isDeploying()) {
+            m_fleetCtl->cancel();
+            return;
+        }
+        if (m_fleetCtl->isRunning()) {
+            m_fleetCtl->stopRun();
+            setStatus(tr("Stopping the devices' inputs…"), true);
+            log(tr("Stop sent to the fleet's devices."));
             return;
         }
         if (m_demo->state() != DemoController::State::Idle) {
@@ -412,21 +437,8 @@ void MainWindow::buildDocks()
     // Fleet.
     m_fleetDock = new QDockWidget(tr("Fleet"), this);
     m_fleetDock->setObjectName(QStringLiteral("fleetDock"));
-    auto *fleetWidget = new QWidget(m_fleetDock);
-    auto *fleetLayout = new QVBoxLayout(fleetWidget);
-    fleetLayout->setContentsMargins(2, 2, 2, 2);
-    m_fleetTree = new QTreeWidget(fleetWidget);
-    m_fleetTree->setObjectName(QStringLiteral("fleetTree"));
-    m_fleetTree->setRootIsDecorated(false);
-    m_fleetTree->setAlternatingRowColors(true);
-    m_fleetTree->setHeaderLabels({tr("Host"), tr("Role"), tr("Class"), tr("State"), tr("Address"),
-                                  tr("Model parts"), tr("Cached models")});
-    m_fleetNote = new QLabel(fleetWidget);
-    m_fleetNote->setWordWrap(true);
-    m_fleetNote->setStyleSheet(QStringLiteral("color: #56616e; padding: 4px;"));
-    fleetLayout->addWidget(m_fleetTree, 1);
-    fleetLayout->addWidget(m_fleetNote);
-    m_fleetDock->setWidget(fleetWidget);
+    m_fleetView = new FleetView(m_fleetDock);
+    m_fleetDock->setWidget(m_fleetView);
 
     // Log.
     m_logDock = new QDockWidget(tr("Log"), this);
@@ -531,7 +543,7 @@ void MainWindow::writeSettings()
     m_settings->setValue(QStringLiteral("console/request_history"), requestHistory());
     m_settings->setValue(QStringLiteral("console/planner"), m_planner->currentData());
     m_settings->setValue(QStringLiteral("console/language"), m_language);
-    m_settings->setValue(QStringLiteral("console/fleet_file"), m_fleet.path);
+    m_settings->setValue(QStringLiteral("console/fleet_file"), m_fleetCtl->fleet().path);
     m_settings->setValue(QStringLiteral("demo/link_rate_kbps"), m_demoPanel->linkSlider()->value());
     m_settings->setValue(QStringLiteral("demo/device_speed"), m_demo->deviceSpeed().key());
     m_settings->setValue(QStringLiteral("demo/device_factor"), m_demo->deviceSpeed().customFactor);
@@ -716,49 +728,43 @@ Result<void> MainWindow::savePlan(const QString &path)
     return r;
 }
 
+bool MainWindow::hasFleet() const
+{
+    return m_fleetCtl->hasFleet();
+}
+
+QTreeWidget *MainWindow::fleetTree() const
+{
+    return m_fleetView->tree();
+}
+
 Result<void> MainWindow::loadFleet(const QString &path)
 {
-    Result<FleetFile> fleet = FleetFile::load(path);
-    if (!fleet) {
-        setStatus(tr("Cannot read the fleet: %1").arg(fleet.error()));
-        log(tr("Cannot read the fleet: %1").arg(fleet.error()));
-        return Result<void>::failure(fleet.error());
+    const Result<void> loaded = m_fleetCtl->loadFleet(path);
+    if (!loaded) {
+        setStatus(tr("Cannot read the fleet: %1").arg(loaded.error()));
+        log(tr("Cannot read the fleet: %1").arg(loaded.error()));
+        return loaded;
     }
-    m_fleet = *fleet;
-    m_settings->setValue(QStringLiteral("console/fleet_file"), m_fleet.path);
+    const Fleet &fleet = m_fleetCtl->fleet();
+    m_settings->setValue(QStringLiteral("console/fleet_file"), fleet.path);
+    for (const FleetHost &h : fleet.hosts)
+        if (h.role == QLatin1String("device")) {
+            m_charts->setPreferredLatencyAgent(h.name); // a device's latency is the end-to-end one
+            break;
+        }
     showFleet();
-    log(tr("Fleet %1: %n host(s).", nullptr, int(m_fleet.hosts.size())).arg(path));
-    setStatus(tr("Fleet %1 loaded.").arg(QFileInfo(path).fileName()));
+    log(tr("Fleet %1: %n host(s).", nullptr, int(fleet.hosts.size())).arg(path));
+    setStatus(tr("Fleet %1 loaded; asking its hosts how their agents are.")
+                  .arg(QFileInfo(path).fileName()));
     return {};
 }
 
 void MainWindow::showFleet()
 {
-    m_fleetTree->clear();
-    const QColor muted(0x6b, 0x77, 0x85);
-    const QColor good(0x1f, 0x9d, 0x55);
-    const QColor bad(0xd6, 0x2d, 0x20);
-    for (const FleetFileHost &h : m_fleet.hosts) {
-        auto *item = new QTreeWidgetItem(m_fleetTree);
-        item->setText(0, h.name);
-        item->setText(1, h.role == QLatin1String("device") ? tr("device")
-                         : h.role == QLatin1String("edge") ? tr("edge")
-                                                           : tr("cloud"));
-        item->setText(2, h.hostClass);
-        // What the console knows: the outcome of its last `edgegpt deploy`, not a guess.
-        const QString state = m_fleetState == QLatin1String("deploying")  ? tr("deploying")
-                              : m_fleetState == QLatin1String("deployed") ? tr("deployed")
-                              : m_fleetState == QLatin1String("failed")   ? tr("deploy failed")
-                                                                          : tr("not deployed");
-        item->setText(3, state);
-        item->setForeground(3, m_fleetState == QLatin1String("deployed") ? good
-                               : m_fleetState == QLatin1String("failed") ? bad
-                                                                         : muted);
-        item->setText(4, tr("%1 (port %2)").arg(h.ssh).arg(h.agentPort));
-        item->setText(5, tr("—"));
-        item->setText(6, tr("—"));
-        item->setToolTip(0, tr("Deploy root: %1").arg(h.dir));
-    }
+    QList<FleetRow> rows;
+    for (const FleetHostView &h : m_fleetCtl->hosts())
+        rows << FleetView::rowFor(h);
     // The local demo fleet, while it exists.
     const DemoController::State demo = m_demo->state();
     if (demo == DemoController::State::Starting || demo == DemoController::State::Running ||
@@ -776,7 +782,7 @@ void MainWindow::showFleet()
             QString role, hostClass, parts, cached;
             quint16 port;
         };
-        const QList<Row> rows = {
+        const QList<Row> demoRows = {
             {m_demo->edgeFeed(), tr("edge"), tr("this computer"),
              split.isEmpty() ? tr("%1 tail").arg(model) : tr("%1 tail after %2").arg(model, split),
              m_demo->edgeFeed()->requestsReceived() > 0 ? model : tr("—"), fleet->edgePort()},
@@ -785,37 +791,58 @@ void MainWindow::showFleet()
              split.isEmpty() ? tr("%1 head").arg(model) : tr("%1 head to %2").arg(model, split),
              tr("—"), fleet->devicePort()},
         };
-        for (const Row &r : rows) {
-            auto *item = new QTreeWidgetItem(m_fleetTree);
-            item->setText(0, r.feed->agentName());
-            item->setText(1, r.role);
-            item->setText(2, r.hostClass);
-            QString st = stateText;
+        for (const Row &r : demoRows) {
+            FleetRow row;
+            row.name = r.feed->agentName();
+            row.role = r.role;
+            row.hostClass = r.hostClass;
+            row.state = stateText;
             if (demo == DemoController::State::Running)
-                st = r.feed->isSubscribed() ? tr("running · metrics") : tr("running · connecting");
-            item->setText(3, st);
-            item->setForeground(3, demo == DemoController::State::Running  ? good
-                                   : demo == DemoController::State::Failed ? bad
-                                                                           : muted);
-            item->setText(4, r.port ? QStringLiteral("127.0.0.1:%1").arg(r.port) : tr("—"));
-            item->setText(5, r.parts);
-            item->setText(6, r.cached);
-            item->setToolTip(0, tr("Model folder: %1").arg(m_demo->modelDir()));
+                row.state =
+                    r.feed->isSubscribed() ? tr("running · metrics") : tr("running · connecting");
+            row.tone = demo == DemoController::State::Running  ? FleetRow::Tone::Good
+                       : demo == DemoController::State::Failed ? FleetRow::Tone::Bad
+                                                               : FleetRow::Tone::Muted;
+            row.address = r.port ? QStringLiteral("127.0.0.1:%1").arg(r.port) : tr("—");
+            row.progress = r.parts;
+            row.models = r.cached;
+            row.requests = QString::number(r.feed->requestsReceived());
+            row.tooltip = tr("Model folder: %1").arg(m_demo->modelDir());
+            rows << row;
         }
     }
-    m_fleetTree->header()->resizeSections(QHeaderView::ResizeToContents);
-    if (m_fleet.hosts.isEmpty())
-        m_fleetNote->setText(
-            tr("No fleet file open: the console runs the local demo fleet (Demo menu). "
-               "Open a fleet file (File ▸ Open fleet) to list and deploy to its hosts."));
-    else
-        m_fleetNote->setText(tr("%1 · %n host(s)", nullptr, int(m_fleet.hosts.size()))
-                                 .arg(QFileInfo(m_fleet.path).fileName()));
+    const Fleet &fleet = m_fleetCtl->fleet();
+    m_fleetView->setRows(
+        rows, fleet.hosts.isEmpty()
+                  ? tr("No fleet file open: the console runs the local demo fleet (Demo menu). "
+                       "Open a fleet file (File ▸ Open fleet) to list and deploy to its hosts.")
+                  : tr("%1 · %n host(s) · double-click a host for its log tail", nullptr,
+                       int(fleet.hosts.size()))
+                        .arg(QFileInfo(fleet.path).fileName()));
+}
+
+void MainWindow::showHostKeyChanged(const QString &host, const QString &message)
+{
+    log(message);
+    if (m_fleetCtl->interaction()->isScripted())
+        return;
+    // The risk, and no way to accept from here: the person removes the old key knowingly.
+    auto *box = new QMessageBox(QMessageBox::Critical, tr("Host key changed: %1").arg(host),
+                                tr("The host key of %1 has CHANGED. Someone may be intercepting "
+                                   "the connection (a man-in-the-middle attack), or the host was "
+                                   "reinstalled. The console refused to connect and will not "
+                                   "accept this key.")
+                                    .arg(host),
+                                QMessageBox::Close, this);
+    box->setObjectName(QStringLiteral("hostKeyChangedDialog"));
+    box->setDetailedText(message);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void MainWindow::deploy()
 {
-    if (m_fleet.hosts.isEmpty()) {
+    if (!m_fleetCtl->hasFleet()) {
         const QString text =
             tr("No fleet file is open, so there is nothing to deploy to: the local demo fleet runs "
                "on this computer (Run, F5). Open a fleet file (File ▸ Open fleet) to deploy to "
@@ -824,7 +851,7 @@ void MainWindow::deploy()
         log(text);
         return;
     }
-    if (m_deployProcess) {
+    if (m_fleetCtl->isDeploying()) {
         setStatus(tr("A deployment is already running."), true);
         return;
     }
@@ -832,67 +859,27 @@ void MainWindow::deploy()
         setStatus(tr("Plan a request first: Deploy sends the plan's agents and model parts."));
         return;
     }
-    const Result<QString> cli = DemoController::findCli();
-    if (!cli) {
-        setStatus(tr("Cannot deploy: %1").arg(cli.error()));
-        log(tr("Cannot deploy: %1").arg(cli.error()));
-        return;
+    const Result<void> started = m_fleetCtl->deploy(m_document->plan(), m_catalog, m_bindings);
+    if (!started) {
+        setStatus(tr("Cannot deploy: %1").arg(started.error()));
+        log(tr("Cannot deploy: %1").arg(started.error()));
     }
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    QDir().mkpath(dir);
-    const QString planPath = dir + QStringLiteral("/deploy-plan.json");
-    const Result<void> saved = m_document->save(planPath);
-    if (!saved) {
-        setStatus(saved.error());
-        log(saved.error());
-        return;
-    }
-    const QStringList args = {QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleet.path,
-                              QStringLiteral("--plan"), planPath};
-    auto *p = new QProcess(this);
-    m_deployProcess = p;
-    p->setProcessChannelMode(QProcess::MergedChannels);
-    connect(p, &QProcess::readyRead, this, [this, p] {
-        while (p->canReadLine())
-            log(QString::fromUtf8(p->readLine()).trimmed());
-    });
-    connect(p, &QProcess::finished, this, [this, p](int code, QProcess::ExitStatus status) {
-        const QByteArray rest = p->readAll();
-        if (!rest.trimmed().isEmpty())
-            log(QString::fromUtf8(rest).trimmed());
-        const bool ok = status == QProcess::NormalExit && code == 0;
-        m_fleetState = ok ? QStringLiteral("deployed") : QStringLiteral("failed");
-        setStatus(ok ? tr("Deployed: every host of %1 is running its agent.")
-                           .arg(QFileInfo(m_fleet.path).fileName())
-                     : tr("Deployment failed (exit code %1); the log says which host and why.")
-                           .arg(code));
-        p->deleteLater();
-        showFleet();
-    });
-    connect(p, &QProcess::errorOccurred, this, [this, p](QProcess::ProcessError e) {
-        if (e != QProcess::FailedToStart)
-            return;
-        m_fleetState = QStringLiteral("failed");
-        setStatus(tr("Cannot start %1: %2").arg(p->program(), p->errorString()));
-        p->deleteLater();
-        showFleet();
-    });
-    m_fleetState = QStringLiteral("deploying");
-    showFleet();
-    log(QStringLiteral("$ edgegpt %1").arg(args.join(QLatin1Char(' '))));
-    setStatus(tr("Deploying the plan to %n host(s)…", nullptr, int(m_fleet.hosts.size())), true);
-    p->start(*cli, args);
 }
 
 void MainWindow::run()
 {
-    if (!m_fleet.hosts.isEmpty()) {
-        const QString text =
-            tr("The fleet's agents start with Deploy (Ctrl+D) and then serve requests; this "
-               "console charts the "
-               "local demo fleet's metrics. Close the fleet file to run the demo here.");
-        setStatus(text);
-        log(text);
+    if (m_fleetCtl->hasFleet()) {
+        const Result<void> asked = m_fleetCtl->run();
+        if (!asked) {
+            const QString text =
+                tr("Cannot run the fleet: %1. Deploy it first (Ctrl+D); its devices run inputs "
+                   "when their agents are connected.")
+                    .arg(asked.error());
+            setStatus(text);
+            log(text);
+            return;
+        }
+        setStatus(tr("The fleet's devices are running inputs; Stop (Shift+F5) stops them."));
         return;
     }
     if (m_demo->isRunning()) {

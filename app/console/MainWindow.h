@@ -4,7 +4,6 @@
 // Planning is asynchronous (PlanningJob signals); nothing here blocks the GUI thread.
 #pragma once
 
-#include "app/console/FleetFile.h"
 #include "core/catalog/Catalog.h"
 #include "core/catalog/ModelBindings.h"
 #include "core/metrics/MetricsStore.h"
@@ -14,7 +13,6 @@
 #include <QPointer>
 
 class QAction;
-class QProcess;
 class QComboBox;
 class QDockWidget;
 class QLabel;
@@ -29,6 +27,8 @@ namespace edgegpt {
 
 class DemoController;
 class DemoPanel;
+class FleetDeployController;
+class FleetView;
 class LocalPlanner;
 class LlmPlanner;
 class MetricsCharts;
@@ -54,11 +54,13 @@ public:
     MetricsCharts *charts() const { return m_charts; }
     DemoController *demo() const { return m_demo; }
     DemoPanel *demoPanel() const { return m_demoPanel; }
-    bool hasFleet() const { return !m_fleet.hosts.isEmpty(); }
+    bool hasFleet() const;
+    FleetDeployController *fleetController() const { return m_fleetCtl; }
+    FleetView *fleetView() const { return m_fleetView; }
     MetricsStore *metricsStore() { return &m_metrics; }
     QComboBox *requestBox() const { return m_request; }
     QComboBox *plannerBox() const { return m_planner; }
-    QTreeWidget *fleetTree() const { return m_fleetTree; }
+    QTreeWidget *fleetTree() const;
     QPlainTextEdit *logView() const { return m_log; }
     QPlainTextEdit *jsonView() const { return m_json; }
     QAction *planAction() const { return m_planAction; }
@@ -113,6 +115,7 @@ private:
     void rememberRequest(const QString &request);
     void deploy();
     void run();
+    void showHostKeyChanged(const QString &host, const QString &message);
     void showFleet();
     void openSettings();
 
@@ -129,11 +132,9 @@ private:
     ModelBindings m_bindings = ModelBindings::builtIn();
     QString m_bindingsFile; // "" = built-in
     QPointer<PlanningJob> m_job;
-    FleetFile m_fleet;
     DemoController *m_demo;
     DemoPanel *m_demoPanel;
-    QPointer<QProcess> m_deployProcess;
-    QString m_fleetState; // per deploy: "" (not deployed), "deploying", "deployed", "failed"
+    FleetDeployController *m_fleetCtl;
 
     QComboBox *m_request;
     QToolButton *m_examples;
@@ -158,8 +159,7 @@ private:
     QDockWidget *m_fleetDock;
     QDockWidget *m_logDock;
     QDockWidget *m_planDock;
-    QTreeWidget *m_fleetTree;
-    QLabel *m_fleetNote;
+    FleetView *m_fleetView;
     QPlainTextEdit *m_log;
     QTabWidget *m_planTabs;
     QPlainTextEdit *m_json;

@@ -1,6 +1,7 @@
 // edgegpt-console: the operator console. See docs/console.md.
 #include "app/console/ConsoleOptions.h"
 #include "app/console/DemoController.h"
+#include "app/console/FleetDeployController.h"
 #include "app/console/MainWindow.h"
 #include "app/console/Translations.h"
 #include "widgets/MetricsCharts.h"
@@ -62,6 +63,15 @@ int main(int argc, char *argv[])
         window.setLanguage(options.language);
     window.show();
 
+    FleetDeployController *fleet = window.fleetController();
+    SshOptions ssh;
+    ssh.configFile = options.sshConfig;
+    ssh.identityFile = options.identity;
+    ssh.knownHostsFile = options.knownHosts;
+    fleet->setSshOptions(ssh);
+    // Scripted: nobody to ask. Set before the fleet loads (its status poll connects at once).
+    if (options.deploy || options.run)
+        fleet->interaction()->setScripted(true, options.acceptNewHostKey);
     if (!options.fleetFile.isEmpty()) {
         const Result<void> r = window.loadFleet(options.fleetFile);
         if (!r)
@@ -86,7 +96,89 @@ int main(int argc, char *argv[])
     }
 
     int exitCode = 0;
-    if (!options.screenshot.isEmpty()) {
+    // The scripted fleet: deploy (when asked), run the devices (when asked), and take the
+    // screenshot once the charts hold data from the fleet's agents.
+    auto fleetScript = [&window, &options, &exitCode, fleet] {
+        auto shoot = [&window, &options, &exitCode] {
+            if (options.screenshot.isEmpty())
+                return;
+            window.charts()->redraw();
+            const QPixmap picture = window.grab();
+            if (picture.isNull() || !picture.save(options.screenshot, "PNG")) {
+                std::fprintf(stderr, "edgegpt-console: cannot write %s\n",
+                             qPrintable(options.screenshot));
+                exitCode = 1;
+            }
+            QApplication::exit(exitCode);
+        };
+        auto runAndWatch = [&window, &options, &exitCode, fleet, shoot] {
+            auto *poll = new QTimer(&window);
+            auto *clock = new QElapsedTimer();
+            clock->start();
+            poll->setInterval(200);
+            auto *asked = new bool(false);
+            QObject::connect(poll, &QTimer::timeout, &window,
+                             [poll, clock, asked, fleet, shoot, &options, &exitCode] {
+                                 if (options.run && !*asked && fleet->run()) {
+                                     *asked = true;
+                                     std::printf("edgegpt-console: the devices run inputs\n");
+                                     std::fflush(stdout);
+                                 }
+                                 const bool ready =
+                                     fleet->chartsHaveData() && (!options.run || *asked);
+                                 if (ready || clock->elapsed() > 120000) {
+                                     poll->stop();
+                                     if (!ready) {
+                                         std::fprintf(stderr, "edgegpt-console: no data from the "
+                                                              "fleet's agents after 120 s\n");
+                                         exitCode = 1;
+                                     }
+                                     delete clock;
+                                     delete asked;
+                                     if (!options.screenshot.isEmpty())
+                                         shoot();
+                                     else if (!ready)
+                                         QApplication::exit(exitCode);
+                                 }
+                             });
+            poll->start();
+        };
+        if (!options.deploy) {
+            runAndWatch();
+            return;
+        }
+        QObject::connect(fleet, &FleetDeployController::deployFinished, &window,
+                         [fleet, runAndWatch, &exitCode](bool ok) {
+                             for (const FleetHostView &h : fleet->hosts())
+                                 std::printf("%s: %s: %s\n", qPrintable(h.name),
+                                             qPrintable(h.state), qPrintable(h.message));
+                             std::fflush(stdout);
+                             if (!ok) {
+                                 std::fprintf(stderr, "edgegpt-console: the deployment failed\n");
+                                 exitCode = 1;
+                                 QApplication::exit(exitCode);
+                                 return;
+                             }
+                             runAndWatch();
+                         });
+        QTimer::singleShot(0, &window, [&window, &exitCode] {
+            window.deployAction()->trigger();
+            if (!window.fleetController()->isDeploying()) {
+                std::fprintf(stderr, "edgegpt-console: %s\n", qPrintable(window.statusText()));
+                exitCode = 1;
+                QApplication::exit(exitCode);
+            }
+        });
+    };
+    if (options.deploy || options.run) {
+        if (!options.request.isEmpty() && options.planFile.isEmpty()) {
+            QObject::connect(&window, &MainWindow::planningDone, &window,
+                             [fleetScript](bool) { fleetScript(); });
+            window.planRequest(options.request);
+        } else {
+            fleetScript();
+        }
+    } else if (!options.screenshot.isEmpty()) {
         // Plan (when asked), let the demo's charts fill for a few seconds, write the picture,
         // leave.
         const int dataMs =

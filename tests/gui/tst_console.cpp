@@ -215,7 +215,8 @@ private Q_SLOTS:
         QCOMPARE(tree->topLevelItem(0)->text(0), QStringLiteral("jetson-1"));
         QCOMPARE(tree->topLevelItem(0)->text(1), QStringLiteral("device"));
         QCOMPARE(tree->topLevelItem(0)->text(2), QStringLiteral("jetson-nano"));
-        QCOMPARE(tree->topLevelItem(0)->text(3), QStringLiteral("not deployed"));
+        // The state is what the console polls over SSH; until the first answer it says so.
+        QCOMPARE(tree->topLevelItem(0)->text(3), QStringLiteral("checking"));
         // Untrusted input: problems are named by their path.
         const Result<FleetFile> bad = FleetFile::parse(
             R"({"hosts":[{"name":"a","ssh":"a","role":"router","class":"x","dir":"/d"},{"name":"a"}]})",
