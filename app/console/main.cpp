@@ -2,6 +2,7 @@
 #include "app/console/ConsoleOptions.h"
 #include "app/console/DemoController.h"
 #include "app/console/FleetDeployController.h"
+#include "app/console/FleetView.h"
 #include "app/console/MainWindow.h"
 #include "app/console/Translations.h"
 #include "widgets/MetricsCharts.h"
@@ -10,6 +11,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QSettings>
 #include <QTimer>
@@ -99,6 +101,9 @@ int main(int argc, char *argv[])
     // The scripted fleet: deploy (when asked), run the devices (when asked), and take the
     // screenshot once the charts hold data from the fleet's agents.
     auto fleetScript = [&window, &options, &exitCode, fleet] {
+        // The fleet dock in front: the picture shows the hosts' states.
+        if (auto *dock = qobject_cast<QDockWidget *>(window.fleetView()->parentWidget()))
+            dock->raise();
         auto shoot = [&window, &options, &exitCode] {
             if (options.screenshot.isEmpty())
                 return;
@@ -135,10 +140,15 @@ int main(int argc, char *argv[])
                                      }
                                      delete clock;
                                      delete asked;
-                                     if (!options.screenshot.isEmpty())
-                                         shoot();
-                                     else if (!ready)
+                                     if (!ready)
                                          QApplication::exit(exitCode);
+                                     else if (!options.screenshot.isEmpty())
+                                         // A few seconds of data on the charts first.
+                                         QTimer::singleShot(int((options.shotDelaySeconds >= 0
+                                                                     ? options.shotDelaySeconds
+                                                                     : 6.0) *
+                                                                1000),
+                                                            poll, shoot);
                                  }
                              });
             poll->start();

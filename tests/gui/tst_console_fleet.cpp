@@ -20,6 +20,7 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -120,6 +121,8 @@ void press(QDialog *dialog, const char *button)
 }
 
 } // namespace
+
+const QString kModel = QStringLiteral("fashion-mnist-cnn");
 
 class TestConsoleFleet : public QObject
 {
@@ -376,8 +379,9 @@ private Q_SLOTS:
             window.metricsStore()->size(QStringLiteral("jetson-1"), MetricSeries::TotalMs) > 5,
             60000);
         QTRY_VERIFY_WITH_TIMEOUT(fleet->chartsHaveData(), 30000);
-        QTRY_VERIFY_WITH_TIMEOUT(
-            fleet->host(QStringLiteral("rtx-1"))->models.contains(QStringLiteral("cnn")), 15000);
+        // The default binding's name: the folder the model went to (models/fashion-mnist-cnn/).
+        QTRY_VERIFY_WITH_TIMEOUT(fleet->host(QStringLiteral("rtx-1"))->models.contains(kModel),
+                                 15000);
         QTRY_VERIFY_WITH_TIMEOUT(fleet->host(QStringLiteral("jetson-1"))->requests > 0, 15000);
         // The dock shows what was polled and reported.
         QTreeWidget *tree = window.fleetTree();
@@ -386,7 +390,7 @@ private Q_SLOTS:
         QCOMPARE(tree->topLevelItem(0)->text(FleetView::State), QStringLiteral("running · inputs"));
         QCOMPARE(tree->topLevelItem(1)->text(FleetView::State),
                  QStringLiteral("running · metrics"));
-        QVERIFY(tree->topLevelItem(1)->text(FleetView::Models).contains(QStringLiteral("cnn")));
+        QVERIFY(tree->topLevelItem(1)->text(FleetView::Models).contains(kModel));
         QCOMPARE(tree->topLevelItem(1)->text(FleetView::Address),
                  QStringLiteral("127.0.0.1:%1").arg(m_agentPorts[1]));
 
@@ -480,6 +484,40 @@ private Q_SLOTS:
         }
         // known_hosts keeps the old key: nothing was overwritten.
         QVERIFY(readFile(knownHosts).contains(line->section(QLatin1Char(' '), 2, 2).toUtf8()));
+    }
+
+    // The scripted form with --accept-new-host-key: deploys (the agents are already there and
+    // kept), runs the devices and writes the screenshot once the charts hold their data.
+    // EDGEGPT_FLEET_SCREENSHOT=FILE keeps a copy (docs/images/console-fleet.png is made so).
+    void scriptedDeployRunsAndShoots()
+    {
+        if (QStringLiteral(EDGEGPT_CONSOLE_PATH).isEmpty())
+            QSKIP("edgegpt-console is not built");
+        const QString knownHosts = path(QStringLiteral("known_hosts_scripted_accept"));
+        QVERIFY(writeFile(knownHosts, {}));
+        const QString shot = path(QStringLiteral("fleet.png"));
+        const Outcome r = runProgram(
+            QStringLiteral(EDGEGPT_CONSOLE_PATH),
+            {QStringLiteral("--fleet"), m_fleet, QStringLiteral("--plan"), m_plan,
+             QStringLiteral("--deploy"), QStringLiteral("--run"), QStringLiteral("--ssh-config"),
+             m_sshConfig, QStringLiteral("--known-hosts"), knownHosts,
+             QStringLiteral("--accept-new-host-key"), QStringLiteral("--settings"),
+             path(QStringLiteral("scripted-accept.ini")), QStringLiteral("--screenshot"), shot,
+             QStringLiteral("--quit-after"), QStringLiteral("200")},
+            240000);
+        QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
+        QVERIFY2(r.out.contains("jetson-1: running"), r.out.constData());
+        QVERIFY(r.out.contains("rtx-1: running"));
+        QVERIFY(r.out.contains("the devices run inputs"));
+        QCOMPARE(readFile(knownHosts).trimmed().split('\n').size(), 2);
+        const QImage image(shot);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() > 400);
+        const QByteArray keep = qgetenv("EDGEGPT_FLEET_SCREENSHOT");
+        if (!keep.isEmpty()) {
+            QFile::remove(QString::fromLocal8Bit(keep));
+            QVERIFY(QFile::copy(shot, QString::fromLocal8Bit(keep)));
+        }
     }
 };
 
