@@ -27,6 +27,18 @@
         <source>%1 is not connected</source>
         <translation>%1이(가) 연결되어 있지 않습니다</translation>
     </message>
+    <message>
+        <source>%1 refused to run inputs: %2</source>
+        <translation>%1이(가) 입력 실행을 거부했습니다: %2</translation>
+    </message>
+    <message>
+        <source>%1 sent a bad status: %2</source>
+        <translation>%1이(가) 잘못된 상태를 보냈습니다: %2</translation>
+    </message>
+    <message>
+        <source>%1 sent a bad result: %2</source>
+        <translation>%1이(가) 잘못된 결과를 보냈습니다: %2</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::ConsoleOptions</name>
@@ -85,6 +97,125 @@
     <message>
         <source>--screenshot-delay: expected a number of seconds up to 600</source>
         <translation>--screenshot-delay: 600 이하의 초 단위 숫자가 필요합니다</translation>
+    </message>
+    <message>
+        <source>Deploy the plan (--plan) to the fleet (--fleet) without asking anyone: unknown host keys are refused unless --accept-new-host-key, no passphrase or password is asked.</source>
+        <translation>아무에게도 묻지 않고 계획(--plan)을 플릿(--fleet)에 배포합니다: --accept-new-host-key가 없으면 알 수 없는 호스트 키는 거부되며, 암호 문구나 비밀번호를 묻지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Ask the fleet&apos;s devices to run inputs (after --deploy, or once their agents are connected).</source>
+        <translation>플릿의 장치에 입력 실행을 요청합니다(--deploy 이후, 또는 에이전트가 연결되면).</translation>
+    </message>
+    <message>
+        <source>The SSH config to use (default ~/.ssh/config).</source>
+        <translation>사용할 SSH 설정(기본값 ~/.ssh/config).</translation>
+    </message>
+    <message>
+        <source>A private key to authenticate with, as ssh -i.</source>
+        <translation>인증에 사용할 개인 키(ssh -i와 같음).</translation>
+    </message>
+    <message>
+        <source>The known_hosts file (default ~/.ssh/known_hosts).</source>
+        <translation>known_hosts 파일(기본값 ~/.ssh/known_hosts).</translation>
+    </message>
+    <message>
+        <source>With --deploy: accept and record the keys of hosts never seen before (a changed key is always refused).</source>
+        <translation>--deploy와 함께: 처음 보는 호스트의 키를 수락하고 기록합니다(변경된 키는 항상 거부됨).</translation>
+    </message>
+    <message>
+        <source>--deploy and --run need --fleet FILE</source>
+        <translation>--deploy와 --run에는 --fleet FILE이 필요합니다</translation>
+    </message>
+    <message>
+        <source>--deploy needs --plan FILE (or --request TEXT)</source>
+        <translation>--deploy에는 --plan FILE(또는 --request TEXT)이 필요합니다</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::ConsoleSshInteraction</name>
+    <message>
+        <source>Unknown host key</source>
+        <translation>알 수 없는 호스트 키</translation>
+    </message>
+    <message>
+        <source>The console has never connected to %1 before and cannot tell whether it is the host you mean. Compare the fingerprint with the one its administrator gives you (ssh-keygen -l -f /etc/ssh/ssh_host_*_key.pub on the host).</source>
+        <translation>콘솔은 %1에 연결한 적이 없어 의도한 호스트인지 알 수 없습니다. 관리자가 알려 준 지문과 비교하십시오(호스트에서 ssh-keygen -l -f /etc/ssh/ssh_host_*_key.pub).</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>호스트:</translation>
+    </message>
+    <message>
+        <source>Key type:</source>
+        <translation>키 유형:</translation>
+    </message>
+    <message>
+        <source>SHA-256 fingerprint:</source>
+        <translation>SHA-256 지문:</translation>
+    </message>
+    <message>
+        <source>Remembered in:</source>
+        <translation>기록 위치:</translation>
+    </message>
+    <message>
+        <source>Refuse</source>
+        <translation>거부</translation>
+    </message>
+    <message>
+        <source>Accept once</source>
+        <translation>이번만 수락</translation>
+    </message>
+    <message>
+        <source>Trust this key until the console closes; known_hosts is not changed</source>
+        <translation>콘솔을 닫을 때까지 이 키를 신뢰합니다. known_hosts는 바뀌지 않습니다</translation>
+    </message>
+    <message>
+        <source>Accept and remember</source>
+        <translation>수락하고 기억</translation>
+    </message>
+    <message>
+        <source>Record the key in %1</source>
+        <translation>키를 %1에 기록</translation>
+    </message>
+    <message>
+        <source>Asking whether to trust the host key of %1 (%2 %3).</source>
+        <translation>%1의 호스트 키(%2 %3)를 신뢰할지 묻는 중입니다.</translation>
+    </message>
+    <message>
+        <source>Refused the host key of %1.</source>
+        <translation>%1의 호스트 키를 거부했습니다.</translation>
+    </message>
+    <message>
+        <source>Accepted the host key of %1 for this session.</source>
+        <translation>이 세션 동안 %1의 호스트 키를 수락했습니다.</translation>
+    </message>
+    <message>
+        <source>Accepted and remembered the host key of %1.</source>
+        <translation>%1의 호스트 키를 수락하고 기억했습니다.</translation>
+    </message>
+    <message>
+        <source>Key passphrase</source>
+        <translation>키 암호 문구</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>비밀번호</translation>
+    </message>
+    <message>
+        <source>The passphrase of the key %1:</source>
+        <translation>키 %1의 암호 문구:</translation>
+    </message>
+    <message>
+        <source>The password of %1:</source>
+        <translation>%1의 비밀번호:</translation>
+    </message>
+    <message>
+        <source>Asking for the passphrase of %1.</source>
+        <translation>%1의 암호 문구를 묻는 중입니다.</translation>
+    </message>
+    <message>
+        <source>Asking for the password of %1.</source>
+        <translation>%1의 비밀번호를 묻는 중입니다.</translation>
     </message>
 </context>
 <context>
@@ -184,10 +315,6 @@
     <message>
         <source>Cannot start %1: %2</source>
         <translation>%1을(를) 시작할 수 없습니다: %2</translation>
-    </message>
-    <message>
-        <source>Training the demo model: %1</source>
-        <translation>데모 모델 학습 중: %1</translation>
     </message>
     <message>
         <source>Measuring the model&apos;s split profile: %1</source>
@@ -308,6 +435,10 @@
     <message>
         <source>Presenter setting: with the device&apos;s %1 ms round trip the split no longer changes in the middle of the slider at ×%2; it does at ×%3, so the device agent restarts.</source>
         <translation>발표자 설정: 장치의 왕복 시간이 %1 ms이면 ×%2에서는 분할 지점이 더 이상 슬라이더 중간에서 바뀌지 않고 ×%3에서는 바뀌므로, 장치 에이전트를 다시 시작합니다.</translation>
+    </message>
+    <message>
+        <source>Training the demo model: epoch %1/%2, batch %3/%4, loss %5, accuracy %6%, about %7 s left</source>
+        <translation>데모 모델 학습 중: 에포크 %1/%2, 배치 %3/%4, 손실 %5, 정확도 %6%, 약 %7초 남음</translation>
     </message>
 </context>
 <context>
@@ -500,6 +631,242 @@
     <message>
         <source>Not a real board: model and codecs both slowed by the factor at which this model&apos;s best split changes near %1 KB/s, given this computer&apos;s measured round trip and codec times (about 2× on an idle machine). The label says which factor runs.</source>
         <translation>실제 보드가 아닙니다: 이 컴퓨터에서 측정한 왕복 시간과 코덱 시간을 기준으로, 이 모델의 최적 분할 지점이 %1 KB/s 부근에서 바뀌는 배수만큼 모델과 코덱을 함께 느리게 합니다(유휴 상태의 컴퓨터에서 약 2×). 옆의 레이블이 실제로 적용되는 배수를 알려 줍니다.</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::FleetDeployController</name>
+    <message>
+        <source>the fleet names no token file</source>
+        <translation>플릿에 토큰 파일이 지정되지 않았습니다</translation>
+    </message>
+    <message>
+        <source>cannot create the fleet token %1: %2</source>
+        <translation>플릿 토큰 %1을(를) 만들 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>Created a fleet token in %1 (keep it secret).</source>
+        <translation>%1에 플릿 토큰을 만들었습니다(비밀로 유지하십시오).</translation>
+    </message>
+    <message>
+        <source>Cannot record the accepted host keys in %1: %2</source>
+        <translation>수락한 호스트 키를 %1에 기록할 수 없습니다: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recorded %n host key(s) in %1.</source>
+        <translation>
+            <numerusform>호스트 키 %n개를 %1에 기록했습니다.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no fleet file is open</source>
+        <translation>열린 플릿 파일이 없습니다</translation>
+    </message>
+    <message>
+        <source>a deployment is already running</source>
+        <translation>이미 배포가 진행 중입니다</translation>
+    </message>
+    <message>
+        <source>Leaving out %1 (%2): not runnable here: %3</source>
+        <translation>%1(%2) 제외: 여기서 실행할 수 없음: %3</translation>
+    </message>
+    <message>
+        <source>no edgegpt-agent next to the console (%1)</source>
+        <translation>콘솔 옆에 edgegpt-agent가 없습니다(%1)</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1을(를) 쓸 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>not deployed: the plan gives this device nothing it can run</source>
+        <translation>배포 안 됨: 계획에 이 장치가 실행할 수 있는 것이 없습니다</translation>
+    </message>
+    <message>
+        <source>the plan gives no host of the fleet anything to run</source>
+        <translation>계획에 플릿의 어떤 호스트도 실행할 것이 없습니다</translation>
+    </message>
+    <message>
+        <source>waiting to connect</source>
+        <translation>연결 대기 중</translation>
+    </message>
+    <message>
+        <source>Deployment cancelled.</source>
+        <translation>배포가 취소되었습니다.</translation>
+    </message>
+    <message>
+        <source>Deployed: every host of %1 is running its agent.</source>
+        <translation>배포 완료: %1의 모든 호스트에서 에이전트가 실행 중입니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Deployment: %1 of %n host(s) running; the fleet dock and the log say why.</source>
+        <translation>
+            <numerusform>배포: 호스트 %n대 중 %1대 실행 중. 이유는 플릿 패널과 로그에 있습니다.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Deploying the plan to %n host(s)…</source>
+        <translation>
+            <numerusform>호스트 %n개에 계획을 배포하는 중…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Deployment cancelled by the operator; the hosts finish their current step, then the agents it started are stopped.</source>
+        <translation>운영자가 배포를 취소했습니다. 호스트가 현재 단계를 마치면 이 배포가 시작한 에이전트를 중지합니다.</translation>
+    </message>
+    <message>
+        <source>Cancelling the deployment…</source>
+        <translation>배포를 취소하는 중…</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>Cannot connect to %1&apos;s agent: %2</source>
+        <translation>%1의 에이전트에 연결할 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <source>%1: connected to its agent; metrics follow.</source>
+        <translation>%1: 에이전트에 연결됨. 메트릭이 이어집니다.</translation>
+    </message>
+    <message>
+        <source>%1: agent connection lost: %2</source>
+        <translation>%1: 에이전트 연결 끊김: %2</translation>
+    </message>
+    <message>
+        <source>%1: running inputs until stopped.</source>
+        <translation>%1: 중지할 때까지 입력을 실행합니다.</translation>
+    </message>
+    <message>
+        <source>%1: running %2 input(s).</source>
+        <translation>%1: 입력 %2개 실행 중.</translation>
+    </message>
+    <message>
+        <source>%1: run ended: %2 answered, %3 failed.</source>
+        <translation>%1: 실행 종료: %2개 응답, %3개 실패.</translation>
+    </message>
+    <message>
+        <source>%1 is not connected</source>
+        <translation>%1이(가) 연결되어 있지 않습니다</translation>
+    </message>
+    <message>
+        <source>the fleet has no device host</source>
+        <translation>플릿에 장치 호스트가 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::FleetView</name>
+    <message>
+        <source>Host</source>
+        <translation>호스트</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>역할</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>클래스</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>주소</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>진행</translation>
+    </message>
+    <message>
+        <source>Resident models</source>
+        <translation>상주 모델</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>요청</translation>
+    </message>
+    <message>
+        <source>Show the log tail of %1</source>
+        <translation>%1의 로그 끝부분 보기</translation>
+    </message>
+    <message>
+        <source>device</source>
+        <translation>디바이스</translation>
+    </message>
+    <message>
+        <source>edge</source>
+        <translation>엣지</translation>
+    </message>
+    <message>
+        <source>cloud</source>
+        <translation>클라우드</translation>
+    </message>
+    <message>
+        <source>running · inputs</source>
+        <translation>실행 중 · 입력</translation>
+    </message>
+    <message>
+        <source>running · metrics</source>
+        <translation>실행 중 · 지표 수신</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>중지됨</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>연결 불가</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <source>deploying</source>
+        <translation>배포 중</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>checking</source>
+        <translation>확인 중</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>%1 · %2 s</source>
+        <translation>%1 · %2초</translation>
+    </message>
+    <message>
+        <source>%1 · %2 KiB uploaded · %3 s</source>
+        <translation>%1 · %2 KiB 업로드 · %3초</translation>
+    </message>
+    <message>
+        <source>%1 · median %2 ms%3</source>
+        <translation>%1 · 중앙값 %2ms%3</translation>
+    </message>
+    <message>
+        <source> (emulated)</source>
+        <translation> (에뮬레이션)</translation>
+    </message>
+    <message>
+        <source>%1: %2 s</source>
+        <translation>%1: %2초</translation>
     </message>
 </context>
 <context>
@@ -717,34 +1084,6 @@
         <translation>플릿</translation>
     </message>
     <message>
-        <source>Host</source>
-        <translation>호스트</translation>
-    </message>
-    <message>
-        <source>Role</source>
-        <translation>역할</translation>
-    </message>
-    <message>
-        <source>Class</source>
-        <translation>클래스</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>상태</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>주소</translation>
-    </message>
-    <message>
-        <source>Model parts</source>
-        <translation>모델 파트</translation>
-    </message>
-    <message>
-        <source>Cached models</source>
-        <translation>캐시된 모델</translation>
-    </message>
-    <message>
         <source>Log</source>
         <translation>로그</translation>
     </message>
@@ -843,10 +1182,6 @@
         </translation>
     </message>
     <message>
-        <source>Fleet %1 loaded.</source>
-        <translation>플릿 %1을(를) 불러왔습니다.</translation>
-    </message>
-    <message>
         <source>device</source>
         <translation>디바이스</translation>
     </message>
@@ -855,30 +1190,8 @@
         <translation>엣지</translation>
     </message>
     <message>
-        <source>cloud</source>
-        <translation>클라우드</translation>
-    </message>
-    <message>
-        <source>not deployed</source>
-        <translation>배포되지 않음</translation>
-    </message>
-    <message>
-        <source>%1 (port %2)</source>
-        <translation>%1 (포트 %2)</translation>
-    </message>
-    <message>
         <source>—</source>
         <translation>—</translation>
-    </message>
-    <message>
-        <source>Deploy root: %1</source>
-        <translation>배포 루트: %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 · %n host(s)</source>
-        <translation>
-            <numerusform>%1 · 호스트 %n개</numerusform>
-        </translation>
     </message>
     <message>
         <source>Settings saved. LLM endpoint: %1 at %2.</source>
@@ -887,14 +1200,6 @@
     <message>
         <source>Start inference: the local demo fleet when no fleet is open (F5)</source>
         <translation>추론을 시작합니다. 열린 플릿이 없으면 로컬 데모 플릿을 사용합니다(F5)</translation>
-    </message>
-    <message>
-        <source>Stopping the deployment…</source>
-        <translation>배포를 중지하는 중…</translation>
-    </message>
-    <message>
-        <source>Deployment stopped by the operator.</source>
-        <translation>운영자가 배포를 중지했습니다.</translation>
     </message>
     <message>
         <source>Start the &amp;demo fleet</source>
@@ -915,18 +1220,6 @@
     <message>
         <source>&amp;Demo</source>
         <translation>데모(&amp;D)</translation>
-    </message>
-    <message>
-        <source>deploying</source>
-        <translation>배포 중</translation>
-    </message>
-    <message>
-        <source>deployed</source>
-        <translation>배포됨</translation>
-    </message>
-    <message>
-        <source>deploy failed</source>
-        <translation>배포 실패</translation>
     </message>
     <message>
         <source>running</source>
@@ -997,28 +1290,6 @@
         <translation>배포할 수 없습니다: %1</translation>
     </message>
     <message>
-        <source>Deployed: every host of %1 is running its agent.</source>
-        <translation>배포 완료: %1의 모든 호스트에서 에이전트가 실행 중입니다.</translation>
-    </message>
-    <message>
-        <source>Deployment failed (exit code %1); the log says which host and why.</source>
-        <translation>배포에 실패했습니다(종료 코드 %1). 어느 호스트에서 왜 실패했는지는 로그에 있습니다.</translation>
-    </message>
-    <message>
-        <source>Cannot start %1: %2</source>
-        <translation>%1을(를) 시작할 수 없습니다: %2</translation>
-    </message>
-    <message numerus="yes">
-        <source>Deploying the plan to %n host(s)…</source>
-        <translation>
-            <numerusform>호스트 %n개에 계획을 배포하는 중…</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>The fleet&apos;s agents start with Deploy (Ctrl+D) and then serve requests; this console charts the local demo fleet&apos;s metrics. Close the fleet file to run the demo here.</source>
-        <translation>플릿의 에이전트는 배포(Ctrl+D)로 시작된 후 요청을 처리합니다. 이 콘솔은 로컬 데모 플릿의 지표를 차트로 표시합니다. 여기서 데모를 실행하려면 플릿 파일을 닫으십시오.</translation>
-    </message>
-    <message>
         <source>The demo fleet is running; move the uplink slider to see the split react.</source>
         <translation>데모 플릿이 실행 중입니다. 업링크 슬라이더를 움직여 분할 지점이 어떻게 반응하는지 확인하십시오.</translation>
     </message>
@@ -1033,6 +1304,48 @@
     <message>
         <source>The model bindings were not changed: %1</source>
         <translation>모델 바인딩을 바꾸지 않았습니다: %1</translation>
+    </message>
+    <message>
+        <source>— log tail of %1 —</source>
+        <translation>— %1의 로그 끝부분 —</translation>
+    </message>
+    <message>
+        <source>Fetching the log tail of %1…</source>
+        <translation>%1의 로그 끝부분을 가져오는 중…</translation>
+    </message>
+    <message>
+        <source>Stopping the devices&apos; inputs…</source>
+        <translation>장치의 입력을 중지하는 중…</translation>
+    </message>
+    <message>
+        <source>Stop sent to the fleet&apos;s devices.</source>
+        <translation>플릿의 장치에 중지를 보냈습니다.</translation>
+    </message>
+    <message>
+        <source>Fleet %1 loaded; asking its hosts how their agents are.</source>
+        <translation>플릿 %1을(를) 불러왔습니다. 호스트에 에이전트 상태를 묻는 중입니다.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %n host(s) · double-click a host for its log tail</source>
+        <translation>
+            <numerusform>%1 · 호스트 %n대 · 호스트를 두 번 클릭하면 로그 끝부분</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Host key changed: %1</source>
+        <translation>호스트 키 변경됨: %1</translation>
+    </message>
+    <message>
+        <source>The host key of %1 has CHANGED. Someone may be intercepting the connection (a man-in-the-middle attack), or the host was reinstalled. The console refused to connect and will not accept this key.</source>
+        <translation>%1의 호스트 키가 변경되었습니다. 누군가 연결을 가로채고 있거나(중간자 공격) 호스트가 다시 설치되었을 수 있습니다. 콘솔은 연결을 거부했으며 이 키를 수락하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Cannot run the fleet: %1. Deploy it first (Ctrl+D); its devices run inputs when their agents are connected.</source>
+        <translation>플릿을 실행할 수 없습니다: %1. 먼저 배포하십시오(Ctrl+D). 에이전트가 연결되면 장치가 입력을 실행합니다.</translation>
+    </message>
+    <message>
+        <source>The fleet&apos;s devices are running inputs; Stop (Shift+F5) stops them.</source>
+        <translation>플릿의 장치가 입력을 실행 중입니다. 중지(Shift+F5)로 멈춥니다.</translation>
     </message>
 </context>
 <context>

@@ -27,6 +27,18 @@
         <source>%1 is not connected</source>
         <translation>%1 未连接</translation>
     </message>
+    <message>
+        <source>%1 refused to run inputs: %2</source>
+        <translation>%1 拒绝运行输入：%2</translation>
+    </message>
+    <message>
+        <source>%1 sent a bad status: %2</source>
+        <translation>%1 发送了无效的状态：%2</translation>
+    </message>
+    <message>
+        <source>%1 sent a bad result: %2</source>
+        <translation>%1 发送了无效的结果：%2</translation>
+    </message>
 </context>
 <context>
     <name>edgegpt::ConsoleOptions</name>
@@ -85,6 +97,125 @@
     <message>
         <source>--screenshot-delay: expected a number of seconds up to 600</source>
         <translation>--screenshot-delay：应为不超过 600 的秒数</translation>
+    </message>
+    <message>
+        <source>Deploy the plan (--plan) to the fleet (--fleet) without asking anyone: unknown host keys are refused unless --accept-new-host-key, no passphrase or password is asked.</source>
+        <translation>无需任何人参与，将计划（--plan）部署到设备群（--fleet）：除非指定 --accept-new-host-key，否则拒绝未知主机密钥；不询问密码短语或密码。</translation>
+    </message>
+    <message>
+        <source>Ask the fleet&apos;s devices to run inputs (after --deploy, or once their agents are connected).</source>
+        <translation>让设备群中的设备运行输入（在 --deploy 之后，或其代理连接后）。</translation>
+    </message>
+    <message>
+        <source>The SSH config to use (default ~/.ssh/config).</source>
+        <translation>要使用的 SSH 配置（默认 ~/.ssh/config）。</translation>
+    </message>
+    <message>
+        <source>A private key to authenticate with, as ssh -i.</source>
+        <translation>用于认证的私钥，同 ssh -i。</translation>
+    </message>
+    <message>
+        <source>The known_hosts file (default ~/.ssh/known_hosts).</source>
+        <translation>known_hosts 文件（默认 ~/.ssh/known_hosts）。</translation>
+    </message>
+    <message>
+        <source>With --deploy: accept and record the keys of hosts never seen before (a changed key is always refused).</source>
+        <translation>与 --deploy 一起使用：接受并记录从未见过的主机的密钥（已更改的密钥始终被拒绝）。</translation>
+    </message>
+    <message>
+        <source>--deploy and --run need --fleet FILE</source>
+        <translation>--deploy 和 --run 需要 --fleet FILE</translation>
+    </message>
+    <message>
+        <source>--deploy needs --plan FILE (or --request TEXT)</source>
+        <translation>--deploy 需要 --plan FILE（或 --request TEXT）</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::ConsoleSshInteraction</name>
+    <message>
+        <source>Unknown host key</source>
+        <translation>未知的主机密钥</translation>
+    </message>
+    <message>
+        <source>The console has never connected to %1 before and cannot tell whether it is the host you mean. Compare the fingerprint with the one its administrator gives you (ssh-keygen -l -f /etc/ssh/ssh_host_*_key.pub on the host).</source>
+        <translation>控制台从未连接过 %1，无法判断它是否就是您要连接的主机。请将指纹与其管理员提供的指纹进行比较（在该主机上运行 ssh-keygen -l -f /etc/ssh/ssh_host_*_key.pub）。</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>主机：</translation>
+    </message>
+    <message>
+        <source>Key type:</source>
+        <translation>密钥类型：</translation>
+    </message>
+    <message>
+        <source>SHA-256 fingerprint:</source>
+        <translation>SHA-256 指纹：</translation>
+    </message>
+    <message>
+        <source>Remembered in:</source>
+        <translation>记录位置：</translation>
+    </message>
+    <message>
+        <source>Refuse</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Accept once</source>
+        <translation>仅本次接受</translation>
+    </message>
+    <message>
+        <source>Trust this key until the console closes; known_hosts is not changed</source>
+        <translation>在控制台关闭前信任此密钥；不更改 known_hosts</translation>
+    </message>
+    <message>
+        <source>Accept and remember</source>
+        <translation>接受并记住</translation>
+    </message>
+    <message>
+        <source>Record the key in %1</source>
+        <translation>将密钥记录到 %1</translation>
+    </message>
+    <message>
+        <source>Asking whether to trust the host key of %1 (%2 %3).</source>
+        <translation>正在询问是否信任 %1 的主机密钥（%2 %3）。</translation>
+    </message>
+    <message>
+        <source>Refused the host key of %1.</source>
+        <translation>已拒绝 %1 的主机密钥。</translation>
+    </message>
+    <message>
+        <source>Accepted the host key of %1 for this session.</source>
+        <translation>已在本次会话中接受 %1 的主机密钥。</translation>
+    </message>
+    <message>
+        <source>Accepted and remembered the host key of %1.</source>
+        <translation>已接受并记住 %1 的主机密钥。</translation>
+    </message>
+    <message>
+        <source>Key passphrase</source>
+        <translation>密钥密码短语</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>The passphrase of the key %1:</source>
+        <translation>密钥 %1 的密码短语：</translation>
+    </message>
+    <message>
+        <source>The password of %1:</source>
+        <translation>%1 的密码：</translation>
+    </message>
+    <message>
+        <source>Asking for the passphrase of %1.</source>
+        <translation>正在询问 %1 的密码短语。</translation>
+    </message>
+    <message>
+        <source>Asking for the password of %1.</source>
+        <translation>正在询问 %1 的密码。</translation>
     </message>
 </context>
 <context>
@@ -184,10 +315,6 @@
     <message>
         <source>Cannot start %1: %2</source>
         <translation>无法启动 %1：%2</translation>
-    </message>
-    <message>
-        <source>Training the demo model: %1</source>
-        <translation>正在训练演示模型：%1</translation>
     </message>
     <message>
         <source>Measuring the model&apos;s split profile: %1</source>
@@ -308,6 +435,10 @@
     <message>
         <source>Presenter setting: with the device&apos;s %1 ms round trip the split no longer changes in the middle of the slider at ×%2; it does at ×%3, so the device agent restarts.</source>
         <translation>演示者设置：设备往返时延为 %1 ms 时，在 ×%2 下切分点不再在滑块中段变化；在 ×%3 下会变化，因此设备代理将重启。</translation>
+    </message>
+    <message>
+        <source>Training the demo model: epoch %1/%2, batch %3/%4, loss %5, accuracy %6%, about %7 s left</source>
+        <translation>正在训练演示模型：第 %1/%2 轮，批次 %3/%4，损失 %5，准确率 %6%，约剩 %7 秒</translation>
     </message>
 </context>
 <context>
@@ -500,6 +631,242 @@
     <message>
         <source>Not a real board: model and codecs both slowed by the factor at which this model&apos;s best split changes near %1 KB/s, given this computer&apos;s measured round trip and codec times (about 2× on an idle machine). The label says which factor runs.</source>
         <translation>并非真实板卡：模型与编解码器按同一倍数减速，该倍数根据本机实测的往返时延和编解码时间，使该模型的最佳切分点在 %1 KB/s 附近变化（空闲机器上约为 2×）。旁边的标签显示实际使用的倍数。</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::FleetDeployController</name>
+    <message>
+        <source>the fleet names no token file</source>
+        <translation>设备群未指定令牌文件</translation>
+    </message>
+    <message>
+        <source>cannot create the fleet token %1: %2</source>
+        <translation>无法创建设备群令牌 %1：%2</translation>
+    </message>
+    <message>
+        <source>Created a fleet token in %1 (keep it secret).</source>
+        <translation>已在 %1 中创建设备群令牌（请妥善保密）。</translation>
+    </message>
+    <message>
+        <source>Cannot record the accepted host keys in %1: %2</source>
+        <translation>无法将已接受的主机密钥记录到 %1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Recorded %n host key(s) in %1.</source>
+        <translation>
+            <numerusform>已将 %n 个主机密钥记录到 %1。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no fleet file is open</source>
+        <translation>未打开设备群文件</translation>
+    </message>
+    <message>
+        <source>a deployment is already running</source>
+        <translation>已有部署正在进行</translation>
+    </message>
+    <message>
+        <source>Leaving out %1 (%2): not runnable here: %3</source>
+        <translation>略过 %1（%2）：此处无法运行：%3</translation>
+    </message>
+    <message>
+        <source>no edgegpt-agent next to the console (%1)</source>
+        <translation>控制台旁没有 edgegpt-agent（%1）</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>not deployed: the plan gives this device nothing it can run</source>
+        <translation>未部署：计划没有给此设备可运行的内容</translation>
+    </message>
+    <message>
+        <source>the plan gives no host of the fleet anything to run</source>
+        <translation>计划没有给设备群中的任何主机可运行的内容</translation>
+    </message>
+    <message>
+        <source>waiting to connect</source>
+        <translation>等待连接</translation>
+    </message>
+    <message>
+        <source>Deployment cancelled.</source>
+        <translation>部署已取消。</translation>
+    </message>
+    <message>
+        <source>Deployed: every host of %1 is running its agent.</source>
+        <translation>已部署：%1 中的每台主机都在运行其代理。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Deployment: %1 of %n host(s) running; the fleet dock and the log say why.</source>
+        <translation>
+            <numerusform>部署：%n 台主机中有 %1 台在运行；原因见设备群面板和日志。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Deploying the plan to %n host(s)…</source>
+        <translation>
+            <numerusform>正在将计划部署到 %n 台主机…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Deployment cancelled by the operator; the hosts finish their current step, then the agents it started are stopped.</source>
+        <translation>操作员已取消部署；各主机完成当前步骤后，将停止此次部署启动的代理。</translation>
+    </message>
+    <message>
+        <source>Cancelling the deployment…</source>
+        <translation>正在取消部署…</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Cannot connect to %1&apos;s agent: %2</source>
+        <translation>无法连接到 %1 的代理：%2</translation>
+    </message>
+    <message>
+        <source>%1: connected to its agent; metrics follow.</source>
+        <translation>%1：已连接到其代理；指标随后到达。</translation>
+    </message>
+    <message>
+        <source>%1: agent connection lost: %2</source>
+        <translation>%1：与代理的连接中断：%2</translation>
+    </message>
+    <message>
+        <source>%1: running inputs until stopped.</source>
+        <translation>%1：持续运行输入，直到停止。</translation>
+    </message>
+    <message>
+        <source>%1: running %2 input(s).</source>
+        <translation>%1：正在运行 %2 个输入。</translation>
+    </message>
+    <message>
+        <source>%1: run ended: %2 answered, %3 failed.</source>
+        <translation>%1：运行结束：%2 个已应答，%3 个失败。</translation>
+    </message>
+    <message>
+        <source>%1 is not connected</source>
+        <translation>%1 未连接</translation>
+    </message>
+    <message>
+        <source>the fleet has no device host</source>
+        <translation>设备群中没有设备主机</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::FleetView</name>
+    <message>
+        <source>Host</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Resident models</source>
+        <translation>常驻模型</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <source>Show the log tail of %1</source>
+        <translation>显示 %1 的日志末尾</translation>
+    </message>
+    <message>
+        <source>device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>edge</source>
+        <translation>边缘</translation>
+    </message>
+    <message>
+        <source>cloud</source>
+        <translation>云端</translation>
+    </message>
+    <message>
+        <source>running · inputs</source>
+        <translation>运行中 · 输入</translation>
+    </message>
+    <message>
+        <source>running · metrics</source>
+        <translation>运行中 · 接收指标</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>无法访问</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>deploying</source>
+        <translation>正在部署</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>checking</source>
+        <translation>检查中</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>%1 · %2 s</source>
+        <translation>%1 · %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 · %2 KiB uploaded · %3 s</source>
+        <translation>%1 · 已上传 %2 KiB · %3 秒</translation>
+    </message>
+    <message>
+        <source>%1 · median %2 ms%3</source>
+        <translation>%1 · 中位数 %2 毫秒%3</translation>
+    </message>
+    <message>
+        <source> (emulated)</source>
+        <translation>（模拟）</translation>
+    </message>
+    <message>
+        <source>%1: %2 s</source>
+        <translation>%1：%2 秒</translation>
     </message>
 </context>
 <context>
@@ -717,34 +1084,6 @@
         <translation>设备群</translation>
     </message>
     <message>
-        <source>Host</source>
-        <translation>主机</translation>
-    </message>
-    <message>
-        <source>Role</source>
-        <translation>角色</translation>
-    </message>
-    <message>
-        <source>Class</source>
-        <translation>类别</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
-        <source>Model parts</source>
-        <translation>模型分段</translation>
-    </message>
-    <message>
-        <source>Cached models</source>
-        <translation>已缓存模型</translation>
-    </message>
-    <message>
         <source>Log</source>
         <translation>日志</translation>
     </message>
@@ -843,10 +1182,6 @@
         </translation>
     </message>
     <message>
-        <source>Fleet %1 loaded.</source>
-        <translation>已加载设备群 %1。</translation>
-    </message>
-    <message>
         <source>device</source>
         <translation>设备</translation>
     </message>
@@ -855,30 +1190,8 @@
         <translation>边缘</translation>
     </message>
     <message>
-        <source>cloud</source>
-        <translation>云端</translation>
-    </message>
-    <message>
-        <source>not deployed</source>
-        <translation>未部署</translation>
-    </message>
-    <message>
-        <source>%1 (port %2)</source>
-        <translation>%1（端口 %2）</translation>
-    </message>
-    <message>
         <source>—</source>
         <translation>—</translation>
-    </message>
-    <message>
-        <source>Deploy root: %1</source>
-        <translation>部署根目录：%1</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 · %n host(s)</source>
-        <translation>
-            <numerusform>%1 · %n 台主机</numerusform>
-        </translation>
     </message>
     <message>
         <source>Settings saved. LLM endpoint: %1 at %2.</source>
@@ -887,14 +1200,6 @@
     <message>
         <source>Start inference: the local demo fleet when no fleet is open (F5)</source>
         <translation>开始推理：未打开设备群时使用本地演示设备群（F5）</translation>
-    </message>
-    <message>
-        <source>Stopping the deployment…</source>
-        <translation>正在停止部署…</translation>
-    </message>
-    <message>
-        <source>Deployment stopped by the operator.</source>
-        <translation>部署已被操作员停止。</translation>
     </message>
     <message>
         <source>Start the &amp;demo fleet</source>
@@ -915,18 +1220,6 @@
     <message>
         <source>&amp;Demo</source>
         <translation>演示(&amp;D)</translation>
-    </message>
-    <message>
-        <source>deploying</source>
-        <translation>正在部署</translation>
-    </message>
-    <message>
-        <source>deployed</source>
-        <translation>已部署</translation>
-    </message>
-    <message>
-        <source>deploy failed</source>
-        <translation>部署失败</translation>
     </message>
     <message>
         <source>running</source>
@@ -997,28 +1290,6 @@
         <translation>无法部署：%1</translation>
     </message>
     <message>
-        <source>Deployed: every host of %1 is running its agent.</source>
-        <translation>已部署：%1 中的每台主机都在运行其代理。</translation>
-    </message>
-    <message>
-        <source>Deployment failed (exit code %1); the log says which host and why.</source>
-        <translation>部署失败（退出码 %1）；日志中记录了出错的主机及原因。</translation>
-    </message>
-    <message>
-        <source>Cannot start %1: %2</source>
-        <translation>无法启动 %1：%2</translation>
-    </message>
-    <message numerus="yes">
-        <source>Deploying the plan to %n host(s)…</source>
-        <translation>
-            <numerusform>正在将计划部署到 %n 台主机…</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>The fleet&apos;s agents start with Deploy (Ctrl+D) and then serve requests; this console charts the local demo fleet&apos;s metrics. Close the fleet file to run the demo here.</source>
-        <translation>设备群的代理在部署（Ctrl+D）后启动并处理请求；此控制台绘制的是本地演示设备群的指标。关闭设备群文件即可在此运行演示。</translation>
-    </message>
-    <message>
         <source>The demo fleet is running; move the uplink slider to see the split react.</source>
         <translation>演示设备群正在运行；拖动上行链路滑块即可观察切分点如何响应。</translation>
     </message>
@@ -1033,6 +1304,48 @@
     <message>
         <source>The model bindings were not changed: %1</source>
         <translation>模型绑定未更改：%1</translation>
+    </message>
+    <message>
+        <source>— log tail of %1 —</source>
+        <translation>— %1 的日志末尾 —</translation>
+    </message>
+    <message>
+        <source>Fetching the log tail of %1…</source>
+        <translation>正在获取 %1 的日志末尾…</translation>
+    </message>
+    <message>
+        <source>Stopping the devices&apos; inputs…</source>
+        <translation>正在停止设备的输入…</translation>
+    </message>
+    <message>
+        <source>Stop sent to the fleet&apos;s devices.</source>
+        <translation>已向设备群的设备发送停止。</translation>
+    </message>
+    <message>
+        <source>Fleet %1 loaded; asking its hosts how their agents are.</source>
+        <translation>已加载设备群 %1；正在询问其主机的代理状态。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %n host(s) · double-click a host for its log tail</source>
+        <translation>
+            <numerusform>%1 · %n 台主机 · 双击主机查看其日志末尾</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Host key changed: %1</source>
+        <translation>主机密钥已更改：%1</translation>
+    </message>
+    <message>
+        <source>The host key of %1 has CHANGED. Someone may be intercepting the connection (a man-in-the-middle attack), or the host was reinstalled. The console refused to connect and will not accept this key.</source>
+        <translation>%1 的主机密钥已更改。可能有人正在拦截连接（中间人攻击），或者该主机已重装。控制台已拒绝连接，且不会接受此密钥。</translation>
+    </message>
+    <message>
+        <source>Cannot run the fleet: %1. Deploy it first (Ctrl+D); its devices run inputs when their agents are connected.</source>
+        <translation>无法运行设备群：%1。请先部署（Ctrl+D）；设备的代理连接后即可运行输入。</translation>
+    </message>
+    <message>
+        <source>The fleet&apos;s devices are running inputs; Stop (Shift+F5) stops them.</source>
+        <translation>设备群的设备正在运行输入；停止（Shift+F5）可停止它们。</translation>
     </message>
 </context>
 <context>

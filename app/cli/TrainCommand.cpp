@@ -1,6 +1,7 @@
 // edgegpt train --model NAME [--epochs N] [--seed S] --out DIR [--threads N] [--limit N] [--json]
-// Trains an image classifier on Fashion-MNIST on the CPU, with a progress line, and saves
-// DIR/model.pt and DIR/model.json (test accuracy, feature shape at every split, the command).
+// [--progress-json] Trains an image classifier on Fashion-MNIST on the CPU, with a progress line,
+// and saves DIR/model.pt and DIR/model.json (test accuracy, feature shape at every split, the
+// command).
 #include "CliCommand.h"
 
 #include "models/Training.h"
@@ -48,6 +49,11 @@ int runTrain(const QStringList &arguments)
                       QStringLiteral("DIR"), FashionMnist::defaultDirectory()});
     parser.addOption(
         {QStringLiteral("json"), QStringLiteral("print the result as one JSON object")});
+    parser.addOption(
+        {QStringLiteral("progress-json"),
+         QStringLiteral("also print progress on stdout as JSON lines "
+                        "{\"event\":\"progress\",\"epoch\",\"epochs\",\"batch\","
+                        "\"batches\",\"loss\",\"accuracy\",\"eta_s\"} (for programs)")});
     if (!parser.parse(arguments))
         return fail(ExitUsage, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -86,8 +92,23 @@ int runTrain(const QStringList &arguments)
     // A live line on a terminal; otherwise one line every 10% of an epoch, so logs stay short.
     const bool tty = isatty(fileno(stderr));
     const bool json = parser.isSet(QStringLiteral("json"));
+    const bool progressJson = parser.isSet(QStringLiteral("progress-json"));
     auto progress = [&](const TrainProgress &p) {
         const int every = std::max(1, p.batches / 10);
+        // For programs (the console): structured, every 2% of an epoch and at its end.
+        if (progressJson && (p.batch % std::max(1, p.batches / 50) == 0 || p.batch == p.batches)) {
+            const QJsonObject event{{QStringLiteral("event"), QStringLiteral("progress")},
+                                    {QStringLiteral("epoch"), p.epoch},
+                                    {QStringLiteral("epochs"), p.epochs},
+                                    {QStringLiteral("batch"), p.batch},
+                                    {QStringLiteral("batches"), p.batches},
+                                    {QStringLiteral("loss"), p.loss},
+                                    {QStringLiteral("accuracy"), p.accuracy},
+                                    {QStringLiteral("eta_s"), p.etaSeconds}};
+            std::fprintf(stdout, "%s\n",
+                         QJsonDocument(event).toJson(QJsonDocument::Compact).constData());
+            std::fflush(stdout);
+        }
         if (tty) {
             std::fprintf(stderr, "\r%s   ", qPrintable(describeProgress(p)));
             if (p.batch == p.batches)

@@ -8,8 +8,11 @@
 #include <QLineEdit>
 #include <QMutexLocker>
 #include <QPushButton>
+#include <QSemaphore>
 #include <QThread>
 #include <QVBoxLayout>
+
+#include <memory>
 
 namespace edgegpt {
 
@@ -72,6 +75,42 @@ bool ConsoleSshInteraction::onGuiThread() const
     return QThread::currentThread() == thread();
 }
 
+namespace {
+
+// A question handed to the GUI thread and its answer. Shared: the worker may stop waiting
+// (cancelled) before the GUI thread gets to it.
+struct Pending
+{
+    QSemaphore done;
+    int choice = 0;
+    bool given = false;
+    QByteArray secret;
+    ~Pending() { secret.fill('\0'); }
+};
+
+} // namespace
+
+bool ConsoleSshInteraction::isCancelled() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_cancelled;
+}
+
+// Runs `ask` on the GUI thread and waits for it without blocking that thread; gives up (false)
+// when cancelled meanwhile, so that nothing waits on a GUI thread that is shutting down.
+bool ConsoleSshInteraction::onGui(const std::function<void()> &ask, QSemaphore &done)
+{
+    if (onGuiThread()) {
+        ask();
+        return true;
+    }
+    QMetaObject::invokeMethod(this, ask, Qt::QueuedConnection);
+    while (!done.tryAcquire(1, 100))
+        if (isCancelled())
+            return false;
+    return true;
+}
+
 bool ConsoleSshInteraction::acceptNewHostKey(const HostKey &key)
 {
     {
@@ -85,15 +124,16 @@ bool ConsoleSshInteraction::acceptNewHostKey(const HostKey &key)
         }
     }
     QMutexLocker one(&m_questionMutex);
-    int choice = int(HostKeyChoice::Refuse);
-    if (onGuiThread())
-        choice =
-            hostKeyDialog(key.host, key.port, key.keyType, key.fingerprint, key.knownHostsFile);
-    else
-        QMetaObject::invokeMethod(
-            this, "hostKeyDialog", Qt::BlockingQueuedConnection, Q_RETURN_ARG(int, choice),
-            Q_ARG(QString, key.host), Q_ARG(int, key.port), Q_ARG(QString, key.keyType),
-            Q_ARG(QString, key.fingerprint), Q_ARG(QString, key.knownHostsFile));
+    auto pending = std::make_shared<Pending>();
+    const bool answered = onGui(
+        [this, pending, key] {
+            pending->choice = isCancelled() ? int(HostKeyChoice::Refuse)
+                                            : hostKeyDialog(key.host, key.port, key.keyType,
+                                                            key.fingerprint, key.knownHostsFile);
+            pending->done.release();
+        },
+        pending->done);
+    const int choice = answered ? pending->choice : int(HostKeyChoice::Refuse);
     QMutexLocker lock(&m_mutex);
     if (m_cancelled)
         return false;
@@ -104,7 +144,7 @@ bool ConsoleSshInteraction::acceptNewHostKey(const HostKey &key)
     return choice != int(HostKeyChoice::Refuse);
 }
 
-bool ConsoleSshInteraction::askPassphrase(const QString &keyDescription, SecretBytes &secret)
+bool ConsoleSshInteraction::askSecret(bool passphrase, const QString &what, SecretBytes &secret)
 {
     {
         QMutexLocker lock(&m_mutex);
@@ -112,40 +152,27 @@ bool ConsoleSshInteraction::askPassphrase(const QString &keyDescription, SecretB
             return false;
     }
     QMutexLocker one(&m_questionMutex);
-    bool given = false;
-    if (onGuiThread())
-        given = secretDialog(true, keyDescription);
-    else
-        QMetaObject::invokeMethod(this, "secretDialog", Qt::BlockingQueuedConnection,
-                                  Q_RETURN_ARG(bool, given), Q_ARG(bool, true),
-                                  Q_ARG(QString, keyDescription));
-    if (given)
-        secret.assign(m_secretBuffer.constData(), m_secretBuffer.size());
-    m_secretBuffer.fill('\0');
-    m_secretBuffer.clear();
-    return given;
+    auto pending = std::make_shared<Pending>();
+    const bool answered = onGui(
+        [this, pending, passphrase, what] {
+            pending->given = !isCancelled() && secretDialog(passphrase, what, pending->secret);
+            pending->done.release();
+        },
+        pending->done);
+    if (!answered || !pending->given || isCancelled())
+        return false;
+    secret.assign(pending->secret.constData(), pending->secret.size());
+    return true;
+}
+
+bool ConsoleSshInteraction::askPassphrase(const QString &keyDescription, SecretBytes &secret)
+{
+    return askSecret(true, keyDescription, secret);
 }
 
 bool ConsoleSshInteraction::askPassword(const QString &userAtHost, SecretBytes &secret)
 {
-    {
-        QMutexLocker lock(&m_mutex);
-        if (m_cancelled || m_scripted)
-            return false;
-    }
-    QMutexLocker one(&m_questionMutex);
-    bool given = false;
-    if (onGuiThread())
-        given = secretDialog(false, userAtHost);
-    else
-        QMetaObject::invokeMethod(this, "secretDialog", Qt::BlockingQueuedConnection,
-                                  Q_RETURN_ARG(bool, given), Q_ARG(bool, false),
-                                  Q_ARG(QString, userAtHost));
-    if (given)
-        secret.assign(m_secretBuffer.constData(), m_secretBuffer.size());
-    m_secretBuffer.fill('\0');
-    m_secretBuffer.clear();
-    return given;
+    return askSecret(false, userAtHost, secret);
 }
 
 int ConsoleSshInteraction::hostKeyDialog(const QString &host, int port, const QString &keyType,
@@ -221,7 +248,7 @@ int ConsoleSshInteraction::hostKeyDialog(const QString &host, int port, const QS
     return choice;
 }
 
-bool ConsoleSshInteraction::secretDialog(bool passphrase, const QString &what)
+bool ConsoleSshInteraction::secretDialog(bool passphrase, const QString &what, QByteArray &secret)
 {
     QDialog dialog(m_parent);
     dialog.setObjectName(passphrase ? QStringLiteral("passphraseDialog")
@@ -254,9 +281,8 @@ bool ConsoleSshInteraction::secretDialog(bool passphrase, const QString &what)
         QMutexLocker lock(&m_mutex);
         m_openDialog = nullptr;
     }
-    if (ok) {
-        m_secretBuffer = edit->text().toUtf8();
-    }
+    if (ok)
+        secret = edit->text().toUtf8();
     // Overwrite the field's text before the widget goes.
     edit->setText(QString(edit->text().size(), QLatin1Char(' ')));
     edit->clear();

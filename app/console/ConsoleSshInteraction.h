@@ -1,9 +1,10 @@
 // ConsoleSshInteraction: how the console answers what an SSH connection asks (SshInteraction),
 // with dialogs on the GUI thread and never a terminal.
 //
-// The questions come from FleetOperation's worker threads. Each one hops to the GUI thread with a
-// blocking queued call, so the worker waits for the person while the GUI thread keeps running its
-// event loop (the dialog's own). Many hosts may ask at once: one dialog at a time, the rest wait.
+// The questions come from FleetOperation's worker threads. Each one is posted to the GUI thread
+// and the worker waits for the answer (checking every 100 ms whether it was cancelled), while the
+// GUI thread keeps running its event loop (the dialog's own). Many hosts may ask at once: one
+// dialog at a time, the rest wait. cancel() releases every waiting worker with "no".
 //   - An unknown host key: a dialog (objectName "hostKeyDialog") with the host, the key type and
 //     its SHA-256 fingerprint, and three buttons: Refuse ("refuseButton"), Accept once
 //     ("acceptOnceButton": the key is trusted for this console session and is not written to the
@@ -25,6 +26,10 @@
 #include <QPointer>
 #include <QSet>
 #include <QWidget>
+
+#include <functional>
+
+class QSemaphore;
 
 namespace edgegpt {
 
@@ -61,11 +66,14 @@ Q_SIGNALS:
     void note(const QString &text);
 
 private:
-    Q_INVOKABLE int hostKeyDialog(const QString &host, int port, const QString &keyType,
-                                  const QString &fingerprint, const QString &knownHostsFile);
-    // Fills m_secretBuffer; returns whether the person gave one.
-    Q_INVOKABLE bool secretDialog(bool passphrase, const QString &what);
+    int hostKeyDialog(const QString &host, int port, const QString &keyType,
+                      const QString &fingerprint, const QString &knownHostsFile);
+    // Fills `secret`; returns whether the person gave one.
+    bool secretDialog(bool passphrase, const QString &what, QByteArray &secret);
+    bool askSecret(bool passphrase, const QString &what, SecretBytes &secret);
+    bool onGui(const std::function<void()> &ask, QSemaphore &done);
     bool onGuiThread() const;
+    bool isCancelled() const;
 
     QPointer<QWidget> m_parent;
     mutable QMutex m_mutex; // the fields below
@@ -76,7 +84,6 @@ private:
     QSet<QString> m_once;     // fingerprints
     QSet<QString> m_remember; // fingerprints
     QPointer<QWidget> m_openDialog;
-    QByteArray m_secretBuffer; // GUI thread -> worker, wiped after the copy
 };
 
 } // namespace edgegpt

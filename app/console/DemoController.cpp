@@ -749,8 +749,12 @@ void DemoController::train(Training kind)
                            QFileInfo(m_modelDir + QStringLiteral("/model.json")).isFile();
     m_trainingSteps.clear();
     if (!haveModel) {
-        QStringList train = {QStringLiteral("train"), QStringLiteral("--model"),
-                             QStringLiteral("cnn"), QStringLiteral("--out"), m_modelDir};
+        QStringList train = {QStringLiteral("train"),
+                             QStringLiteral("--model"),
+                             QStringLiteral("cnn"),
+                             QStringLiteral("--out"),
+                             m_modelDir,
+                             QStringLiteral("--progress-json")};
         if (quick)
             train << QStringLiteral("--epochs") << QStringLiteral("1") << QStringLiteral("--limit")
                   << QStringLiteral("6000");
@@ -780,9 +784,12 @@ void DemoController::runTrainingStep()
     auto *p = new QProcess(this);
     m_training = p;
     m_trainingOutput.clear();
+    m_trainingErrors.clear();
     m_lastTrainingLine.clear();
-    p->setProcessChannelMode(QProcess::MergedChannels);
-    connect(p, &QProcess::readyRead, this, &DemoController::onTrainingOutput);
+    // stdout: structured progress events (train --progress-json) and results; stderr: lines
+    // for people, which go to the log as they are.
+    connect(p, &QProcess::readyReadStandardOutput, this, &DemoController::onTrainingOutput);
+    connect(p, &QProcess::readyReadStandardError, this, &DemoController::onTrainingOutput);
     connect(p, &QProcess::finished, this, &DemoController::onTrainingFinished);
     connect(p, &QProcess::errorOccurred, this, [this, p](QProcess::ProcessError e) {
         if (e == QProcess::FailedToStart) {
@@ -799,28 +806,52 @@ void DemoController::onTrainingOutput()
 {
     if (!m_training)
         return;
-    m_trainingOutput += m_training->readAll();
-    static const QRegularExpression epochRe(
-        QStringLiteral("epoch (\\d+)/(\\d+)\\s+batch (\\d+)/(\\d+)"));
+    const bool training = m_trainingSteps.at(m_trainingStep).first() == QLatin1String("train");
+    // People's lines: the log (and, while profiling, the status bar), as they are.
+    m_trainingErrors += m_training->readAllStandardError();
     int newline;
-    while ((newline = int(m_trainingOutput.indexOf('\n'))) >= 0) {
-        const QString line = QString::fromUtf8(m_trainingOutput.left(newline)).trimmed();
-        m_trainingOutput.remove(0, newline + 1);
+    while ((newline = int(m_trainingErrors.indexOf('\n'))) >= 0) {
+        const QString line = QString::fromUtf8(m_trainingErrors.left(newline)).trimmed();
+        m_trainingErrors.remove(0, newline + 1);
         if (line.isEmpty())
             continue;
         m_lastTrainingLine = line;
-        const QRegularExpressionMatch m = epochRe.match(line);
-        const bool training = m_trainingSteps.at(m_trainingStep).first() == QLatin1String("train");
-        if (m.hasMatch() && training) {
-            const double epoch = m.captured(1).toDouble(), epochs = m.captured(2).toDouble();
-            const double batch = m.captured(3).toDouble(), batches = m.captured(4).toDouble();
-            const double done = ((epoch - 1) + batch / qMax(1.0, batches)) / qMax(1.0, epochs);
+        Q_EMIT logLine(line);
+        if (!training)
+            Q_EMIT status(tr("Measuring the model's split profile: %1").arg(line), true);
+    }
+    // Structured progress: one JSON object a line.
+    m_trainingOutput += m_training->readAllStandardOutput();
+    while ((newline = int(m_trainingOutput.indexOf('\n'))) >= 0) {
+        const QByteArray raw = m_trainingOutput.left(newline).trimmed();
+        m_trainingOutput.remove(0, newline + 1);
+        if (raw.isEmpty())
+            continue;
+        const QJsonObject event = QJsonDocument::fromJson(raw).object();
+        if (training &&
+            event.value(QStringLiteral("event")).toString() == QLatin1String("progress")) {
+            const int epoch = event.value(QStringLiteral("epoch")).toInt();
+            const int epochs = event.value(QStringLiteral("epochs")).toInt();
+            const int batch = event.value(QStringLiteral("batch")).toInt();
+            const int batches = event.value(QStringLiteral("batches")).toInt();
+            const double done =
+                ((epoch - 1) + batch / qMax(1.0, double(batches))) / qMax(1.0, double(epochs));
             Q_EMIT progress(int(done * kTrainShare), kProgressMax);
-            Q_EMIT status(tr("Training the demo model: %1").arg(line), true);
+            Q_EMIT status(
+                tr("Training the demo model: epoch %1/%2, batch %3/%4, loss %5, "
+                   "accuracy %6%, about %7 s left")
+                    .arg(epoch)
+                    .arg(epochs)
+                    .arg(batch)
+                    .arg(batches)
+                    .arg(event.value(QStringLiteral("loss")).toDouble(), 0, 'f', 3)
+                    .arg(100 * event.value(QStringLiteral("accuracy")).toDouble(), 0, 'f', 1)
+                    .arg(event.value(QStringLiteral("eta_s")).toDouble(), 0, 'f', 0),
+                true);
         } else {
+            const QString line = QString::fromUtf8(raw);
+            m_lastTrainingLine = line;
             Q_EMIT logLine(line);
-            if (!training)
-                Q_EMIT status(tr("Measuring the model's split profile: %1").arg(line), true);
         }
     }
 }

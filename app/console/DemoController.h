@@ -270,7 +270,8 @@ private:
     QList<QStringList> m_trainingSteps;
     int m_trainingStep = 0;
     int m_trainingStepsTotal = 0;
-    QByteArray m_trainingOutput;
+    QByteArray m_trainingOutput; // stdout: JSON lines (train --progress-json)
+    QByteArray m_trainingErrors; // stderr: lines for people
     QString m_lastTrainingLine;
     bool m_cancelled = false;
 };

@@ -89,14 +89,8 @@ FleetDeployController::~FleetDeployController()
     m_interaction->cancel();
     for (AgentMetricsFeed *feed : std::as_const(m_feeds))
         feed->stop();
-    // Operations still running hold the interaction: let their workers finish first, answering
-    // (declining) the questions they may have queued for this thread meanwhile.
-    QElapsedTimer clock;
-    clock.start();
-    while (m_operations > 0 && clock.elapsed() < 30000) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-        QThread::msleep(10);
-    }
+    // Operations still running hold the interaction: their workers finish first. Cancelled, the
+    // interaction answers "no" to every question without the GUI thread, so none waits on it.
     for (FleetOperation *op : findChildren<FleetOperation *>())
         delete op; // its destructor waits for its workers
 }
