@@ -344,6 +344,7 @@ int runFleetRun(const QStringList &arguments)
             loop.quit();
     };
     QList<double> allTotals;
+    qint64 labelled = 0, correct = 0; // answers whose true class is known, and the right ones
     for (auto &hp : hosts) {
         RunHost *h = hp.get();
         h->peer.reset(PeerConnection::connectToHost(
@@ -389,6 +390,18 @@ int runFleetRun(const QStringList &arguments)
                     {QStringLiteral("edge_ms"), msOrNull(r->edgeMs)},
                     {QStringLiteral("total_ms"), msOrNull(r->totalMs)},
                     {QStringLiteral("emulated"), r->emulated}};
+                // Beyond the contract's keys: the class index and, when the source knows it (a
+                // Fashion-MNIST test image), the true class, so a run can be scored.
+                if (r->ok)
+                    line.insert(QStringLiteral("predicted"), r->predicted);
+                if (r->truth >= 0) {
+                    line.insert(QStringLiteral("truth"), r->truth);
+                    if (r->ok) {
+                        line.insert(QStringLiteral("correct"), r->predicted == r->truth);
+                        ++labelled;
+                        correct += r->predicted == r->truth ? 1 : 0;
+                    }
+                }
                 if (r->ok) {
                     ++h->answered;
                     if (r->totalMs >= 0) {
@@ -467,17 +480,20 @@ int runFleetRun(const QStringList &arguments)
     if (json) {
         printOut(QString::fromUtf8(
             QJsonDocument(
-                QJsonObject{{QStringLiteral("summary"),
-                             QJsonObject{{QStringLiteral("hosts"), int(hosts.size())},
-                                         {QStringLiteral("hosts_ok"), good},
-                                         {QStringLiteral("count"), count},
-                                         {QStringLiteral("answered"), answered},
-                                         {QStringLiteral("failed"), failedCount},
-                                         {QStringLiteral("median_total_ms"),
-                                          allTotals.isEmpty() ? QJsonValue()
-                                                              : QJsonValue(median(allTotals))},
-                                         {QStringLiteral("failed_hosts"), failedHosts},
-                                         {QStringLiteral("ok"), allOk}}}})
+                QJsonObject{
+                    {QStringLiteral("summary"),
+                     QJsonObject{
+                         {QStringLiteral("hosts"), int(hosts.size())},
+                         {QStringLiteral("hosts_ok"), good},
+                         {QStringLiteral("count"), count},
+                         {QStringLiteral("answered"), answered},
+                         {QStringLiteral("failed"), failedCount},
+                         {QStringLiteral("median_total_ms"),
+                          allTotals.isEmpty() ? QJsonValue() : QJsonValue(median(allTotals))},
+                         {QStringLiteral("failed_hosts"), failedHosts},
+                         {QStringLiteral("accuracy"),
+                          labelled > 0 ? QJsonValue(double(correct) / labelled) : QJsonValue()},
+                         {QStringLiteral("ok"), allOk}}}})
                 .toJson(QJsonDocument::Compact)));
     } else {
         printOut(QStringLiteral("%1 of %2 device hosts answered all %3 (%4 answered, %5 failed%6)")
