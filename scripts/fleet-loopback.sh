@@ -6,6 +6,8 @@
 # ("A real fleet on loopback") was measured with. Needs a build (scripts/build.sh) and the
 # default model (edgegpt run trains it on first use). Usage:
 #   bash scripts/fleet-loopback.sh [IMAGES]      (default 50 images)
+#   EMULATE=1 bash scripts/fleet-loopback.sh     (the device host emulates a Jetson Nano:
+#                                                 model x150.76, codecs x4, 300 KB/s uplink)
 # Everything it starts is stopped on exit; nothing leaves 127.0.0.1.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,11 +64,15 @@ done
 sleep 1
 
 device_port="$(free_port)"; edge_port="$(free_port)"
+emulate=""
+if [ "${EMULATE:-0}" = 1 ]; then
+    emulate='"emulate": {"slowdown": 150.76, "codec_slowdown": 4, "link": {"rate_kbps": 300}},'
+fi
 cat >"$work/fleet.json" <<EOF
 {"hosts": [
   {"name": "jetson-1", "ssh": "jetson", "role": "device", "class": "jetson-nano",
    "dir": "$work/hosts/jetson-1", "agent_port": $device_port, "agent_listen": "127.0.0.1",
-   "input": "fashion-mnist"},
+   $emulate "input": "fashion-mnist"},
   {"name": "rtx-1", "ssh": "rtx", "role": "edge", "class": "rtx-3090",
    "dir": "$work/hosts/rtx-1", "agent_port": $edge_port, "agent_listen": "127.0.0.1",
    "preload": true}
