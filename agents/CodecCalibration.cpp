@@ -11,41 +11,44 @@
 
 namespace edgegpt {
 
-namespace {
-
-// A Fashion-MNIST-like image: a bright, textured garment on black, so that the encoders see the
-// kind of content they will get (an all-black image compresses unrealistically fast).
-std::vector<uint8_t> testImage()
+std::vector<uint8_t> calibrationImage(const ModelInputSpec &input)
 {
-    std::vector<uint8_t> pixels(28 * 28, 0);
+    const int width = std::max(1, input.width), height = std::max(1, input.height);
+    const int channels = std::max(1, input.channels);
+    std::vector<uint8_t> pixels(size_t(width) * size_t(height) * size_t(channels), 0);
     quint32 state = 12345;
-    for (int y = 0; y < 28; ++y)
-        for (int x = 0; x < 28; ++x) {
-            const double dx = (x - 13.5) / 9.0, dy = (y - 13.5) / 12.0;
+    const double cx = (width - 1) / 2.0, cy = (height - 1) / 2.0;
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) {
+            const double dx = (x - cx) / (width * 9.0 / 28), dy = (y - cy) / (height * 12.0 / 28);
             if (dx * dx + dy * dy > 1.0)
                 continue;
-            state = state * 1664525u + 1013904223u;
-            const int texture = int(state >> 27); // 0..31
-            pixels[size_t(y * 28 + x)] = uint8_t(std::clamp(110 + 4 * y + texture, 0, 255));
+            for (int c = 0; c < channels; ++c) {
+                state = state * 1664525u + 1013904223u;
+                const int texture = int(state >> 27); // 0..31
+                const int shade = 110 + (4 * 28 * y) / height + 20 * c;
+                pixels[(size_t(y) * size_t(width) + size_t(x)) * size_t(channels) + size_t(c)] =
+                    uint8_t(std::clamp(shade + texture, 0, 255));
+            }
         }
     return pixels;
 }
 
-} // namespace
-
-QHash<QString, double> measureInputEncodeMs(const QStringList &codecs, int repeats)
+QHash<QString, double> measureInputEncodeMs(const QStringList &codecs, int repeats,
+                                            const ModelInputSpec &input)
 {
-    const std::vector<uint8_t> image = testImage();
+    const std::vector<uint8_t> image = calibrationImage(input);
+    const int w = input.width, h = input.height, ch = input.channels;
     QHash<QString, double> out;
     for (const QString &codec : codecs) {
         // One untimed encode first: the first JPEG loads Qt's image plugin.
-        if (!encodeInput(image.data(), 28, 28, codec))
+        if (!encodeInput(image.data(), w, h, ch, codec))
             continue;
         std::vector<double> ms;
         for (int i = 0; i < std::max(1, repeats); ++i) {
             QElapsedTimer t;
             t.start();
-            const Result<QByteArray> bytes = encodeInput(image.data(), 28, 28, codec);
+            const Result<QByteArray> bytes = encodeInput(image.data(), w, h, ch, codec);
             ms.push_back(double(t.nsecsElapsed()) / 1e6);
             if (!bytes)
                 break;

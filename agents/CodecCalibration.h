@@ -8,16 +8,27 @@
 #pragma once
 
 #include "core/placement/SplitProfile.h"
+#include "models/ModelInput.h"
 
 #include <QHash>
 #include <QString>
 #include <QStringList>
 
+#include <cstdint>
+#include <vector>
+
 namespace edgegpt {
 
+// A garment-like test image of the model's input shape (a bright, textured shape on black, so that
+// the encoders see the kind of content they will get: an all-black image compresses
+// unrealistically fast). Pixels row by row, channels interleaved.
+std::vector<uint8_t> calibrationImage(const ModelInputSpec &input);
+
 // The median encode time in ms of each input codec (by name: "zstd", "jpeg-q70", …) over
-// `repeats` encodes of a 28×28 garment-like test image; codecs that fail are left out.
-QHash<QString, double> measureInputEncodeMs(const QStringList &codecs, int repeats = 7);
+// `repeats` encodes of calibrationImage(input) (default: 28×28 grey, the model trained here);
+// codecs that fail are left out.
+QHash<QString, double> measureInputEncodeMs(const QStringList &codecs, int repeats = 7,
+                                            const ModelInputSpec &input = ModelInputSpec());
 
 // (SplitProfile::inputCodecNames() names them; SplitProfile::setInputEncodeMs() applies them.)
 

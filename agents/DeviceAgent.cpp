@@ -5,7 +5,6 @@
 #include "agents/InputPayload.h"
 #include "core/protocol/Frame.h"
 #include "core/util/Stats.h"
-#include "models/FashionMnistFiles.h"
 
 #include <QFileInfo>
 #include <QHostAddress>
@@ -54,10 +53,10 @@ bool roundTripMoved(double decidedMs, double nowMs)
 
 } // namespace
 
-DeviceAgent::DeviceAgent(const AgentConfig &config, const FleetToken &token, QObject *parent)
+DeviceAgent::DeviceAgent(const AgentConfig &config, const Keyring &keys, QObject *parent)
     : QObject(parent)
     , m_config(config)
-    , m_token(token)
+    , m_keys(keys)
 {
     m_clock.start();
     m_reconnect.setSingleShot(true);
@@ -81,9 +80,13 @@ Result<void> DeviceAgent::start()
 
     if (m_config.listen) {
         PeerConnection::Options options;
-        options.token = m_token.secret;
+        options.keys = m_keys;
         options.identity.name = m_config.name;
         options.identity.role = m_config.role;
+        // Only a console controls a device (link settings, runs): another device's or an
+        // edge's credential is refused here.
+        options.peerRoles = {QStringLiteral("console")};
+        options.tls = m_config.tls;
         m_server = new PeerServer(options, this);
         QHostAddress address;
         if (!address.setAddress(m_config.listenHost))
@@ -149,6 +152,9 @@ Result<void> DeviceAgent::start()
     if (!modelInfo)
         return Result<void>::failure(modelInfo.error());
     m_source->setModelInput(modelInfo->input);
+    m_modelInput = modelInfo->input;
+    // Device-only answers are named by the model's own classes (a user's model has its own).
+    m_classNames = modelInfo->classes;
     const QString profilePath = m_modelDir + QStringLiteral("/profile.json");
     const bool needProfile = m_config.split == QLatin1String("auto") || m_config.codec.isEmpty();
     if (needProfile || QFileInfo::exists(profilePath)) {
@@ -288,9 +294,12 @@ quint16 DeviceAgent::port() const
 void DeviceAgent::connectToEdge()
 {
     PeerConnection::Options options;
-    options.token = m_token.secret;
+    options.keys = m_keys;
     options.identity.name = m_config.name;
     options.identity.role = m_config.role;
+    // The device sends its features to an edge or cloud host only.
+    options.peerRoles = {QStringLiteral("edge"), QStringLiteral("cloud")};
+    options.tls = m_config.tls;
     options.link = m_config.link;
     options.handshakeTimeoutMs = 3000;
     PeerConnection *edge =
@@ -472,14 +481,17 @@ void DeviceAgent::warmUp()
     const bool last = !m_profile.splits.isEmpty() && split == m_profile.splits.last().name;
     // Posted before the next request, so it runs first on the inference thread. At the input the
     // image is sent as it is: only the codec is warmed, the model runtime is not loaded.
+    // The warm-up image has the model's shape (a user's model may take 3×224×224).
     InferenceThread *inference = m_inference;
     m_inference->post<bool>(
-        [inference, split, codec = last ? QString() : codec]() {
-            const std::vector<uint8_t> blank(28 * 28, 0);
+        [inference, split, codec = last ? QString() : codec, input = m_modelInput]() {
+            const std::vector<uint8_t> image = calibrationImage(input);
             if (split == QLatin1String("input"))
-                return bool(encodeInput(blank.data(), 28, 28, codec));
+                return bool(
+                    encodeInput(image.data(), input.width, input.height, input.channels, codec));
             const Result<SplitRuntime *> runtime = inference->runtime();
-            return runtime && bool((*runtime)->head(blank.data(), 28, 28, 1, split, codec));
+            return runtime && bool((*runtime)->head(image.data(), input.width, input.height,
+                                                    input.channels, split, codec));
         },
         this, [](bool) {});
 }
@@ -489,7 +501,7 @@ void DeviceAgent::calibrateInputCodecs()
     m_calibrating = true;
     const QStringList codecs = m_profile.inputCodecNames();
     m_inference->post<QHash<QString, double>>(
-        [codecs]() { return measureInputEncodeMs(codecs); }, this,
+        [codecs, input = m_modelInput]() { return measureInputEncodeMs(codecs, 7, input); }, this,
         [this](QHash<QString, double> measured) {
             m_calibrating = false;
             const int applied = m_profile.setInputEncodeMs(measured);
@@ -646,8 +658,7 @@ void DeviceAgent::startRequest(DeviceInput input)
                                 {QStringLiteral("ok"), true},
                                 {QStringLiteral("label"), in.label},
                                 {QStringLiteral("predicted"), o.predicted},
-                                {QStringLiteral("class"),
-                                 FashionMnistFiles::classNames().value(int(o.predicted))},
+                                {QStringLiteral("class"), m_classNames.value(int(o.predicted))},
                                 {QStringLiteral("split"), split},
                                 {QStringLiteral("codec"), QString()},
                                 {QStringLiteral("bytes"), 1},

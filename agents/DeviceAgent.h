@@ -34,6 +34,7 @@
 #include "core/placement/SplitPlanner.h"
 #include "core/protocol/Handshake.h"
 #include "core/protocol/PeerConnection.h"
+#include "models/ModelInput.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -50,7 +51,7 @@ class DeviceAgent : public QObject
 {
     Q_OBJECT
 public:
-    DeviceAgent(const AgentConfig &config, const FleetToken &token, QObject *parent = nullptr);
+    DeviceAgent(const AgentConfig &config, const Keyring &keys, QObject *parent = nullptr);
     Result<void> start();
     quint16 port() const; // 0 unless it listens for the console
     // Stops taking inputs, reports every request not answered yet as failed with `why`, and
@@ -119,7 +120,7 @@ private:
     bool splitIsFixed() const;
 
     AgentConfig m_config;
-    FleetToken m_token;
+    Keyring m_keys; // TLS-PSK keys (Keyring.h)
     QString m_modelName, m_modelDir; // the model it runs (AgentConfig::models())
     // --start on-request: the run a console asked for (run-inputs); none while !active.
     struct Run
@@ -168,6 +169,8 @@ private:
     double m_bytesSum = 0;
     QHash<QString, int> m_splitUse;
     QString m_lastEdgeError;
+    QStringList m_classNames;    // the model's classes, index → name (model.json)
+    ModelInputSpec m_modelInput; // the images the model takes (model.json; warm-up, calibration)
 };
 
 } // namespace edgegpt

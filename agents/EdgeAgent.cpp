@@ -1,16 +1,22 @@
 // EdgeAgent: see EdgeAgent.h.
 #include "agents/EdgeAgent.h"
 
+#include "agents/CodecCalibration.h"
+
 #include "agents/InputPayload.h"
 
 #include "core/util/Stats.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QHostAddress>
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "core/cache/CacheModel.h"
+
 #include <algorithm>
+#include <optional>
 
 namespace edgegpt {
 
@@ -21,6 +27,9 @@ struct EdgeOutcome
     bool ok = false;
     QString error;
     InferResultMessage result;
+    bool offloaded = false;                       // the model cache's policy sent it away
+    QList<InferenceThread::CacheEvent> events;    // the model cache's, for this request
+    std::optional<InferenceThread::CacheSnapshot> cache; // after it (a live cache only)
 };
 
 const QElapsedTimer &monotonic()
@@ -35,14 +44,17 @@ const QElapsedTimer &monotonic()
 
 } // namespace
 
-EdgeAgent::EdgeAgent(const AgentConfig &config, const FleetToken &token, QObject *parent)
+EdgeAgent::EdgeAgent(const AgentConfig &config, const Keyring &keys, QObject *parent)
     : QObject(parent)
     , m_config(config)
 {
     PeerConnection::Options options;
-    options.token = token.secret;
+    options.keys = keys;
     options.identity.name = config.name;
     options.identity.role = config.role;
+    // Devices send inferences, consoles watch: another edge's credential is refused.
+    options.peerRoles = {QStringLiteral("device"), QStringLiteral("console")};
+    options.tls = config.tls;
     m_server = new PeerServer(options, this);
     const Result<QList<QPair<QString, QString>>> models = config.models();
     if (!models)
@@ -55,6 +67,9 @@ EdgeAgent::EdgeAgent(const AgentConfig &config, const FleetToken &token, QObject
         QHash<QString, int> claims;
         QHash<QString, QString> alias;
         for (const auto &m : *models) {
+            // The warm-up image takes each model's own input shape (model.json).
+            const Result<ModelInfo> info = ModelInfo::load(m.second);
+            m_modelInputs.insert(m.first, info ? info->input : ModelInputSpec());
             QFile f(m.second + QStringLiteral("/profile.json"));
             if (!f.open(QIODevice::ReadOnly))
                 continue;
@@ -71,12 +86,44 @@ EdgeAgent::EdgeAgent(const AgentConfig &config, const FleetToken &token, QObject
             if (claims.value(it.key()) == 1 && !m_inference->holds(it.key()))
                 m_aliases.insert(it.key(), it.value());
     }
+    if (models && config.cacheMb > 0) {
+        // The live model cache: the budget and policy from the flags, every cost figure from
+        // MODELS_DIR/caching.json when there is one (a models file, docs/caching.md), else the
+        // defaults; sizes from the part files.
+        cache::CacheSystem system;
+        const QString costs = config.modelsDir + QStringLiteral("/caching.json");
+        if (!config.modelsDir.isEmpty() && QFile::exists(costs)) {
+            const Result<cache::CacheSystem> read = cache::readCacheSystem(costs);
+            if (read)
+                system = *read;
+            else
+                m_modelsError = read.error();
+        }
+        system.memoryGb = config.cacheMb / 1000.0;
+        if (m_modelsError.isEmpty()) {
+            const Result<void> enabled = m_inference->enableModelCache(system, config.cachePolicy);
+            if (!enabled)
+                m_modelsError = enabled.error();
+        }
+        m_cacheClock.start();
+    }
     m_metrics = new MetricsPublisher(
         [this]() {
             MetricsPublisher::State s;
             s.queueDepth = m_inference->pending();
             const RuntimeCacheCounters c = m_inference->counters();
             s.cacheTotals = CacheEvents{c.hits, c.misses, c.loads, c.evictions};
+            if (m_inference->hasModelCache()) {
+                const InferenceThread::CacheSnapshot &k = m_cacheSnapshot;
+                s.cacheTotals =
+                    CacheEvents{k.hits, k.requests - k.hits, k.loads, k.evictions};
+                s.cachePolicy = m_config.cachePolicy;
+                s.cacheBudgetMb = m_config.cacheMb;
+                s.cacheUsedMb = k.usedMb;
+                s.cacheHitRatio = k.requests ? double(k.hits) / double(k.requests) : 0;
+                for (const InferenceThread::ResidentModel &r : k.resident)
+                    s.cacheResident << ResidentModelRecord{r.name, r.sizeMb, r.context};
+            }
             return s;
         },
         this);
@@ -119,8 +166,15 @@ void EdgeAgent::warmUp(const QStringList &models)
     // request), so that the first answer does not carry the load. Posted before that request,
     // so it runs first on the inference thread.
     InferenceThread *inference = m_inference;
+    if (m_inference->hasModelCache()) {
+        // With a live cache the models are loaded by the cache at their requests; only the
+        // runtime (LibTorch) is loaded now, so that the first load does not carry it.
+        m_inference->post<bool>([inference]() { return bool(inference->loadRuntimeLibrary()); },
+                                this, [this](bool ok) { Q_EMIT warmedUp(ok); });
+        return;
+    }
     m_inference->post<bool>(
-        [inference, models]() {
+        [inference, models, inputs = m_modelInputs]() {
             bool ok = true;
             for (const QString &model : models) {
                 const Result<SplitRuntime *> runtime = inference->runtime(model);
@@ -128,9 +182,11 @@ void EdgeAgent::warmUp(const QStringList &models)
                     ok = false;
                     continue;
                 }
-                const std::vector<uint8_t> blank(28 * 28, 0);
+                const ModelInputSpec input = inputs.value(model);
+                const std::vector<uint8_t> pixels = calibrationImage(input);
                 const Result<QByteArray> image =
-                    encodeInput(blank.data(), 28, 28, QStringLiteral("png"));
+                    encodeInput(pixels.data(), input.width, input.height, input.channels,
+                                QStringLiteral("png"));
                 ok = ok && image &&
                      bool((*runtime)->tail(QStringLiteral("input"), QStringLiteral("png"), *image));
             }
@@ -215,17 +271,31 @@ void EdgeAgent::infer(PeerConnection *peer, const Frame &frame)
     const quint32 id = frame.requestId;
     QPointer<PeerConnection> to(peer);
     const InferRequestMessage req = *request;
+    // The cache's clock: the request's own trace time when it gives one (a replay), else the
+    // edge's; posted in order, so it never goes back on the inference thread.
+    if (m_inference->hasModelCache())
+        m_cacheTimeS = std::max(m_cacheTimeS, req.cacheTimeS >= 0
+                                                  ? req.cacheTimeS
+                                                  : double(m_cacheClock.nsecsElapsed()) / 1e9);
+    const double cacheTimeS = m_cacheTimeS;
+    const int cacheTopic = int(std::max<qint64>(0, req.cacheTopic));
     m_inference->post<EdgeOutcome>(
         [=]() {
             EdgeOutcome o;
             const qint64 startNs = monotonic().nsecsElapsed();
             const double queueMs = double(startNs - receivedNs) / 1e6;
-            const Result<SplitRuntime *> runtime = inference->runtime(model);
-            if (!runtime) {
-                o.error = runtime.error();
+            InferenceThread::CachedRuntime cached =
+                inference->cachedRuntime(model, cacheTopic, cacheTimeS);
+            o.events = cached.events;
+            if (inference->hasModelCache())
+                o.cache = inference->cacheSnapshot(cacheTimeS);
+            if (!cached.runtime) {
+                o.error = cached.error;
+                o.offloaded = cached.offloaded;
                 return o;
             }
-            const Result<TailOutput> tail = (*runtime)->tail(split, codec, payload);
+            SplitRuntime *const runtime = cached.runtime;
+            const Result<TailOutput> tail = runtime->tail(split, codec, payload);
             inference->publishCounters();
             if (!tail) {
                 o.error = tail.error();
@@ -243,11 +313,17 @@ void EdgeAgent::infer(PeerConnection *peer, const Frame &frame)
         },
         this,
         [this, to, id, req, bytes = payload.size()](EdgeOutcome o) {
+            if (o.cache)
+                m_cacheSnapshot = *o.cache;
+            for (const InferenceThread::CacheEvent &e : o.events)
+                m_metrics->recordCacheEvent(CacheEventRecord{
+                    QDateTime::currentMSecsSinceEpoch(), e.kind, e.model, e.ms});
             if (!to)
                 return; // the device went away; nothing to answer
             if (!o.ok) {
                 ++m_failed;
-                to->sendError(id, error_code::badRequest(), o.error);
+                to->sendError(id, o.offloaded ? error_code::offloaded() : error_code::badRequest(),
+                              o.error);
                 return;
             }
             ++m_served;

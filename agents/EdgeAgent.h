@@ -17,6 +17,7 @@
 #include "agents/MetricsPublisher.h"
 #include "core/protocol/Handshake.h"
 #include "core/protocol/PeerConnection.h"
+#include "models/ModelInput.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -30,7 +31,7 @@ class EdgeAgent : public QObject
 public:
     static constexpr int maxQueuedRequests = 256;
 
-    EdgeAgent(const AgentConfig &config, const FleetToken &token, QObject *parent = nullptr);
+    EdgeAgent(const AgentConfig &config, const Keyring &keys, QObject *parent = nullptr);
     Result<void> start();
     quint16 port() const;
     qint64 served() const { return m_served; }
@@ -56,9 +57,15 @@ private:
     MetricsPublisher *m_metrics;
     QString m_modelsError;             // AgentConfig::models() failed: start() says why
     QHash<QString, QString> m_aliases; // profile.json "model" -> held model (unique ones only)
+    QHash<QString, ModelInputSpec> m_modelInputs; // each held model's input (model.json)
     qint64 m_served = 0;
     qint64 m_failed = 0;
     bool m_warmedUp = false;
+    // The live model cache (--cache-mb): its clock (seconds since start, or the requests' trace
+    // time, never going back) and the state after the last request, for the metrics.
+    QElapsedTimer m_cacheClock;
+    double m_cacheTimeS = 0;
+    InferenceThread::CacheSnapshot m_cacheSnapshot;
     // The last answers' times at the edge and, as the devices reported them, on the devices.
     QList<double> m_edgeTimes, m_deviceTimes;
 };

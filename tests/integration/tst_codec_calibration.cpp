@@ -1,7 +1,11 @@
 // CodecCalibration: a device measures its input codecs itself; the measured times replace the
 // profile's for those codecs only, and a codec that cannot encode is left out.
 #include "agents/CodecCalibration.h"
+#include "agents/InputPayload.h"
 
+#include <algorithm>
+
+#include <QImage>
 #include <QTest>
 
 using namespace edgegpt;
@@ -20,6 +24,30 @@ private Q_SLOTS:
         QVERIFY(!ms.contains(QStringLiteral("no-such-codec")));
         for (auto it = ms.cbegin(); it != ms.cend(); ++it)
             QVERIFY2(it.value() > 0 && it.value() < 1000, qPrintable(it.key()));
+    }
+
+    void calibratesWithTheModelsOwnShape()
+    {
+        // A user's RGB model: the test image has its size and channels, with content (not black),
+        // and an input codec encodes it as such (PNG of 40×30 RGB decodes to 40×30×3).
+        ModelInputSpec rgb;
+        rgb.channels = 3;
+        rgb.width = 40;
+        rgb.height = 30;
+        const std::vector<uint8_t> image = calibrationImage(rgb);
+        QCOMPARE(image.size(), size_t(3 * 40 * 30));
+        QVERIFY(std::count(image.begin(), image.end(), 0) < long(image.size() / 2));
+        QVERIFY(image[(15 * 40 + 20) * 3] != image[(15 * 40 + 20) * 3 + 2]); // colour, not grey
+        const Result<QByteArray> png = encodeInput(image.data(), 40, 30, 3, QStringLiteral("png"));
+        QVERIFY2(png.ok(), qPrintable(png.error()));
+        const QImage back = QImage::fromData(*png, "PNG");
+        QCOMPARE(back.size(), QSize(40, 30));
+        QVERIFY(!back.isGrayscale());
+        const QHash<QString, double> ms =
+            measureInputEncodeMs({QStringLiteral("zstd"), QStringLiteral("png")}, 3, rgb);
+        QCOMPARE(ms.size(), 2);
+        // The default is the model trained here: 28×28 grey.
+        QCOMPARE(calibrationImage(ModelInputSpec()).size(), size_t(28 * 28));
     }
 
     void replacesOnlyTheMeasuredInputCodecs()
