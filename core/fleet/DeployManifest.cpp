@@ -184,6 +184,18 @@ struct Builder
             if (!m->parts.contains(side))
                 m->parts.append(side);
         }
+        // A user's whole TorchScript model: the edge's tail at "input", the device's head at the
+        // output split (a device that only sends images needs no model).
+        if (!files.wholeModel.isEmpty() && !side.isEmpty() &&
+            (side == QLatin1String("tail") || split != QLatin1String("input"))) {
+            addFile(files.wholeModel);
+            const QString s =
+                side == QLatin1String("tail") ? QStringLiteral("input") : files.outputSplit;
+            if (!s.isEmpty() && !m->splits.contains(s))
+                m->splits.append(s);
+            if (!m->parts.contains(side))
+                m->parts.append(side);
+        }
         if (h.role == QLatin1String("device") &&
             (h.runModel.isEmpty() ||
              (h.runSplit == QLatin1String("input") && split == QLatin1String("auto")))) {
@@ -449,7 +461,9 @@ Result<ModelPartFiles> modelPartFiles(const QString &modelDir, const PartExporte
                                          "--model-dir %1` measures it)")
                               .arg(modelDir));
     PartsInDir parts = partsIn(modelDir);
-    if (parts.heads.isEmpty() && parts.tails.isEmpty()) {
+    if (QFileInfo(dir.filePath(QStringLiteral("model.ts"))).isFile())
+        files.wholeModel = dir.filePath(QStringLiteral("model.ts"));
+    if (parts.heads.isEmpty() && parts.tails.isEmpty() && files.wholeModel.isEmpty()) {
         if (!QFileInfo(dir.filePath(QStringLiteral("model.pt"))).isFile())
             return R::failure(
                 QStringLiteral("%1 holds neither model parts (head-SPLIT.pt, tail-SPLIT.pt) nor "
@@ -468,6 +482,7 @@ Result<ModelPartFiles> modelPartFiles(const QString &modelDir, const PartExporte
         const QJsonObject meta = QJsonDocument::fromJson(json.read(4 * 1024 * 1024)).object();
         for (const QJsonValue &v : meta.value(QStringLiteral("splits")).toArray()) {
             const QString name = v.toObject().value(QStringLiteral("name")).toString();
+            files.outputSplit = name;
             if ((parts.heads.contains(name) || parts.tails.contains(name)) &&
                 !files.splits.contains(name))
                 files.splits.append(name);

@@ -128,6 +128,11 @@ struct ModelPartFiles
     QStringList splits;            // in the model's order (model.json "splits"), else by name
     QHash<QString, QString> heads; // split -> local file
     QHash<QString, QString> tails; // split -> local file
+    // A user's TorchScript model.ts (the whole model), empty when there is none. It is the
+    // head of the model's output split (a device that runs the whole model) and the tail of its
+    // input split (an edge that receives images), so both sides get it.
+    QString wholeModel;
+    QString outputSplit; // the last split model.json names (the whole model's output)
 };
 Result<ModelPartFiles> modelPartFiles(const QString &modelDir, const PartExporter &exporter,
                                       const QString &cacheDir);

@@ -406,6 +406,48 @@ private Q_SLOTS:
                  qPrintable(without->notRunnable.at(0).reason));
     }
 
+    // A user's whole TorchScript model (model.ts, no parts): the device that runs it gets it as
+    // its head (the output split), the edge as its tail (the input split); a device that only
+    // sends images to the edge gets no model file.
+    void aWholeTorchScriptModelGoesToBothSides()
+    {
+        const QString dir = path(QStringLiteral("models/user-ts"));
+        writeFile(dir + QStringLiteral("/model.json"),
+                  R"({"format":"torchscript","name":"user","input":{"channels":3,"height":32,
+                      "width":32},"classes":["a","b","c"],
+                      "splits":[{"name":"input"},{"name":"logits"}]})");
+        writeFile(dir + QStringLiteral("/profile.json"), "{\"model\":\"user\"}");
+        writeFile(dir + QStringLiteral("/model.ts"), QByteArray(3000, 't'));
+        ManifestOptions o = options();
+        o.modelDirOverride = dir;
+        Plan plan;
+        plan.tasks = {task(QStringLiteral("t1"), QStringLiteral("Image Classification"),
+                           QStringLiteral("google/vit-base-patch16-224"),
+                           QStringLiteral("Jetson Nano"))};
+        const Result<DeployManifest> m = DeployManifest::forPlan(plan, m_fleet, o);
+        QVERIFY2(m.ok(), qPrintable(m.error()));
+        QVERIFY(m->notRunnable.isEmpty());
+        const QStringList expected{QStringLiteral("models/cnn-a/model.json"),
+                                   QStringLiteral("models/cnn-a/model.ts"),
+                                   QStringLiteral("models/cnn-a/profile.json")};
+        QCOMPARE(remoteNames(*m->host(QStringLiteral("jetson-1"))), expected);
+        QCOMPARE(m->host(QStringLiteral("jetson-1"))->models.at(0).splits,
+                 QStringList{QStringLiteral("logits")});
+        QCOMPARE(remoteNames(*m->host(QStringLiteral("rtx-1"))), expected);
+        QCOMPARE(m->host(QStringLiteral("rtx-1"))->models.at(0).splits,
+                 QStringList{QStringLiteral("input")});
+
+        plan.tasks[0].device = QStringLiteral("Edge server (RTX 3090)");
+        const Result<DeployManifest> onEdge = DeployManifest::forPlan(plan, m_fleet, o);
+        QVERIFY2(onEdge.ok(), qPrintable(onEdge.error()));
+        for (const ManifestHost &h : onEdge->hosts)
+            if (h.role == QLatin1String("device"))
+                QVERIFY2(!remoteNames(h).contains(QStringLiteral("models/cnn-a/model.ts")),
+                         qPrintable(h.name));
+        QVERIFY(remoteNames(*onEdge->host(QStringLiteral("rtx-1")))
+                    .contains(QStringLiteral("models/cnn-a/model.ts")));
+    }
+
     // Without a plan: one image classification task on every device host, with the model the
     // bindings give image classification.
     void theDefaultPlanRunsOnEveryDevice()
