@@ -54,17 +54,9 @@ int runPlan(const QStringList &arguments)
     if (!plan)
         return planningExit;
     const Catalog &catalog = Catalog::builtin();
-    if (!parser.isSet(QStringLiteral("no-availability"))) {
-        const Plan available =
-            applyAvailability(*plan, positional.first(), *bindings, catalog, nullptr);
-        const QList<PlanProblem> problems = validatePlan(available, catalog);
-        if (!problems.isEmpty())
-            return fail(
-                ExitPlanningFailed,
-                QStringLiteral("the plan for what runs here is invalid: ") +
-                    describeProblems(problems).replace(QLatin1Char('\n'), QStringLiteral("; ")));
-        plan = available;
-    }
+    if (!applyAvailabilityOption(parser, positional.first(), *bindings, catalog, plan,
+                                 &planningExit))
+        return planningExit;
     if (format == QLatin1String("json"))
         printOut(QString::fromUtf8(planToJson(*plan, catalog, *bindings)));
     else

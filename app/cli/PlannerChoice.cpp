@@ -7,6 +7,7 @@
 
 #include "core/planner/LlmPlanner.h"
 #include "core/planner/LocalPlanner.h"
+#include "core/planner/PlanAvailability.h"
 
 namespace edgegpt::cli {
 
@@ -64,6 +65,25 @@ std::optional<Plan> planRequest(const QCommandLineParser &parser, const QString 
         return std::nullopt;
     }
     return std::move(*plan);
+}
+
+bool applyAvailabilityOption(const QCommandLineParser &parser, const QString &request,
+                             const ModelBindings &bindings, const Catalog &catalog,
+                             std::optional<Plan> &plan, int *exitCode)
+{
+    if (parser.isSet(QStringLiteral("no-availability")))
+        return true;
+    const Plan available = applyAvailability(*plan, request, bindings, catalog, nullptr);
+    const QList<PlanProblem> problems = validatePlan(available, catalog);
+    if (!problems.isEmpty()) {
+        *exitCode =
+            fail(ExitPlanningFailed,
+                 QStringLiteral("the plan for what runs here is invalid: ") +
+                     describeProblems(problems).replace(QLatin1Char('\n'), QStringLiteral("; ")));
+        return false;
+    }
+    plan = available;
+    return true;
 }
 
 } // namespace edgegpt::cli

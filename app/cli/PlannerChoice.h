@@ -2,6 +2,7 @@
 // or an OpenAI-compatible LLM endpoint.
 #pragma once
 
+#include "core/catalog/ModelBindings.h"
 #include "core/planner/Planner.h"
 
 #include <QCommandLineParser>
@@ -25,5 +26,12 @@ struct PlannerChoice
 // sets *exitCode (a usage error, or planning failed).
 std::optional<Plan> planRequest(const QCommandLineParser &parser, const QString &request,
                                 int *exitCode);
+
+// Unless --no-availability was given: the plan with what runs here in view (applyAvailability,
+// core/planner/PlanAvailability.h), validated again. On an invalid result it prints the one-line
+// reason and returns false with *exitCode set (planning failed); `plan` and `run` both use it.
+bool applyAvailabilityOption(const QCommandLineParser &parser, const QString &request,
+                             const ModelBindings &bindings, const Catalog &catalog,
+                             std::optional<Plan> &plan, int *exitCode);
 
 } // namespace edgegpt::cli

@@ -222,17 +222,9 @@ int runRun(const QStringList &arguments)
     std::optional<Plan> plan = planRequest(parser, positional.first(), &planningExit);
     if (!plan)
         return planningExit;
-    if (!parser.isSet(QStringLiteral("no-availability"))) {
-        const Plan available =
-            applyAvailability(*plan, positional.first(), *bindings, catalog, nullptr);
-        const QList<PlanProblem> problems = validatePlan(available, catalog);
-        if (!problems.isEmpty())
-            return fail(
-                ExitPlanningFailed,
-                QStringLiteral("the plan for what runs here is invalid: ") +
-                    describeProblems(problems).replace(QLatin1Char('\n'), QStringLiteral("; ")));
-        plan = available;
-    }
+    if (!applyAvailabilityOption(parser, positional.first(), *bindings, catalog, plan,
+                                 &planningExit))
+        return planningExit;
     // The classification tasks that run here: their model has a binding, and (one model served
     // at a time) the same binding as the first.
     QList<const PlanTask *> work;
