@@ -160,6 +160,10 @@ Result<void> AgentConfig::validate() const
     }
     if (threads < 1 || threads > 256)
         return fail(QStringLiteral("--threads must be 1..256"));
+    if (!(cacheMb >= 0 && cacheMb <= 1e9))
+        return fail(QStringLiteral("--cache-mb must be 0..1e9 (0: no budget)"));
+    if (cachePolicy.trimmed().isEmpty())
+        return fail(QStringLiteral("--cache-policy needs a policy name"));
     if (slowdown != -1 && !(slowdown >= 1 && slowdown <= 10000))
         return fail(QStringLiteral("--slowdown must be 1..10000"));
     if (codecSlowdown != -1 && !(codecSlowdown >= 1 && codecSlowdown <= 10000))
@@ -225,7 +229,10 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
                                    QStringLiteral("link_loss"),
                                    QStringLiteral("link_schedule"),
                                    QStringLiteral("assume_link_rate"),
-                                   QStringLiteral("preload")};
+                                   QStringLiteral("preload"),
+                                   QStringLiteral("tls"),
+                                   QStringLiteral("cache_mb"),
+                                   QStringLiteral("cache_policy")};
     for (auto it = o.begin(); it != o.end(); ++it)
         if (!known.contains(it.key()))
             r.error(JsonReader::child(p, it.key()),
@@ -261,6 +268,8 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
     integer("request_timeout_ms", requestTimeoutMs);
     num("slowdown", slowdown);
     num("codec_slowdown", codecSlowdown);
+    num("cache_mb", cacheMb);
+    str("cache_policy", cachePolicy);
     num("rate", ratePerSecond);
     num("accuracy_budget", accuracyBudget);
     num("link_rate_kbps", link.rateKBps);
@@ -305,6 +314,8 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
         assumeLinkRate = r.boolean(o, p, QStringLiteral("assume_link_rate"), false);
     if (o.contains(QLatin1String("preload")))
         preload = r.boolean(o, p, QStringLiteral("preload"), false);
+    if (o.contains(QLatin1String("tls")))
+        tls = r.boolean(o, p, QStringLiteral("tls"), true);
     if (o.contains(QLatin1String("link_schedule"))) {
         const Result<QList<QPair<int, double>>> schedule =
             parseLinkSchedule(r.string(o, p, QStringLiteral("link_schedule")));
@@ -420,6 +431,18 @@ void AgentConfig::addOptions(QCommandLineParser &parser)
         {QStringLiteral("preload"),
          QStringLiteral("edge: load the model runtime right after listening, not when the first "
                         "device connects")},
+        {QStringLiteral("tls"),
+         QStringLiteral("on (default) or off: TLS-PSK on every connection; off only for "
+                        "measurements, with the fleet secret, against peers that are off too"),
+         QStringLiteral("on|off")},
+        {QStringLiteral("cache-mb"),
+         QStringLiteral("edge: keep the models under this memory budget, loading and releasing "
+                        "them (0: no budget, default)"),
+         QStringLiteral("MB")},
+        {QStringLiteral("cache-policy"),
+         QStringLiteral("edge: the model cache's policy (LC, LFU, FIFO, Random, Cloud, LRU, GDSF, "
+                        "CVA; default LRU)"),
+         QStringLiteral("NAME")},
     };
     for (const QCommandLineOption &o : options)
         parser.addOption(o);
@@ -482,6 +505,9 @@ Result<void> AgentConfig::applyOptions(const QCommandLineParser &parser)
     integer("request-timeout-ms", requestTimeoutMs);
     number("slowdown", slowdown);
     number("codec-slowdown", codecSlowdown);
+    number("cache-mb", cacheMb);
+    if (isSet("cache-policy"))
+        cachePolicy = value("cache-policy");
     number("rate", ratePerSecond);
     number("accuracy-budget", accuracyBudget);
     number("link-rate", link.rateKBps);
@@ -492,6 +518,12 @@ Result<void> AgentConfig::applyOptions(const QCommandLineParser &parser)
         assumeLinkRate = true;
     if (isSet("preload"))
         preload = true;
+    if (isSet("tls")) {
+        if (value("tls") != QLatin1String("on") && value("tls") != QLatin1String("off"))
+            return Result<void>::failure(
+                QStringLiteral("--tls must be on or off (got \"%1\")").arg(value("tls")));
+        tls = value("tls") == QLatin1String("on");
+    }
     if (isSet("link-schedule")) {
         const Result<QList<QPair<int, double>>> schedule =
             parseLinkSchedule(value("link-schedule"));

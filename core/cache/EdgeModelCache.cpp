@@ -13,25 +13,11 @@ EdgeModelCache::create(double budgetMb, const QString &policy,
     using R = Result<std::unique_ptr<EdgeModelCache>>;
     if (!(budgetMb >= 0))
         return R::failure(QStringLiteral("cache budget %1 MB: expected >= 0").arg(budgetMb));
-    PolicyParams params;
-    params.seed = seed;
-    std::unique_ptr<CachePolicy> p = makeCachePolicy(policy, params);
-    if (!p)
-        return R::failure(QStringLiteral("unknown cache policy \"%1\" (known: %2)")
-                              .arg(policy, cachePolicyNames().join(QStringLiteral(", "))));
-    if (p->name() == QLatin1String("Oracle"))
-        return R::failure(QStringLiteral("the Oracle policy needs the future requests: it runs "
-                                         "only in the simulator"));
-    std::unique_ptr<EdgeModelCache> c(new EdgeModelCache);
-    c->m_system.memoryGb = budgetMb / 1000.0;
-    c->m_system.weights = weights;
-    c->m_system.aoc = aoc;
+    CacheSystem system;
+    system.memoryGb = budgetMb / 1000.0;
+    system.weights = weights;
+    system.aoc = aoc;
     for (const EdgeCacheModel &m : models) {
-        if (m.name.isEmpty() || !(m.sizeMb > 0))
-            return R::failure(
-                QStringLiteral("cache model \"%1\": expected a name and a size > 0").arg(m.name));
-        if (c->m_system.indexOf(m.name) >= 0)
-            return R::failure(QStringLiteral("cache model \"%1\" named twice").arg(m.name));
         CachedModelSpec s;
         s.name = m.name;
         s.sizeGb = m.sizeMb / 1000.0;
@@ -43,10 +29,41 @@ EdgeModelCache::create(double budgetMb, const QString &policy,
         s.accuracyMax = std::max(m.accuracyMax, m.accuracyZeroShot);
         s.fewShotBeta = m.fewShotBeta;
         s.contextWindow = m.contextWindow;
-        c->m_system.models.push_back(s);
+        system.models.push_back(s);
+    }
+    return createForSystem(system, policy, std::move(load), std::move(release), seed);
+}
+
+Result<std::unique_ptr<EdgeModelCache>>
+EdgeModelCache::createForSystem(const CacheSystem &system, const QString &policy, LoadFunction load,
+                                ReleaseFunction release, std::uint64_t seed)
+{
+    using R = Result<std::unique_ptr<EdgeModelCache>>;
+    if (!(system.memoryGb >= 0))
+        return R::failure(
+            QStringLiteral("cache budget %1 MB: expected >= 0").arg(system.memoryGb * 1000.0));
+    PolicyParams params;
+    params.seed = seed;
+    std::unique_ptr<CachePolicy> p = makeCachePolicy(policy, params);
+    if (!p)
+        return R::failure(QStringLiteral("unknown cache policy \"%1\" (known: %2)")
+                              .arg(policy, cachePolicyNames().join(QStringLiteral(", "))));
+    if (p->name() == QLatin1String("Oracle"))
+        return R::failure(QStringLiteral("the Oracle policy needs the future requests: it runs "
+                                         "only in the simulator"));
+    std::unique_ptr<EdgeModelCache> c(new EdgeModelCache);
+    c->m_system = system;
+    c->m_system.models.clear();
+    for (const CachedModelSpec &m : system.models) {
+        if (m.name.isEmpty() || !(m.sizeGb > 0))
+            return R::failure(
+                QStringLiteral("cache model \"%1\": expected a name and a size > 0").arg(m.name));
+        if (c->m_system.indexOf(m.name) >= 0)
+            return R::failure(QStringLiteral("cache model \"%1\" named twice").arg(m.name));
+        c->m_system.models.push_back(m);
     }
     c->m_policy = std::move(p);
-    c->m_context = std::make_unique<AgeOfContext>(aoc, c->m_system.models);
+    c->m_context = std::make_unique<AgeOfContext>(c->m_system.aoc, c->m_system.models);
     c->m_policy->prepare(c->m_system, c->m_noTrace);
     c->m_view.system = &c->m_system;
     c->m_view.context = c->m_context.get();
@@ -129,6 +146,12 @@ double EdgeModelCache::usableContext(const QString &model, double timeS) const
 {
     const int m = m_system.indexOf(model);
     return m < 0 ? 0 : m_context->usableBest(m, timeS);
+}
+
+double EdgeModelCache::sizeMb(const QString &model) const
+{
+    const int m = m_system.indexOf(model);
+    return m < 0 ? 0 : m_system.models[size_t(m)].sizeGb * 1000.0;
 }
 
 void EdgeModelCache::setMeasuredLoadTime(const QString &model, double seconds)

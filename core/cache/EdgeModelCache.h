@@ -58,6 +58,13 @@ public:
     create(double budgetMb, const QString &policy, const std::vector<EdgeCacheModel> &models,
            LoadFunction load, ReleaseFunction release, const AgeOfContextParams &aoc = {},
            const CostWeights &weights = {}, std::uint64_t seed = 1);
+    // The same from a whole cache system (every cost figure, the network, the weights and the
+    // Age of Context constants, as a models file gives them; docs/caching.md), its memoryGb the
+    // budget and each model's sizeGb its size. The live edge and `bench caching --live` build the
+    // same system, so the live cache decides as the simulator does on the same trace.
+    static Result<std::unique_ptr<EdgeModelCache>>
+    createForSystem(const CacheSystem &system, const QString &policy, LoadFunction load,
+                    ReleaseFunction release, std::uint64_t seed = 1);
 
     // A request for `model` (topic: see CacheTrace; 0 if unknown) at `timeS` seconds on a
     // clock that does not go back. An unknown model, or one larger than the budget, is
@@ -71,6 +78,8 @@ public:
     bool isResident(const QString &model) const;
     double usableContext(const QString &model, double timeS) const;
 
+    double sizeMb(const QString &model) const;
+    const CacheSystem &system() const { return m_system; }
     std::int64_t requests() const { return m_requests; }
     std::int64_t hits() const { return m_hits; }
     std::int64_t loads() const { return m_loads; }

@@ -16,7 +16,9 @@
 
 namespace edgegpt {
 
-constexpr int protocolVersion = 1;
+// 2: the per-inference maps (infer-request, infer-result) have small integer keys and timings
+// in microseconds (docs/protocol.md); a peer of version 1 is refused at the handshake.
+constexpr int protocolVersion = 2;
 constexpr int handshakeNonceBytes = 32;
 
 struct HelloMessage
@@ -91,6 +93,11 @@ inline QString internal()
 {
     return QStringLiteral("internal");
 }
+// An edge's model cache policy sends the request to the cloud instead of loading its model.
+inline QString offloaded()
+{
+    return QStringLiteral("offloaded");
+}
 } // namespace error_code
 
 struct ErrorMessage
@@ -113,7 +120,8 @@ struct PingMessage
 };
 
 // The payload of the frame is the FeatureCodec bytes (or an InputCodec image when split is
-// "input"); the request id is the frame's.
+// "input"); the request id is the frame's. On the wire a compact map: integer keys 1 model,
+// 2 split, 3 codec, 4 device compute µs, 5 encode µs (docs/protocol.md).
 struct InferRequestMessage
 {
     QString model;
@@ -122,6 +130,11 @@ struct InferRequestMessage
     // Stamps of the sending side for the metrics, milliseconds; negative = not measured.
     double deviceComputeMs = -1;
     double encodeMs = -1;
+    // For the edge's model cache (docs/caching.md), optional: the request's topic (Age of Context;
+    // -1 = not given, 0) and its time in seconds on the sender's trace clock (-1 = not given: the
+    // edge's own clock). A trace replay (`edgegpt bench caching --live`) sends both.
+    qint64 cacheTopic = -1;
+    double cacheTimeS = -1;
 
     QCborMap toCbor() const;
     static Result<InferRequestMessage> fromCbor(const QCborMap &map);
@@ -137,6 +150,8 @@ struct ScoredClass
     }
 };
 
+// On the wire a compact map: integer keys 1 class, 2 label, 3 top-k as [class, score, …] with
+// float32 scores, 4 decode µs, 5 edge compute µs, 6 queue µs (docs/protocol.md).
 struct InferResultMessage
 {
     qint64 classIndex = -1;
@@ -183,15 +198,44 @@ struct CacheEvents
     qint64 evictions = 0;
 };
 
+// One event of an edge's live model cache (the request's model hit, missed, was loaded, or
+// another was evicted for it), in the order they happened.
+struct CacheEventRecord
+{
+    qint64 timeMs = 0; // sender's clock, ms since the epoch
+    QString kind;      // "hit", "miss", "load", "evict", "offload"
+    QString model;
+    double ms = -1; // a load: how long it took; else -1
+};
+
+// A model resident in an edge's live cache: its size and usable context (Age of Context, K).
+struct ResidentModelRecord
+{
+    QString model;
+    double sizeMb = 0;
+    double context = 0;
+};
+
 struct MetricsUpdateMessage
 {
     static constexpr int maxRequests = 1000;
+    static constexpr int maxCacheEvents = 1000;
+    static constexpr int maxResident = 256;
     qint64 timeMs = 0;                // sender's clock, ms since the epoch
     QVector<RequestMetrics> requests; // requests finished since the previous update
     double linkRateKBps = -1;         // estimate, 1 KB = 1000 bytes; negative = unknown
     QString split;                    // the split in use now
     qint64 queueDepth = 0;            // requests waiting at the sender
     CacheEvents cache;                // counts since the previous update
+    // An edge with a live model cache (--cache-mb) also sends, in "cache": its policy, budget,
+    // memory in use and hit ratio so far, the events since the previous update and the resident
+    // models now. Empty policy / budget < 0: no live cache.
+    QString cachePolicy;
+    double cacheBudgetMb = -1;
+    double cacheUsedMb = -1;
+    double cacheHitRatio = -1;
+    QVector<CacheEventRecord> cacheEvents;
+    QVector<ResidentModelRecord> cacheResident;
 
     QCborMap toCbor() const;
     static Result<MetricsUpdateMessage> fromCbor(const QCborMap &map);
