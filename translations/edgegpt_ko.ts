@@ -472,8 +472,12 @@
         <translation>빠른 학습(이미지 6000장으로 1 에포크, 약 1분)</translation>
     </message>
     <message>
-        <source>Uplink</source>
-        <translation>업링크</translation>
+        <source>Uplink (emulated)</source>
+        <translation>업링크(에뮬레이션)</translation>
+    </message>
+    <message>
+        <source>emulated: %1</source>
+        <translation>에뮬레이션: %1</translation>
     </message>
     <message>
         <source>The device agent&apos;s uplink rate, changed live (100–500 KB/s)</source>

@@ -472,8 +472,12 @@
         <translation>快速训练（在 6000 张图像上训练 1 个周期，约一分钟）</translation>
     </message>
     <message>
-        <source>Uplink</source>
-        <translation>上行链路</translation>
+        <source>Uplink (emulated)</source>
+        <translation>上行链路（模拟）</translation>
+    </message>
+    <message>
+        <source>emulated: %1</source>
+        <translation>模拟：%1</translation>
     </message>
     <message>
         <source>The device agent&apos;s uplink rate, changed live (100–500 KB/s)</source>

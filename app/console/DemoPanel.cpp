@@ -74,7 +74,7 @@ DemoPanel::DemoPanel(DemoController *demo, MetricsStore *store, QWidget *parent)
         m_progress->setValue(value);
     });
 
-    auto *rateTitle = new QLabel(tr("Uplink"), this);
+    auto *rateTitle = new QLabel(tr("Uplink (emulated)"), this);
     rateTitle->setFont(bold);
     m_slider = new QSlider(Qt::Horizontal, this);
     m_slider->setObjectName(QStringLiteral("linkRateSlider"));
@@ -225,7 +225,7 @@ void DemoPanel::showSpeed(const DeviceSpeed &speed)
     m_speedBox->setCurrentIndex(index < 0 ? 0 : index);
     m_factorBox->setValue(speed.customFactor);
     m_factorBox->setVisible(speed.preset == DeviceSpeed::Preset::Custom);
-    m_speedLabel->setText(speed.label());
+    m_speedLabel->setText(tr("emulated: %1").arg(speed.label()));
     m_speedLabel->setToolTip(tr("The device agent runs with --slowdown %1 --codec-slowdown %2")
                                  .arg(speed.slowdown(), 0, 'g', 4)
                                  .arg(speed.codecSlowdown(), 0, 'g', 4));

@@ -32,7 +32,7 @@ public:
     // The device speed presets (item data: DeviceSpeed::key()) and the custom factor.
     QComboBox *deviceSpeedBox() const { return m_speedBox; }
     QDoubleSpinBox *customFactorBox() const { return m_factorBox; }
-    // "device ×2 (presenter setting)", for tests.
+    // "emulated: device ×2 (presenter setting)", for tests.
     QString speedText() const;
     // The readout next to the slider ("split fc1 · 312 B · 41.2 ms"), for tests.
     QString readout() const;

@@ -433,9 +433,8 @@ private Q_SLOTS:
         QCOMPARE(demo->deviceSpeed().slowdown(), *tuned);
         QCOMPARE(demo->deviceSpeed().codecSlowdown(), *tuned);
         QCOMPARE(panel->deviceSpeedBox()->currentData().toString(), QStringLiteral("presenter"));
-        QCOMPARE(
-            panel->speedText(),
-            QStringLiteral("device ×%1 (presenter setting)").arg(DeviceSpeed::factorText(*tuned)));
+        QCOMPARE(panel->speedText(), QStringLiteral("emulated: device ×%1 (presenter setting)")
+                                         .arg(DeviceSpeed::factorText(*tuned)));
         QVERIFY(!panel->customFactorBox()->isVisible());
 
         panel->linkSlider()->setValue(100);
@@ -528,7 +527,7 @@ private Q_SLOTS:
                                 .arg(factorBefore)
                                 .arg(demo->deviceSpeed().slowdown())));
         QCOMPARE(panel->speedText(),
-                 QStringLiteral("device ×%1 (presenter setting)")
+                 QStringLiteral("emulated: device ×%1 (presenter setting)")
                      .arg(DeviceSpeed::factorText(demo->deviceSpeed().slowdown())));
         bool said = false;
         for (const QList<QVariant> &args : logged)
@@ -543,7 +542,7 @@ private Q_SLOTS:
         panel->deviceSpeedBox()->setCurrentIndex(
             panel->deviceSpeedBox()->findData(QStringLiteral("jetson-nano")));
         QCOMPARE(demo->deviceSpeed().preset, DeviceSpeed::Preset::JetsonNano);
-        QCOMPARE(panel->speedText(), QStringLiteral("device ×150.8 (Jetson Nano)"));
+        QCOMPARE(panel->speedText(), QStringLiteral("emulated: device ×150.8 (Jetson Nano)"));
         QCOMPARE(settings.value(QStringLiteral("demo/device_speed")).toString(),
                  QStringLiteral("jetson-nano"));
         for (int rate = 100; rate <= 500; rate += 5) {
@@ -582,7 +581,7 @@ private Q_SLOTS:
             DemoController::tunePresenterFactor(*demo->profile(), demo->forecast(100)->roundTripMs);
         QVERIFY(retuned.ok());
         QCOMPARE(demo->deviceSpeed().slowdown(), *retuned);
-        QCOMPARE(panel->speedText(), QStringLiteral("device ×%1 (presenter setting)")
+        QCOMPARE(panel->speedText(), QStringLiteral("emulated: device ×%1 (presenter setting)")
                                          .arg(DeviceSpeed::factorText(*retuned)));
 
         // A custom factor: the spin box shows, the label says so, the settings keep it.
@@ -592,7 +591,7 @@ private Q_SLOTS:
         panel->customFactorBox()->setValue(3.5);
         QCOMPARE(demo->deviceSpeed().slowdown(), 3.5);
         QCOMPARE(demo->deviceSpeed().codecSlowdown(), 3.5);
-        QCOMPARE(panel->speedText(), QStringLiteral("device ×3.5 (custom setting)"));
+        QCOMPARE(panel->speedText(), QStringLiteral("emulated: device ×3.5 (custom setting)"));
         window.reset();
         QCOMPARE(settings.value(QStringLiteral("demo/device_speed")).toString(),
                  QStringLiteral("custom"));
