@@ -27,8 +27,8 @@ struct EdgeOutcome
     bool ok = false;
     QString error;
     InferResultMessage result;
-    bool offloaded = false;                       // the model cache's policy sent it away
-    QList<InferenceThread::CacheEvent> events;    // the model cache's, for this request
+    bool offloaded = false;                              // the model cache's policy sent it away
+    QList<InferenceThread::CacheEvent> events;           // the model cache's, for this request
     std::optional<InferenceThread::CacheSnapshot> cache; // after it (a live cache only)
 };
 
@@ -115,8 +115,7 @@ EdgeAgent::EdgeAgent(const AgentConfig &config, const Keyring &keys, QObject *pa
             s.cacheTotals = CacheEvents{c.hits, c.misses, c.loads, c.evictions};
             if (m_inference->hasModelCache()) {
                 const InferenceThread::CacheSnapshot &k = m_cacheSnapshot;
-                s.cacheTotals =
-                    CacheEvents{k.hits, k.requests - k.hits, k.loads, k.evictions};
+                s.cacheTotals = CacheEvents{k.hits, k.requests - k.hits, k.loads, k.evictions};
                 s.cachePolicy = m_config.cachePolicy;
                 s.cacheBudgetMb = m_config.cacheMb;
                 s.cacheUsedMb = k.usedMb;
@@ -274,9 +273,9 @@ void EdgeAgent::infer(PeerConnection *peer, const Frame &frame)
     // The cache's clock: the request's own trace time when it gives one (a replay), else the
     // edge's; posted in order, so it never goes back on the inference thread.
     if (m_inference->hasModelCache())
-        m_cacheTimeS = std::max(m_cacheTimeS, req.cacheTimeS >= 0
-                                                  ? req.cacheTimeS
-                                                  : double(m_cacheClock.nsecsElapsed()) / 1e9);
+        m_cacheTimeS =
+            std::max(m_cacheTimeS, req.cacheTimeS >= 0 ? req.cacheTimeS
+                                                       : double(m_cacheClock.nsecsElapsed()) / 1e9);
     const double cacheTimeS = m_cacheTimeS;
     const int cacheTopic = int(std::max<qint64>(0, req.cacheTopic));
     m_inference->post<EdgeOutcome>(
@@ -316,8 +315,8 @@ void EdgeAgent::infer(PeerConnection *peer, const Frame &frame)
             if (o.cache)
                 m_cacheSnapshot = *o.cache;
             for (const InferenceThread::CacheEvent &e : o.events)
-                m_metrics->recordCacheEvent(CacheEventRecord{
-                    QDateTime::currentMSecsSinceEpoch(), e.kind, e.model, e.ms});
+                m_metrics->recordCacheEvent(
+                    CacheEventRecord{QDateTime::currentMSecsSinceEpoch(), e.kind, e.model, e.ms});
             if (!to)
                 return; // the device went away; nothing to answer
             if (!o.ok) {

@@ -1,7 +1,9 @@
 // InferenceThread: see InferenceThread.h.
 #include "agents/InferenceThread.h"
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 
 #include <algorithm>
 
@@ -74,6 +76,154 @@ Result<SplitRuntime *> InferenceThread::runtime(const QString &model)
           qPrintable(it->name.isEmpty() ? it->dir : it->name), qPrintable(it->runtime->version()),
           qPrintable(m_runtimeFile));
     return it->runtime.get();
+}
+
+double InferenceThread::modelFilesMb(const QString &dir)
+{
+    qint64 bytes = 0;
+    const QFileInfoList files =
+        QDir(dir).entryInfoList({QStringLiteral("*.pt")}, QDir::Files | QDir::Readable);
+    for (const QFileInfo &f : files)
+        bytes += f.size();
+    return double(bytes) / 1e6;
+}
+
+Result<void> InferenceThread::enableModelCache(const cache::CacheSystem &system,
+                                               const QString &policy)
+{
+    cache::CacheSystem live = system;
+    live.models.clear();
+    for (const Model &m : m_models) {
+        const double mb = modelFilesMb(m.dir);
+        if (!(mb > 0))
+            return Result<void>::failure(
+                QStringLiteral("model cache: %1 has no model files (*.pt)").arg(m.dir));
+        const int known = system.indexOf(m.name);
+        cache::CachedModelSpec spec;
+        if (known >= 0) {
+            spec = system.models[size_t(known)];
+        } else { // what the policies weigh when nothing is known (EdgeCacheModel's defaults)
+            const cache::EdgeCacheModel d;
+            spec.loadTimeS = d.loadTimeS;
+            spec.edgeLatencyS = d.edgeLatencyS;
+            spec.cloudLatencyS = d.cloudLatencyS;
+            spec.cloudPriceUsd = d.cloudPriceUsd;
+            spec.accuracyZeroShot = d.accuracyZeroShot;
+            spec.accuracyMax = d.accuracyMax;
+            spec.fewShotBeta = d.fewShotBeta;
+            spec.contextWindow = d.contextWindow;
+        }
+        spec.name = m.name;
+        spec.sizeGb = mb / 1000.0;
+        live.models.push_back(spec);
+    }
+    auto load = [this](const QString &name) -> Result<void> {
+        const auto it = std::find_if(m_models.begin(), m_models.end(),
+                                     [&](const Model &m) { return m.name == name; });
+        if (it == m_models.end())
+            return Result<void>::failure(QStringLiteral("no model %1").arg(name));
+        it->error.clear(); // a model that failed before is tried again at its next load
+        const Result<SplitRuntime *> r = runtime(name);
+        return r ? Result<void>::success() : Result<void>::failure(r.error());
+    };
+    auto release = [this](const QString &name) {
+        const auto it = std::find_if(m_models.begin(), m_models.end(),
+                                     [&](const Model &m) { return m.name == name; });
+        if (it == m_models.end())
+            return;
+        it->runtime.reset(); // the model's parts and their tensors are freed here
+        QMutexLocker lock(&m_residentMutex);
+        m_resident.removeAll(name);
+        qInfo("model cache: released %s", qPrintable(name));
+    };
+    Result<std::unique_ptr<cache::EdgeModelCache>> c =
+        cache::EdgeModelCache::createForSystem(live, policy, load, release);
+    if (!c)
+        return Result<void>::failure(QStringLiteral("--cache-policy: ") + c.error());
+    m_cache = std::move(*c);
+    return {};
+}
+
+Result<void> InferenceThread::loadRuntimeLibrary()
+{
+    if (m_models.empty())
+        return Result<void>::failure(QStringLiteral("this agent holds no model"));
+    Result<std::unique_ptr<SplitRuntime>> loaded =
+        loadSplitRuntime(m_runtimeFile, m_models.front().dir);
+    if (!loaded)
+        return Result<void>::failure(loaded.error());
+    m_loaded = true;
+    return {};
+}
+
+InferenceThread::CachedRuntime InferenceThread::cachedRuntime(const QString &model, int topic,
+                                                              double timeS)
+{
+    CachedRuntime out;
+    if (!m_cache) {
+        const Result<SplitRuntime *> r = runtime(model);
+        if (r)
+            out.runtime = *r;
+        else
+            out.error = r.error();
+        return out;
+    }
+    QElapsedTimer clock;
+    clock.start();
+    const cache::EdgeCacheDecision d = m_cache->request(model, std::max(0, topic), timeS);
+    const double ms = double(clock.nsecsElapsed()) / 1e6;
+    switch (d.action) {
+    case cache::EdgeCacheAction::Hit:
+        out.events << CacheEvent{QStringLiteral("hit"), model, -1};
+        break;
+    case cache::EdgeCacheAction::Loaded:
+        out.events << CacheEvent{QStringLiteral("miss"), model, -1};
+        for (const QString &v : d.evicted)
+            out.events << CacheEvent{QStringLiteral("evict"), v, -1};
+        out.events << CacheEvent{QStringLiteral("load"), model, ms};
+        break;
+    case cache::EdgeCacheAction::Offload:
+        out.events << CacheEvent{QStringLiteral("miss"), model, -1};
+        for (const QString &v : d.evicted) // a failed load after evictions
+            out.events << CacheEvent{QStringLiteral("evict"), v, -1};
+        out.events << CacheEvent{QStringLiteral("offload"), model, -1};
+        break;
+    }
+    if (d.action == cache::EdgeCacheAction::Offload) {
+        out.offloaded = d.error.isEmpty();
+        out.error = d.error.isEmpty()
+                        ? QStringLiteral("model %1 not loaded at this edge: its cache policy %2 "
+                                         "offloads it (%3 of %4 MB in use); send it to the cloud")
+                              .arg(model, m_cache->policyName())
+                              .arg(m_cache->usedMb(), 0, 'f', 1)
+                              .arg(m_cache->budgetMb(), 0, 'f', 1)
+                        : d.error;
+        return out;
+    }
+    const Result<SplitRuntime *> r = runtime(model);
+    if (r)
+        out.runtime = *r;
+    else
+        out.error = r.error();
+    return out;
+}
+
+InferenceThread::CacheSnapshot InferenceThread::cacheSnapshot(double timeS) const
+{
+    CacheSnapshot s;
+    if (!m_cache)
+        return s;
+    s.policy = m_cache->policyName();
+    s.budgetMb = m_cache->budgetMb();
+    s.usedMb = m_cache->usedMb();
+    s.requests = m_cache->requests();
+    s.hits = m_cache->hits();
+    s.loads = m_cache->loads();
+    s.evictions = m_cache->evictions();
+    for (const QString &name : m_cache->resident())
+        s.resident << ResidentModel{name, m_cache->sizeMb(name),
+                                    m_cache->usableContext(name, timeS)};
+    return s;
 }
 
 QStringList InferenceThread::modelNames() const

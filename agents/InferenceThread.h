@@ -7,6 +7,7 @@
 #pragma once
 
 #include "agents/SplitRuntime.h"
+#include "core/cache/EdgeModelCache.h"
 
 #include <QHash>
 #include <QList>
@@ -89,6 +90,53 @@ public:
     // a 0.1 ms scheduling hiccup on a busy host is not stretched into a 15 ms one on a 150× device
     // — the board's own hiccups are its own, not ours × 150. Call only from a job.
     double stretch(double ms, Work work, const QString &what);
+    // The live model cache (docs/caching.md, "Live"; an edge's --cache-mb): from now on the
+    // models are loaded and released through an EdgeModelCache over `system` (its memoryGb the
+    // budget; a model it does not list gets its size from its part files and default costs).
+    // Each held model's size is the sum of its directory's part files (*.pt). Call before any
+    // job. Errors: the policy, or a model without part files.
+    Result<void> enableModelCache(const cache::CacheSystem &system, const QString &policy);
+    bool hasModelCache() const { return bool(m_cache); }
+    // Loads the runtime plugin (LibTorch) without keeping a model (a runtime for the first model
+    // is created and dropped: its parts are read only when a model runs). Call only from a job.
+    Result<void> loadRuntimeLibrary();
+    // A held model's size as the cache counts it: its directory's *.pt files, in MB (1e6 B).
+    static double modelFilesMb(const QString &dir);
+
+    struct CacheEvent
+    {
+        QString kind; // "hit", "miss", "load", "evict", "offload"
+        QString model;
+        double ms = -1; // a load: the runtime's creation, in ms
+    };
+    struct CachedRuntime
+    {
+        SplitRuntime *runtime = nullptr; // null: offloaded or failed (error says which)
+        bool offloaded = false;
+        QString error;
+        QList<CacheEvent> events; // what this request did to the cache, in order
+    };
+    // A request for `model` through the live cache (enableModelCache): a hit, or a load after
+    // the policy's evictions (the evicted runtimes are destroyed: their parts released), or
+    // offloaded by the policy. timeS: the request's time on the cache's clock (never going
+    // back). Call only from a job.
+    CachedRuntime cachedRuntime(const QString &model, int topic, double timeS);
+    struct ResidentModel
+    {
+        QString name;
+        double sizeMb = 0;
+        double context = 0;
+    };
+    struct CacheSnapshot
+    {
+        QString policy;
+        double budgetMb = 0, usedMb = 0;
+        qint64 requests = 0, hits = 0, loads = 0, evictions = 0;
+        QList<ResidentModel> resident; // in load order, usable context at the snapshot's time
+    };
+    // The live cache now (timeS on its clock). Call only from a job.
+    CacheSnapshot cacheSnapshot(double timeS) const;
+
     // The runtimes' cache counters, summed over the models (read on the inference thread; the copy
     // is for the agent).
     RuntimeCacheCounters counters() const;
@@ -114,6 +162,7 @@ private:
     double m_codecSlowdown;
     QHash<QString, QList<double>> m_recent; // stretch(): last measurements by `what` (job thread)
     std::atomic<int> m_pending{0};
+    std::unique_ptr<cache::EdgeModelCache> m_cache; // job thread (after enableModelCache)
     std::atomic<qint64> m_hits{0}, m_misses{0}, m_loads{0}, m_evictions{0};
 };
 

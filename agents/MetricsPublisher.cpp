@@ -25,6 +25,7 @@ void MetricsPublisher::subscribe(PeerConnection *peer, const Frame &frame)
     s.intervalMs = std::max(MetricsSubscribeMessage::minIntervalMs, m->intervalMs);
     s.cursor = m_firstSeq + m_recent.size(); // from now on
     s.cacheSeen = m_state().cacheTotals;
+    s.eventCursor = m_firstEventSeq + m_events.size();
     m_subscribers.push_back(s);
     if (!m_timer.isActive())
         m_timer.start();
@@ -44,6 +45,20 @@ void MetricsPublisher::record(const RequestMetrics &metrics)
         m_recent.pop_front();
         ++m_firstSeq;
         ++m_dropped;
+    }
+}
+
+void MetricsPublisher::recordCacheEvent(const CacheEventRecord &event)
+{
+    if (m_subscribers.empty()) {
+        m_firstEventSeq += m_events.size() + 1;
+        m_events.clear();
+        return;
+    }
+    m_events.push_back(event);
+    while (m_events.size() > size_t(MetricsUpdateMessage::maxCacheEvents)) {
+        m_events.pop_front();
+        ++m_firstEventSeq;
     }
 }
 
@@ -71,7 +86,16 @@ void MetricsPublisher::tick()
         const size_t from = std::max(s.cursor, m_firstSeq);
         for (size_t seq = from; seq < m_firstSeq + m_recent.size(); ++seq)
             u.requests << m_recent[seq - m_firstSeq];
+        u.cachePolicy = state.cachePolicy;
+        u.cacheBudgetMb = state.cacheBudgetMb;
+        u.cacheUsedMb = state.cacheUsedMb;
+        u.cacheHitRatio = state.cacheHitRatio;
+        u.cacheResident = state.cacheResident;
+        for (size_t seq = std::max(s.eventCursor, m_firstEventSeq);
+             seq < m_firstEventSeq + m_events.size(); ++seq)
+            u.cacheEvents << m_events[seq - m_firstEventSeq];
         if (s.peer->sendFrame(makeFrame(FrameType::MetricsUpdate, u)).ok()) {
+            s.eventCursor = m_firstEventSeq + m_events.size();
             s.cursor = m_firstSeq + m_recent.size();
             s.cacheSeen = state.cacheTotals;
         } // else: its queue is full; it gets these with the next update
@@ -87,6 +111,13 @@ void MetricsPublisher::tick()
     while (m_firstSeq < oldest && !m_recent.empty()) {
         m_recent.pop_front();
         ++m_firstSeq;
+    }
+    size_t oldestEvent = m_firstEventSeq + m_events.size();
+    for (const Subscriber &s : m_subscribers)
+        oldestEvent = std::min(oldestEvent, s.eventCursor);
+    while (m_firstEventSeq < oldestEvent && !m_events.empty()) {
+        m_events.pop_front();
+        ++m_firstEventSeq;
     }
     if (m_subscribers.empty())
         m_timer.stop();

@@ -27,12 +27,19 @@ public:
         QString split;
         qint64 queueDepth = 0;
         CacheEvents cacheTotals; // running totals; updates carry the difference
+        // An edge's live model cache (empty policy: none): sent as they are now.
+        QString cachePolicy;
+        double cacheBudgetMb = -1, cacheUsedMb = -1, cacheHitRatio = -1;
+        QVector<ResidentModelRecord> cacheResident;
     };
     explicit MetricsPublisher(std::function<State()> state, QObject *parent = nullptr);
 
     // Handles a metrics-subscribe frame from peer (answers bad ones with an error).
     void subscribe(PeerConnection *peer, const Frame &frame);
     void record(const RequestMetrics &metrics);
+    // A live model cache's event (hit, miss, load, evict, offload): each subscriber gets every
+    // event once, in order (at most MetricsUpdateMessage::maxCacheEvents kept; older dropped).
+    void recordCacheEvent(const CacheEventRecord &event);
     int subscribers() const;
     qint64 dropped() const { return m_dropped; }
 
@@ -44,6 +51,7 @@ private:
         qint64 nextDueMs = 0;
         size_t cursor = 0; // index into the global sequence of recorded requests
         CacheEvents cacheSeen;
+        size_t eventCursor = 0; // index into the sequence of cache events
     };
     void tick();
 
@@ -53,6 +61,8 @@ private:
     std::deque<RequestMetrics> m_recent; // bounded window
     size_t m_firstSeq = 0;               // sequence number of m_recent.front()
     qint64 m_dropped = 0;
+    std::deque<CacheEventRecord> m_events; // bounded window
+    size_t m_firstEventSeq = 0;
 };
 
 } // namespace edgegpt
