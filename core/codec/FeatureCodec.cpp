@@ -22,6 +22,8 @@ namespace {
 // The compact header (docs/codecs.md): a feature of a few bytes must not carry tens of bytes of
 // header, so fields that are usually absent cost nothing and dimensions are varints.
 constexpr quint8 kMagic = 0xEF;
+// Format 2 ended in a CRC-32 of its own; format 3 (written now) leaves that to the frame.
+constexpr int kCrcFormatVersion = 2;
 constexpr quint8 kFlagPerChannel = 0x08;
 constexpr quint8 kFlagZstd = 0x10;
 constexpr quint8 kFlagZeroBelow = 0x20;
@@ -341,7 +343,7 @@ qint64 FeatureCodec::headerBytes(const QVector<qint64> &shape, const FeatureCode
     qint64 n = fixedHeaderBytes + (s.zstdLevel > 0 ? 1 : 0) + (s.zeroBelow > 0 ? 4 : 0);
     for (qint64 d : shape)
         n += varintBytes(quint64(std::max<qint64>(d, 0)));
-    return n + 8 * pairs + 4;
+    return n + 8 * pairs;
 }
 
 qint64 FeatureCodec::channelOf(const QVector<qint64> &shape, qint64 i)
@@ -418,11 +420,11 @@ QByteArray FeatureCodec::encode(const float *data, const QVector<qint64> &shape,
 
     // Header, then the payload written straight into the output (or into a scratch buffer when
     // zstd follows).
-    const qint64 header = headerBytes(shape, s) - 4; // all but the CRC
+    const qint64 header = headerBytes(shape, s);
     const size_t zstdBound = s.zstdLevel > 0 ? ZSTD_compressBound(size_t(rawBytes)) : 0;
     const qint64 payloadCapacity = s.zstdLevel > 0 ? qint64(zstdBound) : rawBytes;
     QByteArray out;
-    out.resize(header + payloadCapacity + 4);
+    out.resize(header + payloadCapacity);
     char *p = out.data();
     putU8(p, kMagic);
     putU8(p, quint8((formatVersion << 4) | shape.size()));
@@ -499,40 +501,49 @@ QByteArray FeatureCodec::encode(const float *data, const QVector<qint64> &shape,
             return {}; // out of memory in zstd; the caller sees an empty (undecodable) array
         payloadBytes = qint64(n);
     }
-    const qint64 crcAt = (payload - out.constData()) + payloadBytes;
-    out.resize(crcAt + 4);
-    qToLittleEndian(crc32Of(out.constData(), crcAt), out.data() + crcAt);
+    // No CRC of its own (format 3): the frame that carries the feature has one over its body.
+    out.resize((payload - out.constData()) + payloadBytes);
     return out;
 }
 
 Result<DecodedFeature> FeatureCodec::decode(const QByteArray &bytes, qint64 maxElements)
 {
     Reader in{reinterpret_cast<const uchar *>(bytes.constData()), bytes.size()};
-    if (in.remaining() < fixedHeaderBytes + 4)
+    if (in.remaining() < fixedHeaderBytes)
         return fail(QStringLiteral("feature data truncated: need at least %1 bytes, %2 present")
-                        .arg(fixedHeaderBytes + 4)
+                        .arg(fixedHeaderBytes)
                         .arg(in.remaining()));
-    // The CRC first: whatever else is wrong with corrupted bytes, this names it best.
-    const qint64 crcAt = in.size - 4;
-    const quint32 storedCrc = qFromLittleEndian<quint32>(in.data + crcAt);
-    const quint32 crc = crc32Of(bytes.constData(), crcAt);
     if (in.data[0] != kMagic)
         return fail(QStringLiteral("not an encoded feature tensor (bad magic)"));
-    if (crc != storedCrc)
-        return fail(QStringLiteral("feature CRC mismatch: stored %1, computed %2 (corrupted or "
-                                   "truncated data)")
-                        .arg(storedCrc, 8, 16, QLatin1Char('0'))
-                        .arg(crc, 8, 16, QLatin1Char('0')));
-    in.size = crcAt; // the CRC is not part of what follows
-    in.pos = 1;
-    const int version = in.u8() >> 4;
+    const int version = in.data[1] >> 4;
+    if (version != formatVersion && version != kCrcFormatVersion)
+        return fail(QStringLiteral("unsupported feature format version %1 (this build reads %2 "
+                                   "and %3)")
+                        .arg(version)
+                        .arg(kCrcFormatVersion)
+                        .arg(formatVersion));
+    if (version == kCrcFormatVersion) {
+        // Format 2 ends in a CRC-32 of everything before it: checked first, since whatever else
+        // is wrong with corrupted bytes, this names it best.
+        if (in.remaining() < fixedHeaderBytes + 4)
+            return fail(QStringLiteral("feature data truncated: need at least %1 bytes, %2 "
+                                       "present")
+                            .arg(fixedHeaderBytes + 4)
+                            .arg(in.remaining()));
+        const qint64 crcAt = in.size - 4;
+        const quint32 storedCrc = qFromLittleEndian<quint32>(in.data + crcAt);
+        const quint32 crc = crc32Of(bytes.constData(), crcAt);
+        if (crc != storedCrc)
+            return fail(QStringLiteral("feature CRC mismatch: stored %1, computed %2 (corrupted "
+                                       "or truncated data)")
+                            .arg(storedCrc, 8, 16, QLatin1Char('0'))
+                            .arg(crc, 8, 16, QLatin1Char('0')));
+        in.size = crcAt; // the CRC is not part of what follows
+    }
+    in.pos = 2;
     const int ndim = in.data[1] & 0x0F;
     const int flags = in.u8();
     const int bits = bitsOfCode(flags & kBitsMask);
-    if (version != formatVersion)
-        return fail(QStringLiteral("unsupported feature format version %1 (this build reads %2)")
-                        .arg(version)
-                        .arg(formatVersion));
     if (bits < 0)
         return fail(QStringLiteral("unsupported feature bit width code %1 (0..4 for 32, 2, 4, 6 "
                                    "and 8 bits)")
@@ -621,7 +632,7 @@ Result<DecodedFeature> FeatureCodec::decode(const QByteArray &bytes, qint64 maxE
         out.offsets[size_t(gi)] = offset;
     }
 
-    // The payload is everything between the header and the CRC.
+    // The payload is everything after the header (format 2: up to the CRC).
     const qint64 payloadAt = in.pos;
     const quint64 payloadBytes = quint64(in.remaining());
     const uchar *payload = in.data + payloadAt;

@@ -2,8 +2,10 @@
 // (co-)inference. The head of a split network produces a float32 tensor (e.g. [N,C,H,W]); the
 // codec quantises it (uniform affine, per tensor or per channel, 8/6/4/2 bits packed tightly, or
 // raw float32), optionally zeroes small values and entropy-codes the result with zstd. The bytes
-// are self-describing (shape, scales, settings) and checked with a CRC-32, so the tail side needs
-// nothing but the bytes. The byte layout is documented in docs/codecs.md.
+// are self-describing (shape, scales, settings), so the tail side needs nothing but the bytes.
+// They carry no checksum of their own (format 3): the frame that carries them (core/protocol)
+// has a CRC-32 over its body; format 2, which ended in a CRC-32, is still read. The byte layout is
+// documented in docs/codecs.md.
 //
 // Decoding treats its input as hostile: every length is checked before it is read, sizes are
 // bounded, and each failure is a one-line error instead of a crash.
@@ -71,7 +73,7 @@ class FeatureCodec
 {
 public:
     static constexpr int maxDims = 8;
-    static constexpr quint8 formatVersion = 2;
+    static constexpr quint8 formatVersion = 3;
     // The fixed part of the header: magic, version and rank, bit width and flags (docs/codecs.md).
     static constexpr int fixedHeaderBytes = 3;
 
@@ -89,7 +91,7 @@ public:
     static Result<DecodedFeature> decode(const QByteArray &bytes,
                                          qint64 maxElements = 64 * 1024 * 1024);
 
-    // The encoded size without the payload: header, dims, scales/offsets and the CRC.
+    // The encoded size without the payload: header, dims and scales/offsets.
     static qint64 headerBytes(const QVector<qint64> &shape, const FeatureCodecSettings &s);
 
     // The largest |original - decoded| of an element of each scale group (one per channel for

@@ -95,7 +95,12 @@ Result<QByteArray> encodeFrame(const Frame &frame, const FrameLimits &limits)
     using namespace frame_format;
     // An empty map is sent as no bytes at all: most replies carry nothing but their type.
     const QByteArray control =
-        frame.control.isEmpty() ? QByteArray() : QCborValue(frame.control).toCbor();
+        frame.control.isEmpty()
+            ? QByteArray()
+            // A double that a float32 or float16 holds exactly takes 5 or 3 bytes, not 9.
+            : QCborValue(frame.control)
+                  .toCbor(QCborValue::EncodingOptions(QCborValue::UseFloat) |
+                          QCborValue::UseFloat16);
     const qint64 total = qint64(overheadBytes) + control.size() + frame.payload.size();
     if (control.size() > limits.maxControlBytes)
         return Result<QByteArray>::failure(

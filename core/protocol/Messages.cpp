@@ -157,6 +157,51 @@ void putTiming(QCborMap &map, const char *key, double ms)
         map.insert(QLatin1String(key), ms);
 }
 
+// The compact maps of the per-inference frames (infer-request, infer-result): small integer keys
+// (one CBOR byte each) instead of text keys, timings in whole microseconds (docs/protocol.md).
+struct FieldId
+{
+    qint64 id;
+    const char *name;
+};
+
+void putMicros(QCborMap &map, qint64 id, double ms)
+{
+    if (ms >= 0)
+        map.insert(id, qint64(std::llround(std::min(ms, 1e12) * 1000.0)));
+}
+
+// The map with each present id also under its field's name, so that FieldReader reads (and names
+// in its errors) "model" for id 1. Text keys of the map stay as they are.
+QCborMap namedFields(const QCborMap &map, std::initializer_list<FieldId> ids)
+{
+    QCborMap named = map;
+    for (const FieldId &f : ids) {
+        const QCborValue v = map.value(f.id);
+        if (!v.isUndefined())
+            named.insert(QLatin1String(f.name), v);
+    }
+    return named;
+}
+
+// A timing in microseconds (a number ≥ 0) as milliseconds; -1 when absent.
+double microsAsMs(FieldReader &r, const char *name)
+{
+    const double us = r.number(name, std::numeric_limits<double>::quiet_NaN());
+    if (std::isnan(us))
+        return -1;
+    if (us < 0)
+        return r.fail(name, QStringLiteral("negative")), -1;
+    return us / 1000.0;
+}
+
+namespace infer_request_id {
+constexpr qint64 model = 1, split = 2, codec = 3, deviceComputeUs = 4, encodeUs = 5;
+}
+namespace infer_result_id {
+constexpr qint64 classIndex = 1, label = 2, topK = 3, decodeUs = 4, edgeComputeUs = 5, queueUs = 6;
+}
+
 } // namespace
 
 QCborMap HelloMessage::toCbor() const
@@ -270,11 +315,11 @@ Result<PingMessage> PingMessage::fromCbor(const QCborMap &map)
 QCborMap InferRequestMessage::toCbor() const
 {
     QCborMap m;
-    m.insert(QStringLiteral("model"), model);
-    m.insert(QStringLiteral("split"), split);
-    m.insert(QStringLiteral("codec"), codec);
-    putTiming(m, "device_compute_ms", deviceComputeMs);
-    putTiming(m, "encode_ms", encodeMs);
+    m.insert(infer_request_id::model, model);
+    m.insert(infer_request_id::split, split);
+    m.insert(infer_request_id::codec, codec);
+    putMicros(m, infer_request_id::deviceComputeUs, deviceComputeMs);
+    putMicros(m, infer_request_id::encodeUs, encodeMs);
     if (cacheTopic >= 0)
         m.insert(QStringLiteral("cache_topic"), cacheTopic);
     putTiming(m, "cache_time_s", cacheTimeS);
@@ -283,13 +328,18 @@ QCborMap InferRequestMessage::toCbor() const
 
 Result<InferRequestMessage> InferRequestMessage::fromCbor(const QCborMap &map)
 {
-    FieldReader r(map, "infer-request");
+    FieldReader r(namedFields(map, {{infer_request_id::model, "model"},
+                                    {infer_request_id::split, "split"},
+                                    {infer_request_id::codec, "codec"},
+                                    {infer_request_id::deviceComputeUs, "device_compute_us"},
+                                    {infer_request_id::encodeUs, "encode_us"}}),
+                  "infer-request");
     InferRequestMessage m;
     m.model = r.string("model");
     m.split = r.string("split");
     m.codec = r.string("codec");
-    m.deviceComputeMs = r.number("device_compute_ms");
-    m.encodeMs = r.number("encode_ms");
+    m.deviceComputeMs = microsAsMs(r, "device_compute_us");
+    m.encodeMs = microsAsMs(r, "encode_us");
     m.cacheTopic = r.integer("cache_topic", 0, std::numeric_limits<qint32>::max(), false, -1);
     m.cacheTimeS = r.number("cache_time_s");
     if (m.model.isEmpty())
@@ -300,54 +350,56 @@ Result<InferRequestMessage> InferRequestMessage::fromCbor(const QCborMap &map)
 QCborMap InferResultMessage::toCbor() const
 {
     QCborMap m;
-    m.insert(QStringLiteral("class"), classIndex);
-    if (!label.isEmpty())
-        m.insert(QStringLiteral("label"), label);
+    m.insert(infer_result_id::classIndex, this->classIndex);
+    if (!this->label.isEmpty())
+        m.insert(infer_result_id::label, this->label);
+    // [class, score, class, score, …]: scores as float32 (the frame writes a double that a
+    // float holds exactly in 4 bytes, docs/protocol.md).
     QCborArray top;
     for (const ScoredClass &s : topK) {
-        QCborMap e;
-        e.insert(QStringLiteral("class"), s.classIndex);
-        e.insert(QStringLiteral("score"), s.score);
-        top.append(e);
+        top.append(s.classIndex);
+        top.append(double(float(s.score)));
     }
-    m.insert(QStringLiteral("top_k"), top);
-    QCborMap timings;
-    putTiming(timings, "decode_ms", decodeMs);
-    putTiming(timings, "edge_compute_ms", edgeComputeMs);
-    putTiming(timings, "queue_ms", queueMs);
-    m.insert(QStringLiteral("timings"), timings);
+    m.insert(infer_result_id::topK, top);
+    putMicros(m, infer_result_id::decodeUs, decodeMs);
+    putMicros(m, infer_result_id::edgeComputeUs, edgeComputeMs);
+    putMicros(m, infer_result_id::queueUs, queueMs);
     return m;
 }
 
 Result<InferResultMessage> InferResultMessage::fromCbor(const QCborMap &map)
 {
-    FieldReader r(map, "infer-result");
+    FieldReader r(namedFields(map, {{infer_result_id::classIndex, "class"},
+                                    {infer_result_id::label, "label"},
+                                    {infer_result_id::topK, "top_k"},
+                                    {infer_result_id::decodeUs, "decode_us"},
+                                    {infer_result_id::edgeComputeUs, "edge_compute_us"},
+                                    {infer_result_id::queueUs, "queue_us"}}),
+                  "infer-result");
     InferResultMessage m;
     m.classIndex = r.integer("class", -1, std::numeric_limits<qint32>::max());
     m.label = r.string("label", false);
-    const QCborArray top = r.array("top_k", 1000);
-    for (const QCborValue &v : top) {
-        if (!v.isMap()) {
-            r.fail("top_k", QStringLiteral("entry is not a map"));
+    const QCborArray top = r.array("top_k", 2000);
+    if (top.size() % 2 != 0)
+        r.fail("top_k", QStringLiteral("has an odd number of entries (class, score pairs)"));
+    for (qsizetype i = 0; r.ok() && i + 1 < top.size(); i += 2) {
+        const QCborValue c = top.at(i), score = top.at(i + 1);
+        if (!c.isInteger() || c.toInteger() < 0 ||
+            c.toInteger() > std::numeric_limits<qint32>::max()) {
+            r.fail("top_k", QStringLiteral("entry %1: class not an integer 0..%2")
+                                .arg(i / 2)
+                                .arg(std::numeric_limits<qint32>::max()));
             break;
         }
-        FieldReader e(v.toMap(), "infer-result top_k entry");
-        ScoredClass s;
-        s.classIndex = e.integer("class", 0, std::numeric_limits<qint32>::max());
-        s.score = e.number("score", 0);
-        if (!e.ok()) {
-            r.failMessage(e.error());
+        if ((!score.isDouble() && !score.isInteger()) || !std::isfinite(score.toDouble())) {
+            r.fail("top_k", QStringLiteral("entry %1: score not a finite number").arg(i / 2));
             break;
         }
-        m.topK.append(s);
+        m.topK.append(ScoredClass{c.toInteger(), score.toDouble()});
     }
-    const QCborMap timings = r.map("timings");
-    FieldReader t(timings, "infer-result timings");
-    m.decodeMs = t.number("decode_ms");
-    m.edgeComputeMs = t.number("edge_compute_ms");
-    m.queueMs = t.number("queue_ms");
-    if (!t.ok())
-        r.failMessage(t.error());
+    m.decodeMs = microsAsMs(r, "decode_us");
+    m.edgeComputeMs = microsAsMs(r, "edge_compute_us");
+    m.queueMs = microsAsMs(r, "queue_us");
     return finish(r, m);
 }
 

@@ -16,7 +16,9 @@
 
 namespace edgegpt {
 
-constexpr int protocolVersion = 1;
+// 2: the per-inference maps (infer-request, infer-result) have small integer keys and timings
+// in microseconds (docs/protocol.md); a peer of version 1 is refused at the handshake.
+constexpr int protocolVersion = 2;
 constexpr int handshakeNonceBytes = 32;
 
 struct HelloMessage
@@ -118,7 +120,8 @@ struct PingMessage
 };
 
 // The payload of the frame is the FeatureCodec bytes (or an InputCodec image when split is
-// "input"); the request id is the frame's.
+// "input"); the request id is the frame's. On the wire a compact map: integer keys 1 model,
+// 2 split, 3 codec, 4 device compute µs, 5 encode µs (docs/protocol.md).
 struct InferRequestMessage
 {
     QString model;
@@ -147,6 +150,8 @@ struct ScoredClass
     }
 };
 
+// On the wire a compact map: integer keys 1 class, 2 label, 3 top-k as [class, score, …] with
+// float32 scores, 4 decode µs, 5 edge compute µs, 6 queue µs (docs/protocol.md).
 struct InferResultMessage
 {
     qint64 classIndex = -1;

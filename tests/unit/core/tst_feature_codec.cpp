@@ -2,6 +2,7 @@
 // exact zeros and fewer bytes; names round-trip; and untrusted bytes (truncations, corruptions,
 // oversized declarations, hand-made zstd frames, random strings) are rejected with an error.
 #include "core/codec/FeatureCodec.h"
+#include "core/protocol/Frame.h"
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -28,9 +29,12 @@ quint32 crc32Ieee(const char *data, qint64 size)
     return ~crc;
 }
 
-// Recomputes the trailing CRC after a test edited the bytes on purpose.
+// Recomputes the trailing CRC of format 2 (which had one) after a test edited the bytes on
+// purpose; format 3 has none, so nothing to do there.
 void fixCrc(QByteArray &bytes)
 {
+    if (bytes.size() < 2 || (quint8(bytes[1]) >> 4) != 2)
+        return;
     const qint64 at = bytes.size() - 4;
     qToLittleEndian(crc32Ieee(bytes.constData(), at), bytes.data() + at);
 }
@@ -94,13 +98,15 @@ void appendVarint(QByteArray &b, quint64 v)
 }
 
 // A valid encoding of `shape` with a payload the test supplies, written from docs/codecs.md
-// (not with the codec), CRC included. zstdLevel > 0 sets the zstd flag.
+// (not with the codec): format 3 (no CRC), or format 2 with its trailing CRC. zstdLevel > 0 sets
+// the zstd flag.
 QByteArray craft(const QVector<qint64> &shape, int bits, bool perChannel, quint8 zstdLevel,
-                 const std::vector<std::pair<float, float>> &pairs, const QByteArray &payload)
+                 const std::vector<std::pair<float, float>> &pairs, const QByteArray &payload,
+                 int version = 3)
 {
     QByteArray b;
     b.append(char(0xEF));
-    b.append(char((2 << 4) | shape.size()));
+    b.append(char((version << 4) | shape.size()));
     b.append(char(bitsCode(bits) | (perChannel ? 0x08 : 0) | (zstdLevel > 0 ? 0x10 : 0)));
     if (zstdLevel > 0)
         b.append(char(zstdLevel));
@@ -118,8 +124,10 @@ QByteArray craft(const QVector<qint64> &shape, int bits, bool perChannel, quint8
         f32(p.second);
     }
     b.append(payload);
-    b.append(4, '\0');
-    fixCrc(b);
+    if (version == 2) {
+        b.append(4, '\0');
+        fixCrc(b);
+    }
     return b;
 }
 
@@ -436,11 +444,11 @@ void TestFeatureCodec::everyTruncationIsRejected()
             QVERIFY2(!d.ok(), qPrintable(QStringLiteral("%1: prefix %2").arg(s.name()).arg(n)));
             QVERIFY(!d.error().isEmpty());
         }
-        // A cut or extended message no longer ends in its CRC; with a matching CRC the length
-        // check names the problem.
-        expectRejected(full.left(full.size() - 5), "feature CRC mismatch");
+        // A cut or extended message: the payload's length check names the problem (format 3
+        // has no CRC of its own; the frame's covers it).
+        if (s.zstdLevel == 0)
+            expectRejected(full.left(full.size() - 1), "bytes, the shape needs");
         QByteArray longer = full + QByteArray(3, 'x');
-        fixCrc(longer);
         if (s.zstdLevel == 0)
             expectRejected(longer, "bytes, the shape needs");
         else
@@ -450,27 +458,52 @@ void TestFeatureCodec::everyTruncationIsRejected()
 
 void TestFeatureCodec::everyOneByteCorruptionIsRejected()
 {
+    // Format 3 has no CRC of its own: the frame that carries a feature has one over its body
+    // (docs/protocol.md), so every one-byte corruption of a feature in a frame is refused there;
+    // the feature decoder itself still refuses or decodes to the declared shape, never crashes.
     const QVector<qint64> shape{2, 3, 4, 4};
     const std::vector<float> x = multiScaleTensor(shape, 7);
     for (const FeatureCodecSettings &s :
          {settings(8, true, 3), settings(4, false, 0), settings(32, false, 1)}) {
         const QByteArray full = FeatureCodec::encode(x.data(), shape, s);
+        Frame frame;
+        frame.type = FrameType::InferRequest;
+        frame.requestId = 7;
+        frame.payload = full;
+        const Result<QByteArray> wire = encodeFrame(frame);
+        QVERIFY(wire.ok());
+        const qint64 payloadAt = wire->size() - 4 - full.size();
         for (qint64 i = 0; i < full.size(); ++i) {
             for (quint8 mask : {0x01, 0x80, 0xFF}) {
                 QByteArray bad = full;
                 bad[i] = char(quint8(bad[i]) ^ mask);
                 const Result<DecodedFeature> d = FeatureCodec::decode(bad);
-                QVERIFY2(!d.ok(), qPrintable(QStringLiteral("%1: byte %2 ^ %3 accepted")
-                                                 .arg(s.name())
-                                                 .arg(i)
-                                                 .arg(mask)));
+                if (d.ok())
+                    QCOMPARE(qint64(d->values.size()), elementCount(d->shape));
+                QByteArray badWire = *wire;
+                badWire[payloadAt + i] = char(quint8(badWire[payloadAt + i]) ^ mask);
+                FrameReader reader;
+                reader.feed(badWire);
+                QVERIFY2(reader.failed() && reader.failure() == FrameReader::Failure::CrcMismatch,
+                         qPrintable(QStringLiteral("%1: byte %2 ^ %3 accepted in a frame")
+                                        .arg(s.name())
+                                        .arg(i)
+                                        .arg(mask)));
             }
         }
-        // A flip inside the payload is the CRC's to catch.
+        // Header bytes that make no sense are refused by the feature decoder itself.
         QByteArray bad = full;
-        bad[full.size() - 6] = char(quint8(bad[full.size() - 6]) ^ 0x10);
-        expectRejected(bad, "feature CRC mismatch");
+        bad[0] = char(0x00);
+        expectRejected(bad, "bad magic");
     }
+    // Format 2 (with its own CRC) is still read, and its CRC still checked.
+    const QByteArray v2 = craft({4}, 8, false, 0, {{1, 0}}, QByteArray(4, '\x02'), 2);
+    const Result<DecodedFeature> d2 = FeatureCodec::decode(v2);
+    QVERIFY2(d2.ok(), qPrintable(d2.error()));
+    QVERIFY(d2->values == (std::vector<float>{2, 2, 2, 2}));
+    QByteArray v2bad = v2;
+    v2bad[v2.size() - 6] = char(quint8(v2bad[v2.size() - 6]) ^ 0x10);
+    expectRejected(v2bad, "feature CRC mismatch");
 }
 
 void TestFeatureCodec::oversizedDeclarationsAreRejected()
@@ -502,24 +535,18 @@ void TestFeatureCodec::oversizedDeclarationsAreRejected()
     // A dimension beyond 63 bits (a 10-byte varint), a cut varint and a padded one.
     QByteArray huge;
     huge.append(char(0xEF));
-    huge.append(char((2 << 4) | 1));
+    huge.append(char((3 << 4) | 1));
     huge.append(char(0)); // f32
     huge.append(9, char(0xFF));
     huge.append(char(0x01));
-    huge.append(4, '\0');
-    fixCrc(huge);
     expectRejected(huge, "not a valid varint");
     QByteArray cut = huge.left(3);
     cut.append(char(0x80));
-    cut.append(4, '\0');
-    fixCrc(cut);
     expectRejected(cut, "not a valid varint");
     QByteArray padded = huge.left(3);
     padded.append(char(0x84));
     padded.append(char(0x00)); // 4 written in two bytes
     padded.append(16, '\0');
-    padded.append(4, '\0');
-    fixCrc(padded);
     expectRejected(padded, "not a valid varint");
     // Padding bits must be zero: 3 values at 2 bits leave 2 bits of padding.
     expectRejected(craft({3}, 2, false, 0, {{1, 0}}, QByteArray(1, char(0xC0))), "padding");
@@ -538,18 +565,17 @@ void TestFeatureCodec::malformedHeadersAreRejected()
         return b;
     };
     expectRejected(edited(0, 'X'), "bad magic");
-    expectRejected(edited(1, (3 << 4) | 2), "unsupported feature format version 3");
-    expectRejected(edited(1, (2 << 4) | 9), "9 dimensions");
+    expectRejected(edited(1, (4 << 4) | 2), "unsupported feature format version 4");
+    expectRejected(edited(1, (1 << 4) | 2), "unsupported feature format version 1");
+    expectRejected(edited(1, (3 << 4) | 9), "9 dimensions");
     expectRejected(edited(2, 5), "bit width code 5");
     expectRejected(edited(2, 4 | 0x80), "unknown feature flags 0x80");
     expectRejected(edited(2, 0 | 0x40), "unit range on a float32");
     // The zstd flag without room for its level, a level out of range, a bad zero threshold.
     QByteArray zstdCut;
     zstdCut.append(char(0xEF));
-    zstdCut.append(char((2 << 4) | 0));
+    zstdCut.append(char((3 << 4) | 0));
     zstdCut.append(char(0x10));
-    zstdCut.append(4, '\0');
-    fixCrc(zstdCut);
     expectRejected(zstdCut, "before its zstd level");
     const QByteArray z = FeatureCodec::encode(x, {2, 3}, settings(8, false, 3));
     QByteArray z30 = z;
@@ -582,7 +608,8 @@ void TestFeatureCodec::malformedHeadersAreRejected()
     f32pc[2] = char(0x08);
     fixCrc(f32pc);
     expectRejected(f32pc, "per-channel scales on a float32 payload");
-    expectRejected(QByteArray("EGF"), "need at least 7 bytes, 3 present");
+    expectRejected(QByteArray("EG"), "need at least 3 bytes, 2 present");
+    expectRejected(QByteArray("\xEF\x20\x00", 3), "need at least 7 bytes, 3 present"); // format 2
 }
 
 void TestFeatureCodec::handMadeZstdFramesAreChecked()
@@ -666,12 +693,13 @@ void TestFeatureCodec::largeFeatureRoundTrips()
 void TestFeatureCodec::smallFeaturesHaveASmallHeader()
 {
     // A 16-value bottleneck feature at 2 bits: 3 fixed bytes, 2 one-byte dims, one scale/offset
-    // pair, 4 payload bytes and the CRC. This is what makes co-inference cheap (docs/codecs.md).
+    // pair and 4 payload bytes (no CRC: the frame's covers it). This is what makes co-inference
+    // cheap (docs/codecs.md).
     std::vector<float> x(16);
     for (size_t i = 0; i < x.size(); ++i)
         x[i] = float(i) / 5.0f - 1.0f;
     const QByteArray b = FeatureCodec::encode(x.data(), {1, 16}, settings(2, false, 0));
-    QCOMPARE(b.size(), 3 + 2 + 8 + 4 + 4);
+    QCOMPARE(b.size(), 3 + 2 + 8 + 4);
     QCOMPARE(qint64(b.size()), FeatureCodec::headerBytes({1, 16}, settings(2, false, 0)) + 4);
     const Result<DecodedFeature> d = FeatureCodec::decode(b);
     QVERIFY2(d.ok(), qPrintable(d.error()));
@@ -680,8 +708,8 @@ void TestFeatureCodec::smallFeaturesHaveASmallHeader()
     for (size_t i = 0; i < x.size(); ++i)
         QVERIFY(std::fabs(d->values[i] - x[i]) <= bound);
     // Large dimensions take more varint bytes: 300 takes 2, 70000 takes 3.
-    QCOMPARE(FeatureCodec::headerBytes({300}, settings(32, false, 0)), qint64(3 + 2 + 4));
-    QCOMPARE(FeatureCodec::headerBytes({70000}, settings(32, false, 3)), qint64(3 + 1 + 3 + 4));
+    QCOMPARE(FeatureCodec::headerBytes({300}, settings(32, false, 0)), qint64(3 + 2));
+    QCOMPARE(FeatureCodec::headerBytes({70000}, settings(32, false, 3)), qint64(3 + 1 + 3));
 }
 
 void TestFeatureCodec::unitRangeSendsNoScales()
@@ -700,7 +728,7 @@ void TestFeatureCodec::unitRangeSendsNoScales()
         QCOMPARE(s.name(), QStringLiteral("q%1-unit-z0").arg(bits));
         QCOMPARE(*FeatureCodecSettings::parse(s.name()), s);
         const QByteArray b = FeatureCodec::encode(x.data(), {1, 16}, s);
-        QCOMPARE(b.size(), 3 + 2 + (16 * bits) / 8 + 4);
+        QCOMPARE(b.size(), 3 + 2 + (16 * bits) / 8);
         QCOMPARE(b.size() + 8,
                  FeatureCodec::encode(x.data(), {1, 16}, settings(bits, false, 0)).size());
         const Result<DecodedFeature> d = FeatureCodec::decode(b);

@@ -8,6 +8,7 @@
 #include <QTest>
 #include <QtEndian>
 
+#include <cmath>
 #include <limits>
 #include <vector>
 #include <zlib.h>
@@ -138,14 +139,58 @@ private Q_SLOTS:
         InferResultMessage res;
         res.classIndex = 3;
         res.label = QStringLiteral("dress");
-        res.topK = {{3, 0.9}, {1, 0.05}};
+        // Scores travel as float32 (a softmax of float logits is one): these survive exactly.
+        res.topK = {{3, double(0.9f)}, {1, double(0.05f)}};
         res.edgeComputeMs = 4.5;
         const Result<InferResultMessage> res2 = InferResultMessage::fromCbor(res.toCbor());
         QVERIFY2(res2.ok(), qPrintable(res2.error()));
         QCOMPARE(res2->classIndex, 3);
+        QCOMPARE(res2->label, res.label);
         QCOMPARE(res2->topK, res.topK);
         QCOMPARE(res2->edgeComputeMs, 4.5);
         QCOMPARE(res2->decodeMs, -1.0);
+        // A double score comes back within float precision; timings to the microsecond.
+        res.topK = {{2, 0.123456789}};
+        res.queueMs = 0.0012344;
+        const Result<InferResultMessage> res3 = InferResultMessage::fromCbor(res.toCbor());
+        QVERIFY2(res3.ok(), qPrintable(res3.error()));
+        QVERIFY(std::abs(res3->topK.first().score - 0.123456789) < 1e-7);
+        QCOMPARE(res3->queueMs, 0.001);
+
+        // The per-inference maps are compact (protocol 2): small integer keys, no text keys,
+        // timings as whole microseconds. The co-inference request of the default model —
+        // cnn, fc1, q4-unit-z0, both timings — is a 28-byte frame overhead plus a map of at
+        // most 32 bytes around its 13-byte feature.
+        InferRequestMessage co;
+        co.model = QStringLiteral("cnn");
+        co.split = QStringLiteral("fc1");
+        co.codec = QStringLiteral("q4-unit-z0");
+        co.deviceComputeMs = 1.302;
+        co.encodeMs = 0.004;
+        const QCborMap coMap = co.toCbor();
+        for (const auto &kv : coMap)
+            QVERIFY(kv.first.isInteger());
+        const Result<QByteArray> coFrame =
+            encodeFrame(makeFrame(FrameType::InferRequest, co, 1, QByteArray(13, 'f')));
+        QVERIFY(coFrame.ok());
+        QVERIFY2(coFrame->size() <= 28 + 32 + 13, qPrintable(QString::number(coFrame->size())));
+        const Result<InferRequestMessage> coBack = InferRequestMessage::fromCbor(coMap);
+        QVERIFY2(coBack.ok(), qPrintable(coBack.error()));
+        QCOMPARE(coBack->deviceComputeMs, 1.302);
+        QCOMPARE(coBack->encodeMs, 0.004);
+        for (const auto &kv : res.toCbor())
+            QVERIFY(kv.first.isInteger());
+        // A malformed top-k (odd length, a class that is not an integer) is refused, named.
+        QCborMap oddTop = res.toCbor();
+        oddTop.insert(3, QCborArray{1, 0.5, 2});
+        QVERIFY(InferResultMessage::fromCbor(oddTop).error().contains(QLatin1String("'top_k'")));
+        oddTop.insert(3, QCborArray{QStringLiteral("x"), 0.5});
+        QVERIFY(InferResultMessage::fromCbor(oddTop).error().contains(QLatin1String("'top_k'")));
+        QCborMap negativeTime = co.toCbor();
+        negativeTime.insert(5, -3);
+        QVERIFY(InferRequestMessage::fromCbor(negativeTime)
+                    .error()
+                    .contains(QLatin1String("'encode_us'")));
 
         MetricsUpdateMessage up;
         up.timeMs = 1700000000000;
@@ -170,7 +215,7 @@ private Q_SLOTS:
 
         // Schema errors name the field.
         QCborMap bad = req.toCbor();
-        bad.insert(QStringLiteral("model"), 5);
+        bad.insert(1, 5); // field 1: model
         const Result<InferRequestMessage> badReq = InferRequestMessage::fromCbor(bad);
         QVERIFY(!badReq.ok());
         QVERIFY2(badReq.error().contains(QLatin1String("'model'")), qPrintable(badReq.error()));
@@ -320,8 +365,13 @@ private Q_SLOTS:
         QCOMPARE(reader.failure(), FrameReader::Failure::Oversized);
         QVERIFY(reader.bufferedBytes() <= frame_format::headerBytes);
 
-        f.payload = QByteArray(
-            1000 - frame_format::overheadBytes - QCborValue(f.control).toCbor().size(), 'p');
+        // Floats are written in the shortest exact form (docs/protocol.md): 1.5 as float16.
+        const qsizetype controlBytes =
+            QCborValue(f.control)
+                .toCbor(QCborValue::EncodingOptions(QCborValue::UseFloat) | QCborValue::UseFloat16)
+                .size();
+        QVERIFY(controlBytes < QCborValue(f.control).toCbor().size());
+        f.payload = QByteArray(1000 - frame_format::overheadBytes - controlBytes, 'p');
         const QByteArray exact = encoded(f, small);
         QCOMPARE(exact.size(), 1000);
         FrameReader ok(small);

@@ -184,15 +184,16 @@ private Q_SLOTS:
     {
         Handshake server(Handshake::Role::Server, token, {});
         server.start();
+        // A peer of protocol 1 (text keys in the per-inference maps) is refused.
         HelloMessage hello;
-        hello.protocol = 2;
+        hello.protocol = 1;
         hello.nonce = Handshake::makeNonce();
         const QList<Frame> out = server.handle(makeFrame(FrameType::Hello, hello));
         QVERIFY(server.failed());
         QCOMPARE(server.errorCode(), error_code::unsupportedVersion());
         QCOMPARE(out.size(), 1);
         QCOMPARE(out[0].type, FrameType::Error);
-        QVERIFY(server.error().contains(QLatin1String("version 2")));
+        QVERIFY(server.error().contains(QLatin1String("version 1")));
     }
 
     void framesBeforeAuthenticationRefused()
