@@ -230,6 +230,7 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
                                    QStringLiteral("link_schedule"),
                                    QStringLiteral("assume_link_rate"),
                                    QStringLiteral("preload"),
+                                   QStringLiteral("tls"),
                                    QStringLiteral("cache_mb"),
                                    QStringLiteral("cache_policy")};
     for (auto it = o.begin(); it != o.end(); ++it)
@@ -313,6 +314,8 @@ Result<void> AgentConfig::loadJsonFile(const QString &path)
         assumeLinkRate = r.boolean(o, p, QStringLiteral("assume_link_rate"), false);
     if (o.contains(QLatin1String("preload")))
         preload = r.boolean(o, p, QStringLiteral("preload"), false);
+    if (o.contains(QLatin1String("tls")))
+        tls = r.boolean(o, p, QStringLiteral("tls"), true);
     if (o.contains(QLatin1String("link_schedule"))) {
         const Result<QList<QPair<int, double>>> schedule =
             parseLinkSchedule(r.string(o, p, QStringLiteral("link_schedule")));
@@ -428,6 +431,10 @@ void AgentConfig::addOptions(QCommandLineParser &parser)
         {QStringLiteral("preload"),
          QStringLiteral("edge: load the model runtime right after listening, not when the first "
                         "device connects")},
+        {QStringLiteral("tls"),
+         QStringLiteral("on (default) or off: TLS-PSK on every connection; off only for "
+                        "measurements, with the fleet secret, against peers that are off too"),
+         QStringLiteral("on|off")},
         {QStringLiteral("cache-mb"),
          QStringLiteral("edge: keep the models under this memory budget, loading and releasing "
                         "them (0: no budget, default)"),
@@ -511,6 +518,12 @@ Result<void> AgentConfig::applyOptions(const QCommandLineParser &parser)
         assumeLinkRate = true;
     if (isSet("preload"))
         preload = true;
+    if (isSet("tls")) {
+        if (value("tls") != QLatin1String("on") && value("tls") != QLatin1String("off"))
+            return Result<void>::failure(
+                QStringLiteral("--tls must be on or off (got \"%1\")").arg(value("tls")));
+        tls = value("tls") == QLatin1String("on");
+    }
     if (isSet("link-schedule")) {
         const Result<QList<QPair<int, double>>> schedule =
             parseLinkSchedule(value("link-schedule"));

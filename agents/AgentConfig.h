@@ -52,6 +52,10 @@ struct AgentConfig
     // hosts whose first answer must not wait for LibTorch use it).
     bool preload = false;
 
+    // TLS-PSK on every connection (docs/protocol.md). Off (--tls off, JSON "tls": false) only for
+    // measuring what TLS costs; it needs the fleet secret and a peer that is off too.
+    bool tls = true;
+
     // Edge and cloud: the live model cache (docs/caching.md, "Live"). cacheMb > 0 keeps the models
     // in core/cache's EdgeModelCache under that memory budget (sizes: each model's part files),
     // loading and releasing them as cachePolicy decides; 0: no budget (every model stays loaded

@@ -804,14 +804,23 @@ void DeviceAgent::finishRequest(quint32 id, const Frame &frame)
         m_correct += r->classIndex == o.input.label ? 1 : 0;
     }
     QJsonObject line{
-        {QStringLiteral("index"), o.input.index},    {QStringLiteral("ok"), true},
-        {QStringLiteral("label"), o.input.label},    {QStringLiteral("predicted"), r->classIndex},
-        {QStringLiteral("class"), r->label},         {QStringLiteral("split"), o.split},
-        {QStringLiteral("codec"), o.codec},          {QStringLiteral("bytes"), o.payloadBytes},
-        {QStringLiteral("wire_bytes"), o.wireBytes}, {QStringLiteral("device_ms"), o.deviceMs},
-        {QStringLiteral("encode_ms"), o.encodeMs},   {QStringLiteral("transfer_ms"), transferMs},
-        {QStringLiteral("edge_ms"), edgeMs},         {QStringLiteral("return_ms"), returnMs},
-        {QStringLiteral("total_ms"), total}};
+        {QStringLiteral("index"), o.input.index},
+        {QStringLiteral("ok"), true},
+        {QStringLiteral("label"), o.input.label},
+        {QStringLiteral("predicted"), r->classIndex},
+        {QStringLiteral("class"), r->label},
+        {QStringLiteral("split"), o.split},
+        {QStringLiteral("codec"), o.codec},
+        {QStringLiteral("bytes"), o.payloadBytes},
+        {QStringLiteral("wire_bytes"), o.wireBytes},
+        {QStringLiteral("device_ms"), o.deviceMs},
+        {QStringLiteral("encode_ms"), o.encodeMs},
+        {QStringLiteral("transfer_ms"), transferMs},
+        {QStringLiteral("edge_ms"), edgeMs},
+        {QStringLiteral("return_ms"), returnMs},
+        {QStringLiteral("total_ms"), total},
+        // Every byte this device has put on its edge connection so far, TLS records included.
+        {QStringLiteral("link_bytes"), m_edge ? double(m_edge->wireBytesWritten()) : 0.0}};
     if (!o.input.name.isEmpty())
         line.insert(QStringLiteral("file"), o.input.name);
     m_deviceTimes << o.deviceMs;

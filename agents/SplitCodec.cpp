@@ -39,7 +39,9 @@ Result<torch::Tensor> decodePayload(const QString &split, const QString &codec,
         const Result<QPair<InputCodecKind, int>> kind = parseInputCodec(codec);
         if (!kind)
             return R::failure(kind.error());
-        const Result<GrayImage> image = decodeImagePayload(payload, kind->first, input.channels);
+        // The model's size bounds what decoding may allocate: another is refused from the header.
+        const Result<GrayImage> image = decodeImagePayload(payload, kind->first, input.channels,
+                                                           QSize(input.width, input.height));
         if (!image)
             return R::failure(QStringLiteral("%1 (the model takes %2 images)")
                                   .arg(image.error(), input.describe()));

@@ -4,6 +4,7 @@
 #include "agents/AgentConfig.h"
 #include "agents/DeviceAgent.h"
 #include "agents/EdgeAgent.h"
+#include "agents/FlAgent.h"
 #include "agents/SplitRuntime.h"
 
 #include <QCommandLineParser>
@@ -66,7 +67,14 @@ int main(int argc, char **argv)
     parser.addOption({QStringLiteral("runtime-version"),
                       QStringLiteral("load the model runtime (--runtime, or the one next to the "
                                      "agent), print its version and exit")});
+    parser.addOption(
+        {QStringLiteral("fl"),
+         QStringLiteral("run as a federated-learning device or aggregator described "
+                        "by FILE.json (docs/federated.md; `edgegpt fl run` writes it)"),
+         QStringLiteral("FILE")});
     parser.process(app);
+    if (parser.isSet(QStringLiteral("fl")))
+        return runFlAgent(parser.value(QStringLiteral("fl")));
 
     if (parser.isSet(QStringLiteral("runtime-version"))) {
         // What a deployment asks a host whose files differ from its own (docs/deploy.md).
@@ -102,11 +110,26 @@ int main(int argc, char **argv)
     }
     qInstallMessageHandler(logMessage);
 
-    const Result<FleetToken> token = FleetToken::load(config.tokenFile);
-    if (!token) {
-        qCritical("%s", qPrintable(token.error()));
+    // A fleet secret (local demo, tests) or this host's key file (deploy).
+    const Result<Keyring> keys = Keyring::load(config.tokenFile);
+    if (!keys) {
+        qCritical("%s", qPrintable(keys.error()));
         return 1;
     }
+    for (const QString &warning : keys->warnings())
+        qWarning("%s", qPrintable(warning));
+    const QString credential = config.role + QLatin1Char(':') + config.name;
+    if (!keys->self().isEmpty() && keys->self() != credential) {
+        qCritical("key file %s is for %s, but this agent is %s", qPrintable(config.tokenFile),
+                  qPrintable(keys->self()), qPrintable(credential));
+        return 1;
+    }
+    if (!config.tls && !keys->holdsFleetSecret()) {
+        qCritical("--tls off needs the fleet secret in --token-file (a key file is for TLS)");
+        return 1;
+    }
+    if (!config.tls)
+        qWarning("TLS is off (--tls off): frames travel in plaintext; for measurements only");
 
     // SIGTERM/SIGINT: the handler only writes a byte; the event loop quits on it.
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0) {
@@ -133,7 +156,7 @@ int main(int argc, char **argv)
 
     int exitCode = 0;
     if (config.role == QLatin1String("device")) {
-        device = new DeviceAgent(config, *token, &app);
+        device = new DeviceAgent(config, *keys, &app);
         QObject::connect(device, &DeviceAgent::finished, &app, [&](int code) {
             exitCode = code;
             QCoreApplication::exit(code);
@@ -147,7 +170,7 @@ int main(int argc, char **argv)
             std::printf("listening %s:%u\n", qPrintable(config.listenHost),
                         unsigned(device->port()));
     } else {
-        auto *edge = new EdgeAgent(config, *token, &app);
+        auto *edge = new EdgeAgent(config, *keys, &app);
         const Result<void> started = edge->start();
         if (!started) {
             qCritical("%s", qPrintable(started.error()));

@@ -323,16 +323,20 @@ QByteArray encodeImagePayload(const uint8_t *pixels, int width, int height, int 
     return bytes;
 }
 
-Result<GrayImage> decodeImagePayload(const QByteArray &bytes, InputCodecKind kind, int channels)
+Result<GrayImage> decodeImagePayload(const QByteArray &bytes, InputCodecKind kind, int channels,
+                                     const QSize &expected)
 {
     using R = Result<GrayImage>;
     if (channels == 1)
-        return InputCodec::decode(bytes, kind);
+        return InputCodec::decode(bytes, kind, expected);
     if (channels != 3)
         return R::failure(
             QStringLiteral("input images have 1 or 3 channels, not %1").arg(channels));
     if (kind == InputCodecKind::ZstdRaw) {
-        Result<GrayImage> plane = InputCodec::decode(bytes, kind);
+        // Three bytes a pixel: the plane is 3 times as wide.
+        Result<GrayImage> plane = InputCodec::decode(
+            bytes, kind,
+            expected.isValid() ? QSize(expected.width() * 3, expected.height()) : QSize());
         if (!plane)
             return plane;
         if (plane->width % 3 != 0)
@@ -358,6 +362,14 @@ Result<GrayImage> decodeImagePayload(const QByteArray &bytes, InputCodecKind kin
                               .arg(size.width())
                               .arg(size.height())
                               .arg(InputCodec::maxSide));
+    if (expected.isValid() && size != expected)
+        return R::failure(QStringLiteral("%1 input: the header says %2x%3, the model takes %4x%5; "
+                                         "refused before decoding")
+                              .arg(what)
+                              .arg(size.width())
+                              .arg(size.height())
+                              .arg(expected.width())
+                              .arg(expected.height()));
     QImage image;
     if (!reader.read(&image))
         return R::failure(QStringLiteral("%1 input: %2").arg(what, reader.errorString()));

@@ -94,6 +94,9 @@ QByteArray encodeImagePayload(const uint8_t *pixels, int width, int height, int 
                               InputCodecKind kind, int param);
 // Decodes such a payload (untrusted: sizes are checked before allocating) into `channels`
 // channels; colour is converted as needed (an RGB PNG to grey, a grey JPEG to RGB).
-Result<GrayImage> decodeImagePayload(const QByteArray &bytes, InputCodecKind kind, int channels);
+// With `expected` valid (an edge: its model's input size), an image of another size is refused
+// from its header, before decoding allocates anything.
+Result<GrayImage> decodeImagePayload(const QByteArray &bytes, InputCodecKind kind, int channels,
+                                     const QSize &expected = QSize());
 
 } // namespace edgegpt

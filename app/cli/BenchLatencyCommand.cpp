@@ -64,6 +64,9 @@ struct RunStats
     double medianMs = 0, p95Ms = 0;
     QHash<QString, double> stage; // medians of device_ms, encode_ms, …
     double bytes = 0, wireBytes = 0, accuracy = -1;
+    // Bytes the device put on its edge connection per answered request (TLS records and pings
+    // included), from its link_bytes counter; 0 when fewer than two answers.
+    double linkBytes = 0;
     double overheadMs = 0, overheadShare = 0; // medians per request
     QHash<QString, int> splitsUsed;
     QList<double> samples; // end-to-end ms of every answered request
@@ -190,6 +193,17 @@ RunStats summarise(const Scheme &scheme, double rate, const QList<QJsonObject> &
     s.wireBytes = sumW / wire.size();
     s.overheadMs = quantile(overhead, 0.5);
     s.overheadShare = quantile(share, 0.5);
+    double firstLink = -1, lastLink = -1;
+    int linked = 0;
+    for (const QJsonObject &r : results)
+        if (r.value(QStringLiteral("ok")).toBool() && r.contains(QStringLiteral("link_bytes"))) {
+            const double v = r.value(QStringLiteral("link_bytes")).toDouble();
+            firstLink = firstLink < 0 ? v : std::min(firstLink, v);
+            lastLink = std::max(lastLink, v);
+            ++linked;
+        }
+    if (linked > 1)
+        s.linkBytes = (lastLink - firstLink) / (linked - 1);
     if (labelled > 0)
         s.accuracy = double(correct) / labelled;
     return s;
@@ -257,6 +271,10 @@ int runBenchLatency(const QStringList &arguments)
              "where to write latency.csv and latency.png (default: the model's directory)"),
          QStringLiteral("DIR")},
         {QStringLiteral("json"), QStringLiteral("print one JSON object instead of a table")},
+        {QStringLiteral("tls"),
+         QStringLiteral("on (default) or off: TLS-PSK between the agents; given, the table ends "
+                        "with the bytes each request put on the wire (docs/benchmarks.md)"),
+         QStringLiteral("on|off"), QStringLiteral("on")},
     });
     parser.addOptions(LocalAgentOptions::declarations());
     if (!parser.parse(arguments))
@@ -294,6 +312,9 @@ int runBenchLatency(const QStringList &arguments)
     const double slowdown = agents->slowdown, codecSlowdown = agents->codecSlowdown;
     const int threads = agents->threads;
     const bool json = parser.isSet(QStringLiteral("json"));
+    const QString tls = parser.value(QStringLiteral("tls"));
+    if (tls != QLatin1String("on") && tls != QLatin1String("off"))
+        return fail(ExitUsage, QStringLiteral("--tls must be on or off"));
 
     DefaultModelOptions modelOptions;
     modelOptions.dir = agents->modelDir;
@@ -351,6 +372,7 @@ int runBenchLatency(const QStringList &arguments)
     agents->applyTo(&fleetOptions);
     fleetOptions.modelDir = *modelDir;
     fleetOptions.startDevice = false;
+    fleetOptions.tls = tls == QLatin1String("on");
     LocalFleet fleet;
     {
         QEventLoop loop;
@@ -674,6 +696,22 @@ int runBenchLatency(const QStringList &arguments)
         table += problems.isEmpty() ? QStringLiteral("targets: met\n")
                                     : QStringLiteral("targets missed:\n  ") +
                                           problems.join(QStringLiteral("\n  ")) + QLatin1Char('\n');
+        if (parser.isSet(QStringLiteral("tls"))) {
+            // Per scheme and rate: frame bytes of the request, and all bytes the device sent
+            // on its edge connection per request (TLS records and pings included; TCP/IP
+            // headers not).
+            table += QStringLiteral("\nTLS %1: scheme, rate KB/s, median ms, request frame bytes, "
+                                    "bytes sent on the connection per request\n")
+                         .arg(tls);
+            for (const RunStats &s : all)
+                table +=
+                    QStringLiteral("  %1, %2, %3, %4, %5\n")
+                        .arg(s.scheme + (s.split.isEmpty() || s.scheme != QLatin1String("split")
+                                             ? QString()
+                                             : QLatin1Char(' ') + s.split))
+                        .arg(s.rate)
+                        .arg(fmt(s.medianMs, 3), fmt(s.wireBytes, 1), fmt(s.linkBytes, 1));
+        }
         table += QStringLiteral("%1 cores, %2 thread(s) per agent, %3 s\ncsv: %4\nplot: %5")
                      .arg(cores)
                      .arg(threads)

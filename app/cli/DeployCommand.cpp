@@ -11,6 +11,7 @@
 #include "core/catalog/Catalog.h"
 #include "core/catalog/ModelBindings.h"
 #include "core/fleet/DeployManifest.h"
+#include "core/fleet/FleetKeys.h"
 #include "core/plan/PlanFormat.h"
 #include "models/ModelStore.h"
 
@@ -235,6 +236,12 @@ int runDeploy(const QStringList &arguments)
     if (!token)
         return fail(ExitFailure, token.error());
     spec.token = *token;
+    // The console's own keys (console -> every agent), 0600 beside the fleet file; each host
+    // gets its key file from the deploy (core/fleet/FleetKeys.h).
+    const QString consoleKeys = consoleKeyFilePath(selection->tokenFile);
+    const Result<void> wroteKeys = writeConsoleKeyFile(consoleKeys, selection->fleet, *token);
+    if (!wroteKeys)
+        return fail(ExitFailure, wroteKeys.error());
 
     FleetOperation::Request request;
     request.kind = FleetOperation::Kind::Deploy;

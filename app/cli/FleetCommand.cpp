@@ -17,6 +17,7 @@
 #include "CliCommand.h"
 #include "SshCliOptions.h"
 
+#include "core/fleet/FleetKeys.h"
 #include "core/protocol/Messages.h"
 #include "core/protocol/PeerConnection.h"
 #include "core/util/Stats.h"
@@ -53,23 +54,23 @@ quint16 agentPortOf(const FleetHost &h)
     return quint16(h.agentPort > 0 ? h.agentPort : Fleet::defaultAgentPort);
 }
 
-PeerConnection::Options consoleOptions(const QByteArray &token, const QString &name,
-                                       int handshakeTimeoutMs)
+// As the console (console:console): its key file beside the fleet file, or the fleet secret.
+PeerConnection::Options consoleOptions(const Keyring &keys, int handshakeTimeoutMs)
 {
     PeerConnection::Options options;
-    options.token = token;
-    options.identity = {name, QStringLiteral("console")};
+    options.keys = keys;
+    options.identity = {Keyring::consoleName(), QStringLiteral("console")};
     options.handshakeTimeoutMs = handshakeTimeoutMs;
     return options;
 }
 
 // Asks a running agent for its status-reply (bounded by timeoutMs).
-Result<StatusReplyMessage> queryStatus(const QString &address, quint16 port,
-                                       const QByteArray &token, int timeoutMs)
+Result<StatusReplyMessage> queryStatus(const QString &address, quint16 port, const Keyring &keys,
+                                       int timeoutMs)
 {
     QEventLoop loop;
-    std::unique_ptr<PeerConnection> peer(PeerConnection::connectToHost(
-        address, port, consoleOptions(token, QStringLiteral("edgegpt-fleet-status"), timeoutMs)));
+    std::unique_ptr<PeerConnection> peer(
+        PeerConnection::connectToHost(address, port, consoleOptions(keys, timeoutMs)));
     QString error;
     std::optional<StatusReplyMessage> reply;
     quint32 id = 0;
@@ -166,13 +167,14 @@ int runFleet(FleetOperation::Kind kind, const QString &name, const QString &desc
     const QList<HostReport> reports = runFleetOperation(request, &interaction, true);
     // Status: a running agent says what it did (status-request), when the token is at hand.
     QHash<QString, QJsonObject> metrics;
-    if (kind == FleetOperation::Kind::Status && !request.spec.token.isEmpty()) {
+    const Result<Keyring> consoleKeys = loadConsoleKeys(selection->tokenFile);
+    if (kind == FleetOperation::Kind::Status && !request.spec.token.isEmpty() && consoleKeys) {
         for (const HostReport &r : reports) {
             const FleetHost *h = selection->fleet.host(r.host);
             if (r.state != HostState::Running || !h)
                 continue;
-            const Result<StatusReplyMessage> s = queryStatus(
-                agentAddressOf(*h, request.ssh), agentPortOf(*h), request.spec.token, 3000);
+            const Result<StatusReplyMessage> s =
+                queryStatus(agentAddressOf(*h, request.ssh), agentPortOf(*h), *consoleKeys, 3000);
             if (!s) {
                 fail(0, QStringLiteral("%1: no metrics: %2").arg(r.host, s.error()));
                 continue;
@@ -303,9 +305,11 @@ int runFleetRun(const QStringList &arguments)
     Result<FleetSelection> selection = fleetFromParser(parser);
     if (!selection)
         return fail(ExitUsage, selection.error());
-    const Result<QByteArray> token = loadFleetToken(selection->tokenFile, false);
-    if (!token)
-        return fail(ExitFailure, token.error());
+    const Result<Keyring> keys = loadConsoleKeys(selection->tokenFile);
+    if (!keys)
+        return fail(ExitFailure, keys.error());
+    for (const QString &warning : keys->warnings())
+        fail(0, warning);
     const bool json = parser.isSet(QStringLiteral("json"));
 
     std::vector<std::unique_ptr<RunHost>> hosts;
@@ -347,9 +351,8 @@ int runFleetRun(const QStringList &arguments)
     qint64 labelled = 0, correct = 0; // answers whose true class is known, and the right ones
     for (auto &hp : hosts) {
         RunHost *h = hp.get();
-        h->peer.reset(PeerConnection::connectToHost(
-            h->address, h->port,
-            consoleOptions(*token, QStringLiteral("edgegpt-fleet-run"), 10000)));
+        h->peer.reset(
+            PeerConnection::connectToHost(h->address, h->port, consoleOptions(*keys, 10000)));
         PeerConnection *peer = h->peer.get();
         QObject::connect(peer, &PeerConnection::ready, &loop, [&, h, peer]() {
             RunInputsMessage m;

@@ -24,13 +24,12 @@ AgentMetricsFeed::~AgentMetricsFeed()
     stop();
 }
 
-void AgentMetricsFeed::start(const QString &host, quint16 port, const QByteArray &secret,
-                             int intervalMs)
+void AgentMetricsFeed::start(const QString &host, quint16 port, const Keyring &keys, int intervalMs)
 {
     stop();
     m_host = host;
     m_port = port;
-    m_secret = secret;
+    m_keys = keys;
     m_intervalMs = qMax(int(MetricsSubscribeMessage::minIntervalMs), intervalMs);
     m_active = true;
     m_reportedLoss = false;
@@ -61,8 +60,8 @@ void AgentMetricsFeed::connectNow()
     if (!m_active)
         return;
     PeerConnection::Options options;
-    options.token = m_secret;
-    options.identity = {QStringLiteral("console"), QStringLiteral("console")};
+    options.keys = m_keys;
+    options.identity = {Keyring::consoleName(), QStringLiteral("console")};
     options.handshakeTimeoutMs = 5000;
     m_state = State::Connecting;
     PeerConnection *c = PeerConnection::connectToHost(m_host, m_port, options, this);

@@ -9,6 +9,7 @@
 
 #include "core/link/LinkShaper.h"
 #include "core/metrics/MetricsStore.h"
+#include "core/protocol/Keyring.h"
 #include "core/protocol/Messages.h"
 #include "core/util/Result.h"
 
@@ -31,9 +32,10 @@ public:
     AgentMetricsFeed(MetricsStore *store, const QString &agentName, QObject *parent = nullptr);
     ~AgentMetricsFeed() override;
 
-    // Connects (and keeps reconnecting) to host:port with the fleet secret; intervalMs is the
-    // update interval asked for (the agent allows at most 10 a second).
-    void start(const QString &host, quint16 port, const QByteArray &secret, int intervalMs = 100);
+    // Connects (and keeps reconnecting) to host:port as the console, with keys (the console key
+    // file, or a fleet secret); intervalMs is the update interval asked for (the agent allows at
+    // most 10 a second).
+    void start(const QString &host, quint16 port, const Keyring &keys, int intervalMs = 100);
     void stop();
 
     QString agentName() const { return m_agent; }
@@ -85,7 +87,7 @@ private:
     QString m_agent;
     QString m_host;
     quint16 m_port = 0;
-    QByteArray m_secret;
+    Keyring m_keys;
     int m_intervalMs = 100;
     bool m_active = false;
     bool m_reportedLoss = false;

@@ -543,6 +543,13 @@ void DemoController::restartDevice()
     Q_EMIT fleetChanged();
 }
 
+// The local fleet's secret derives the console's keys (console:console) for both agents.
+static Keyring fleetKeys(const LocalFleet &fleet)
+{
+    const Result<Keyring> keys = Keyring::fromFleetSecret(fleet.tokenSecret());
+    return keys ? *keys : Keyring();
+}
+
 void DemoController::onDeviceStarted()
 {
     if (!m_restartingDevice)
@@ -550,7 +557,7 @@ void DemoController::onDeviceStarted()
     m_restartingDevice = false;
     m_deviceStartedAt.start();
     if (m_fleet->devicePort())
-        m_deviceFeed->start(m_fleet->host(), m_fleet->devicePort(), m_fleet->tokenSecret());
+        m_deviceFeed->start(m_fleet->host(), m_fleet->devicePort(), fleetKeys(*m_fleet));
     Q_EMIT linkRateApplied(m_appliedRate);
     Q_EMIT status(tr("Demo running with the device agent as %1.").arg(m_runningSpeed.label()),
                   false);
@@ -692,7 +699,7 @@ void DemoController::start()
 
 void DemoController::onFleetStarted()
 {
-    const QByteArray secret = m_fleet->tokenSecret();
+    const Keyring secret = fleetKeys(*m_fleet);
     m_deviceStartedAt.start();
     m_edgeFeed->start(m_fleet->host(), m_fleet->edgePort(), secret);
     Q_EMIT linkRateApplied(m_appliedRate); // the device agent was started with it

@@ -2,6 +2,7 @@
 
 #include "core/catalog/Catalog.h"
 #include "core/fleet/DeployManifest.h"
+#include "core/fleet/FleetKeys.h"
 #include "core/fleet/LocalFleet.h"
 #include "core/metrics/MetricsStore.h"
 #include "core/plan/PlanFormat.h"
@@ -302,6 +303,11 @@ Result<void> FleetDeployController::deploy(const Plan &plan, const Catalog &cata
     if (!secret)
         return R::failure(secret.error());
     spec.token = *secret;
+    // The console's own keys (console -> every agent), 0600 beside the fleet file.
+    const QString consoleKeys = consoleKeyFilePath(m_fleet.tokenFile);
+    const Result<void> wroteKeys = writeConsoleKeyFile(consoleKeys, m_fleet, *secret);
+    if (!wroteKeys)
+        return R::failure(wroteKeys.error());
     // plan.json goes with the deployment.
     const QString planFile = m_sessionDir.filePath(QStringLiteral("plan.json"));
     QFile f(planFile);
@@ -463,7 +469,8 @@ void FleetDeployController::connectAgent(const QString &name)
     const FleetHost *host = m_fleet.host(name);
     if (!host || m_feeds.contains(name))
         return;
-    const Result<QByteArray> secret = token(false);
+    // The console key file beside the fleet file (made by deploy), else the fleet secret.
+    const Result<Keyring> secret = loadConsoleKeys(m_fleet.tokenFile);
     if (!secret) {
         Q_EMIT logLine(tr("Cannot connect to %1's agent: %2").arg(name, secret.error()));
         return;

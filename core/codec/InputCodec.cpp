@@ -46,7 +46,22 @@ QByteArray encodeWithQImage(const uint8_t *pixels, int w, int h, InputCodecKind 
     return bytes;
 }
 
-Result<GrayImage> decodeWithQImage(const QByteArray &bytes, InputCodecKind kind)
+// The size the caller's model takes, checked against the header before anything is allocated.
+Result<void> checkExpected(const QString &what, int w, int h, const QSize &expected)
+{
+    if (!expected.isValid() || (w == expected.width() && h == expected.height()))
+        return Result<void>::success();
+    return Result<void>::failure(QStringLiteral("%1 input: the header says %2x%3, the model takes "
+                                                "%4x%5; refused before decoding")
+                                     .arg(what)
+                                     .arg(w)
+                                     .arg(h)
+                                     .arg(expected.width())
+                                     .arg(expected.height()));
+}
+
+Result<GrayImage> decodeWithQImage(const QByteArray &bytes, InputCodecKind kind,
+                                   const QSize &expected)
 {
     const QString what = InputCodec::kindName(kind);
     QBuffer buffer;
@@ -66,6 +81,9 @@ Result<GrayImage> decodeWithQImage(const QByteArray &bytes, InputCodecKind kind)
                                               .arg(size.width())
                                               .arg(size.height())
                                               .arg(InputCodec::maxSide));
+    const Result<void> fits = checkExpected(what, size.width(), size.height(), expected);
+    if (!fits)
+        return Result<GrayImage>::failure(fits.error());
     QImage image;
     if (!reader.read(&image) || image.isNull())
         return Result<GrayImage>::failure(
@@ -106,7 +124,7 @@ QByteArray encodeZstd(const uint8_t *pixels, int w, int h, int level)
     return out;
 }
 
-Result<GrayImage> decodeZstd(const QByteArray &bytes)
+Result<GrayImage> decodeZstd(const QByteArray &bytes, const QSize &expected)
 {
     if (bytes.size() < kZstdHeaderBytes)
         return Result<GrayImage>::failure(
@@ -122,6 +140,9 @@ Result<GrayImage> decodeZstd(const QByteArray &bytes)
                                               .arg(w)
                                               .arg(h)
                                               .arg(InputCodec::maxSide));
+    const Result<void> fits = checkExpected(QStringLiteral("zstd"), int(w), int(h), expected);
+    if (!fits)
+        return Result<GrayImage>::failure(fits.error());
     const size_t raw = size_t(w) * size_t(h);
     const char *frame = bytes.constData() + kZstdHeaderBytes;
     const size_t frameBytes = size_t(bytes.size() - kZstdHeaderBytes);
@@ -189,11 +210,12 @@ QByteArray InputCodec::encode(const uint8_t *pixels, int w, int h, InputCodecKin
     return encodeWithQImage(pixels, w, h, kind, param);
 }
 
-Result<GrayImage> InputCodec::decode(const QByteArray &bytes, InputCodecKind kind)
+Result<GrayImage> InputCodec::decode(const QByteArray &bytes, InputCodecKind kind,
+                                     const QSize &expected)
 {
     if (kind == InputCodecKind::ZstdRaw)
-        return decodeZstd(bytes);
-    return decodeWithQImage(bytes, kind);
+        return decodeZstd(bytes, expected);
+    return decodeWithQImage(bytes, kind, expected);
 }
 
 bool InputCodec::hasJpegSupport()

@@ -8,12 +8,15 @@
 // encode() returns an empty array when JPEG support is missing; hasJpegSupport() tells.
 //
 // decode() treats its input as untrusted: sizes are checked before anything is allocated and
-// images larger than maxSide x maxSide are refused.
+// images larger than maxSide x maxSide are refused; given the size the model takes (as an edge
+// does), any other size is refused from the header, so a few-KB image announcing 16384x16384
+// costs nothing.
 #pragma once
 
 #include "core/util/Result.h"
 
 #include <QByteArray>
+#include <QSize>
 #include <QString>
 
 #include <cstdint>
@@ -49,8 +52,10 @@ public:
     static QByteArray encode(const uint8_t *pixels, int w, int h, InputCodecKind kind, int param);
 
     // Decodes bytes produced by encode() with the same kind. Any colour image PNG/JPEG gives is
-    // converted to grayscale.
-    static Result<GrayImage> decode(const QByteArray &bytes, InputCodecKind kind);
+    // converted to grayscale. With `expected` valid, only an image of exactly that size is
+    // decoded; another is refused from its header, before anything is allocated.
+    static Result<GrayImage> decode(const QByteArray &bytes, InputCodecKind kind,
+                                    const QSize &expected = QSize());
 
     // Whether QImage can write and read JPEG in this process.
     static bool hasJpegSupport();

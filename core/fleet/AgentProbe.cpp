@@ -35,8 +35,13 @@ Result<void> HandshakeProbe::handshake(const QString &address, int port, const Q
                                        int timeoutMs)
 {
     PeerConnection::Options options;
-    options.token = token;
-    options.identity = {QStringLiteral("edgegpt-deploy"), QStringLiteral("console")};
+    // The deployer holds the fleet secret and connects as the console (console:console), whose
+    // key every agent of the fleet holds.
+    const Result<Keyring> keys = Keyring::fromFleetSecret(token);
+    if (!keys)
+        return Result<void>::failure(keys.error());
+    options.keys = *keys;
+    options.identity = {Keyring::consoleName(), QStringLiteral("console")};
     options.handshakeTimeoutMs = timeoutMs;
     QEventLoop loop;
     QString error;

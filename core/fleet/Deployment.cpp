@@ -1,6 +1,7 @@
 #include "core/fleet/Deployment.h"
 
 #include "core/fleet/AgentProbe.h"
+#include "core/fleet/FleetKeys.h"
 #include "core/fleet/RemoteAgent.h"
 
 #include <QCryptographicHash>
@@ -119,7 +120,7 @@ QByteArray agentConfigJson(const FleetHost &host, const DeploymentSpec &spec, co
     QJsonObject o{{QStringLiteral("name"), host.name},
                   {QStringLiteral("role"), host.role},
                   {QStringLiteral("listen"), listen},
-                  {QStringLiteral("token_file"), QStringLiteral("fleet.token")},
+                  {QStringLiteral("token_file"), QStringLiteral("agent.keys")},
                   {QStringLiteral("models_dir"), QStringLiteral("models")}};
     if (!edge.isEmpty())
         o.insert(QStringLiteral("edge"), edge);
@@ -138,6 +139,10 @@ QByteArray agentConfigJson(const FleetHost &host, const DeploymentSpec &spec, co
         o.insert(QStringLiteral("emulate"), host.emulate);
     if (host.preload && host.role != QLatin1String("device"))
         o.insert(QStringLiteral("preload"), true);
+    if (host.cacheMb > 0 && host.role != QLatin1String("device"))
+        o.insert(QStringLiteral("cache_mb"), host.cacheMb);
+    if (!host.cachePolicy.isEmpty() && host.role != QLatin1String("device"))
+        o.insert(QStringLiteral("cache_policy"), host.cachePolicy);
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
 
@@ -323,11 +328,17 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
         manifest.remoteName = QStringLiteral("deployment.json");
         manifest.bytes = deploymentManifestJson(m_host, spec);
         uploads.append(manifest);
-        Upload token;
-        token.remoteName = QStringLiteral("fleet.token");
-        token.bytes = spec.token + '\n';
-        token.mode = 0600;
-        uploads.append(token);
+        // This host's keys, not the fleet secret (FleetKeys.h).
+        Upload keys;
+        keys.remoteName = QStringLiteral("agent.keys");
+        keys.bytes = spec.keyFiles.value(m_host.name);
+        keys.mode = 0600;
+        if (keys.bytes.isEmpty()) {
+            report.message = QStringLiteral("no key file for %1 (deploy needs the fleet secret)")
+                                 .arg(m_host.name);
+            return report;
+        }
+        uploads.append(keys);
     }
     for (Upload &u : uploads) {
         if (u.localPath.isEmpty()) {
@@ -373,12 +384,14 @@ HostReport HostDeployer::deploy(const DeploymentSpec &spec, const QString &edge)
         quotedDirs << SshSession::shellQuote(d);
     // Model files of an earlier deployment that this one does not ship are removed (a device
     // keeps no tail, an edge no model it no longer serves), as is the single model/ folder of
-    // deployments before models/.
+    // deployments before models/, and the fleet.token of deployments before per-host keys.
     const QString survey =
         QStringLiteral(
             "mkdir -p -- %1 || exit 3\n"
             "cd -- %2 || exit 3\n"
             "if [ -d model ]; then echo '@@rm model'; rm -rf -- model; fi\n"
+            // The fleet secret that deployments before per-host keys left (agent.keys now).
+            "if [ -f fleet.token ]; then echo '@@rm fleet.token'; rm -f -- fleet.token; fi\n"
             "find models -type f 2>/dev/null | while IFS= read -r f; do\n"
             "  case \"$f\" in %8) ;; *) rm -f -- \"$f\" && echo \"@@rm $f\" ;; esac\n"
             "done\n"
@@ -722,7 +735,11 @@ void FleetOperation::start()
                                 : address) +
                            QLatin1Char(':') + QString::number(e->agentPort);
                 }
-                report = deployer.deploy(m_request.spec, edge);
+                DeploymentSpec spec = m_request.spec;
+                if (!spec.keyFiles.contains(host.name) && !spec.token.isEmpty())
+                    spec.keyFiles.insert(
+                        host.name, hostKeyring(m_request.fleet, host, spec.token).toKeyFile());
+                report = deployer.deploy(spec, edge);
                 break;
             }
             case Kind::Status:

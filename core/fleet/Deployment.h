@@ -58,7 +58,10 @@ struct DeploymentSpec
         QString split;
     };
     QHash<QString, HostRun> hostRuns;
-    QByteArray token;           // the fleet secret: fleet.token and the probe
+    QByteArray token; // the fleet secret: derives the hosts' keys and the probe's
+    // Per host name: its key file, agent.keys (FleetKeys.h). FleetOperation fills it from token
+    // and the fleet; the fleet secret itself never leaves this machine.
+    QHash<QString, QByteArray> keyFiles;
     int readyTimeoutMs = 20000; // from start to a passing handshake
 };
 

@@ -231,6 +231,8 @@ void LocalFleet::launchEdge()
         QStringLiteral("--preload")};
     if (m_options.edgeSlowdown > 0)
         args << QStringLiteral("--slowdown") << number(m_options.edgeSlowdown);
+    if (!m_options.tls)
+        args << QStringLiteral("--tls") << QStringLiteral("off");
     m_edge.reset(spawn(QStringLiteral("edge"), args, true));
 }
 
@@ -275,6 +277,8 @@ QStringList LocalFleet::deviceArguments(const LocalDeviceOptions &d) const
          << number(d.codecSlowdown > 0 ? d.codecSlowdown : kDefaultDeviceCodecSlowdown);
     if (d.requestTimeoutMs > 0)
         args << QStringLiteral("--request-timeout-ms") << QString::number(d.requestTimeoutMs);
+    if (!m_options.tls)
+        args << QStringLiteral("--tls") << QStringLiteral("off");
     return args + d.extraArguments;
 }
 

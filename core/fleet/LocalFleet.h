@@ -72,6 +72,9 @@ struct LocalFleetOptions
     double edgeSlowdown = -1; // -1: none (1)
     bool startDevice = true;  // false: only the edge; startDevice() later
     LocalDeviceOptions device;
+    // TLS-PSK between the local agents (keys derived from the fresh fleet secret). false:
+    // --tls off on both, plaintext frames; only `edgegpt bench latency --tls off` uses it.
+    bool tls = true;
     int startTimeoutMs = 20000; // per agent: until it says where it listens
     int stopTimeoutMs = 3000;   // SIGTERM, then SIGKILL after this
 };

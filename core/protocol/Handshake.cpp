@@ -25,48 +25,56 @@ Result<FleetToken> FleetToken::fromSecret(const QByteArray &secret)
     return t;
 }
 
-Result<FleetToken> FleetToken::load(const QString &path)
+Result<QByteArray> FleetToken::readSecretFile(const QString &path, qint64 maxBytes,
+                                              QStringList *warnings)
 {
     const QFileInfo info(path);
     if (!info.exists())
-        return Result<FleetToken>::failure(
-            QStringLiteral("token file %1 does not exist").arg(path));
+        return Result<QByteArray>::failure(QStringLiteral("%1 does not exist").arg(path));
     if (!info.isFile())
-        return Result<FleetToken>::failure(
-            QStringLiteral("token file %1 is not a regular file").arg(path));
-    QStringList warnings;
+        return Result<QByteArray>::failure(QStringLiteral("%1 is not a regular file").arg(path));
 #ifdef Q_OS_UNIX
-    // The owner bits are all that should be set; a readable-by-all token is a leaked token.
+    // The owner bits are all that should be set; a readable-by-all secret is a leaked secret.
     const QFileDevice::Permissions p = info.permissions();
     if (p & QFileDevice::ReadOther)
-        return Result<FleetToken>::failure(
-            QStringLiteral("token file %1 is readable by other users; run `chmod 600 %1` (and "
-                           "replace the token if others may have read it)")
+        return Result<QByteArray>::failure(
+            QStringLiteral("%1 is readable by other users; run `chmod 600 %1` (and replace the "
+                           "secret if others may have read it)")
                 .arg(path));
     if (p & (QFileDevice::WriteGroup | QFileDevice::WriteOther))
-        return Result<FleetToken>::failure(
-            QStringLiteral("token file %1 is writable by group or others; run `chmod 600 %1`")
-                .arg(path));
-    if (p & QFileDevice::ReadGroup)
-        warnings << QStringLiteral("token file %1 is readable by its group; `chmod 600 %1` "
-                                   "unless the group is meant to share it")
-                        .arg(path);
+        return Result<QByteArray>::failure(
+            QStringLiteral("%1 is writable by group or others; run `chmod 600 %1`").arg(path));
+    if (p & QFileDevice::ReadGroup && warnings)
+        *warnings << QStringLiteral("%1 is readable by its group; `chmod 600 %1` unless the "
+                                    "group is meant to share it")
+                         .arg(path);
 #endif
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Result<FleetToken>::failure(
-            QStringLiteral("cannot read token file %1: %2").arg(path, file.errorString()));
+        return Result<QByteArray>::failure(
+            QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
     // Read one byte more than allowed to tell "too large" from "exactly the limit".
-    const QByteArray content = file.read(maxFileBytes + 1);
-    if (content.size() > maxFileBytes)
-        return Result<FleetToken>::failure(
-            QStringLiteral("token file %1 is larger than %2 bytes; is it the right file?")
+    const QByteArray content = file.read(maxBytes + 1);
+    if (content.size() > maxBytes)
+        return Result<QByteArray>::failure(
+            QStringLiteral("%1 is larger than %2 bytes; is it the right file?")
                 .arg(path)
-                .arg(maxFileBytes));
-    Result<FleetToken> t = fromSecret(content);
+                .arg(maxBytes));
+    return content;
+}
+
+Result<FleetToken> FleetToken::load(const QString &path)
+{
+    QStringList warnings;
+    const Result<QByteArray> content = readSecretFile(path, maxFileBytes, &warnings);
+    if (!content)
+        return Result<FleetToken>::failure(QStringLiteral("token file ") + content.error());
+    Result<FleetToken> t = fromSecret(*content);
     if (!t.ok())
         return Result<FleetToken>::failure(
             QStringLiteral("token file %1: %2").arg(path, t.error()));
+    for (QString &w : warnings)
+        w.prepend(QStringLiteral("token file "));
     t->warnings = warnings;
     return t;
 }

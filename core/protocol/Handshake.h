@@ -43,6 +43,10 @@ struct FleetToken
     // token, and (on Unix) a file that others can read or that group or others can write;
     // a group-readable file is accepted with a warning (a fleet's service group may share it).
     static Result<FleetToken> load(const QString &path);
+    // The permission and size checks of load(), for any secret file (key files too): the
+    // content, at most maxBytes, or a one-line refusal; warnings collects the soft ones.
+    static Result<QByteArray> readSecretFile(const QString &path, qint64 maxBytes,
+                                             QStringList *warnings);
     // A token from bytes already in memory (tests, the console's local demo fleet).
     static Result<FleetToken> fromSecret(const QByteArray &secret);
 };

@@ -2,6 +2,10 @@
 
 #include "core/protocol/Messages.h"
 
+#include <QSslCipher>
+#include <QSslConfiguration>
+#include <QSslPreSharedKeyAuthenticator>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -23,6 +27,42 @@ FrameLimits handshakeLimits(const PeerConnection::Options &options)
     return l;
 }
 
+// TLS 1.2 only: its PSK exchange carries the server's identity hint (TLS 1.3 drops hints), which
+// tells a client whose key to use and lets it check the server's role. ECDHE-PSK: each
+// connection's traffic keys also come from a fresh ECDH exchange (forward secrecy: a key file
+// stolen later does not decrypt recorded traffic). ChaCha20-Poly1305: an AEAD, fast without AES
+// instructions (Jetson-class CPUs).
+const char *const tlsCipher = "ECDHE-PSK-CHACHA20-POLY1305";
+
+QString roleList(const QStringList &roles)
+{
+    return roles.join(QStringLiteral(", "));
+}
+
+// A TLS server socket for every accepted connection.
+class TlsServer : public QTcpServer
+{
+public:
+    TlsServer(bool tls, QObject *parent)
+        : QTcpServer(parent)
+        , m_tls(tls)
+    {}
+
+protected:
+    void incomingConnection(qintptr handle) override
+    {
+        QTcpSocket *socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(handle)) {
+            delete socket;
+            return;
+        }
+        addPendingConnection(socket);
+    }
+
+private:
+    bool m_tls;
+};
+
 } // namespace
 
 PeerConnection::PeerConnection(QTcpSocket *socket, const Options &options, QObject *parent)
@@ -32,9 +72,44 @@ PeerConnection::PeerConnection(QTcpSocket *socket, const Options &options, QObje
     , m_shaper(new LinkShaper(static_cast<QIODevice *>(socket), this))
     , m_handshakeTimer(new QTimer(this))
     , m_reader(handshakeLimits(options))
-    , m_handshake(options.role, options.token, options.identity)
+    , m_handshake(options.role, {}, options.identity)
 {
     m_socket->setParent(this);
+    // A key file names its host: that is who this side is, whatever the caller said.
+    if (!m_options.keys.self().isEmpty()) {
+        const Result<PeerCredential> self = PeerCredential::parse(m_options.keys.self());
+        if (self)
+            m_options.identity = {self->name, self->role};
+    }
+    m_credential = m_options.identity.role + QLatin1Char(':') + m_options.identity.name;
+    m_handshake = Handshake(m_options.role, {}, m_options.identity);
+    if (m_options.tls) {
+        m_ssl = qobject_cast<QSslSocket *>(socket);
+        if (m_ssl) {
+            QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+            tls.setProtocol(QSsl::TlsV1_2);
+            tls.setCiphers({QSslCipher(QString::fromLatin1(tlsCipher))});
+            // No certificates: the pre-shared key authenticates both sides.
+            tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+            tls.setSslOption(QSsl::SslOptionDisableSessionTickets, true);
+            if (m_options.role == Handshake::Role::Server)
+                tls.setPreSharedKeyIdentityHint(m_credential.toUtf8());
+            m_ssl->setSslConfiguration(tls);
+            connect(m_ssl, &QSslSocket::preSharedKeyAuthenticationRequired, this,
+                    &PeerConnection::onPreSharedKey, Qt::DirectConnection);
+            connect(m_ssl, &QSslSocket::encrypted, this, &PeerConnection::onEncrypted);
+            connect(m_ssl, &QSslSocket::alertReceived, this,
+                    [this](QSsl::AlertLevel, QSsl::AlertType type, const QString &) {
+                        if (type == QSsl::AlertType::CloseNotify)
+                            m_closeNotified = true;
+                    });
+            connect(m_ssl, &QSslSocket::encryptedBytesWritten, this,
+                    [this](qint64 n) { m_wireBytesWritten += n; });
+        }
+    } else {
+        connect(m_socket, &QTcpSocket::bytesWritten, this,
+                [this](qint64 n) { m_wireBytesWritten += n; });
+    }
     // Frames are small messages that wait for answers: no Nagle delay.
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_shaper->setQueueLimitBytes(options.sendQueueLimitBytes);
@@ -60,6 +135,12 @@ PeerConnection *PeerConnection::connectToHost(const QString &host, quint16 port,
                                               QObject *parent)
 {
     options.role = Handshake::Role::Client;
+    if (options.tls) {
+        auto *socket = new QSslSocket();
+        auto *connection = new PeerConnection(socket, options, parent);
+        socket->connectToHostEncrypted(host, port);
+        return connection;
+    }
     auto *socket = new QTcpSocket();
     auto *connection = new PeerConnection(socket, options, parent);
     socket->connectToHost(host, port);
@@ -73,6 +154,11 @@ PeerConnection::~PeerConnection()
         m_socket->disconnect(this);
 }
 
+bool PeerConnection::isEncrypted() const
+{
+    return m_ssl && m_ssl->isEncrypted();
+}
+
 QString PeerConnection::peerAddress() const
 {
     return QStringLiteral("%1:%2")
@@ -84,6 +170,24 @@ void PeerConnection::begin()
 {
     if (m_state != State::Handshaking)
         return;
+    if (m_options.tls && !m_ssl) {
+        abort(error_code::internal(), QStringLiteral("TLS needs a QSslSocket"));
+        return;
+    }
+    if (!m_options.tls && !m_options.keys.holdsFleetSecret()) {
+        abort(error_code::internal(),
+              QStringLiteral("a plaintext connection needs the fleet secret (a key file's keys "
+                             "are for TLS only)"));
+        return;
+    }
+    if (m_ssl) {
+        if (m_options.role == Handshake::Role::Server)
+            m_ssl->startServerEncryption();
+        else if (m_ssl->isEncrypted())
+            onEncrypted();
+        return;
+    }
+    m_handshake = Handshake(m_options.role, m_options.keys.fleetSecret(), m_options.identity);
     if (m_options.role == Handshake::Role::Server) {
         m_started = true;
         m_handshake.start();
@@ -97,12 +201,106 @@ void PeerConnection::onConnected()
 {
     if (m_started || m_state != State::Handshaking)
         return;
-    m_started = true;
     // A socket that was still connecting when constructed had no descriptor to take the option
     // then (Qt drops it): without this, Nagle holds a paced chunk until the peer's delayed ACK,
     // up to 40 ms late.
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    if (m_ssl)
+        return; // the frame handshake starts once TLS is up (onEncrypted)
+    m_started = true;
+    m_handshake = Handshake(m_options.role, m_options.keys.fleetSecret(), m_options.identity);
     sendHandshakeFrames(m_handshake.start());
+}
+
+void PeerConnection::onPreSharedKey(QSslPreSharedKeyAuthenticator *authenticator)
+{
+    m_pskExchanged = true;
+    const bool server = m_options.role == Handshake::Role::Server;
+    // The server learns the client's credential from its PSK identity, the client the server's
+    // from the identity hint; either is checked before a key is looked up. Refusing means
+    // giving no key: the TLS handshake then fails on both sides.
+    const QString claimed =
+        QString::fromUtf8(server ? authenticator->identity() : authenticator->identityHint());
+    const Result<PeerCredential> peer = PeerCredential::parse(claimed);
+    if (!peer) {
+        m_tlsRefusal =
+            QStringLiteral("refused the %1's credential: %2")
+                .arg(server ? QStringLiteral("client") : QStringLiteral("server"), peer.error());
+        return;
+    }
+    if (!m_options.peerRoles.isEmpty() && !m_options.peerRoles.contains(peer->role)) {
+        m_tlsRefusal =
+            server
+                ? QStringLiteral("refused credential %1: a %2 may not connect here (%3 "
+                                 "accepts %4)")
+                      .arg(claimed, peer->role, m_credential, roleList(m_options.peerRoles))
+                : QStringLiteral("refused server credential %1: its role is %2, expected %3")
+                      .arg(claimed, peer->role, m_options.peerRoles.join(QStringLiteral(" or ")));
+        return;
+    }
+    const QString client = server ? claimed : m_credential;
+    const QString serverCredential = server ? m_credential : claimed;
+    const std::optional<QByteArray> key = m_options.keys.key(client, serverCredential);
+    if (!key) {
+        m_tlsRefusal = QStringLiteral("refused credential %1: this host holds no key for %2 -> "
+                                      "%3 (not one of its peers)")
+                           .arg(claimed, client, serverCredential);
+        return;
+    }
+    if (key->size() > authenticator->maximumPreSharedKeyLength() ||
+        (!server && m_credential.toUtf8().size() > authenticator->maximumIdentityLength())) {
+        m_tlsRefusal = QStringLiteral("the key or credential is too long for TLS");
+        return;
+    }
+    if (!server)
+        authenticator->setIdentity(m_credential.toUtf8());
+    authenticator->setPreSharedKey(*key);
+    m_pairKey = *key;
+    m_peerCredential = claimed;
+}
+
+void PeerConnection::onEncrypted()
+{
+    if (m_started || m_state != State::Handshaking)
+        return;
+    if (m_pairKey.isEmpty()) {
+        // A TLS handshake without our PSK exchange (cannot happen with the one cipher allowed).
+        abort(error_code::authFailed(), QStringLiteral("TLS came up without a pre-shared key"));
+        return;
+    }
+    m_started = true;
+    // The frame handshake inside TLS, keyed with the pair's key: it checks the protocol version
+    // and exchanges names, which must match the credentials (checked in handleFrame).
+    m_handshake = Handshake(m_options.role, m_pairKey, m_options.identity);
+    if (m_options.role == Handshake::Role::Server) {
+        m_handshake.start();
+        onReadyRead();
+    } else {
+        sendHandshakeFrames(m_handshake.start());
+    }
+}
+
+QString PeerConnection::describeSocketFailure() const
+{
+    const QString error = m_socket->errorString();
+    if (!m_ssl)
+        return error;
+    if (!m_tlsRefusal.isEmpty())
+        return QStringLiteral("TLS: %1").arg(m_tlsRefusal);
+    if (m_state == State::Handshaking && !m_ssl->isEncrypted()) {
+        if (!m_pskExchanged)
+            return QStringLiteral("TLS handshake failed before any key was exchanged (a plaintext "
+                                  "peer, an older agent, or not an edgegpt peer): %1")
+                .arg(error);
+        return QStringLiteral("TLS handshake failed for credential %1 with %2 (wrong key, or "
+                              "the peer refused this credential): %3")
+            .arg(m_options.role == Handshake::Role::Server ? m_peerCredential : m_credential,
+                 m_options.role == Handshake::Role::Server ? m_credential : m_peerCredential,
+                 error);
+    }
+    return QStringLiteral("TLS connection with %1 closed (a record failed its check: altered, "
+                          "replayed, reordered or cut): %2")
+        .arg(m_peerCredential.isEmpty() ? peerAddress() : m_peerCredential, error);
 }
 
 void PeerConnection::sendHandshakeFrames(const QList<Frame> &frames)
@@ -192,7 +390,8 @@ void PeerConnection::abort(const QString &code, const QString &message)
     e.code = code;
     e.message = message;
     const Result<QByteArray> bytes = encodeFrame(makeFrame(FrameType::Error, e), m_options.limits);
-    if (bytes.ok() && m_socket->state() == QAbstractSocket::ConnectedState) {
+    const bool canWrite = !m_ssl || m_ssl->isEncrypted();
+    if (bytes.ok() && canWrite && m_socket->state() == QAbstractSocket::ConnectedState) {
         m_socket->write(started);
         m_socket->write(*bytes);
     }
@@ -258,6 +457,17 @@ void PeerConnection::handleFrame(const Frame &frame)
             return;
         }
         sendHandshakeFrames(replies);
+        if (m_handshake.done() && m_ssl) {
+            // The names inside must be the ones the keys were chosen by.
+            const Handshake::Identity &p = m_handshake.peer();
+            const QString named = p.role + QLatin1Char(':') + p.name;
+            if (named != m_peerCredential) {
+                abort(error_code::authFailed(),
+                      QStringLiteral("peer named itself %1 but its credential is %2")
+                          .arg(named, m_peerCredential));
+                return;
+            }
+        }
         if (m_handshake.done()) {
             m_reader.setLimits(m_options.limits);
             m_state = State::Ready;
@@ -312,10 +522,31 @@ void PeerConnection::onSocketError()
 {
     if (m_state == State::Closing || m_state == State::Closed)
         return;
-    // A peer that simply hangs up is reported by closed(), not as a failure, once ready.
-    if (m_socket->error() == QAbstractSocket::RemoteHostClosedError && m_state == State::Ready)
+    // A peer that simply hangs up is reported by closed(), not as a failure, once ready — over
+    // TLS only when it said so (close_notify): a connection cut without it was cut by the path
+    // or by a peer that refused one of our records (its alert may not reach us).
+    if (m_socket->error() == QAbstractSocket::RemoteHostClosedError && m_state == State::Ready &&
+        (!m_ssl || m_closeNotified))
         return;
-    failWith(m_socket->errorString());
+    if (m_socket->error() == QAbstractSocket::RemoteHostClosedError && m_state == State::Ready) {
+        failWith(QStringLiteral("TLS connection with %1 ended without close_notify (cut on the "
+                                "way, or the peer refused one of our records)")
+                     .arg(m_peerCredential));
+        onDisconnected();
+        return;
+    }
+    failWith(describeSocketFailure());
+    // A TLS failure leaves the socket connected but useless: end it, once the alert OpenSSL
+    // queued for the peer has had time to go out (so that the peer learns why).
+    // (disconnectFromHost() on a QSslSocket after a fatal error crashes in Qt 6.4's OpenSSL
+    // backend; abort() a moment later is safe.)
+    if (m_ssl && m_socket->state() != QAbstractSocket::UnconnectedState) {
+        QTimer::singleShot(200, m_socket, [this] {
+            m_socket->abort();
+            onDisconnected();
+        });
+        return;
+    }
     if (m_socket->state() == QAbstractSocket::UnconnectedState)
         onDisconnected();
 }
@@ -335,7 +566,7 @@ void PeerConnection::onDisconnected()
 PeerServer::PeerServer(const PeerConnection::Options &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_server(new QTcpServer(this))
+    , m_server(new TlsServer(options.tls, this))
 {
     m_options.role = Handshake::Role::Server;
     connect(m_server, &QTcpServer::newConnection, this, &PeerServer::onNewConnection);

@@ -1,5 +1,12 @@
-// PeerConnection: one framed, authenticated connection over a QTcpSocket, in the client or the
-// server role. It runs the handshake (Handshake.h) under a timeout, reads frames with a
+// PeerConnection: one framed, authenticated connection over a QSslSocket, in the client or the
+// server role. By default (Options::tls) the socket speaks TLS 1.2 with a pre-shared key
+// (ECDHE-PSK-CHACHA20-POLY1305): the client's PSK identity is its credential "role:name", the
+// server's identity hint is its own, and each side takes the pair's key from its Keyring
+// (Keyring.h) after checking the other's role against Options::peerRoles. Every byte after that
+// is encrypted and authenticated by TLS (its record MAC and sequence numbers refuse altered,
+// replayed and reordered records: the connection closes and failed() says why). Inside the TLS
+// channel it runs the frame handshake (Handshake.h) keyed with the pair's key, under a timeout,
+// and checks that the names there match the credentials. It reads frames with a
 // FrameReader, numbers requests, answers pings, and sends every outgoing byte through its
 // LinkShaper (transparent unless link settings are given). Errors are values and signals:
 //   - before the handshake is done, any frame other than a handshake frame is answered with an
@@ -16,6 +23,7 @@
 #include "core/link/LinkShaper.h"
 #include "core/protocol/Frame.h"
 #include "core/protocol/Handshake.h"
+#include "core/protocol/Keyring.h"
 #include "core/util/Result.h"
 
 #include <QHostAddress>
@@ -23,6 +31,8 @@
 #include <QObject>
 #include <QPointer>
 
+class QSslPreSharedKeyAuthenticator;
+class QSslSocket;
 class QTcpServer;
 class QTcpSocket;
 class QTimer;
@@ -38,8 +48,18 @@ public:
     struct Options
     {
         Handshake::Role role = Handshake::Role::Client;
-        QByteArray token; // the fleet secret (FleetToken::secret)
+        // The keys of this side's connections (a fleet secret derives them all).
+        Keyring keys;
+        // This side's name and role; its credential is "role:name". A key file's `self`
+        // overrides both (a host is who its keys say it is).
         Handshake::Identity identity;
+        // The roles the peer's credential may have (a server: who may connect, e.g. "device"
+        // and "console" for an edge; a client: what it means to reach, e.g. "edge"). Empty: any.
+        QStringList peerRoles;
+        // TLS-PSK (the default). Off: plaintext frames with the HMAC handshake on the fleet
+        // secret — only for measuring what TLS costs (`edgegpt bench latency --tls off`) and for
+        // frame-level tests; both sides must say so, a TLS side refuses a plaintext one.
+        bool tls = true;
         // From construction (client: including the TCP connect) to the end of the handshake.
         int handshakeTimeoutMs = 10000;
         FrameLimits limits;
@@ -54,6 +74,7 @@ public:
     // Takes the socket over (re-parents it). It may still be connecting (client role: the hello
     // goes out once it is connected) or already connected. The handshake starts from the event
     // loop, so connect to the signals right after construction.
+    // With options.tls the socket must be a QSslSocket (PeerServer and connectToHost make one).
     PeerConnection(QTcpSocket *socket, const Options &options, QObject *parent = nullptr);
     // A client-role connection to host:port (options.role is ignored).
     static PeerConnection *connectToHost(const QString &host, quint16 port, Options options,
@@ -65,6 +86,13 @@ public:
     Handshake::Role role() const { return m_options.role; }
     // The peer's name and role as it announced them (valid once ready).
     const Handshake::Identity &peer() const { return m_handshake.peer(); }
+    // This side's credential ("role:name") and, once TLS is up, the peer's (from its PSK
+    // identity as a server, from the identity hint as a client).
+    const QString &credential() const { return m_credential; }
+    const QString &peerCredential() const { return m_peerCredential; }
+    bool isEncrypted() const;
+    // Bytes this side put on the wire (TLS records included) since the connection began.
+    qint64 wireBytesWritten() const { return m_wireBytesWritten; }
     // "address:port" of the other end, for logs.
     QString peerAddress() const;
     LinkShaper *shaper() const { return m_shaper; }
@@ -103,6 +131,10 @@ Q_SIGNALS:
 private:
     void begin();
     void onConnected();
+    void onEncrypted();
+    void onPreSharedKey(QSslPreSharedKeyAuthenticator *authenticator);
+    void startFrameHandshake();
+    QString describeSocketFailure() const;
     void onReadyRead();
     void onDisconnected();
     void onSocketError();
@@ -114,6 +146,14 @@ private:
 
     Options m_options;
     QTcpSocket *m_socket;
+    QSslSocket *m_ssl = nullptr; // m_socket when TLS is on
+    QString m_credential;
+    QString m_peerCredential;
+    QByteArray m_pairKey; // the connection's key, once the PSK exchange has chosen it
+    QString m_tlsRefusal; // why this side refused the peer's credential, if it did
+    bool m_pskExchanged = false;
+    bool m_closeNotified = false; // the peer's TLS close_notify arrived
+    qint64 m_wireBytesWritten = 0;
     LinkShaper *m_shaper;
     QTimer *m_handshakeTimer;
     FrameReader m_reader;
@@ -155,6 +195,7 @@ private:
     void onNewConnection();
 
     PeerConnection::Options m_options;
+    // Makes a QSslSocket for each connection when options.tls.
     QTcpServer *m_server;
     QList<QPointer<PeerConnection>> m_connections;
     int m_maxConnections = 256;

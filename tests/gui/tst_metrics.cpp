@@ -274,8 +274,9 @@ private Q_SLOTS:
         charts.show();
         AgentMetricsFeed device(&store, QStringLiteral("local-device"));
         AgentMetricsFeed edge(&store, QStringLiteral("local-edge"));
-        device.start(fleet.host(), fleet.devicePort(), fleet.tokenSecret());
-        edge.start(fleet.host(), fleet.edgePort(), fleet.tokenSecret());
+        const Keyring keys = *Keyring::fromFleetSecret(fleet.tokenSecret());
+        device.start(fleet.host(), fleet.devicePort(), keys);
+        edge.start(fleet.host(), fleet.edgePort(), keys);
         QTRY_VERIFY_WITH_TIMEOUT(device.isSubscribed() && edge.isSubscribed(), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(device.requestsReceived() >= 40, 30000);
         QTest::qWait(300);

@@ -105,11 +105,11 @@ private:
     // An authenticated console (role "console", as the deployment's probe) to an agent's port.
     bool shakeHandsAsConsole(quint16 port)
     {
-        const Result<FleetToken> token = FleetToken::load(m_token);
+        const Result<Keyring> token = Keyring::load(m_token);
         if (!token)
             return false;
         PeerConnection::Options options;
-        options.token = token->secret;
+        options.keys = *token;
         options.identity = {QStringLiteral("test-console"), QStringLiteral("console")};
         auto *console =
             PeerConnection::connectToHost(QStringLiteral("127.0.0.1"), port, options, this);

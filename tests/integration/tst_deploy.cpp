@@ -87,8 +87,8 @@ int runStandInAgent(int argc, char **argv)
         return 1;
     }
     const QJsonObject config = QJsonDocument::fromJson(file.readAll()).object();
-    const Result<FleetToken> token =
-        FleetToken::load(config.value(QStringLiteral("token_file")).toString());
+    const Result<Keyring> token =
+        Keyring::load(config.value(QStringLiteral("token_file")).toString());
     if (!token) {
         std::fprintf(stderr, "edgegpt-agent (test stand-in): %s\n", qPrintable(token.error()));
         return 1;
@@ -117,7 +117,7 @@ int runStandInAgent(int argc, char **argv)
     const QString listen = config.value(QStringLiteral("listen")).toString();
     const quint16 port = quint16(listen.section(QLatin1Char(':'), -1).toUInt());
     PeerConnection::Options options;
-    options.token = token->secret;
+    options.keys = *token;
     options.identity = {config.value(QStringLiteral("name")).toString(),
                         config.value(QStringLiteral("role")).toString()};
     PeerServer server(options);
@@ -490,13 +490,27 @@ private Q_SLOTS:
         // A token was created for the fleet, owner-only, and went to the hosts as 0600.
         QVERIFY(!token().isEmpty());
         QCOMPARE(QFileInfo(path(QStringLiteral("fleet.token"))).permissions() & 0x0077, 0);
+        // The console's keys beside the fleet file, 0600.
+        const QString consoleKeys = path(QStringLiteral("fleet.console.keys"));
+        QCOMPARE(QFileInfo(consoleKeys).permissions() & 0x0077, 0);
+        QVERIFY(readFile(consoleKeys).contains("self console:console"));
         for (const QString &h : {QStringLiteral("a"), QStringLiteral("b")}) {
             const QString dir = deploymentDir(h);
-            const QFileInfo tokenFile(dir + QStringLiteral("/fleet.token"));
+            // Each host got its own keys (agent.keys, 0600), never the fleet secret.
+            const QFileInfo tokenFile(dir + QStringLiteral("/agent.keys"));
             QVERIFY(tokenFile.isFile());
+            QVERIFY(!QFileInfo::exists(dir + QStringLiteral("/fleet.token")));
             QCOMPARE(
                 int(tokenFile.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther)),
                 0);
+            const QByteArray keys = readFile(tokenFile.filePath());
+            QVERIFY(!keys.contains(token()));
+            const Result<Keyring> held = Keyring::parseKeyFile(keys);
+            QVERIFY2(held.ok(), qPrintable(held.error()));
+            // Two connections each: the device's to its edge, and the console's to the host.
+            QCOMPARE(held->pairs().size(), 2);
+            QVERIFY(held->self().startsWith(h == QLatin1String("a") ? QLatin1String("device:")
+                                                                    : QLatin1String("edge:")));
             QVERIFY(QFileInfo(dir + QStringLiteral("/edgegpt-agent")).isExecutable());
             QCOMPARE(readFile(dir + QStringLiteral("/edgegpt-agent")), readFile(m_agent));
             // The model runtime went next to it.
@@ -505,7 +519,7 @@ private Q_SLOTS:
             const QJsonObject config =
                 QJsonDocument::fromJson(readFile(dir + QStringLiteral("/agent.json"))).object();
             QCOMPARE(config.value(QStringLiteral("token_file")).toString(),
-                     QStringLiteral("fleet.token"));
+                     QStringLiteral("agent.keys"));
             // No temporary upload names are left behind.
             QCOMPARE(QDir(dir)
                          .entryList({QStringLiteral(".*part-*")}, QDir::Files | QDir::Hidden)

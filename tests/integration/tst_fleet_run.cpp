@@ -118,10 +118,10 @@ private:
     PeerConnection *connectConsole(quint16 port)
     {
         PeerConnection::Options options;
-        const Result<FleetToken> token = FleetToken::load(m_token);
+        const Result<Keyring> token = Keyring::load(m_token);
         if (!token)
             return nullptr;
-        options.token = token->secret;
+        options.keys = *token;
         options.identity = {QStringLiteral("test-console"), QStringLiteral("console")};
         auto *console =
             PeerConnection::connectToHost(QStringLiteral("127.0.0.1"), port, options, this);

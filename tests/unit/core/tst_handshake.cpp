@@ -83,7 +83,8 @@ private:
 PeerConnection::Options options(const QByteArray &secret, const QString &name)
 {
     PeerConnection::Options o;
-    o.token = secret;
+    o.keys = *Keyring::fromFleetSecret(secret);
+    o.tls = false;
     o.identity = {name, QStringLiteral("edge")};
     o.handshakeTimeoutMs = 3000;
     return o;

@@ -20,7 +20,10 @@ const QByteArray token = QByteArrayLiteral("peer-connection-test-token-42");
 PeerConnection::Options options(const QString &name)
 {
     PeerConnection::Options o;
-    o.token = token;
+    // Frame-level behaviour (raw sockets write frames): plaintext with the HMAC handshake on
+    // the fleet secret; TLS has its own tests (tst_tls).
+    o.keys = *Keyring::fromFleetSecret(token);
+    o.tls = false;
     o.identity = {name, QStringLiteral("edge")};
     o.handshakeTimeoutMs = 3000;
     return o;
