@@ -217,6 +217,15 @@ Result<Fleet> Fleet::parse(const QByteArray &json, const QString &fileName, cons
         h.agentAddress = reader.string(o, path, QStringLiteral("agent_address"), false);
         h.edge = reader.string(o, path, QStringLiteral("edge"), false);
         h.preload = reader.boolean(o, path, QStringLiteral("preload"), false);
+        h.cacheMb = reader.number(o, path, QStringLiteral("cache_mb"), false, 0);
+        if (!(h.cacheMb >= 0 && h.cacheMb <= 1e9))
+            reader.error(JsonReader::child(path, QStringLiteral("cache_mb")),
+                         QStringLiteral("expected 0..1e9 (MB; 0: no budget)"));
+        h.cachePolicy = reader.string(o, path, QStringLiteral("cache_policy"), false);
+        if ((o.contains(QLatin1String("cache_mb")) || o.contains(QLatin1String("cache_policy"))) &&
+            o.value(QStringLiteral("role")).toString() == QLatin1String("device"))
+            reader.error(JsonReader::child(path, QStringLiteral("cache_mb")),
+                         QStringLiteral("a device keeps no model cache (edge and cloud hosts do)"));
         h.emulate = readEmulate(reader, o, path, o.value(QStringLiteral("role")).toString());
         h.input = reader.string(o, path, QStringLiteral("input"), false);
         if (o.contains(QLatin1String("input"))) {

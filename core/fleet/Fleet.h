@@ -45,6 +45,10 @@ struct FleetHost
     // Edge and cloud: the agent loads its model runtime right after it starts (agent.json
     // "preload"), instead of when its first device connects.
     bool preload = false;
+    // Edge and cloud: the live model cache (agent.json "cache_mb", "cache_policy"; docs/caching.md):
+    // a memory budget in MB (0: none) and the policy (empty: the agent's default, LRU).
+    double cacheMb = 0;
+    QString cachePolicy;
     // Emulation asked for this host (agent.json "emulate", written as is): {"slowdown",
     // "codec_slowdown", "link": {"rate_kbps", "delay_ms", "jitter_ms", "loss"}}, every key
     // optional. Empty: the agent runs at the host's own speed, unshaped.
