@@ -231,7 +231,7 @@ void PeerConnection::onPreSharedKey(QSslPreSharedKeyAuthenticator *authenticator
     if (!m_options.peerRoles.isEmpty() && !m_options.peerRoles.contains(peer->role)) {
         m_tlsRefusal =
             server
-                ? QStringLiteral("refused credential %1: a %2 may not connect here (%3 "
+                ? QStringLiteral("refused credential %1: role %2 may not connect here (%3 "
                                  "accepts %4)")
                       .arg(claimed, peer->role, m_credential, roleList(m_options.peerRoles))
                 : QStringLiteral("refused server credential %1: its role is %2, expected %3")

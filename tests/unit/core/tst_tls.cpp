@@ -266,7 +266,7 @@ private Q_SLOTS:
         o = attempt(options(keyFileOf(fleet, QStringLiteral("d2")), {}, {}, consoleOnly),
                     options(fleetKeys(), QStringLiteral("d1"), QStringLiteral("device")));
         QVERIFY(!o.clientReady);
-        QVERIFY2(o.serverFailure.contains(QLatin1String("refused credential device:d1: a device "
+        QVERIFY2(o.serverFailure.contains(QLatin1String("refused credential device:d1: role device "
                                                         "may not connect here")),
                  qPrintable(o.serverFailure));
 
