@@ -2,6 +2,9 @@
 
 #include <QJsonArray>
 
+#include <array>
+#include <cmath>
+
 namespace edgegpt {
 
 namespace nn = torch::nn;
@@ -48,6 +51,54 @@ struct BasicBlockImpl : nn::Module
 };
 TORCH_MODULE(BasicBlock);
 
+int makeDivisible(double v, int divisor = 8)
+{
+    const int r = std::max(divisor, int(v + divisor / 2.0) / divisor * divisor);
+    return r < 0.9 * v ? r + divisor : r;
+}
+
+// Convolution, batch norm and ReLU6 appended to `seq` (a Sequential cannot hold a Sequential).
+nn::Sequential appendConvBnRelu6(nn::Sequential seq, int in, int out, int kernel, int stride,
+                                 int groups = 1)
+{
+    seq->push_back(nn::Conv2d(nn::Conv2dOptions(in, out, kernel)
+                                  .stride(stride)
+                                  .padding((kernel - 1) / 2)
+                                  .groups(groups)
+                                  .bias(false)));
+    seq->push_back(nn::BatchNorm2d(out));
+    seq->push_back(nn::ReLU6());
+    return seq;
+}
+
+// MobileNetV2's inverted residual: 1×1 expansion, 3×3 depthwise, 1×1 linear projection, with a
+// shortcut when the shape is kept.
+struct InvertedResidualImpl : nn::Module
+{
+    InvertedResidualImpl(int in, int out, int stride, int expand)
+        : useShortcut(stride == 1 && in == out)
+    {
+        const int hidden = in * expand;
+        body = nn::Sequential();
+        if (expand != 1)
+            appendConvBnRelu6(body, in, hidden, 1, 1);
+        appendConvBnRelu6(body, hidden, hidden, 3, stride, hidden);
+        body->push_back(nn::Conv2d(nn::Conv2dOptions(hidden, out, 1).bias(false)));
+        body->push_back(nn::BatchNorm2d(out));
+        register_module("body", body);
+    }
+
+    torch::Tensor forward(torch::Tensor x)
+    {
+        torch::Tensor y = body->forward(x);
+        return useShortcut ? x + y : y;
+    }
+
+    bool useShortcut;
+    nn::Sequential body{nullptr};
+};
+TORCH_MODULE(InvertedResidual);
+
 qint64 convMacs(const nn::Conv2dImpl &c, const torch::Tensor &out)
 {
     const auto &o = c.options;
@@ -78,6 +129,10 @@ torch::Tensor runCounting(const std::shared_ptr<nn::Module> &module, const torch
         *macs += qint64(linear->options.in_features()) * linear->options.out_features();
         return linear->forward(x);
     }
+    if (auto block = std::dynamic_pointer_cast<InvertedResidualImpl>(module)) {
+        torch::Tensor y = runCounting(block->body.ptr(), x, macs);
+        return block->useShortcut ? x + y : y;
+    }
     if (auto block = std::dynamic_pointer_cast<BasicBlockImpl>(module)) {
         torch::Tensor y = runCounting(block->conv1.ptr(), x, macs);
         y = torch::relu(block->bn1(y));
@@ -99,6 +154,8 @@ Architecture architecture(const QString &arch)
 {
     if (arch == QLatin1String("resnet"))
         return {QStringLiteral("pool"), 16};
+    if (arch == QLatin1String("mobilenetv2") || arch == QLatin1String("resnet18"))
+        return {QString(), 0};
     return {QStringLiteral("fc1"), 16};
 }
 
@@ -106,7 +163,8 @@ Architecture architecture(const QString &arch)
 
 QStringList ModelSpec::architectures()
 {
-    return {QStringLiteral("cnn"), QStringLiteral("resnet")};
+    return {QStringLiteral("cnn"), QStringLiteral("resnet"), QStringLiteral("mobilenetv2"),
+            QStringLiteral("resnet18")};
 }
 
 Result<ModelSpec> ModelSpec::parse(const QString &text)
@@ -114,6 +172,17 @@ Result<ModelSpec> ModelSpec::parse(const QString &text)
     const QStringList parts = text.trimmed().split(QLatin1Char(':'));
     ModelSpec spec;
     spec.arch = parts.value(0);
+    if (spec.arch.contains(QLatin1Char('@'))) {
+        bool ok = false;
+        spec.width = spec.arch.section(QLatin1Char('@'), 1).toDouble(&ok);
+        spec.arch = spec.arch.section(QLatin1Char('@'), 0, 0);
+        if (!ok || !(spec.width >= 0.125 && spec.width <= 4))
+            return Result<ModelSpec>::failure(
+                QStringLiteral("width in \"%1\" must be 0.125–4").arg(text));
+        if (spec.arch != QLatin1String("mobilenetv2") && spec.arch != QLatin1String("resnet18"))
+            return Result<ModelSpec>::failure(
+                QStringLiteral("only mobilenetv2 and resnet18 take a width (\"%1\")").arg(text));
+    }
     if (!architectures().contains(spec.arch))
         return Result<ModelSpec>::failure(
             QStringLiteral("unknown model \"%1\" (known: %2)")
@@ -138,7 +207,7 @@ Result<ModelSpec> ModelSpec::parse(const QString &text)
     if (!spec.bottleneckAt.isEmpty()) {
         // The split must exist and be interior: a code for the raw input or the logits is
         // pointless.
-        SplitNet probe(ModelSpec{spec.arch, QString(), 0, spec.noiseBits});
+        SplitNet probe(ModelSpec{spec.arch, QString(), 0, spec.noiseBits, spec.width});
         const int s = probe->splitIndex(spec.bottleneckAt);
         if (s <= 0 || s >= probe->blockCount())
             return Result<ModelSpec>::failure(
@@ -153,6 +222,14 @@ Result<ModelSpec> ModelSpec::parse(const QString &text)
 
 QString ModelSpec::name() const
 {
+    if (width != 1.0) {
+        ModelSpec plain = *this;
+        plain.width = 1.0;
+        const QString n = plain.name();
+        const int colon = n.indexOf(QLatin1Char(':'));
+        const QString w = QStringLiteral("@") + QString::number(width);
+        return colon < 0 ? QString(n + w) : QString(n.left(colon) + w + n.mid(colon));
+    }
     const Architecture a = architecture(arch);
     if (bottleneckAt == a.defaultBottleneckAt && bottleneckWidth == a.defaultBottleneckWidth)
         return arch;
@@ -166,7 +243,8 @@ QJsonObject ModelSpec::toJson() const
     return {{QStringLiteral("arch"), arch},
             {QStringLiteral("bottleneck_at"), bottleneckAt},
             {QStringLiteral("bottleneck_width"), bottleneckWidth},
-            {QStringLiteral("noise_bits"), noiseBits}};
+            {QStringLiteral("noise_bits"), noiseBits},
+            {QStringLiteral("width"), width}};
 }
 
 Result<ModelSpec> ModelSpec::fromJson(const QJsonObject &o)
@@ -176,6 +254,9 @@ Result<ModelSpec> ModelSpec::fromJson(const QJsonObject &o)
     s.bottleneckAt = o.value(QStringLiteral("bottleneck_at")).toString();
     s.bottleneckWidth = o.value(QStringLiteral("bottleneck_width")).toInt();
     s.noiseBits = o.value(QStringLiteral("noise_bits")).toInt(4);
+    s.width = o.value(QStringLiteral("width")).toDouble(1.0);
+    if (!(s.width >= 0.125 && s.width <= 4))
+        return Result<ModelSpec>::failure(QStringLiteral("bad width %1").arg(s.width));
     if (!architectures().contains(s.arch))
         return Result<ModelSpec>::failure(
             QStringLiteral("unknown architecture \"%1\"").arg(s.arch));
@@ -194,7 +275,44 @@ SplitNetImpl::SplitNetImpl(const ModelSpec &spec)
         m_names << QString::fromLatin1(name);
         m_blocks.push_back(register_module(name, block));
     };
-    if (spec.arch == QLatin1String("resnet")) {
+    if (spec.arch == QLatin1String("mobilenetv2")) {
+        // torchvision's MobileNetV2 for 28×28 grey: a stride-1 stem and strides that stop at
+        // 4×4; the last 1×1 convolution scales with the width below 1 (1280 otherwise).
+        const auto ch = [&](int c) { return makeDivisible(c * spec.width); };
+        const int last = makeDivisible(1280 * std::min(1.0, spec.width));
+        add("stem", appendConvBnRelu6(nn::Sequential(), 1, ch(32), 3, 1)); // 28×28
+        int in = ch(32);
+        const auto stage = [&](std::initializer_list<std::array<int, 4>> rows) {
+            nn::Sequential seq;
+            for (const auto &r : rows) // t, c, n, s
+                for (int i = 0; i < r[2]; ++i) {
+                    seq->push_back(InvertedResidual(in, ch(r[1]), i == 0 ? r[3] : 1, r[0]));
+                    in = ch(r[1]);
+                }
+            return seq;
+        };
+        add("stage1", stage({{1, 16, 1, 1}, {6, 24, 2, 2}}));  // 14×14
+        add("stage2", stage({{6, 32, 3, 2}}));                 // 7×7
+        add("stage3", stage({{6, 64, 4, 2}, {6, 96, 3, 1}}));  // 4×4
+        add("stage4", stage({{6, 160, 3, 1}, {6, 320, 1, 1}})); // 4×4
+        add("features", appendConvBnRelu6(nn::Sequential(), in, last, 1, 1));
+        add("pool", nn::Sequential(nn::AdaptiveAvgPool2d(1), nn::Flatten()));
+        add("logits", nn::Sequential(nn::Dropout(0.2), nn::Linear(last, 10)));
+    } else if (spec.arch == QLatin1String("resnet18")) {
+        // torchvision's ResNet-18 for 28×28 grey: a 3×3 stride-1 stem without the max-pool,
+        // then its four stages of two basic blocks; the channels scale with the width.
+        const auto ch = [&](int c) { return std::max(8, int(std::lround(c * spec.width))); };
+        add("stem", nn::Sequential(conv3x3(1, ch(64)), nn::BatchNorm2d(ch(64)), nn::ReLU()));
+        add("layer1", nn::Sequential(BasicBlock(ch(64), ch(64), 1), BasicBlock(ch(64), ch(64), 1)));
+        add("layer2",
+            nn::Sequential(BasicBlock(ch(64), ch(128), 2), BasicBlock(ch(128), ch(128), 1)));
+        add("layer3",
+            nn::Sequential(BasicBlock(ch(128), ch(256), 2), BasicBlock(ch(256), ch(256), 1)));
+        add("layer4",
+            nn::Sequential(BasicBlock(ch(256), ch(512), 2), BasicBlock(ch(512), ch(512), 1)));
+        add("pool", nn::Sequential(nn::AdaptiveAvgPool2d(1), nn::Flatten()));
+        add("logits", nn::Sequential(nn::Linear(ch(512), 10)));
+    } else if (spec.arch == QLatin1String("resnet")) {
         add("stem", nn::Sequential(conv3x3(1, 32), nn::BatchNorm2d(32), nn::ReLU()));
         add("stage1", nn::Sequential(BasicBlock(32, 32, 2)));  // 32×14×14
         add("stage2", nn::Sequential(BasicBlock(32, 64, 2)));  // 64×7×7

@@ -21,12 +21,16 @@ namespace edgegpt {
 
 struct ModelSpec
 {
-    QString arch = QStringLiteral("cnn"); // "cnn" (compact) or "resnet" (ResNet-style, deeper)
+    // "cnn" (compact), "resnet" (ResNet-style, deeper), "mobilenetv2" or "resnet18" (the
+    // torchvision architectures adapted to 28×28 grey input, docs/federated.md)
+    QString arch = QStringLiteral("cnn");
     QString bottleneckAt;                 // a split name, or empty for none
     int bottleneckWidth = 0;              // channels (or features) of the code
     int noiseBits = 4;                    // quantisation simulated while training the code
+    double width = 1.0; // channel multiplier of mobilenetv2 and resnet18 ("NAME@0.5"); others 1
 
     // "cnn" and "resnet" with their default bottleneck; NAME:SPLIT:WIDTH or NAME:none overrides.
+    // "mobilenetv2" and "resnet18" have none by default; NAME@W sets their width multiplier.
     static Result<ModelSpec> parse(const QString &text);
     static QStringList architectures();
     QString name() const; // "cnn", or "cnn:fc1:8" when not the default

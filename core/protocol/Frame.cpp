@@ -75,6 +75,12 @@ QString frameTypeName(quint8 type)
         return QStringLiteral("status-request");
     case FrameType::StatusReply:
         return QStringLiteral("status-reply");
+    case FrameType::FlJoin:
+        return QStringLiteral("fl-join");
+    case FrameType::FlRound:
+        return QStringLiteral("fl-round");
+    case FrameType::FlUpdate:
+        return QStringLiteral("fl-update");
     }
     return QString();
 }

@@ -41,6 +41,9 @@ enum class FrameType : quint8 {
     StopInputsAck = 45,   // device agent -> console (same id): stopped
     StatusRequest = 48,   // console -> any agent: what it reports about itself
     StatusReply = 49,     // agent -> console (same id)
+    FlJoin = 56,   // federated learning, device -> aggregator: its shard (docs/federated.md)
+    FlRound = 57,  // aggregator -> device: a round's settings and the global weights
+    FlUpdate = 58, // device -> aggregator (the round's id): its trained weights' update
 };
 
 // The type's name as written in docs/protocol.md and in error messages ("infer-request"); an
