@@ -1355,6 +1355,34 @@
 <context>
     <name>edgegpt::MetricsCharts</name>
     <message>
+        <source>model loaded</source>
+        <translation>모델 로드됨</translation>
+    </message>
+    <message>
+        <source>model evicted</source>
+        <translation>모델 축출됨</translation>
+    </message>
+    <message>
+        <source>Edge</source>
+        <translation>엣지</translation>
+    </message>
+    <message>
+        <source>Resident model</source>
+        <translation>상주 모델</translation>
+    </message>
+    <message>
+        <source>Size (MB)</source>
+        <translation>크기 (MB)</translation>
+    </message>
+    <message>
+        <source>Context (K)</source>
+        <translation>컨텍스트 (K)</translation>
+    </message>
+    <message>
+        <source>%1: %2 cache, %3 of %4 MB in use, hit ratio %5%</source>
+        <translation>%1: %2 캐시, %4 MB 중 %3 MB 사용, 적중률 %5%</translation>
+    </message>
+    <message>
         <source>device</source>
         <translation>디바이스</translation>
     </message>

@@ -1355,6 +1355,34 @@
 <context>
     <name>edgegpt::MetricsCharts</name>
     <message>
+        <source>model loaded</source>
+        <translation>模型已加载</translation>
+    </message>
+    <message>
+        <source>model evicted</source>
+        <translation>模型已逐出</translation>
+    </message>
+    <message>
+        <source>Edge</source>
+        <translation>边缘</translation>
+    </message>
+    <message>
+        <source>Resident model</source>
+        <translation>驻留模型</translation>
+    </message>
+    <message>
+        <source>Size (MB)</source>
+        <translation>大小 (MB)</translation>
+    </message>
+    <message>
+        <source>Context (K)</source>
+        <translation>上下文 (K)</translation>
+    </message>
+    <message>
+        <source>%1: %2 cache, %3 of %4 MB in use, hit ratio %5%</source>
+        <translation>%1：%2 缓存，已用 %3 / %4 MB，命中率 %5%</translation>
+    </message>
+    <message>
         <source>device</source>
         <translation>设备</translation>
     </message>

@@ -8,10 +8,13 @@
 #include <QDateTime>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QScatterSeries>
 #include <QSet>
+#include <QTableWidget>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -116,6 +119,23 @@ MetricsCharts::MetricsCharts(MetricsStore *store, QWidget *parent)
         m_latencyLower.append(lower);
         m_latencyAreas.append(area);
     }
+    // The edges' model loads and evictions (their metrics' cache events), marked at the foot of
+    // the latency chart: what a slow inference may be waiting for.
+    m_loadMarks = new QScatterSeries(m_latency.chart);
+    m_loadMarks->setName(tr("model loaded"));
+    m_loadMarks->setMarkerShape(QScatterSeries::MarkerShapeTriangle);
+    m_loadMarks->setMarkerSize(9);
+    m_loadMarks->setColor(QColor(0x1f, 0x9d, 0x74));
+    m_evictMarks = new QScatterSeries(m_latency.chart);
+    m_evictMarks->setName(tr("model evicted"));
+    m_evictMarks->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+    m_evictMarks->setMarkerSize(8);
+    m_evictMarks->setColor(QColor(0xc6, 0x28, 0x28));
+    for (QScatterSeries *marks : {m_loadMarks, m_evictMarks}) {
+        m_latency.chart->addSeries(marks);
+        marks->attachAxis(m_latency.x);
+        marks->attachAxis(m_latency.y);
+    }
     m_latency.chart->legend()->setVisible(true);
     m_latency.chart->legend()->setAlignment(Qt::AlignRight);
     m_rate = makeChart(tr("Link rate"), tr("KB/s"));
@@ -189,6 +209,22 @@ MetricsCharts::MetricsCharts(MetricsStore *store, QWidget *parent)
     grid->addWidget(m_cache.view, 1, 3);
     for (int c = 0; c < 4; ++c)
         grid->setColumnStretch(c, 1);
+    // Per edge with a live model cache: its policy and memory, and the resident models.
+    m_cacheLabel = new QLabel(this);
+    m_cacheLabel->setWordWrap(true);
+    m_residentTable = new QTableWidget(0, 4, this);
+    m_residentTable->setHorizontalHeaderLabels(
+        {tr("Edge"), tr("Resident model"), tr("Size (MB)"), tr("Context (K)")});
+    m_residentTable->verticalHeader()->setVisible(false);
+    m_residentTable->horizontalHeader()->setStretchLastSection(true);
+    m_residentTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_residentTable->setMaximumHeight(120);
+    auto *cacheBox = new QVBoxLayout();
+    cacheBox->addWidget(m_cacheLabel);
+    cacheBox->addWidget(m_residentTable, 1);
+    grid->addLayout(cacheBox, 2, 2, 1, 2);
+    m_cacheLabel->setVisible(false);
+    m_residentTable->setVisible(false);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -493,6 +529,7 @@ void MetricsCharts::redraw()
     redrawLine(m_bytes, m_bytesSeries, MetricSeries::BytesPerInference, now, false, 10);
     redrawLine(m_split, m_splitSeries, MetricSeries::SplitPoint, now, true, 1);
     redrawLine(m_cache, m_cacheSeries, MetricSeries::CacheHitRatio, now, false, 1);
+    redrawCache(now, agents);
 
     // One line in words: what the last second looked like.
     const QVector<QPointF> totals = m_store->points(agent, MetricSeries::TotalMs);
@@ -507,6 +544,81 @@ void MetricsCharts::redraw()
                                .arg(totals.last().y(), 0, 'f', 1)
                                .arg(m_store->totalPoints()));
     }
+}
+
+void MetricsCharts::redrawCache(qint64 now, const QStringList &agents)
+{
+    QList<QPointF> loads, evictions;
+    QStringList lines;
+    int rows = 0;
+    for (const QString &a : agents) {
+        for (const CacheMark &m : m_store->cacheMarks(a)) {
+            const double x = (double(m.timeMs) - double(now)) / 1000.0;
+            if (x < -m_visibleSeconds - 1)
+                continue;
+            (m.kind == QLatin1String("load") ? loads : evictions).append(QPointF(x, 0));
+        }
+        const CacheState c = m_store->cacheState(a);
+        if (c.policy.isEmpty())
+            continue;
+        lines << tr("%1: %2 cache, %3 of %4 MB in use, hit ratio %5%")
+                     .arg(a, c.policy)
+                     .arg(c.usedMb, 0, 'f', 2)
+                     .arg(c.budgetMb, 0, 'f', 2)
+                     .arg(100 * qMax(0.0, c.hitRatio), 0, 'f', 1);
+        rows += int(c.resident.size());
+    }
+    m_loadMarks->replace(loads);
+    m_evictMarks->replace(evictions);
+    m_residentTable->setRowCount(rows);
+    int row = 0;
+    for (const QString &a : agents) {
+        const CacheState c = m_store->cacheState(a);
+        for (const CacheResidentModel &r : c.resident) {
+            const QStringList cells{a, r.model, QString::number(r.sizeMb, 'f', 3),
+                                    QString::number(r.context, 'f', 2)};
+            for (int col = 0; col < cells.size(); ++col) {
+                QTableWidgetItem *item = m_residentTable->item(row, col);
+                if (!item) {
+                    item = new QTableWidgetItem;
+                    m_residentTable->setItem(row, col, item);
+                }
+                item->setText(cells[col]);
+            }
+            ++row;
+        }
+    }
+    m_cacheLabel->setText(lines.join(QLatin1Char('\n')));
+    m_cacheLabel->setVisible(!lines.isEmpty());
+    m_residentTable->setVisible(!lines.isEmpty());
+}
+
+int MetricsCharts::cacheLoadMarks() const
+{
+    return m_loadMarks->count();
+}
+
+int MetricsCharts::cacheEvictMarks() const
+{
+    return m_evictMarks->count();
+}
+
+QStringList MetricsCharts::residentModelRows() const
+{
+    QStringList rows;
+    for (int r = 0; r < m_residentTable->rowCount(); ++r) {
+        QStringList cells;
+        for (int c = 0; c < m_residentTable->columnCount(); ++c)
+            cells << (m_residentTable->item(r, c) ? m_residentTable->item(r, c)->text()
+                                                  : QString());
+        rows << cells.join(QLatin1Char(' '));
+    }
+    return rows;
+}
+
+QString MetricsCharts::cacheSummary() const
+{
+    return m_cacheLabel->text();
 }
 
 int MetricsCharts::shownPoints() const

@@ -18,6 +18,7 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QTableWidget;
 class QTimer;
 class QToolButton;
 
@@ -27,6 +28,7 @@ class QCategoryAxis;
 class QChart;
 class QChartView;
 class QLineSeries;
+class QScatterSeries;
 class QValueAxis;
 QT_END_NAMESPACE
 
@@ -66,6 +68,13 @@ public:
     // the points as they are when there are at most 2 × buckets of them.
     static QList<QPointF> decimate(const QList<QPointF> &points, double from, double to,
                                    int buckets);
+
+    // The live model caches' view (tests read it): the load and eviction marks shown on the
+    // latency chart, and the resident models' table as "agent model size_mb context" rows.
+    int cacheLoadMarks() const;
+    int cacheEvictMarks() const;
+    QStringList residentModelRows() const;
+    QString cacheSummary() const;
 
     Result<void> exportCsv(const QString &path) const;
     Result<void> exportPng(const QString &path);
@@ -121,6 +130,11 @@ private:
     QHash<QString, QLineSeries *> m_bytesSeries;
     QHash<QString, QLineSeries *> m_splitSeries;
     QHash<QString, QLineSeries *> m_cacheSeries;
+    QScatterSeries *m_loadMarks = nullptr; // on the latency chart, at its foot
+    QScatterSeries *m_evictMarks = nullptr;
+    QTableWidget *m_residentTable = nullptr; // per edge: the resident models, size, context
+    QLabel *m_cacheLabel = nullptr;
+    void redrawCache(qint64 nowMs, const QStringList &agents);
 
     QComboBox *m_agentBox;
     QToolButton *m_pauseButton;

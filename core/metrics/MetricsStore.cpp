@@ -93,7 +93,8 @@ void MetricsStore::push(const MetricsSample &s)
         if (!s.split.isEmpty())
             add(MetricSeries::SplitPoint, splitNumber(s.split));
         if (s.cacheHits + s.cacheMisses > 0)
-            add(MetricSeries::CacheHitRatio, double(s.cacheHits) / double(s.cacheHits + s.cacheMisses));
+            add(MetricSeries::CacheHitRatio,
+                double(s.cacheHits) / double(s.cacheHits + s.cacheMisses));
     }
     m_version.fetch_add(1, std::memory_order_acq_rel);
 }
@@ -121,6 +122,44 @@ void MetricsStore::pushUpdate(const QString &agent, const MetricsUpdateMessage &
     s.cacheHits = update.cache.hits;
     s.cacheMisses = update.cache.misses;
     push(s);
+    if (update.cachePolicy.isEmpty())
+        return;
+    {
+        QMutexLocker lock(&m_mutex);
+        AgentSeries &a = agentLocked(agent);
+        a.cache.policy = update.cachePolicy;
+        a.cache.budgetMb = update.cacheBudgetMb;
+        a.cache.usedMb = update.cacheUsedMb;
+        a.cache.hitRatio = update.cacheHitRatio;
+        a.cache.timeMs = update.timeMs;
+        a.cache.resident.clear();
+        for (const ResidentModelRecord &r : update.cacheResident)
+            a.cache.resident.append(CacheResidentModel{r.model, r.sizeMb, r.context});
+        for (const CacheEventRecord &e : update.cacheEvents)
+            if (e.kind == QLatin1String("load") || e.kind == QLatin1String("evict"))
+                a.marks.push_back(CacheMark{e.timeMs, e.kind, e.model, e.ms});
+        const double oldest = double(qMax(m_latestMs, update.timeMs) - m_windowMs);
+        while (!a.marks.empty() &&
+               (double(a.marks.front().timeMs) < oldest || int(a.marks.size()) > m_maxPoints))
+            a.marks.pop_front();
+    }
+    m_version.fetch_add(1, std::memory_order_acq_rel);
+}
+
+QVector<CacheMark> MetricsStore::cacheMarks(const QString &agent) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_agents.constFind(agent);
+    if (it == m_agents.constEnd())
+        return {};
+    return QVector<CacheMark>(it->marks.begin(), it->marks.end());
+}
+
+CacheState MetricsStore::cacheState(const QString &agent) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_agents.constFind(agent);
+    return it == m_agents.constEnd() ? CacheState() : it->cache;
 }
 
 void MetricsStore::clear()
@@ -197,10 +236,12 @@ Result<void> MetricsStore::writeCsv(const QString &path) const
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
-        return Result<void>::failure(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+        return Result<void>::failure(
+            QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
     file.write(toCsv());
     if (!file.commit())
-        return Result<void>::failure(QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+        return Result<void>::failure(
+            QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
     return {};
 }
 

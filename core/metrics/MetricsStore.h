@@ -43,7 +43,7 @@ QString metricSeriesKey(MetricSeries series);
 // cache events) means "not in this sample".
 struct MetricsSample
 {
-    QString agent;    // the agent's name in the fleet ("jetson-1", "local-device")
+    QString agent;     // the agent's name in the fleet ("jetson-1", "local-device")
     qint64 timeMs = 0; // when it was measured, ms since the epoch
     double deviceMs = -1;
     double encodeMs = -1;
@@ -58,13 +58,37 @@ struct MetricsSample
     qint64 cacheMisses = 0;
 };
 
+// An edge's live model cache (docs/caching.md "Live"), as its metrics stream reports it: the
+// loads and evictions (marks on the latency chart) and the state of its last update.
+struct CacheMark
+{
+    qint64 timeMs = 0;
+    QString kind; // "load" or "evict"
+    QString model;
+    double ms = -1; // a load's time, when known
+};
+struct CacheResidentModel
+{
+    QString model;
+    double sizeMb = 0;
+    double context = 0; // usable context K (Age of Context)
+};
+struct CacheState
+{
+    QString policy; // empty: the agent reports no live cache
+    double budgetMb = -1, usedMb = -1, hitRatio = -1;
+    QVector<CacheResidentModel> resident;
+    qint64 timeMs = 0;
+};
+
 class MetricsStore
 {
 public:
     static constexpr qint64 defaultWindowMs = 10 * 60 * 1000;
     static constexpr int defaultMaxPoints = 20000;
 
-    explicit MetricsStore(qint64 windowMs = defaultWindowMs, int maxPointsPerSeries = defaultMaxPoints);
+    explicit MetricsStore(qint64 windowMs = defaultWindowMs,
+                          int maxPointsPerSeries = defaultMaxPoints);
 
     // Thread-safe. Appends the sample's values and trims each touched series to the window.
     void push(const MetricsSample &sample);
@@ -86,6 +110,11 @@ public:
     // The newest time of any point, 0 when empty.
     qint64 latestTimeMs() const;
 
+    // The cache loads and evictions of an agent in the window (oldest first), and the state of
+    // its cache at its last update that reported one.
+    QVector<CacheMark> cacheMarks(const QString &agent) const;
+    CacheState cacheState(const QString &agent) const;
+
     // "agent,series,time_ms,value" with a header line, all agents and series.
     QByteArray toCsv() const;
     Result<void> writeCsv(const QString &path) const;
@@ -99,6 +128,8 @@ private:
     struct AgentSeries
     {
         Buffer series[kMetricSeriesCount];
+        std::deque<CacheMark> marks;
+        CacheState cache;
     };
     void appendLocked(AgentSeries &agent, MetricSeries series, qint64 timeMs, double value);
     AgentSeries &agentLocked(const QString &name);
