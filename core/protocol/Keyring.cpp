@@ -13,6 +13,16 @@ namespace {
 
 const QByteArray keyFileMagic = QByteArrayLiteral("edgegpt-keys 1");
 
+// A credential from the wire in a message: at most 80 characters, control characters as '?'.
+QString shown(const QString &text)
+{
+    QString out = text.left(80);
+    for (QChar &c : out)
+        if (!c.isPrint())
+            c = QLatin1Char('?');
+    return out;
+}
+
 QString pairKey(const QString &client, const QString &server)
 {
     return client + QLatin1Char(' ') + server;
@@ -34,15 +44,15 @@ Result<PeerCredential> PeerCredential::parse(const QString &text)
     const qsizetype colon = text.indexOf(QLatin1Char(':'));
     if (colon <= 0)
         return Result<PeerCredential>::failure(
-            QStringLiteral("credential \"%1\" is not role:name").arg(text.left(80)));
+            QStringLiteral("credential \"%1\" is not role:name").arg(shown(text)));
     PeerCredential c{text.left(colon), text.mid(colon + 1)};
     if (!isKnownRole(c.role))
         return Result<PeerCredential>::failure(
             QStringLiteral("credential \"%1\" has a bad role (lower-case letters, digits, '-')")
-                .arg(text.left(80)));
+                .arg(shown(text)));
     if (!name.match(c.name).hasMatch())
         return Result<PeerCredential>::failure(
-            QStringLiteral("credential \"%1\" has a bad name").arg(text.left(80)));
+            QStringLiteral("credential \"%1\" has a bad name").arg(shown(text)));
     return c;
 }
 
