@@ -182,8 +182,13 @@ private Q_SLOTS:
         QByteArray payload;
         for (int i = 0; i < 40; ++i)
             payload += marker;
+        const qint64 wireBefore = c->wireBytesWritten();
         QVERIFY(c->sendRequest(FrameType::InferRequest, request().toCbor(), payload).ok());
         QVERIFY(frames.wait(3000));
+        // What TLS adds to a frame: one record, 5 bytes of header and a 16-byte Poly1305 tag
+        // (docs/benchmarks.md, "TLS").
+        Frame sent = makeFrame(FrameType::InferRequest, request(), 1, payload);
+        QCOMPARE(c->wireBytesWritten() - wireBefore, encodeFrame(sent)->size() + 21);
         const Frame f = frames.at(0).at(0).value<Frame>();
         QCOMPARE(InferResultMessage::fromCbor(f.control)->label,
                  QStringLiteral("SECRET-RESULT-LABEL"));
