@@ -3,8 +3,9 @@
 //   - LogLineProbe: the process in agent.pid is alive and its log says "listening" (what any
 //     agent prints once its server is up; used when no fleet token is at hand);
 //   - HandshakeProbe: a real client connection that completes the authenticated handshake of
-//     core/protocol (HMAC-SHA256 challenge-response with the fleet token). Used by deploy and
-//     status whenever the token is known, so "running" means "answers with our token".
+//     core/protocol (TLS-PSK as console:console, its key derived from the fleet token, then the
+//     frame handshake). Used by deploy and status whenever the token is known, so "running"
+//     means "answers with our fleet's keys".
 #pragma once
 
 #include "core/util/Result.h"

@@ -8,7 +8,8 @@
 //   3. upload by SFTP what differs: the agent binary and its model runtime plugin (both kept
 //      when the host's pair has our version, unless replaceAgent), the files of the plan (model
 //      parts, profiles, plan.json),
-//      agent.json and fleet.token; each under a temporary name, renamed when complete;
+//      agent.json and agent.keys (this host's TLS keys, FleetKeys.h); each under a temporary
+//      name, renamed when complete;
 //   4. when something changed or the agent is not up: stop the old agent, start the new one
 //      detached, and wait until the readiness probe (the authenticated handshake) passes.
 // status, stop, restart and logs act on the same directory.

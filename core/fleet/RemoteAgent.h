@@ -2,7 +2,7 @@
 //   <deploy root>/deployments/<deployment>/
 //       edgegpt-agent   the agent binary          agent.json   its configuration
 //       libedgegpt-runtime.so  the agent's model runtime (LibTorch), loaded when it needs a model
-//       fleet.token     the fleet secret (0600)   plan.json    the plan, when one was given
+//       agent.keys      its TLS keys (0600)       plan.json    the plan, when one was given
 //       models/…        model parts and profiles  agent.pid    pid of the running agent
 //       agent.log       its stdout and stderr (the previous run's in agent.log.1)
 // The agent is started detached from the SSH session (setsid, or nohup where setsid is
