@@ -1,6 +1,8 @@
 #include "models/CoinferenceBenchmark.h"
 
 #include "core/codec/InputCodec.h"
+#include "core/protocol/Frame.h"
+#include "core/protocol/Messages.h"
 #include "core/report/PlotImage.h"
 #include "core/util/Stats.h"
 
@@ -129,6 +131,7 @@ QList<qint64> toList(const std::vector<int64_t> &v)
 }
 
 Result<CoinferenceResult> runBenchmark(const BenchModel &net, const LabelledImages &test,
+                                       const LabelledImages *validation,
                                        const CoinferenceOptions &options,
                                        const std::function<void(const QString &)> &progress);
 
@@ -177,7 +180,8 @@ QList<FeatureCodecSettings> codecGrid(const QList<qint64> &shape, float zeroThre
 }
 
 Result<CoinferenceResult>
-runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const CoinferenceOptions &options,
+runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const ImageSet *validation,
+                        const CoinferenceOptions &options,
                         const std::function<void(const QString &)> &progress)
 {
     SplitNet &net = model.net;
@@ -201,17 +205,24 @@ runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const Coinfere
     bench.forward = [net](const torch::Tensor &x) mutable { return net->forward(x); };
     bench.head = [net](const torch::Tensor &x, int s) mutable { return net->head(x, s); };
     bench.tail = [net](const torch::Tensor &f, int s) mutable { return net->tail(f, s); };
-    return runCoinferenceBenchmark(bench, LabelledImages::fromFashionMnist(test), options,
+    if (!validation)
+        return runCoinferenceBenchmark(bench, LabelledImages::fromFashionMnist(test), nullptr,
+                                       options, progress);
+    const LabelledImages v = LabelledImages::fromFashionMnist(
+        *validation, QStringLiteral("Fashion-MNIST validation images (the last %1 training "
+                                    "images)")
+                         .arg(FashionMnist::validationImages));
+    return runCoinferenceBenchmark(bench, LabelledImages::fromFashionMnist(test), &v, options,
                                    progress);
 }
 
 Result<CoinferenceResult>
 runCoinferenceBenchmark(const BenchModel &model, const LabelledImages &test,
-                        const CoinferenceOptions &options,
+                        const LabelledImages *validation, const CoinferenceOptions &options,
                         const std::function<void(const QString &)> &progress)
 {
     try {
-        return runBenchmark(model, test, options, progress);
+        return runBenchmark(model, test, validation, options, progress);
     } catch (const std::exception &e) {
         return Result<CoinferenceResult>::failure(
             QStringLiteral("the benchmark failed: %1")
@@ -221,7 +232,122 @@ runCoinferenceBenchmark(const BenchModel &model, const LabelledImages &test,
 
 namespace {
 
+double modelAccuracy(const BenchModel &net, const LabelledImages &images, int n)
+{
+    int64_t correct = 0;
+    for (int first = 0; first < n; first += kChunk) {
+        const int m = std::min(kChunk, n - first);
+        correct += correctCount(net.forward(images.images(first, m)), images.targets(first, m));
+    }
+    return double(correct) / n;
+}
+
+// One input codec on the first n images: bytes, times and (for a lossy one) the accuracy of the
+// model on what it decodes; a lossless one must give back the pixels exactly.
+Result<SweepPoint> inputPoint(const BenchModel &net, const LabelledImages &images, int n,
+                              int threads, InputCodecKind kind, int param, double baseline)
+{
+    InputMeasurement m = measureInputCodec(images, n, threads, kind, param);
+    if (!m.error.isEmpty())
+        return Result<SweepPoint>::failure(m.error);
+    m.point.inputKind = int(kind);
+    m.point.inputParam = param;
+    if (kind == InputCodecKind::Jpeg) {
+        m.point.accuracy = accuracyOnPixels(net, m.decoded, images, n);
+    } else {
+        if (!std::equal(m.decoded.begin(), m.decoded.end(), images.pixels.begin()))
+            return Result<SweepPoint>::failure(
+                QStringLiteral("the %1 codec did not give back the same pixels")
+                    .arg(m.point.codec));
+        m.point.accuracy = baseline; // identical pixels, identical predictions
+    }
+    return m.point;
+}
+
+// Every setting of `grid` at split s on the first n images: bytes, accuracy and codec times.
+Result<QList<SweepPoint>> featurePoints(const BenchModel &net, const LabelledImages &images, int n,
+                                        int threads, int s, const QList<FeatureCodecSettings> &grid)
+{
+    using R = Result<QList<SweepPoint>>;
+    const QString splitName = net.splits.at(s);
+    QList<qint64> shape{1};
+    shape += net.featureShapes.value(s);
+    qint64 perImage = 1;
+    for (qint64 d : shape)
+        perImage *= d;
+    std::vector<qint64> bytes(std::size_t(grid.size()), 0), encNs(std::size_t(grid.size()), 0),
+        decNs(std::size_t(grid.size()), 0), right(std::size_t(grid.size()), 0);
+    for (int first = 0; first < n; first += kChunk) {
+        const int m = std::min(kChunk, n - first);
+        const torch::Tensor features =
+            net.head(images.images(first, m), s).contiguous().to(torch::kFloat32);
+        if (features.numel() != m * perImage)
+            return R::failure(QStringLiteral("the head at %1 gives %2 values per image, its "
+                                             "feature shape says %3")
+                                  .arg(splitName)
+                                  .arg(features.numel() / std::max(1, m))
+                                  .arg(perImage));
+        const float *data = features.data_ptr<float>();
+        const torch::Tensor targets = images.targets(first, m);
+        for (int k = 0; k < grid.size(); ++k) {
+            std::vector<float> decoded(std::size_t(m) * perImage);
+            std::vector<qint64> b(std::size_t(threads), 0), e(std::size_t(threads), 0),
+                d(std::size_t(threads), 0);
+            std::atomic<bool> failed{false};
+            QString error;
+            parallelFor(m, threads, [&](int begin, int end, int worker) {
+                for (int i = begin; i < end; ++i) {
+                    const qint64 t0 = nowNs();
+                    const QByteArray encoded = FeatureCodec::encode(
+                        data + std::ptrdiff_t(i) * perImage,
+                        QVector<qint64>(shape.begin(), shape.end()), grid.at(k));
+                    const qint64 t1 = nowNs();
+                    Result<DecodedFeature> f = FeatureCodec::decode(encoded);
+                    const qint64 t2 = nowNs();
+                    if (!f || qint64(f->values.size()) != perImage) {
+                        if (!failed.exchange(true))
+                            error = f ? QStringLiteral("wrong size") : f.error();
+                        return;
+                    }
+                    std::copy(f->values.begin(), f->values.end(),
+                              decoded.begin() + std::ptrdiff_t(i) * perImage);
+                    b[std::size_t(worker)] += encoded.size();
+                    e[std::size_t(worker)] += t1 - t0;
+                    d[std::size_t(worker)] += t2 - t1;
+                }
+            });
+            if (failed)
+                return R::failure(QStringLiteral("feature codec %1 at %2: %3")
+                                      .arg(grid.at(k).name(), splitName, error));
+            for (int t = 0; t < threads; ++t) {
+                bytes[std::size_t(k)] += b[std::size_t(t)];
+                encNs[std::size_t(k)] += e[std::size_t(t)];
+                decNs[std::size_t(k)] += d[std::size_t(t)];
+            }
+            std::vector<int64_t> batchShape(features.sizes().begin(), features.sizes().end());
+            const torch::Tensor restored =
+                torch::from_blob(decoded.data(), batchShape, torch::kFloat32);
+            right[std::size_t(k)] += correctCount(net.tail(restored, s), targets);
+        }
+    }
+    QList<SweepPoint> points;
+    for (int k = 0; k < grid.size(); ++k) {
+        SweepPoint p;
+        p.split = splitName;
+        p.splitIndex = s;
+        p.codec = grid.at(k).name();
+        p.settings = grid.at(k);
+        p.bytes = double(bytes[std::size_t(k)]) / n;
+        p.accuracy = double(right[std::size_t(k)]) / n;
+        p.encodeUs = encNs[std::size_t(k)] / 1000.0 / n;
+        p.decodeUs = decNs[std::size_t(k)] / 1000.0 / n;
+        points << p;
+    }
+    return points;
+}
+
 Result<CoinferenceResult> runBenchmark(const BenchModel &net, const LabelledImages &test,
+                                       const LabelledImages *validation,
                                        const CoinferenceOptions &options,
                                        const std::function<void(const QString &)> &progress)
 {
@@ -248,16 +374,31 @@ Result<CoinferenceResult> runBenchmark(const BenchModel &net, const LabelledImag
     result.images = n;
     result.threads = threads;
 
+    // Where the settings are chosen: the validation images, else the test images themselves.
+    const int wantValidation =
+        options.validationImages < 0 ? std::min(n, 5000) : options.validationImages;
+    const bool onValidation = validation && validation->count > 0 && wantValidation > 0;
+    const LabelledImages &sel = onValidation ? *validation : test;
+    const int nSel = onValidation ? std::min(wantValidation, validation->count) : n;
+    result.selectedOn = onValidation ? QStringLiteral("validation") : QStringLiteral("test");
+    result.validationDataset = sel.name;
+    result.validationImages = nSel;
+
     // The uncompressed model.
-    int64_t correct = 0;
-    for (int first = 0; first < n; first += kChunk) {
-        const int m = std::min(kChunk, n - first);
-        correct += correctCount(net.forward(test.images(first, m)), test.targets(first, m));
-    }
-    result.baselineAccuracy = double(correct) / n;
+    result.baselineAccuracy = modelAccuracy(net, test, n);
+    result.validationBaselineAccuracy =
+        onValidation ? modelAccuracy(net, sel, nSel) : result.baselineAccuracy;
     say(QStringLiteral("uncompressed model: %1% on %2 test images")
             .arg(result.baselineAccuracy * 100, 0, 'f', 2)
             .arg(n));
+    if (onValidation)
+        say(QStringLiteral("settings chosen on %1 %2 (uncompressed model: %3%)")
+                .arg(nSel)
+                .arg(sel.name)
+                .arg(result.validationBaselineAccuracy * 100, 0, 'f', 2));
+    else
+        say(QStringLiteral("no validation images: settings chosen on the test images reported"));
+    const double selBaseline = result.validationBaselineAccuracy;
 
     // Latency of every split, one image at a time on one thread (a device runs one request).
     torch::set_num_threads(1);
@@ -290,34 +431,30 @@ Result<CoinferenceResult> runBenchmark(const BenchModel &net, const LabelledImag
     }
     torch::set_num_threads(threads);
 
-    // Edge-only: the input, lossless and lossy.
+    // Edge-only: the input, lossless and lossy, swept on the selection images.
     SweepPoint lossless;
     for (InputCodecKind kind : {InputCodecKind::Png, InputCodecKind::ZstdRaw}) {
-        InputMeasurement m =
-            measureInputCodec(test, n, threads, kind, kind == InputCodecKind::ZstdRaw ? 19 : 0);
-        if (!m.error.isEmpty())
-            return R::failure(m.error);
-        if (!std::equal(m.decoded.begin(), m.decoded.end(), test.pixels.begin()))
-            return R::failure(QStringLiteral("the %1 codec did not give back the same pixels")
-                                  .arg(m.point.codec));
-        m.point.accuracy = result.baselineAccuracy; // identical pixels, identical predictions
-        result.inputSweep << m.point;
-        if (lossless.codec.isEmpty() || m.point.bytes < lossless.bytes)
-            lossless = m.point;
+        const Result<SweepPoint> point = inputPoint(
+            net, sel, nSel, threads, kind, kind == InputCodecKind::ZstdRaw ? 19 : 0, selBaseline);
+        if (!point)
+            return R::failure(point.error());
+        result.inputSweep << *point;
+        if (lossless.codec.isEmpty() || point->bytes < lossless.bytes)
+            lossless = *point;
     }
     SweepPoint lossy;
     if (InputCodec::hasJpegSupport()) {
         for (int q : options.jpegQualities) {
-            InputMeasurement m = measureInputCodec(test, n, threads, InputCodecKind::Jpeg, q);
-            if (!m.error.isEmpty())
-                return R::failure(m.error);
-            m.point.accuracy = accuracyOnPixels(net, m.decoded, test, n);
-            result.inputSweep << m.point;
-            const double drop = result.baselineAccuracy - m.point.accuracy;
+            const Result<SweepPoint> point =
+                inputPoint(net, sel, nSel, threads, InputCodecKind::Jpeg, q, selBaseline);
+            if (!point)
+                return R::failure(point.error());
+            result.inputSweep << *point;
+            const double drop = selBaseline - point->accuracy;
             if (lossy.codec.isEmpty() ||
                 std::abs(drop - options.lossyTargetDrop) <
-                    std::abs(result.baselineAccuracy - lossy.accuracy - options.lossyTargetDrop))
-                lossy = m.point;
+                    std::abs(selBaseline - lossy.accuracy - options.lossyTargetDrop))
+                lossy = *point;
         }
         say(QStringLiteral("inputs: lossless %1 B (%2), lossy %3 B (%4)")
                 .arg(lossless.bytes, 0, 'f', 1)
@@ -328,173 +465,207 @@ Result<CoinferenceResult> runBenchmark(const BenchModel &net, const LabelledImag
 
     // Co-inference: every inner split × every codec setting.
     for (int s = 1; s < blocks; ++s) {
-        const QString splitName = net.splits.at(s);
+        // The sparsifying settings zero what is below the feature's median magnitude.
+        const torch::Tensor sample = net.head(sel.images(0, std::min(nSel, 500)), s);
+        const float zeroThreshold = sample.abs().flatten().median().item<float>();
         QList<qint64> shape{1};
         shape += net.featureShapes.value(s);
-        qint64 perImage = 1;
-        for (qint64 d : shape)
-            perImage *= d;
-        // The sparsifying settings zero what is below the feature's median magnitude.
-        const torch::Tensor sample = net.head(test.images(0, std::min(n, 500)), s);
-        const float zeroThreshold = sample.abs().flatten().median().item<float>();
         // The bottleneck's encoder ends in a sigmoid: its code is known to lie in [0, 1].
         const QList<FeatureCodecSettings> grid =
             codecGrid(shape, zeroThreshold, s == net.bottleneckSplit);
-        std::vector<qint64> bytes(std::size_t(grid.size()), 0), encNs(std::size_t(grid.size()), 0),
-            decNs(std::size_t(grid.size()), 0), right(std::size_t(grid.size()), 0);
-        for (int first = 0; first < n; first += kChunk) {
-            const int m = std::min(kChunk, n - first);
-            const torch::Tensor features =
-                net.head(test.images(first, m), s).contiguous().to(torch::kFloat32);
-            if (features.numel() != m * perImage)
-                return R::failure(QStringLiteral("the head at %1 gives %2 values per image, its "
-                                                 "feature shape says %3")
-                                      .arg(splitName)
-                                      .arg(features.numel() / std::max(1, m))
-                                      .arg(perImage));
-            const float *data = features.data_ptr<float>();
-            const torch::Tensor targets = test.targets(first, m);
-            for (int k = 0; k < grid.size(); ++k) {
-                std::vector<float> decoded(std::size_t(m) * perImage);
-                std::vector<qint64> b(std::size_t(threads), 0), e(std::size_t(threads), 0),
-                    d(std::size_t(threads), 0);
-                std::atomic<bool> failed{false};
-                QString error;
-                parallelFor(m, threads, [&](int begin, int end, int worker) {
-                    for (int i = begin; i < end; ++i) {
-                        const qint64 t0 = nowNs();
-                        const QByteArray encoded = FeatureCodec::encode(
-                            data + std::ptrdiff_t(i) * perImage,
-                            QVector<qint64>(shape.begin(), shape.end()), grid.at(k));
-                        const qint64 t1 = nowNs();
-                        Result<DecodedFeature> f = FeatureCodec::decode(encoded);
-                        const qint64 t2 = nowNs();
-                        if (!f || qint64(f->values.size()) != perImage) {
-                            if (!failed.exchange(true))
-                                error = f ? QStringLiteral("wrong size") : f.error();
-                            return;
-                        }
-                        std::copy(f->values.begin(), f->values.end(),
-                                  decoded.begin() + std::ptrdiff_t(i) * perImage);
-                        b[std::size_t(worker)] += encoded.size();
-                        e[std::size_t(worker)] += t1 - t0;
-                        d[std::size_t(worker)] += t2 - t1;
-                    }
-                });
-                if (failed)
-                    return R::failure(QStringLiteral("feature codec %1 at %2: %3")
-                                          .arg(grid.at(k).name(), splitName, error));
-                for (int t = 0; t < threads; ++t) {
-                    bytes[std::size_t(k)] += b[std::size_t(t)];
-                    encNs[std::size_t(k)] += e[std::size_t(t)];
-                    decNs[std::size_t(k)] += d[std::size_t(t)];
-                }
-                std::vector<int64_t> batchShape(features.sizes().begin(), features.sizes().end());
-                const torch::Tensor restored =
-                    torch::from_blob(decoded.data(), batchShape, torch::kFloat32);
-                right[std::size_t(k)] += correctCount(net.tail(restored, s), targets);
-            }
-        }
-        for (int k = 0; k < grid.size(); ++k) {
-            SweepPoint p;
-            p.split = splitName;
-            p.splitIndex = s;
-            p.codec = grid.at(k).name();
-            p.bytes = double(bytes[std::size_t(k)]) / n;
-            p.accuracy = double(right[std::size_t(k)]) / n;
-            p.encodeUs = encNs[std::size_t(k)] / 1000.0 / n;
-            p.decodeUs = decNs[std::size_t(k)] / 1000.0 / n;
-            result.sweep << p;
-        }
-        say(QStringLiteral("split %1: %2 codec settings measured").arg(splitName).arg(grid.size()));
+        const Result<QList<SweepPoint>> points = featurePoints(net, sel, nSel, threads, s, grid);
+        if (!points)
+            return R::failure(points.error());
+        result.sweep += *points;
+        say(QStringLiteral("split %1: %2 codec settings measured")
+                .arg(net.splits.at(s))
+                .arg(grid.size()));
     }
+    const SweepPoint *bestSel = nullptr;
+    for (const SweepPoint &p : result.sweep)
+        if (p.accuracy >= selBaseline - options.accuracyBudget - 1e-12 &&
+            (!bestSel || p.bytes < bestSel->bytes))
+            bestSel = &p;
+
+    // The chosen settings, measured on the test images (on the same images when chosen there).
+    auto onTest = [&](const SweepPoint &chosen) -> Result<SweepPoint> {
+        if (!onValidation)
+            return chosen;
+        Result<SweepPoint> point =
+            chosen.split == QLatin1String("input")
+                ? inputPoint(net, test, n, threads, InputCodecKind(chosen.inputKind),
+                             chosen.inputParam, result.baselineAccuracy)
+                : [&]() -> Result<SweepPoint> {
+            const Result<QList<SweepPoint>> p =
+                featurePoints(net, test, n, threads, chosen.splitIndex, {chosen.settings});
+            if (!p)
+                return Result<SweepPoint>::failure(p.error());
+            return p->first();
+        }();
+        return point;
+    };
 
     // The four schemes.
     const SplitProfile &whole = result.profile.first(); // split 0: everything on the edge
     const SplitProfile &device = result.profile.last();
-    result.rows << SchemeRow{QStringLiteral("lossless"),
-                             lossless.bytes,
-                             lossless.accuracy,
-                             QStringLiteral("input"),
-                             lossless.codec,
-                             lossless.encodeUs / 1000,
-                             lossless.decodeUs / 1000 + whole.tailMs};
-    if (!lossy.codec.isEmpty())
-        result.rows << SchemeRow{QStringLiteral("lossy"),
-                                 lossy.bytes,
-                                 lossy.accuracy,
-                                 QStringLiteral("input"),
-                                 lossy.codec,
-                                 lossy.encodeUs / 1000,
-                                 lossy.decodeUs / 1000 + whole.tailMs};
-    const SweepPoint *best = nullptr;
-    for (const SweepPoint &p : result.sweep)
-        if (p.accuracy >= result.baselineAccuracy - options.accuracyBudget - 1e-12 &&
-            (!best || p.bytes < best->bytes))
-            best = &p;
-    if (best) {
-        const SplitProfile &sp = result.profile.at(best->splitIndex);
-        result.rows << SchemeRow{QStringLiteral("coinference"),
-                                 best->bytes,
-                                 best->accuracy,
-                                 best->split,
-                                 best->codec,
-                                 sp.headMs + best->encodeUs / 1000,
-                                 best->decodeUs / 1000 + sp.tailMs};
+    auto row = [&](const QString &scheme, const SweepPoint &chosen, double deviceMs,
+                   double edgeMs) -> Result<SchemeRow> {
+        const Result<SweepPoint> t = onTest(chosen);
+        if (!t)
+            return Result<SchemeRow>::failure(t.error());
+        SchemeRow r{scheme, t->bytes, t->accuracy, t->split, t->codec, deviceMs, edgeMs};
+        r.validationAccuracy = onValidation ? chosen.accuracy : -1;
+        r.validationBytes = onValidation ? chosen.bytes : -1;
+        return r;
+    };
+    const Result<SchemeRow> losslessRow =
+        row(QStringLiteral("lossless"), lossless, lossless.encodeUs / 1000,
+            lossless.decodeUs / 1000 + whole.tailMs);
+    if (!losslessRow)
+        return R::failure(losslessRow.error());
+    result.rows << *losslessRow;
+    if (!lossy.codec.isEmpty()) {
+        const Result<SchemeRow> r = row(QStringLiteral("lossy"), lossy, lossy.encodeUs / 1000,
+                                        lossy.decodeUs / 1000 + whole.tailMs);
+        if (!r)
+            return R::failure(r.error());
+        result.rows << *r;
     }
-    result.rows << SchemeRow{QStringLiteral("device_only"),
-                             1,
-                             result.baselineAccuracy,
-                             device.name,
-                             QStringLiteral("label"),
-                             device.headMs,
-                             0};
+    if (bestSel) {
+        const SplitProfile &sp = result.profile.at(bestSel->splitIndex);
+        const Result<SchemeRow> r =
+            row(QStringLiteral("coinference"), *bestSel, sp.headMs + bestSel->encodeUs / 1000,
+                bestSel->decodeUs / 1000 + sp.tailMs);
+        if (!r)
+            return R::failure(r.error());
+        result.rows << *r;
+    }
+    SchemeRow deviceOnly{QStringLiteral("device_only"),
+                         1,
+                         result.baselineAccuracy,
+                         device.name,
+                         QStringLiteral("label"),
+                         device.headMs,
+                         0};
+    deviceOnly.validationAccuracy = onValidation ? selBaseline : -1;
+    deviceOnly.validationBytes = onValidation ? 1 : -1;
+    result.rows << deviceOnly;
+
+    // On the wire: each payload in its infer-request frame (device-only: the 1-byte label in a
+    // frame with an empty control map, as a result reported to whoever asked).
+    for (SchemeRow &r : result.rows) {
+        qint64 overhead = frame_format::overheadBytes;
+        if (r.scheme != QLatin1String("device_only")) {
+            // The device's two stamps as it would send them: the head's compute and the encode.
+            const int at = std::max(0, int(net.splits.indexOf(r.split)));
+            const double headMs =
+                r.split == QLatin1String("input") ? -1 : result.profile.at(at).headMs;
+            const double encodeMs = r.deviceMs - std::max(0.0, headMs);
+            overhead = requestFrameOverhead(result.model, r.split, r.codec, headMs, encodeMs);
+        }
+        r.controlBytes = double(overhead - frame_format::overheadBytes);
+        r.tlsBytes = 0; // plain TCP; see SchemeRow::tlsBytes
+        r.wireBytes = r.bytes + double(overhead) + r.tlsBytes;
+    }
     return result;
 }
 
 } // namespace
 
+qint64 requestFrameOverhead(const QString &model, const QString &split, const QString &codec,
+                            double deviceComputeMs, double encodeMs)
+{
+    InferRequestMessage m;
+    m.model = model;
+    m.split = split;
+    m.codec = codec;
+    m.deviceComputeMs = deviceComputeMs;
+    m.encodeMs = encodeMs;
+    Frame f;
+    f.type = FrameType::InferRequest;
+    f.requestId = 1;
+    f.control = m.toCbor();
+    const Result<QByteArray> bytes = encodeFrame(f);
+    return bytes ? qint64(bytes->size()) : 0;
+}
+
 QJsonObject CoinferenceResult::toJson() const
 {
     QJsonArray rowArray;
-    double losslessBytes = 0;
+    double losslessBytes = 0, losslessWire = 0;
     for (const SchemeRow &r : rows)
-        if (r.scheme == QLatin1String("lossless"))
+        if (r.scheme == QLatin1String("lossless")) {
             losslessBytes = r.bytes;
-    for (const SchemeRow &r : rows)
-        rowArray.append(QJsonObject{
+            losslessWire = r.wireBytes;
+        }
+    for (const SchemeRow &r : rows) {
+        QJsonObject o{
             {QStringLiteral("scheme"), r.scheme},
             {QStringLiteral("bytes"), r.bytes},
+            {QStringLiteral("payload_bytes"), r.bytes},
+            {QStringLiteral("wire_bytes"), r.wireBytes},
+            {QStringLiteral("control_bytes"), r.controlBytes},
+            {QStringLiteral("frame_bytes"), frame_format::overheadBytes},
+            {QStringLiteral("tls_bytes"), r.tlsBytes},
             {QStringLiteral("accuracy"), r.accuracy},
             {QStringLiteral("split"), r.split},
             {QStringLiteral("codec"), r.codec},
             {QStringLiteral("device_ms"), r.deviceMs},
             {QStringLiteral("edge_ms"), r.edgeMs},
-            {QStringLiteral("saving_vs_lossless"), r.bytes > 0 ? losslessBytes / r.bytes : 0.0}});
-    return {{QStringLiteral("rows"), rowArray},
-            {QStringLiteral("baseline_accuracy"), baselineAccuracy},
-            {QStringLiteral("model"), model},
-            {QStringLiteral("images"), images},
-            {QStringLiteral("threads"), threads},
-            {QStringLiteral("dataset"), dataset},
-            {QStringLiteral("input"), input},
-            {QStringLiteral("splits"), QJsonArray::fromStringList(splitNames())}};
+            {QStringLiteral("saving_vs_lossless"), r.bytes > 0 ? losslessBytes / r.bytes : 0.0},
+            {QStringLiteral("wire_saving_vs_lossless"),
+             r.wireBytes > 0 ? losslessWire / r.wireBytes : 0.0}};
+        if (r.validationAccuracy >= 0) {
+            o.insert(QStringLiteral("validation_accuracy"), r.validationAccuracy);
+            o.insert(QStringLiteral("validation_bytes"), r.validationBytes);
+        }
+        rowArray.append(o);
+    }
+    QJsonObject o{{QStringLiteral("rows"), rowArray},
+                  {QStringLiteral("baseline_accuracy"), baselineAccuracy},
+                  {QStringLiteral("model"), model},
+                  {QStringLiteral("images"), images},
+                  {QStringLiteral("threads"), threads},
+                  {QStringLiteral("dataset"), dataset},
+                  {QStringLiteral("input"), input},
+                  {QStringLiteral("splits"), QJsonArray::fromStringList(splitNames())},
+                  {QStringLiteral("selected_on"), selectedOn},
+                  {QStringLiteral("transport"), QStringLiteral("tcp")},
+                  {QStringLiteral("emulated"), false}};
+    if (selectedOn == QLatin1String("validation")) {
+        o.insert(QStringLiteral("validation_dataset"), validationDataset);
+        o.insert(QStringLiteral("validation_images"), validationImages);
+        o.insert(QStringLiteral("validation_baseline_accuracy"), validationBaselineAccuracy);
+    }
+    return o;
 }
 
 QString CoinferenceResult::table() const
 {
-    double losslessBytes = 0;
+    double losslessBytes = 0, losslessWire = 0;
     for (const SchemeRow &r : rows)
-        if (r.scheme == QLatin1String("lossless"))
+        if (r.scheme == QLatin1String("lossless")) {
             losslessBytes = r.bytes;
-    QString t = QStringLiteral("Co-inference cost, %1 on %2 %3 (uncompressed model: %4%)\n\n")
+            losslessWire = r.wireBytes;
+        }
+    QString t = QStringLiteral("Co-inference cost, %1 on %2 %3 (uncompressed model: %4%)\n")
                     .arg(model)
                     .arg(images)
                     .arg(dataset)
                     .arg(baselineAccuracy * 100, 0, 'f', 2);
-    t += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8\n")
+    t += selectedOn == QLatin1String("validation")
+             ? QStringLiteral("settings selected on validation: %1 %2 (uncompressed model: "
+                              "%3%); figures below on the test images\n\n")
+                   .arg(validationImages)
+                   .arg(validationDataset)
+                   .arg(validationBaselineAccuracy * 100, 0, 'f', 2)
+             : QStringLiteral("settings selected on test: no validation images, so the figures "
+                              "below are on the images they were chosen on\n\n");
+    t += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
              .arg(QStringLiteral("scheme"), -12)
-             .arg(QStringLiteral("bytes/inf"), 10)
+             .arg(QStringLiteral("payload B"), 10)
+             .arg(QStringLiteral("saving"), 8)
+             .arg(QStringLiteral("wire B"), 8)
              .arg(QStringLiteral("saving"), 8)
              .arg(QStringLiteral("accuracy"), 9)
              .arg(QStringLiteral("Δ points"), 9)
@@ -502,18 +673,24 @@ QString CoinferenceResult::table() const
              .arg(QStringLiteral("device ms"), 10)
              .arg(QStringLiteral("edge ms"), 8);
     for (const SchemeRow &r : rows)
-        t += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8\n")
+        t += QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10\n")
                  .arg(r.scheme, -12)
                  .arg(r.bytes, 10, 'f', 1)
                  .arg(QStringLiteral("%1×").arg(losslessBytes / std::max(r.bytes, 1e-9), 0, 'f', 1),
+                      8)
+                 .arg(r.wireBytes, 8, 'f', 1)
+                 .arg(QStringLiteral("%1×").arg(losslessWire / std::max(r.wireBytes, 1e-9), 0, 'f',
+                                                1),
                       8)
                  .arg(QStringLiteral("%1%").arg(r.accuracy * 100, 0, 'f', 2), 9)
                  .arg((r.accuracy - baselineAccuracy) * 100, 9, 'f', 2)
                  .arg(r.split + QStringLiteral(" · ") + r.codec, -26)
                  .arg(r.deviceMs, 10, 'f', 3)
                  .arg(r.edgeMs, 8, 'f', 3);
-    t += QStringLiteral("\ncompute times: medians of single-image runs on this CPU, 1 thread; "
-                        "codec times are means.\n");
+    t += QStringLiteral("\nwire B: the payload in its infer-request frame (24-byte header, control "
+                        "map, 4-byte trailer), plain TCP (no TLS); device-only: the label in a "
+                        "frame.\ncompute times: medians of single-image runs on this CPU, 1 "
+                        "thread (not emulated); codec times are means.\n");
     return t;
 }
 
@@ -543,7 +720,8 @@ Result<void> CoinferenceResult::writePlot(const QString &path) const
 {
     PlotSpec spec;
     spec.title =
-        QStringLiteral("Bytes per inference against accuracy — %1, %2").arg(model, dataset);
+        QStringLiteral("Payload bytes per inference against accuracy — %1, %2")
+            .arg(model, selectedOn == QLatin1String("validation") ? validationDataset : dataset);
     spec.xLabel = QStringLiteral("mean bytes per inference (log scale)");
     spec.yLabel = QStringLiteral("test accuracy (%)");
     spec.logX = true;
@@ -608,10 +786,11 @@ QJsonObject CoinferenceResult::profileJson() const
     return {{QStringLiteral("format"), QStringLiteral("edgegpt-profile")},
             {QStringLiteral("version"), 1},
             {QStringLiteral("model"), model},
-            {QStringLiteral("baseline_accuracy"), baselineAccuracy},
-            {QStringLiteral("images"), images},
+            {QStringLiteral("baseline_accuracy"), validationBaselineAccuracy},
+            {QStringLiteral("images"), validationImages},
             {QStringLiteral("latency_threads"), 1},
-            {QStringLiteral("dataset"), dataset},
+            {QStringLiteral("dataset"), validationDataset},
+            {QStringLiteral("measured_on"), selectedOn},
             {QStringLiteral("input"), input},
             {QStringLiteral("splits"), splits}};
 }
@@ -648,10 +827,10 @@ torch::Tensor LabelledImages::targets(int first, int n) const
         .clone();
 }
 
-LabelledImages LabelledImages::fromFashionMnist(const ImageSet &set)
+LabelledImages LabelledImages::fromFashionMnist(const ImageSet &set, const QString &name)
 {
     LabelledImages images;
-    images.name = QStringLiteral("Fashion-MNIST test images");
+    images.name = name;
     images.count = set.count;
     images.channels = 1;
     images.height = set.rows;

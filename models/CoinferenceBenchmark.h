@@ -1,13 +1,20 @@
 // The paper's co-inference cost table (REFERENCE.md §2), measured on the Fashion-MNIST test set
 // (or, for a user's TorchScript model, on labelled images of its input shape):
-// how many bytes one inference sends, and at what accuracy, for
+// how many bytes one inference sends (the payload, and on the wire: the infer-request frame's
+// header, control map and trailer around it), and at what accuracy, for
 //   1. edge-only with lossless input (the smaller of PNG and zstd of the raw pixels),
 //   2. edge-only with lossy input (the JPEG quality whose accuracy loss is closest to 1.3 points),
 //   3. client–edge co-inference (the split and feature-codec setting with the fewest bytes whose
 //      accuracy stays within 0.3 points of the uncompressed model),
 //   4. device-only (only the predicted label is sent).
+// The settings (which lossless codec, the JPEG quality, the split and codec setting) are chosen on
+// a validation set — for Fashion-MNIST the last 5,000 training images, which the project's
+// training never uses — and the chosen ones are then measured on the test set, which the table
+// reports ("selected_on": "validation"). Without validation images they are chosen on the test
+// set itself and the result says so ("selected_on": "test").
 // It also profiles every split (MACs, head and tail latency on this CPU) and records the full
-// sweep of split × codec setting, which placement and the agents read back as the model's profile.
+// sweep of split × codec setting (on the validation images), which placement and the agents read
+// back as the model's profile.
 #pragma once
 
 #include "core/codec/FeatureCodec.h"
@@ -26,7 +33,10 @@ namespace edgegpt {
 
 struct CoinferenceOptions
 {
-    int images = 10000;            // test images used (the first N)
+    int images = 10000; // test images used (the first N)
+    // Validation images for choosing the settings (the first N of the validation set); -1: as
+    // many as test images, at most 5,000; 0: none (choose on the test set).
+    int validationImages = -1;
     int threads = 0;               // LibTorch and codec threads for the sweep; 0: every core
     int latencyRuns = 30;          // single-image runs per split for the latency profile (1 thread)
     double accuracyBudget = 0.003; // co-inference may lose at most this much accuracy
@@ -43,6 +53,11 @@ struct SweepPoint
     double accuracy = 0; // fraction
     double encodeUs = 0; // mean per image, one thread
     double decodeUs = 0;
+    // How to make it again (not written out): the feature codec settings (at a split), or the
+    // input codec (InputCodecKind as int, and its parameter) for split "input".
+    FeatureCodecSettings settings;
+    int inputKind = -1;
+    int inputParam = 0;
 };
 
 struct SplitProfile
@@ -58,13 +73,23 @@ struct SplitProfile
 
 struct SchemeRow
 {
-    QString scheme; // "lossless", "lossy", "coinference", "device_only"
-    double bytes = 0;
+    QString scheme;   // "lossless", "lossy", "coinference", "device_only"
+    double bytes = 0; // payload bytes per inference (mean)
     double accuracy = 0;
     QString split; // "input" for edge-only, the last split for device-only
     QString codec;
     double deviceMs = 0; // compute on the device per image: head (or nothing) + encoding
     double edgeMs = 0;   // compute on the edge per image: decoding + tail
+    // What crosses the socket per inference (mean): the payload in its frame — the frame's
+    // 24-byte header and 4-byte trailer and the infer-request control map (docs/protocol.md) —
+    // plus tlsBytes.
+    double wireBytes = 0;
+    double controlBytes = 0; // the control map alone
+    // TLS record overhead per inference: 0, the connection is plain TCP. The hook for the TLS
+    // transport: when PeerConnection encrypts, its record bytes for this frame go here.
+    double tlsBytes = 0;
+    double validationAccuracy = -1; // on the images the settings were chosen on; -1: not
+    double validationBytes = -1;
 };
 
 struct CoinferenceResult
@@ -75,9 +100,15 @@ struct CoinferenceResult
     double baselineAccuracy = 0;
     int images = 0;
     int threads = 0;
+    // Where the settings were chosen: "validation" (validationDataset, validationImages images)
+    // or "test" (no validation images: chosen on the images reported).
+    QString selectedOn = QStringLiteral("test");
+    QString validationDataset;
+    int validationImages = 0;
+    double validationBaselineAccuracy = 0;
     QList<SchemeRow> rows;
-    QList<SweepPoint> sweep;      // every split × feature codec setting
-    QList<SweepPoint> inputSweep; // png, zstd and every JPEG quality
+    QList<SweepPoint> sweep;      // every split × feature codec setting (on selectedOn's images)
+    QList<SweepPoint> inputSweep; // png, zstd and every JPEG quality (on selectedOn's images)
     QList<SplitProfile> profile;
 
     // {"rows":[{"scheme","bytes","accuracy","split","codec",…}],"baseline_accuracy":…, …}
@@ -124,7 +155,9 @@ struct LabelledImages
     torch::Tensor toInput(const uint8_t *firstImage, int n) const;
     torch::Tensor targets(int first = 0, int n = -1) const;
 
-    static LabelledImages fromFashionMnist(const ImageSet &set);
+    static LabelledImages
+    fromFashionMnist(const ImageSet &set,
+                     const QString &name = QStringLiteral("Fashion-MNIST test images"));
     // FOLDER/<class>/* (png, jpg, jpeg, bmp, pgm) for a model with these classes and input:
     // every subfolder must be one of the classes; images are brought to the model's channels and
     // must be of its size (scaled only when its metadata says "resize": true). The images are
@@ -136,6 +169,12 @@ struct LabelledImages
     static bool isClassFolder(const QString &folder, const QStringList &classes);
 };
 
+// The bytes of the infer-request frame that carries one inference's payload, without the payload:
+// 24-byte header, the control map (model, split, codec and the sender's two timings) and 4-byte
+// trailer (docs/protocol.md).
+qint64 requestFrameOverhead(const QString &model, const QString &split, const QString &codec,
+                            double deviceComputeMs, double encodeMs);
+
 // The feature codec settings tried at a split whose feature has `shape` (batch dimension first);
 // `zeroThreshold` is the median magnitude of the feature, used for the sparsifying settings.
 // unitRange: the feature is a sigmoid code in [0, 1] (the learned bottleneck), so the "unit"
@@ -143,8 +182,11 @@ struct LabelledImages
 QList<FeatureCodecSettings> codecGrid(const QList<qint64> &shape, float zeroThreshold,
                                       bool unitRange = false);
 
+// `validation`: the images to choose the settings on (FashionMnist::loadValidation), or null to
+// choose them on `test`.
 Result<CoinferenceResult>
-runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const CoinferenceOptions &options,
+runCoinferenceBenchmark(StoredModel &model, const ImageSet &test, const ImageSet *validation,
+                        const CoinferenceOptions &options,
                         const std::function<void(const QString &)> &progress = {});
 // The model of a directory that ModelRunner runs (a user's TorchScript model): the splits whose
 // head and tail it holds (ModelRunner::runnableSplits), the feature shapes measured on
@@ -153,7 +195,7 @@ Result<BenchModel> benchModelOf(ModelRunner &runner, const LabelledImages &sampl
 // Any model: a user's TorchScript model (ModelRunner) on labelled images of its input shape.
 Result<CoinferenceResult>
 runCoinferenceBenchmark(const BenchModel &model, const LabelledImages &test,
-                        const CoinferenceOptions &options,
+                        const LabelledImages *validation, const CoinferenceOptions &options,
                         const std::function<void(const QString &)> &progress = {});
 
 } // namespace edgegpt

@@ -1,6 +1,8 @@
 // FashionMnist: see FashionMnist.h.
 #include "models/FashionMnist.h"
 
+#include <algorithm>
+
 namespace edgegpt {
 
 namespace {
@@ -16,6 +18,31 @@ Result<ImageSet> FashionMnist::load(Split split, const QString &directory, int l
     if (!pixels)
         return Result<ImageSet>::failure(pixels.error());
     return ImageSet{std::move(*pixels)};
+}
+
+Result<ImageSet> FashionMnist::loadValidation(const QString &directory, int limit)
+{
+    Result<ImagePixels> all = FashionMnistFiles::load(Split::Train, directory);
+    if (!all)
+        return Result<ImageSet>::failure(all.error());
+    if (all->count <= validationImages)
+        return Result<ImageSet>::failure(
+            QStringLiteral("the training file in %1 has %2 images: no validation split (the last "
+                           "%3 of more than %3)")
+                .arg(directory)
+                .arg(all->count)
+                .arg(validationImages));
+    const int first = all->count - validationImages;
+    const int n = limit > 0 ? std::min(limit, validationImages) : validationImages;
+    const std::size_t pixelsPerImage = std::size_t(all->rows) * all->cols;
+    ImageSet v;
+    v.count = n;
+    v.rows = all->rows;
+    v.cols = all->cols;
+    v.pixels.assign(all->pixels.begin() + std::ptrdiff_t(first * pixelsPerImage),
+                    all->pixels.begin() + std::ptrdiff_t((first + n) * pixelsPerImage));
+    v.labels.assign(all->labels.begin() + first, all->labels.begin() + first + n);
+    return v;
 }
 
 torch::Tensor normalisePixels(const torch::Tensor &uint8Images)

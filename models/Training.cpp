@@ -2,6 +2,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 namespace edgegpt {
 
 QString describeProgress(const TrainProgress &p)
@@ -22,10 +24,18 @@ Result<TrainReport> runTrainingJob(const TrainingJob &job,
                                    const std::function<void(const TrainProgress &)> &progress)
 {
     using R = Result<TrainReport>;
-    Result<ImageSet> train =
-        FashionMnist::load(FashionMnist::Split::Train, job.dataDir, job.trainLimit);
+    // The last FashionMnist::validationImages training images are the validation split: never
+    // trained on (bench coinference chooses its settings on them).
+    Result<ImageSet> train = FashionMnist::load(FashionMnist::Split::Train, job.dataDir);
     if (!train)
         return R::failure(train.error());
+    const int heldOut = train->count - FashionMnist::trainingImages(train->count);
+    const int used = job.trainLimit > 0
+                         ? std::min(job.trainLimit, FashionMnist::trainingImages(train->count))
+                         : FashionMnist::trainingImages(train->count);
+    train->count = used;
+    train->pixels.resize(std::size_t(used) * train->rows * train->cols);
+    train->labels.resize(std::size_t(used));
     Result<ImageSet> test = FashionMnist::load(FashionMnist::Split::Test, job.dataDir);
     if (!test)
         return R::failure(test.error());
@@ -39,6 +49,7 @@ Result<TrainReport> runTrainingJob(const TrainingJob &job,
         {QStringLiteral("test_accuracy"), report->testAccuracy},
         {QStringLiteral("test_images"), test->count},
         {QStringLiteral("train_images"), train->count},
+        {QStringLiteral("validation_held_out"), heldOut},
         {QStringLiteral("epochs"), job.options.epochs},
         {QStringLiteral("seed"), qint64(job.options.seed)},
         {QStringLiteral("batch_size"), job.options.batchSize},

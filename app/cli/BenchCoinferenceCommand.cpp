@@ -1,9 +1,11 @@
 // edgegpt bench coinference [--model NAME] [--model-dir DIR] [--data DIR] [--json] [--images N]
-//                           [--threads N] [--out DIR]
+//                           [--validation-images N] [--threads N] [--out DIR]
 // The paper's co-inference cost table on the Fashion-MNIST test set
-// (models/CoinferenceBenchmark.h). Trains the model first when there is none, saying so. A user's
-// TorchScript model (model.json "format": "torchscript", docs/models.md) is profiled as it is,
-// on --data FOLDER/<class>/*.png images of its input shape (Fashion-MNIST for 28×28 grey).
+// (models/CoinferenceBenchmark.h), its settings chosen on the validation split (the last 5,000
+// training images, which `edgegpt train` never trains on). Trains the model first when there is
+// none, saying so. A user's TorchScript model (model.json "format": "torchscript", docs/models.md)
+// is profiled as it is, on --data FOLDER/<class>/*.png images of its input shape (Fashion-MNIST for
+// 28×28 grey).
 #include "CliCommand.h"
 
 #include "models/CoinferenceBenchmark.h"
@@ -16,6 +18,7 @@
 #include <QSaveFile>
 
 #include <cstdio>
+#include <optional>
 
 namespace edgegpt::cli {
 
@@ -50,6 +53,13 @@ int runBenchCoinference(const QStringList &arguments)
     parser.addOption({QStringLiteral("images"),
                       QStringLiteral("test images to use (default: all 10000)"),
                       QStringLiteral("N"), QStringLiteral("10000")});
+    parser.addOption(
+        {QStringLiteral("validation-images"),
+         QStringLiteral("validation images to choose the split, codec setting and JPEG quality "
+                        "on: the first N of the last 5000 training images (default: as many as "
+                        "--images, at most 5000; 0: choose on the test images, as the JSON's "
+                        "selected_on then says)"),
+         QStringLiteral("N")});
     parser.addOption({QStringLiteral("threads"),
                       QStringLiteral("threads for the sweep (default: every core)"),
                       QStringLiteral("N"), QStringLiteral("0")});
@@ -81,6 +91,16 @@ int runBenchCoinference(const QStringList &arguments)
     if (!ok1 || !ok2 || options.images < 1 || options.threads < 0 || options.threads > 1024)
         return fail(ExitUsage,
                     QStringLiteral("--images and --threads take positive whole numbers"));
+    if (parser.isSet(QStringLiteral("validation-images"))) {
+        bool ok3 = false;
+        options.validationImages = parser.value(QStringLiteral("validation-images")).toInt(&ok3);
+        if (!ok3 || options.validationImages < 0 ||
+            options.validationImages > FashionMnist::validationImages)
+            return fail(ExitUsage, QStringLiteral("--validation-images takes a whole number "
+                                                  "0..%1")
+                                       .arg(FashionMnist::validationImages));
+    }
+    const bool wantValidation = options.validationImages != 0;
     const QString modelDir = parser.isSet(QStringLiteral("model-dir"))
                                  ? parser.value(QStringLiteral("model-dir"))
                                  : ModelStore::defaultDirectory(spec->name());
@@ -92,6 +112,7 @@ int runBenchCoinference(const QStringList &arguments)
         return fail(ExitFailure, info.error());
     if (info && info->isTorchScript()) {
         LabelledImages images;
+        std::optional<LabelledImages> validation;
         if (parser.isSet(QStringLiteral("data")) &&
             LabelledImages::isClassFolder(dataDir, info->classes)) {
             Result<LabelledImages> folder =
@@ -105,6 +126,16 @@ int runBenchCoinference(const QStringList &arguments)
                 return fail(ExitFailure, test.error());
             images = LabelledImages::fromFashionMnist(*test);
             images.input = info->input; // the model's own normalisation
+            if (wantValidation) {
+                const Result<ImageSet> v = FashionMnist::loadValidation(dataDir);
+                if (!v)
+                    return fail(ExitFailure, v.error());
+                validation = LabelledImages::fromFashionMnist(
+                    *v, QStringLiteral("Fashion-MNIST validation images (the last %1 training "
+                                       "images; a model trained elsewhere may have seen them)")
+                            .arg(FashionMnist::validationImages));
+                validation->input = info->input;
+            }
         } else {
             return fail(ExitUsage,
                         QStringLiteral("the model in %1 takes %2 images of %3 classes: give "
@@ -120,8 +151,11 @@ int runBenchCoinference(const QStringList &arguments)
         note(QStringLiteral("%1: TorchScript, %2 input, splits %3; %4")
                  .arg(bench->name, info->input.describe(), bench->splits.join(QStringLiteral(", ")),
                       images.name));
-        const Result<CoinferenceResult> result =
-            runCoinferenceBenchmark(*bench, images, options, note);
+        if (!validation && wantValidation)
+            note(QStringLiteral("no validation images for a folder of images: the settings are "
+                                "chosen on the images reported (selected_on: test)"));
+        const Result<CoinferenceResult> result = runCoinferenceBenchmark(
+            *bench, images, validation ? &*validation : nullptr, options, note);
         if (!result)
             return fail(ExitFailure, result.error());
         return report(*result, parser, modelDir);
@@ -155,7 +189,21 @@ int runBenchCoinference(const QStringList &arguments)
     const Result<ImageSet> test = FashionMnist::load(FashionMnist::Split::Test, dataDir);
     if (!test)
         return fail(ExitFailure, test.error());
-    const Result<CoinferenceResult> result = runCoinferenceBenchmark(*model, *test, options, note);
+    std::optional<ImageSet> validation;
+    if (wantValidation) {
+        Result<ImageSet> v = FashionMnist::loadValidation(dataDir);
+        if (!v)
+            return fail(ExitFailure, v.error());
+        validation = std::move(*v);
+        const QJsonObject meta = model->meta;
+        if (!meta.contains(QStringLiteral("validation_held_out")))
+            note(QStringLiteral("warning: %1 was trained before the validation split was held "
+                                "out (model.json has no validation_held_out): it has seen the "
+                                "validation images; retrain it with edgegpt train")
+                     .arg(modelDir));
+    }
+    const Result<CoinferenceResult> result =
+        runCoinferenceBenchmark(*model, *test, validation ? &*validation : nullptr, options, note);
     if (!result)
         return fail(ExitFailure, result.error());
     return report(*result, parser, modelDir);

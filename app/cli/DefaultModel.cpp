@@ -75,10 +75,17 @@ Result<QString> prepareModelDirectory(const DefaultModelOptions &options)
     const Result<ImageSet> test = FashionMnist::load(FashionMnist::Split::Test, dataDir);
     if (!test)
         return Result<QString>::failure(test.error());
+    // The profile's sweep is measured on the validation split (the last training images, never
+    // trained on), as bench coinference's is.
+    const Result<ImageSet> validation = FashionMnist::loadValidation(dataDir);
+    if (!validation)
+        return Result<QString>::failure(validation.error());
     CoinferenceOptions bench;
     bench.images = options.profileImages;
+    bench.validationImages = std::min(options.profileImages, FashionMnist::validationImages);
     bench.threads = options.threads;
-    const Result<CoinferenceResult> result = runCoinferenceBenchmark(*model, *test, bench, note);
+    const Result<CoinferenceResult> result =
+        runCoinferenceBenchmark(*model, *test, &*validation, bench, note);
     if (!result)
         return Result<QString>::failure(result.error());
     QSaveFile profile(profilePath);

@@ -1,7 +1,8 @@
 // edgegpt train --model NAME [--epochs N] [--seed S] --out DIR [--threads N] [--limit N] [--json]
 // [--progress-json] Trains an image classifier on Fashion-MNIST on the CPU, with a progress line,
 // and saves DIR/model.pt and DIR/model.json (test accuracy, feature shape at every split, the
-// command).
+// command). The last 5,000 training images are the validation split and never trained on
+// (FashionMnist::validationImages): 55,000 training images.
 #include "CliCommand.h"
 
 #include "models/Training.h"
@@ -41,9 +42,12 @@ int runTrain(const QStringList &arguments)
     parser.addOption({QStringLiteral("threads"),
                       QStringLiteral("CPU threads (default: every core)"), QStringLiteral("N"),
                       QStringLiteral("0")});
-    parser.addOption({QStringLiteral("limit"),
-                      QStringLiteral("train on the first N images only (quick checks)"),
-                      QStringLiteral("N"), QStringLiteral("0")});
+    parser.addOption(
+        {QStringLiteral("limit"),
+         QStringLiteral("train on the first N images only (quick checks); without it the "
+                        "first 55,000 (the last 5,000 are the validation split, "
+                        "never trained on)"),
+         QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("data"),
                       QStringLiteral("folder with the Fashion-MNIST IDX files"),
                       QStringLiteral("DIR"), FashionMnist::defaultDirectory()});

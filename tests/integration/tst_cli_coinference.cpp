@@ -63,6 +63,9 @@ private Q_SLOTS:
                  o.value(QStringLiteral("test_accuracy")).toDouble());
         QCOMPARE(meta.value(QStringLiteral("seed")).toInt(), 3);
         QCOMPARE(meta.value(QStringLiteral("epochs")).toInt(), 2);
+        // The last 5,000 training images are the validation split, never trained on.
+        QCOMPARE(meta.value(QStringLiteral("validation_held_out")).toInt(), 5000);
+        QCOMPARE(meta.value(QStringLiteral("train_images")).toInt(), 1000);
         QVERIFY(meta.value(QStringLiteral("command"))
                     .toString()
                     .contains(QLatin1String("edgegpt train")));
@@ -88,6 +91,15 @@ private Q_SLOTS:
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         const double baseline = o.value(QStringLiteral("baseline_accuracy")).toDouble(-1);
         QVERIFY(baseline > 0.1 && baseline <= 1.0);
+        // The settings were chosen on validation images (as many as test images by default),
+        // the figures are on the test images; nothing here is emulated.
+        QCOMPARE(o.value(QStringLiteral("selected_on")).toString(), QStringLiteral("validation"));
+        QCOMPARE(o.value(QStringLiteral("validation_images")).toInt(), 200);
+        QVERIFY(o.value(QStringLiteral("validation_dataset"))
+                    .toString()
+                    .contains(QLatin1String("validation")));
+        QCOMPARE(o.value(QStringLiteral("emulated")).toBool(true), false);
+        QVERIFY2(r.err.contains("settings chosen on 200"), r.err.constData());
         QStringList schemes;
         QHash<QString, QJsonObject> rows;
         for (const QJsonValue &v : o.value(QStringLiteral("rows")).toArray()) {
@@ -100,6 +112,14 @@ private Q_SLOTS:
                 QVERIFY2(row.value(QLatin1String(key)).isString(), key);
             const double accuracy = row.value(QStringLiteral("accuracy")).toDouble();
             QVERIFY(accuracy >= 0 && accuracy <= 1);
+            // On the wire: the payload, the frame's 28 bytes, a compact control map, no TLS yet.
+            const double payload = row.value(QStringLiteral("payload_bytes")).toDouble(-1);
+            QCOMPARE(payload, row.value(QStringLiteral("bytes")).toDouble());
+            const double control = row.value(QStringLiteral("control_bytes")).toDouble(-1);
+            QVERIFY2(control >= 0 && control <= 40, qPrintable(QString::number(control)));
+            QCOMPARE(row.value(QStringLiteral("tls_bytes")).toDouble(-1), 0.0);
+            QCOMPARE(row.value(QStringLiteral("wire_bytes")).toDouble(), payload + 28 + control);
+            QVERIFY(row.value(QStringLiteral("validation_accuracy")).isDouble());
         }
         QCOMPARE(schemes,
                  (QStringList{QStringLiteral("lossless"), QStringLiteral("lossy"),
@@ -115,6 +135,11 @@ private Q_SLOTS:
         QVERIFY(co.value(QStringLiteral("accuracy")).toDouble() >= baseline - 0.003 - 1e-9);
         QVERIFY(co.value(QStringLiteral("bytes")).toDouble() * 5 <
                 lossless.value(QStringLiteral("bytes")).toDouble());
+        QVERIFY(co.value(QStringLiteral("wire_bytes")).toDouble() * 2 <
+                lossless.value(QStringLiteral("wire_bytes")).toDouble());
+        QCOMPARE(co.value(QStringLiteral("wire_saving_vs_lossless")).toDouble(),
+                 lossless.value(QStringLiteral("wire_bytes")).toDouble() /
+                     co.value(QStringLiteral("wire_bytes")).toDouble());
         QCOMPARE(
             rows.value(QStringLiteral("device_only")).value(QStringLiteral("bytes")).toDouble(),
             1.0);
@@ -130,7 +155,8 @@ private Q_SLOTS:
         QVERIFY(plot.width() >= 400);
         QFile profile(modelDir() + QStringLiteral("/profile.json"));
         QVERIFY(profile.open(QIODevice::ReadOnly));
-        QVERIFY(QJsonDocument::fromJson(profile.readAll()).isObject());
+        const QJsonObject p = QJsonDocument::fromJson(profile.readAll()).object();
+        QCOMPARE(p.value(QStringLiteral("measured_on")).toString(), QStringLiteral("validation"));
     }
 
     void badArgumentsAreUsageErrors()
