@@ -3,6 +3,7 @@
 #include <QCborMap>
 #include <QtEndian>
 
+#include <algorithm>
 #include <cmath>
 
 namespace edgegpt {
@@ -140,7 +141,7 @@ Result<std::vector<float>> decodeWeightValues(const QByteArray &bytes, const Wei
         return R::failure(
             QStringLiteral("weights: %1 tensors, expected %2").arg(count).arg(layout.size()));
     std::vector<float> out;
-    out.reserve(std::size_t(layoutCount(layout)));
+    out.reserve(std::size_t(std::min<qint64>(layoutCount(layout), 1 << 20)));
     qint64 at = 4;
     for (const WeightTensorInfo &t : layout) {
         if (bytes.size() - at < 4)
