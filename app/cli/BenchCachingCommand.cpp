@@ -1,7 +1,9 @@
 // edgegpt bench caching [--trace FILE.csv] [--requests N] [--seed S] [--models FILE.json]
 //                       [--memory-gb G] [--policy NAME…] [--out DIR] [--json]
+//                       [--live [--live-dir DIR] [--agent FILE]]
 // The edge model-caching simulator (docs/caching.md): every policy over one trace, the paper's
 // table, CSV and a PNG of cumulative system cost.
+#include "CachingLive.h"
 #include "CliCommand.h"
 
 #include "core/cache/CacheSimulator.h"
@@ -187,6 +189,14 @@ int runBenchCaching(const QStringList &arguments)
         {QStringLiteral("threads"),
          QStringLiteral("policies run in parallel on this many threads (default: one per core)"),
          QStringLiteral("N")},
+        {QStringLiteral("live"),
+         QStringLiteral("also replay the trace against a real edge agent whose model cache "
+                        "holds untrained model files of different sizes (one --policy)")},
+        {QStringLiteral("live-dir"),
+         QStringLiteral("--live: write the models and the agent's log here and keep them"),
+         QStringLiteral("DIR")},
+        {QStringLiteral("agent"), QStringLiteral("--live: the edgegpt-agent program"),
+         QStringLiteral("FILE")},
     });
     if (!parser.parse(arguments))
         return fail(ExitUsage, parser.errorText());
@@ -230,6 +240,12 @@ int runBenchCaching(const QStringList &arguments)
             if (!o.policies.contains(p->name()))
                 o.policies << p->name();
         }
+    const bool live = parser.isSet(QStringLiteral("live"));
+    if (live && o.policies.size() != 1)
+        return fail(ExitUsage, QStringLiteral("--live replays one policy: give one --policy"));
+    if (!live &&
+        (parser.isSet(QStringLiteral("live-dir")) || parser.isSet(QStringLiteral("agent"))))
+        return fail(ExitUsage, QStringLiteral("--live-dir and --agent go with --live"));
     if (o.policies.isEmpty())
         o.policies = cachePolicyNames();
 
@@ -260,6 +276,19 @@ int runBenchCaching(const QStringList &arguments)
     const std::vector<CacheRunResult> results =
         simulateCachePolicies(*system, trace, o.policies, o.policy, threadCount);
     const double elapsedMs = timer.nsecsElapsed() / 1e6;
+
+    QJsonObject liveJson;
+    if (live) {
+        LiveCachingOptions lo;
+        lo.policy = o.policies.constFirst();
+        lo.seed = o.trace.seed;
+        lo.keepDir = parser.value(QStringLiteral("live-dir"));
+        lo.agentPath = parser.value(QStringLiteral("agent"));
+        const Result<QJsonObject> replayed = runLiveCaching(*system, trace, lo);
+        if (!replayed)
+            return fail(ExitFailure, replayed.error());
+        liveJson = *replayed;
+    }
 
     if (!o.outDir.isEmpty()) {
         if (!QDir().mkpath(o.outDir))
@@ -327,6 +356,12 @@ int runBenchCaching(const QStringList &arguments)
                                {QStringLiteral("models"), models},
                                {QStringLiteral("elapsed_ms"), elapsedMs},
                                {QStringLiteral("policies"), policies}};
+        if (live) {
+            QJsonObject withLive = root;
+            withLive.insert(QStringLiteral("live"), liveJson);
+            printOut(QString::fromUtf8(QJsonDocument(withLive).toJson(QJsonDocument::Compact)));
+            return ExitOk;
+        }
         printOut(QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Compact)));
         return ExitOk;
     }
@@ -362,6 +397,25 @@ int runBenchCaching(const QStringList &arguments)
                 .arg(threadCount)
                 .arg(elapsedMs, 0, 'f', 0);
     text += table(results);
+    if (live)
+        text += QStringLiteral(
+                    "\nlive      %1 on a real edge agent (%2 untrained model files, %3 MB "
+                    "budget): hit ratio %4%% (simulated on the same trace and sizes: %5%%), "
+                    "%6 loads (simulated %7), %8 evictions (simulated %9); %10 answered, %11 "
+                    "offloaded, %12 failed\n")
+                    .arg(liveJson.value(QStringLiteral("policy")).toString())
+                    .arg(liveJson.value(QStringLiteral("models")).toArray().size())
+                    .arg(liveJson.value(QStringLiteral("budget_mb")).toDouble(), 0, 'f', 2)
+                    .arg(100 * liveJson.value(QStringLiteral("hit_ratio")).toDouble(), 0, 'f', 2)
+                    .arg(100 * liveJson.value(QStringLiteral("simulated_hit_ratio")).toDouble(), 0,
+                         'f', 2)
+                    .arg(liveJson.value(QStringLiteral("loads")).toInteger())
+                    .arg(liveJson.value(QStringLiteral("simulated_loads")).toInteger())
+                    .arg(liveJson.value(QStringLiteral("evictions")).toInteger())
+                    .arg(liveJson.value(QStringLiteral("simulated_evictions")).toInteger())
+                    .arg(liveJson.value(QStringLiteral("answered")).toInteger())
+                    .arg(liveJson.value(QStringLiteral("offloaded")).toInteger())
+                    .arg(liveJson.value(QStringLiteral("failed")).toInteger());
     if (!o.outDir.isEmpty())
         text += QStringLiteral("\nwrote %1/caching.csv, caching-cumulative.csv, caching-cost.png\n")
                     .arg(o.outDir);
