@@ -2,6 +2,7 @@
 #include "agents/CodecCalibration.h"
 
 #include "agents/InputPayload.h"
+#include "core/util/Stats.h"
 
 #include <QElapsedTimer>
 
@@ -44,17 +45,16 @@ QHash<QString, double> measureInputEncodeMs(const QStringList &codecs, int repea
         // One untimed encode first: the first JPEG loads Qt's image plugin.
         if (!encodeInput(image.data(), w, h, ch, codec))
             continue;
-        std::vector<double> ms;
+        QList<double> ms;
         for (int i = 0; i < std::max(1, repeats); ++i) {
             QElapsedTimer t;
             t.start();
             const Result<QByteArray> bytes = encodeInput(image.data(), w, h, ch, codec);
-            ms.push_back(double(t.nsecsElapsed()) / 1e6);
+            ms.append(double(t.nsecsElapsed()) / 1e6);
             if (!bytes)
                 break;
         }
-        std::nth_element(ms.begin(), ms.begin() + long(ms.size() / 2), ms.end());
-        out.insert(codec, ms[ms.size() / 2]);
+        out.insert(codec, median(ms)); // core/util/Stats.h: the one definition
     }
     return out;
 }
