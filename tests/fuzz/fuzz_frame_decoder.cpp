@@ -6,6 +6,7 @@
 //
 // An input that starts with 0xFF is a stream whose CRCs are recomputed before it is read, so
 // that mutations get past the checksums into the CBOR parser and the message schemas.
+#include "core/fl/FlConfig.h"
 #include "core/protocol/Frame.h"
 #include "core/protocol/Messages.h"
 
@@ -123,6 +124,15 @@ void parseMessage(const Frame &f)
         break;
     case FrameType::StatusReply:
         (void)StatusReplyMessage::fromCbor(f.control);
+        break;
+    case FrameType::FlJoin:
+        (void)FlJoinMessage::fromCbor(f.control);
+        break;
+    case FrameType::FlRound:
+        (void)FlRoundMessage::fromCbor(f.control);
+        break;
+    case FrameType::FlUpdate:
+        (void)FlUpdateMessage::fromCbor(f.control);
         break;
     }
 }
