@@ -300,6 +300,44 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(path(QStringLiteral("dev-root/deployments/default/agent.pid"))));
     }
 
+    // Cancel while a host-key question is open: the question is answered "no", every host of the
+    // deployment ends "cancelled", nothing is started or recorded, and the console says so.
+    void cancelWhileAskingStopsTheDeployment()
+    {
+        const QString knownHosts = path(QStringLiteral("known_hosts_cancel"));
+        QVERIFY(writeFile(knownHosts, {}));
+        QSettings settings(path(QStringLiteral("cancel.ini")), QSettings::IniFormat);
+        MainWindow window(&settings);
+        FleetDeployController *fleet = window.fleetController();
+        fleet->setSshOptions(sshOptions(knownHosts));
+        fleet->setStatusIntervalMs(600000);
+        {
+            DialogAnswerer refuse(QStringLiteral("hostKeyDialog"),
+                                  [](QDialog *d) { press(d, "refuseButton"); });
+            QSignalSpy polled(fleet, &FleetDeployController::statusPolled);
+            QVERIFY(window.loadFleet(m_fleet).ok());
+            QVERIFY(polled.wait(60000));
+        }
+        QVERIFY(window.openPlan(m_plan).ok());
+        DialogAnswerer cancelling(QStringLiteral("hostKeyDialog"), [fleet](QDialog *d) {
+            QVERIFY(fleet->isDeploying());
+            fleet->cancel();
+            press(d, "acceptOnceButton"); // too late: the deployment is cancelled
+        });
+        QSignalSpy deployed(fleet, &FleetDeployController::deployFinished);
+        window.deployAction()->trigger();
+        QVERIFY(fleet->isDeploying());
+        QVERIFY(deployed.wait(120000));
+        QCOMPARE(deployed.first().first().toBool(), false);
+        QVERIFY(cancelling.count >= 1);
+        for (const FleetHostView &h : fleet->hosts())
+            QVERIFY2(h.state == QLatin1String("cancelled"), qPrintable(h.name + ": " + h.state));
+        QVERIFY2(window.statusText().contains(QStringLiteral("cancelled")),
+                 qPrintable(window.statusText()));
+        QVERIFY(readFile(knownHosts).trimmed().isEmpty());
+        QVERIFY(!QFile::exists(path(QStringLiteral("dev-root/deployments/default/agent.pid"))));
+    }
+
     // The host-key dialog: refused, nothing happens; accepted once, the deployment goes on and
     // known_hosts is not written. Then the deployed agents chart, report their resident models,
     // run inputs on Run and stop on Stop, and give their log tail.
