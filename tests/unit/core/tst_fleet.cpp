@@ -219,7 +219,8 @@ private Q_SLOTS:
         QCOMPARE(o.value(QStringLiteral("models_dir")).toString(), QStringLiteral("models"));
         // No emulation unless the fleet file asks for it.
         QVERIFY(!o.contains(QStringLiteral("emulate")));
-        QCOMPARE(o.value(QStringLiteral("token_file")).toString(), QStringLiteral("fleet.token"));
+        // The host's own key file (per-pair TLS keys, docs/deploy.md), not the fleet secret.
+        QCOMPARE(o.value(QStringLiteral("token_file")).toString(), QStringLiteral("agent.keys"));
         QVERIFY(!QJsonDocument::fromJson(agentConfigJson(h, spec))
                      .object()
                      .contains(QStringLiteral("edge")));
