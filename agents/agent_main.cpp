@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QHostInfo>
 #include <QMutex>
+#include <QRegularExpression>
 #include <QSocketNotifier>
 
 #include <csignal>
@@ -97,8 +98,13 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "edgegpt-agent: %s\n", qPrintable(configured.error()));
         return 2;
     }
-    if (config.name.isEmpty())
-        config.name = config.role + QLatin1Char('@') + QHostInfo::localHostName();
+    if (config.name.isEmpty()) {
+        // "edge@HOST": also the TLS credential's name, so only what a credential may hold
+        // (core/protocol/Keyring.h: letters, digits, '.', '_', '@', '-'; at most 64).
+        QString host = QHostInfo::localHostName();
+        host.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("-"));
+        config.name = QString(config.role + QLatin1Char('@') + host).left(64);
+    }
     g_name = config.name;
     if (!config.logFile.isEmpty()) {
         g_logFile = new QFile(config.logFile);

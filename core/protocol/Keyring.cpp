@@ -40,7 +40,8 @@ bool PeerCredential::isKnownRole(const QString &role)
 
 Result<PeerCredential> PeerCredential::parse(const QString &text)
 {
-    static const QRegularExpression name(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
+    // '@': an agent started without --name is "ROLE@HOSTNAME" (agents/agent_main.cpp).
+    static const QRegularExpression name(QStringLiteral("^[A-Za-z0-9._@-]{1,64}$"));
     const qsizetype colon = text.indexOf(QLatin1Char(':'));
     if (colon <= 0)
         return Result<PeerCredential>::failure(

@@ -43,8 +43,8 @@ struct PeerCredential
     QString toString() const { return role + QLatin1Char(':') + name; }
     bool isEmpty() const { return role.isEmpty() || name.isEmpty(); }
     // "role:name" with a role of lower-case letters, digits and '-' (device, edge, cloud,
-    // console, fl-edge…) and a name of letters, digits, '.', '_', '-' (1..64): a credential from
-    // the wire is checked before it is used.
+    // console, fl-edge…) and a name of letters, digits, '.', '_', '@', '-' (1..64; "edge@host" is
+    // an agent's default name): a credential from the wire is checked before it is used.
     static Result<PeerCredential> parse(const QString &text);
     static bool isKnownRole(const QString &role);
 };
