@@ -82,8 +82,14 @@ private:
         edge->console.reset(
             PeerConnection::connectToHost(QStringLiteral("127.0.0.1"), port, options, nullptr));
         QSignalSpy ready(edge->console.get(), &PeerConnection::ready);
-        if (!ready.wait(5000))
+        QSignalSpy failed(edge->console.get(), &PeerConnection::failed);
+        if (!ready.wait(10000)) {
+            qWarning("console: %s; edge: %s",
+                     failed.isEmpty() ? "no handshake"
+                                      : qPrintable(failed.first().first().toString()),
+                     edge->process->readAllStandardError().constData());
             return nullptr;
+        }
         auto frames = edge->frames;
         connect(edge->console.get(), &PeerConnection::frameReceived, this,
                 [frames](const Frame &f) { *frames << f; });
