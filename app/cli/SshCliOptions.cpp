@@ -11,7 +11,6 @@
 #include <QMutex>
 #include <QMutexLocker>
 #include <QProcess>
-#include <QRandomGenerator>
 
 #include <fcntl.h>
 #include <termios.h>
@@ -162,16 +161,9 @@ Result<QByteArray> loadFleetToken(const QString &path, bool create)
     if (path.isEmpty())
         return Result<QByteArray>::failure(QStringLiteral("no fleet token file"));
     if (!QFileInfo::exists(path) && create) {
-        QFile file(path);
-        // Owner-only before the secret is written.
-        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly))
-            return Result<QByteArray>::failure(
-                QStringLiteral("cannot create token file %1: %2").arg(path, file.errorString()));
-        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        QByteArray raw(32, Qt::Uninitialized);
-        QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), 8);
-        file.write(raw.toHex() + '\n');
-        file.close();
+        const Result<void> created = FleetToken::create(path);
+        if (!created)
+            return Result<QByteArray>::failure(created.error());
         fail(0, QStringLiteral("created a fleet token in %1 (keep it secret)").arg(path));
     }
     const Result<FleetToken> token = FleetToken::load(path);

@@ -14,7 +14,6 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcessEnvironment>
-#include <QRandomGenerator>
 #include <QSet>
 #include <QThread>
 
@@ -160,15 +159,9 @@ Result<QByteArray> FleetDeployController::token(bool create)
     if (path.isEmpty())
         return Result<QByteArray>::failure(tr("the fleet names no token file"));
     if (!QFileInfo::exists(path) && create) {
-        QFile file(path);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly))
-            return Result<QByteArray>::failure(
-                tr("cannot create the fleet token %1: %2").arg(path, file.errorString()));
-        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        QByteArray raw(32, Qt::Uninitialized);
-        QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), 8);
-        file.write(raw.toHex() + '\n');
-        file.close();
+        const Result<void> created = FleetToken::create(path);
+        if (!created)
+            return Result<QByteArray>::failure(created.error());
         Q_EMIT logLine(tr("Created a fleet token in %1 (keep it secret).").arg(path));
     }
     const Result<FleetToken> loaded = FleetToken::load(path);

@@ -63,6 +63,21 @@ Result<QByteArray> FleetToken::readSecretFile(const QString &path, qint64 maxByt
     return content;
 }
 
+Result<void> FleetToken::create(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly))
+        return Result<void>::failure(
+            QStringLiteral("cannot create the fleet token %1: %2").arg(path, file.errorString()));
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QByteArray raw(32, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(raw.data()), 8);
+    if (file.write(raw.toHex() + '\n') != 65 || !file.flush())
+        return Result<void>::failure(
+            QStringLiteral("cannot write the fleet token %1: %2").arg(path, file.errorString()));
+    return Result<void>::success();
+}
+
 Result<FleetToken> FleetToken::load(const QString &path)
 {
     QStringList warnings;

@@ -49,6 +49,9 @@ struct FleetToken
                                              QStringList *warnings);
     // A token from bytes already in memory (tests, the console's local demo fleet).
     static Result<FleetToken> fromSecret(const QByteArray &secret);
+    // Writes a new random 32-byte token (hex, CSPRNG) to `path`, owner-only before the secret is
+    // written; refuses to overwrite an existing file. `edgegpt deploy` and the console use it.
+    static Result<void> create(const QString &path);
 };
 
 class Handshake

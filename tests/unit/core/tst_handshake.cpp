@@ -109,6 +109,23 @@ class TestHandshake : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // A new token: owner-only, loadable, of the documented length; an existing file is kept.
+    void createdTokenIsOwnerOnlyAndLoads()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("fleet.token"));
+        QVERIFY(FleetToken::create(path).ok());
+        QCOMPARE(QFile::permissions(path) & (QFileDevice::ReadGroup | QFileDevice::ReadOther |
+                                             QFileDevice::WriteGroup | QFileDevice::WriteOther),
+                 QFileDevice::Permissions());
+        const Result<FleetToken> token = FleetToken::load(path);
+        QVERIFY2(token.ok(), qPrintable(token.error()));
+        QCOMPARE(token->secret.size(), 64); // 32 random bytes as hex
+        QVERIFY(token->warnings.isEmpty());
+        QVERIFY(!FleetToken::create(path).ok()); // never overwritten
+        QCOMPARE(FleetToken::load(path)->secret, token->secret);
+    }
+
     void sameTokenSucceeds()
     {
         Pair p(token, token);
