@@ -722,8 +722,8 @@ void FleetOperation::start()
             case Kind::Deploy: {
                 // A device's edge, as the device will dial it: the edge's agent address, else the
                 // host name its SSH target resolves to (the same rule the probe uses).
-                QString edge;
-                if (const FleetHost *e = m_request.fleet.edgeFor(host)) {
+                QString edge = host.edgeEndpoint; // as written, when the fleet file says
+                if (const FleetHost *e = m_request.fleet.edgeFor(host); e && edge.isEmpty()) {
                     QString address = e->agentAddress;
                     if (address.isEmpty()) {
                         const Result<SshEndpoint> r = SshSession::resolve(

@@ -31,6 +31,19 @@ bool isValidHostText(const QString &host)
     return re.match(host).hasMatch();
 }
 
+// "HOST:PORT" or "[IPv6]:PORT", as an agent's `edge` setting takes it (agents/AgentConfig's
+// parseHostPort); the port 1..65535.
+bool isValidEndpoint(const QString &text)
+{
+    static const QRegularExpression re(
+        QStringLiteral("^(?:\\[[0-9A-Fa-f:.%]{2,64}\\]|[A-Za-z0-9._-]{1,253}):([0-9]{1,5})$"));
+    const QRegularExpressionMatch m = re.match(text);
+    if (!m.hasMatch())
+        return false;
+    const int port = m.captured(1).toInt();
+    return port >= 1 && port <= 65535;
+}
+
 // The per-host "emulate" object: only known keys, each a finite number in range (the agent's own
 // bounds: docs/agents.md). Returns it as written.
 QJsonObject readEmulate(JsonReader &reader, const QJsonObject &host, const QString &hostPath,
@@ -216,6 +229,16 @@ Result<Fleet> Fleet::parse(const QByteArray &json, const QString &fileName, cons
             int(reader.number(o, path, QStringLiteral("agent_port"), false, defaultAgentPort));
         h.agentAddress = reader.string(o, path, QStringLiteral("agent_address"), false);
         h.edge = reader.string(o, path, QStringLiteral("edge"), false);
+        h.edgeEndpoint = reader.string(o, path, QStringLiteral("edge_endpoint"), false);
+        if (o.contains(QLatin1String("edge_endpoint"))) {
+            const QString endpointPath = JsonReader::child(path, QStringLiteral("edge_endpoint"));
+            if (o.value(QStringLiteral("role")).toString() != QLatin1String("device"))
+                reader.error(endpointPath, QStringLiteral("only a device dials an edge"));
+            else if (!isValidEndpoint(h.edgeEndpoint))
+                reader.error(endpointPath,
+                             QStringLiteral("\"%1\": expected HOST:PORT ([ADDRESS]:PORT for IPv6)")
+                                 .arg(h.edgeEndpoint));
+        }
         h.preload = reader.boolean(o, path, QStringLiteral("preload"), false);
         h.cacheMb = reader.number(o, path, QStringLiteral("cache_mb"), false, 0);
         if (!(h.cacheMb >= 0 && h.cacheMb <= 1e9))

@@ -42,11 +42,16 @@ struct FleetHost
     QString agentListen = QStringLiteral("0.0.0.0");
     // A device's edge host (a fleet name); empty: the fleet's first edge host.
     QString edge;
+    // A device only: the "HOST:PORT" it dials to reach its edge, when that is not the edge's
+    // own agent address and port — a port forward, a NAT, an SSH tunnel, or the tests' relay.
+    // Empty: the edge's agent_address (else its SSH host name) and agent_port.
+    QString edgeEndpoint;
     // Edge and cloud: the agent loads its model runtime right after it starts (agent.json
     // "preload"), instead of when its first device connects.
     bool preload = false;
-    // Edge and cloud: the live model cache (agent.json "cache_mb", "cache_policy"; docs/caching.md):
-    // a memory budget in MB (0: none) and the policy (empty: the agent's default, LRU).
+    // Edge and cloud: the live model cache (agent.json "cache_mb", "cache_policy";
+    // docs/caching.md): a memory budget in MB (0: none) and the policy (empty: the agent's default,
+    // LRU).
     double cacheMb = 0;
     QString cachePolicy;
     // Emulation asked for this host (agent.json "emulate", written as is): {"slowdown",

@@ -2,8 +2,10 @@
 // QTcpServer on loopback that forwards every connection to a target port, records every byte it
 // passes, and on the client-to-server direction cuts the stream into TLS records (5-byte header:
 // type, version, length) so that it can tamper with the k-th application-data record (type 23)
-// of the first connection: flip a byte of it, send it twice (replay), or hold it and send it
-// after the next one (reorder). Later connections pass untouched.
+// of the first connection (or of the next one after arm()): flip a byte of it, send it twice
+// (replay), hold it and send it after the next one (reorder), or put a forged record of the same
+// length before it (inject). Other connections pass untouched. dropConnections() cuts every
+// connection, so that a peer that reconnects comes through again (the deployed device does).
 #pragma once
 
 #include <QByteArray>
@@ -16,7 +18,7 @@
 class TlsRelay : public QObject
 {
 public:
-    enum class Attack { None, Flip, Replay, Reorder };
+    enum class Attack { None, Flip, Replay, Reorder, Inject };
 
     TlsRelay(quint16 targetPort, Attack attack = Attack::None, int attackAt = 1)
         : m_target(targetPort)
@@ -25,7 +27,7 @@ public:
     {
         connect(&m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket *in = m_server.nextPendingConnection()) {
-                const bool first = m_connections++ == 0;
+                const bool first = m_connections++ == m_attackConnection;
                 auto *out = new QTcpSocket(in);
                 auto *pending = new QByteArray;
                 out->connectToHost(QHostAddress::LocalHost, m_target);
@@ -53,6 +55,25 @@ public:
     }
 
     quint16 port() const { return m_server.serverPort(); }
+    // Attacks the next connection (the k-th application-data record of it), not the first.
+    void arm(Attack attack, int attackAt)
+    {
+        m_attack = attack;
+        m_attackAt = attackAt;
+        m_attackConnection = m_connections;
+        m_appRecords = 0;
+        m_done = false;
+        m_held.clear();
+    }
+    // Closes every connection passing through (both sides see the peer go).
+    void dropConnections()
+    {
+        for (QTcpSocket *in : m_server.findChildren<QTcpSocket *>(Qt::FindDirectChildrenOnly)) {
+            for (QTcpSocket *out : in->findChildren<QTcpSocket *>())
+                out->abort();
+            in->abort();
+        }
+    }
     // Whether the attack has been carried out (the k-th record was seen and tampered with).
     bool attacked() const { return m_done; }
     int connections() const { return m_connections; }
@@ -97,6 +118,16 @@ private:
             case Attack::Reorder:
                 m_held = record;
                 break;
+            case Attack::Inject: {
+                // A record of the right type and length whose content the relay made up.
+                QByteArray forged = record;
+                for (qsizetype i = 5; i < forged.size(); ++i)
+                    forged[i] = char(i * 37);
+                out->write(forged);
+                out->write(record);
+                m_done = true;
+                break;
+            }
             case Attack::None:
                 out->write(record);
                 break;
@@ -109,6 +140,7 @@ private:
     Attack m_attack;
     int m_attackAt;
     int m_connections = 0;
+    int m_attackConnection = 0;
     int m_appRecords = 0;
     bool m_done = false;
     QByteArray m_held;

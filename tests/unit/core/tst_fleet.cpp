@@ -191,6 +191,36 @@ private Q_SLOTS:
                  qPrintable(fleet.error()));
     }
 
+    void edgeEndpointIsADevicesOwnDialAddress()
+    {
+        // A device may dial its edge somewhere else than the edge listens (a port forward, a
+        // tunnel, the tests' relay): HOST:PORT or [IPv6]:PORT, devices only.
+        Result<Fleet> fleet = Fleet::parse(
+            R"({"hosts":[{"name":"e","ssh":"e","role":"edge","class":"c","dir":"/d"},
+                         {"name":"d","ssh":"d","role":"device","class":"c","dir":"/d",
+                          "edge_endpoint":"gw.example:17411"},
+                         {"name":"d6","ssh":"d6","role":"device","class":"c","dir":"/d",
+                          "edge_endpoint":"[fe80::1]:22"}]})",
+            QStringLiteral("f.json"), QStringLiteral("/x"));
+        QVERIFY2(fleet.ok(), qPrintable(fleet.error()));
+        QCOMPARE(fleet->hosts.at(0).edgeEndpoint, QString());
+        QCOMPARE(fleet->hosts.at(1).edgeEndpoint, QStringLiteral("gw.example:17411"));
+        QCOMPARE(fleet->hosts.at(2).edgeEndpoint, QStringLiteral("[fe80::1]:22"));
+        for (const char *bad : {R"("role":"device","edge_endpoint":"gw.example")",
+                                R"("role":"device","edge_endpoint":"gw:0")",
+                                R"("role":"device","edge_endpoint":"gw:70000")",
+                                R"("role":"device","edge_endpoint":"a b:1")",
+                                R"("role":"edge","edge_endpoint":"gw:1")"}) {
+            fleet = Fleet::parse(
+                QByteArray(R"({"hosts":[{"name":"a","ssh":"a","class":"c","dir":"/d",)") + bad +
+                    "}]}",
+                QStringLiteral("f.json"), QStringLiteral("/x"));
+            QVERIFY2(!fleet.ok(), bad);
+            QVERIFY2(fleet.error().contains(QLatin1String("$.hosts[0].edge_endpoint")),
+                     qPrintable(fleet.error()));
+        }
+    }
+
     void agentConfiguration()
     {
         FleetHost h;
