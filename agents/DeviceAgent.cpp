@@ -325,6 +325,7 @@ void DeviceAgent::onEdgeReady()
     if (!m_lastEdgeError.isEmpty())
         emitLine({{QStringLiteral("event"), QStringLiteral("edge_back")}});
     m_lastEdgeError.clear();
+    m_linkMark = m_edge->wireBytesWritten(); // the handshakes are not a request's bytes
     m_pinger.start();
     // With a fixed split and codec nothing waits for the link estimate, and the first requests
     // measure the link themselves: a padded probe now would only queue ahead of them (at 100 KB/s
@@ -803,6 +804,9 @@ void DeviceAgent::finishRequest(quint32 id, const Frame &frame)
         ++m_labelled;
         m_correct += r->classIndex == o.input.label ? 1 : 0;
     }
+    const qint64 linkNow = m_edge ? m_edge->wireBytesWritten() : 0;
+    const qint64 linkBefore = std::min(m_linkMark, linkNow);
+    m_linkMark = linkNow;
     QJsonObject line{
         {QStringLiteral("index"), o.input.index},
         {QStringLiteral("ok"), true},
@@ -820,7 +824,12 @@ void DeviceAgent::finishRequest(quint32 id, const Frame &frame)
         {QStringLiteral("return_ms"), returnMs},
         {QStringLiteral("total_ms"), total},
         // Every byte this device has put on its edge connection so far, TLS records included.
-        {QStringLiteral("link_bytes"), m_edge ? double(m_edge->wireBytesWritten()) : 0.0}};
+        {QStringLiteral("link_bytes"), double(linkNow)},
+        // What it put there since the previous answer on this connection (or since the
+        // connection became ready): this request's frame, its TLS records, and any ping or
+        // probe sent meanwhile. A counter that restarts with each connection cannot give that by
+        // differences across connections; this can.
+        {QStringLiteral("link_request_bytes"), double(linkNow - linkBefore)}};
     if (!o.input.name.isEmpty())
         line.insert(QStringLiteral("file"), o.input.name);
     m_deviceTimes << o.deviceMs;

@@ -120,7 +120,7 @@ private:
     bool splitIsFixed() const;
 
     AgentConfig m_config;
-    Keyring m_keys; // TLS-PSK keys (Keyring.h)
+    Keyring m_keys;                  // TLS-PSK keys (Keyring.h)
     QString m_modelName, m_modelDir; // the model it runs (AgentConfig::models())
     // --start on-request: the run a console asked for (run-inputs); none while !active.
     struct Run
@@ -167,6 +167,9 @@ private:
     int m_answered = 0, m_failed = 0, m_correct = 0, m_labelled = 0;
     QList<double> m_totals;
     double m_bytesSum = 0;
+    // The edge connection's wire-byte counter at the last answer (or when it became ready): the
+    // next answer's `link_request_bytes` is what was written since (docs/agents.md).
+    qint64 m_linkMark = 0;
     QHash<QString, int> m_splitUse;
     QString m_lastEdgeError;
     QStringList m_classNames;    // the model's classes, index → name (model.json)

@@ -65,7 +65,7 @@ struct RunStats
     QHash<QString, double> stage; // medians of device_ms, encode_ms, …
     double bytes = 0, wireBytes = 0, accuracy = -1;
     // Bytes the device put on its edge connection per answered request (TLS records and pings
-    // included), from its link_bytes counter; 0 when fewer than two answers.
+    // included), from its answers' link_request_bytes; 0 without an answer from the edge.
     double linkBytes = 0;
     double overheadMs = 0, overheadShare = 0; // medians per request
     QHash<QString, int> splitsUsed;
@@ -193,17 +193,19 @@ RunStats summarise(const Scheme &scheme, double rate, const QList<QJsonObject> &
     s.wireBytes = sumW / wire.size();
     s.overheadMs = quantile(overhead, 0.5);
     s.overheadShare = quantile(share, 0.5);
-    double firstLink = -1, lastLink = -1;
+    // The mean of each answer's link_request_bytes (bytes written on the device's edge
+    // connection since its previous answer there). Not differences of the link_bytes counter:
+    // the configurations take turns, each round on a fresh connection whose counter restarts.
+    double linkSum = 0;
     int linked = 0;
     for (const QJsonObject &r : results)
-        if (r.value(QStringLiteral("ok")).toBool() && r.contains(QStringLiteral("link_bytes"))) {
-            const double v = r.value(QStringLiteral("link_bytes")).toDouble();
-            firstLink = firstLink < 0 ? v : std::min(firstLink, v);
-            lastLink = std::max(lastLink, v);
+        if (r.value(QStringLiteral("ok")).toBool() &&
+            r.contains(QStringLiteral("link_request_bytes"))) {
+            linkSum += r.value(QStringLiteral("link_request_bytes")).toDouble();
             ++linked;
         }
-    if (linked > 1)
-        s.linkBytes = (lastLink - firstLink) / (linked - 1);
+    if (linked > 0)
+        s.linkBytes = linkSum / linked;
     if (labelled > 0)
         s.accuracy = double(correct) / labelled;
     return s;
