@@ -239,6 +239,15 @@ private Q_SLOTS:
             QCOMPARE(l.value(QStringLiteral("label")).toInt(), int(test->labels[size_t(i)]));
             QCOMPARE(l.value(QStringLiteral("split")).toString(), split);
             QVERIFY(l.value(QStringLiteral("total_ms")).toDouble() > 0);
+            if (split != QLatin1String("logits")) {
+                // What went on the edge connection for this answer: at least its frame in one TLS
+                // record (21 bytes more), and the running counter at least that.
+                const double wire = l.value(QStringLiteral("wire_bytes")).toDouble();
+                const double sent = l.value(QStringLiteral("link_request_bytes")).toDouble();
+                QVERIFY2(sent >= wire + 21,
+                         qPrintable(QStringLiteral("%1 < %2 + 21").arg(sent).arg(wire)));
+                QVERIFY(l.value(QStringLiteral("link_bytes")).toDouble() >= sent);
+            }
             ++answered;
         }
         QCOMPARE(answered, 20);
