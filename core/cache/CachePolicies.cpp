@@ -417,14 +417,16 @@ public:
     {}
     QString name() const override { return QStringLiteral("CVA"); }
     bool proposed() const override { return true; }
-    void prepare(const CacheSystem &s, const std::vector<CacheRequest> &trace) override
+    void prepare(const CacheSystem &s, const std::vector<CacheRequest> &) override
     {
         m_count.assign(s.models.size(), 0);
         m_at.assign(s.models.size(), 0);
-        m_start = trace.empty() ? 0 : trace.front().time;
+        m_started = false; // the clock starts at the first request it sees (a live cache has
+                           // no trace: EdgeModelCache)
     }
     MissDecision onMiss(const CacheView &v, int model) override
     {
+        start(v.time);
         const double elapsed = v.time - m_start;
         const double perS = elapsed > 0 ? double(v.index + 1) / elapsed : 1.0;
         const auto rate = [&](int m) { // requests per request, this one included for `model`
@@ -442,6 +444,7 @@ public:
     }
     void onRequest(const CacheView &v, int model, CacheOutcome) override
     {
+        start(v.time);
         m_count[size_t(model)] = decayedCount(model, v.index) + 1;
         m_at[size_t(model)] = v.index;
     }
@@ -453,9 +456,17 @@ private:
         return c == 0 ? 0 : c * std::pow(m_gamma, double(index - m_at[size_t(m)]));
     }
 
+    void start(double time)
+    {
+        if (!m_started)
+            m_start = time;
+        m_started = true;
+    }
+
     double m_horizon;
     double m_gamma;
     double m_start = 0;
+    bool m_started = false;
     std::vector<double> m_count;
     std::vector<std::int64_t> m_at;
 };

@@ -48,9 +48,10 @@ EdgeModelCache::createForSystem(const CacheSystem &system, const QString &policy
     if (!p)
         return R::failure(QStringLiteral("unknown cache policy \"%1\" (known: %2)")
                               .arg(policy, cachePolicyNames().join(QStringLiteral(", "))));
-    if (p->name() == QLatin1String("Oracle"))
-        return R::failure(QStringLiteral("the Oracle policy needs the future requests: it runs "
-                                         "only in the simulator"));
+    if (p->name() == QLatin1String("Oracle") || p->name() == QLatin1String("Optimal"))
+        return R::failure(QStringLiteral("the %1 policy needs the future requests: it runs "
+                                         "only in the simulator")
+                              .arg(p->name()));
     std::unique_ptr<EdgeModelCache> c(new EdgeModelCache);
     c->m_system = system;
     c->m_system.models.clear();
