@@ -1,4 +1,5 @@
 #include "CacheOptimum.h"
+#include "VectorState.h"
 
 #include "AgeOfContext.h"
 
@@ -52,6 +53,8 @@ struct Dp
 Result<OptimalSchedule> optimalCacheSchedule(const CacheSystem &system,
                                              const std::vector<CacheRequest> &trace)
 {
+    clearUpperVectorState(); // VectorState.h
+
     using R = Result<OptimalSchedule>;
     const int n = int(system.models.size());
     if (n > maxOptimalModels)

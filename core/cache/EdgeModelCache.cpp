@@ -1,4 +1,5 @@
 #include "EdgeModelCache.h"
+#include "VectorState.h"
 
 #include <algorithm>
 
@@ -77,6 +78,8 @@ EdgeModelCache::createForSystem(const CacheSystem &system, const QString &policy
 
 EdgeCacheDecision EdgeModelCache::request(const QString &model, int topic, double timeS)
 {
+    clearUpperVectorState(); // VectorState.h: the agent runs AVX model code between requests
+
     EdgeCacheDecision d;
     const int m = m_system.indexOf(model);
     if (m < 0)
