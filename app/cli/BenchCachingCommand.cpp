@@ -6,6 +6,7 @@
 #include "CachingLive.h"
 #include "CliCommand.h"
 
+#include "core/cache/CacheOptimum.h"
 #include "core/cache/CacheSimulator.h"
 #include "core/report/PlotImage.h"
 
@@ -172,7 +173,8 @@ int runBenchCaching(const QStringList &arguments)
          QStringLiteral("the edge server's GPU memory for models (default: the models file's)"),
          QStringLiteral("G")},
         {QStringLiteral("policy"),
-         QStringLiteral("a policy to run, repeatable or comma-separated (default: all): %1")
+         QStringLiteral("a policy to run, repeatable or comma-separated (default: all): %1; "
+                        "also Optimal (the exact offline optimum, slow), LC-capped, LC-always")
              .arg(cachePolicyNames().join(QStringLiteral(", "))),
          QStringLiteral("NAME")},
         {QStringLiteral("out"),
@@ -255,6 +257,12 @@ int runBenchCaching(const QStringList &arguments)
         return fail(ExitFailure, system.error());
     if (o.memoryGb >= 0)
         system->memoryGb = o.memoryGb;
+    if (o.policies.contains(QStringLiteral("Optimal")) &&
+        int(system->models.size()) > maxOptimalModels)
+        return fail(ExitUsage, QStringLiteral("--policy Optimal searches every set of resident "
+                                              "models: at most %1 models, the models file has %2")
+                                   .arg(maxOptimalModels)
+                                   .arg(system->models.size()));
 
     QElapsedTimer timer;
     timer.start();
@@ -400,7 +408,7 @@ int runBenchCaching(const QStringList &arguments)
     if (live)
         text += QStringLiteral(
                     "\nlive      %1 on a real edge agent (%2 untrained model files, %3 MB "
-                    "budget): hit ratio %4%% (simulated on the same trace and sizes: %5%%), "
+                    "budget): hit ratio %4% (simulated on the same trace and sizes: %5%), "
                     "%6 loads (simulated %7), %8 evictions (simulated %9); %10 answered, %11 "
                     "offloaded, %12 failed\n")
                     .arg(liveJson.value(QStringLiteral("policy")).toString())

@@ -99,6 +99,15 @@ Result<QJsonObject> runLiveCaching(const CacheSystem &system,
     const int n = int(system.models.size());
     if (n == 0 || trace.empty())
         return R::failure(QStringLiteral("--live: no models or no requests"));
+    PolicyParams params; // the agent's (EdgeModelCache's) seed for Random: 1
+    params.seed = 1;
+    std::unique_ptr<CachePolicy> policy = makeCachePolicy(options.policy, params);
+    if (!policy)
+        return R::failure(QStringLiteral("--live: unknown policy \"%1\"").arg(options.policy));
+    if (policy->name() == QLatin1String("Oracle") || policy->name() == QLatin1String("Optimal"))
+        return R::failure(QStringLiteral("--live: the %1 policy needs the future requests; it "
+                                         "runs only in the simulator")
+                              .arg(policy->name()));
     QTemporaryDir temp;
     if (options.keepDir.isEmpty() && !temp.isValid())
         return R::failure(QStringLiteral("--live: cannot create a temporary folder"));
@@ -152,14 +161,6 @@ Result<QJsonObject> runLiveCaching(const CacheSystem &system,
     }
 
     // The simulator on the same trace, sizes and budget.
-    PolicyParams params;
-    params.seed = options.seed;
-    std::unique_ptr<CachePolicy> policy = makeCachePolicy(options.policy, params);
-    if (!policy)
-        return R::failure(QStringLiteral("--live: unknown policy \"%1\"").arg(options.policy));
-    if (policy->name() == QLatin1String("Oracle"))
-        return R::failure(QStringLiteral("--live: the Oracle needs the future requests; it runs "
-                                         "only in the simulator"));
     const CacheRunResult simulated = simulateCache(live, trace, *policy);
 
     // The agent.

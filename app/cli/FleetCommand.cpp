@@ -2,8 +2,11 @@
 // Acts on a deployment on every host of a fleet in parallel (docs/deploy.md).
 //   status --json: {"hosts":[{"name":…,"state":"running"|"stopped"|"unreachable"|"error",
 //                             "message":…[,"metrics":{"requests":…,"median_ms":…,"device_ms":…,
-//                             "models":[…],"failed":…,"emulated":…}]},…]}
-//   (metrics: what a running agent answers to a status-request, when the token is at hand)
+//                             "models":[…],"failed":…,"emulated":…}]
+//                             [,"cache":{"policy":…,"budget_mb":…,"used_mb":…,"hit_ratio":…,
+//                             "resident":[{"model":…,"size_mb":…,"context":…},…]}]},…]}
+//   (metrics: what a running agent answers to a status-request, when the token is at hand;
+//   cache: an edge with a live model cache, from its metrics stream, docs/caching.md)
 // Exit code 0 when every host ends in the state asked for (running for status and restart,
 // stopped for stop, reachable for logs), else 1.
 //
@@ -117,6 +120,73 @@ Result<StatusReplyMessage> queryStatus(const QString &address, quint16 port, con
                                                                : error);
 }
 
+// An edge's live model cache (docs/caching.md, "Live"), as its metrics stream carries it: the
+// first metrics-update after subscribing. Empty when the agent has no live cache (no policy in
+// the update). Bounded by timeoutMs.
+Result<QJsonObject> queryCache(const QString &address, quint16 port, const Keyring &keys,
+                               int timeoutMs)
+{
+    QEventLoop loop;
+    std::unique_ptr<PeerConnection> peer(
+        PeerConnection::connectToHost(address, port, consoleOptions(keys, timeoutMs)));
+    QString error;
+    std::optional<MetricsUpdateMessage> update;
+    quint32 id = 0;
+    QObject::connect(peer.get(), &PeerConnection::ready, &loop, [&]() {
+        MetricsSubscribeMessage subscribe;
+        subscribe.intervalMs = MetricsSubscribeMessage::minIntervalMs;
+        const Result<quint32> sent =
+            peer->sendRequest(FrameType::MetricsSubscribe, subscribe.toCbor());
+        if (!sent) {
+            error = sent.error();
+            loop.quit();
+            return;
+        }
+        id = *sent;
+    });
+    QObject::connect(peer.get(), &PeerConnection::frameReceived, &loop, [&](const Frame &f) {
+        if (f.type == FrameType::MetricsUpdate) {
+            const Result<MetricsUpdateMessage> m = MetricsUpdateMessage::fromCbor(f.control);
+            if (m)
+                update = *m;
+            else
+                error = m.error();
+        } else if (f.type == FrameType::Error && f.requestId == id) {
+            const Result<ErrorMessage> e = ErrorMessage::fromCbor(f.control);
+            error = e ? e->code + QStringLiteral(": ") + e->message : e.error();
+        } else {
+            return;
+        }
+        loop.quit();
+    });
+    QObject::connect(peer.get(), &PeerConnection::failed, &loop, [&](const QString &m) {
+        error = m;
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, [&]() {
+        error = QStringLiteral("no metrics update within %1 ms").arg(timeoutMs);
+        loop.quit();
+    });
+    loop.exec();
+    peer->disconnect(&loop);
+    if (!update)
+        return Result<QJsonObject>::failure(error.isEmpty() ? QStringLiteral("connection closed")
+                                                            : error);
+    if (update->cachePolicy.isEmpty())
+        return QJsonObject{};
+    const auto numberOrNull = [](double v) { return v >= 0 ? QJsonValue(v) : QJsonValue(); };
+    QJsonArray resident;
+    for (const ResidentModelRecord &r : update->cacheResident)
+        resident.append(QJsonObject{{QStringLiteral("model"), r.model},
+                                    {QStringLiteral("size_mb"), r.sizeMb},
+                                    {QStringLiteral("context"), r.context}});
+    return QJsonObject{{QStringLiteral("policy"), update->cachePolicy},
+                       {QStringLiteral("budget_mb"), numberOrNull(update->cacheBudgetMb)},
+                       {QStringLiteral("used_mb"), numberOrNull(update->cacheUsedMb)},
+                       {QStringLiteral("hit_ratio"), numberOrNull(update->cacheHitRatio)},
+                       {QStringLiteral("resident"), resident}};
+}
+
 QJsonValue msOrNull(double ms)
 {
     return ms >= 0 ? QJsonValue(ms) : QJsonValue();
@@ -166,7 +236,7 @@ int runFleet(FleetOperation::Kind kind, const QString &name, const QString &desc
     TerminalSshInteraction interaction(parser.isSet(QStringLiteral("accept-new-host-key")));
     const QList<HostReport> reports = runFleetOperation(request, &interaction, true);
     // Status: a running agent says what it did (status-request), when the token is at hand.
-    QHash<QString, QJsonObject> metrics;
+    QHash<QString, QJsonObject> metrics, caches;
     const Result<Keyring> consoleKeys = loadConsoleKeys(selection->tokenFile);
     if (kind == FleetOperation::Kind::Status && !request.spec.token.isEmpty() && consoleKeys) {
         for (const HostReport &r : reports) {
@@ -186,6 +256,15 @@ int runFleet(FleetOperation::Kind kind, const QString &name, const QString &desc
                                                 QJsonArray::fromStringList(s->models)},
                                                {QStringLiteral("failed"), s->failed},
                                                {QStringLiteral("emulated"), s->emulated}});
+            // An edge's live model cache, from its metrics stream.
+            if (s->role != QLatin1String("edge"))
+                continue;
+            const Result<QJsonObject> c =
+                queryCache(agentAddressOf(*h, request.ssh), agentPortOf(*h), *consoleKeys, 3000);
+            if (!c)
+                fail(0, QStringLiteral("%1: no cache metrics: %2").arg(r.host, c.error()));
+            else if (!c->isEmpty())
+                caches.insert(r.host, *c);
         }
     }
 
@@ -212,6 +291,9 @@ int runFleet(FleetOperation::Kind kind, const QString &name, const QString &desc
         const QJsonObject m = metrics.value(r.host);
         if (!m.isEmpty())
             o.insert(QStringLiteral("metrics"), m);
+        const QJsonObject cache = caches.value(r.host);
+        if (!cache.isEmpty())
+            o.insert(QStringLiteral("cache"), cache);
         hosts.append(o);
         if (json)
             continue;
@@ -240,6 +322,23 @@ int runFleet(FleetOperation::Kind kind, const QString &name, const QString &desc
                                   : QString()));
         } else {
             printOut(QStringLiteral("%1: %2: %3").arg(r.host, hostStateName(r.state), r.message));
+        }
+        if (!cache.isEmpty()) {
+            QStringList resident;
+            for (const QJsonValue &v : cache.value(QStringLiteral("resident")).toArray()) {
+                const QJsonObject x = v.toObject();
+                resident << QStringLiteral("%1 (%2 MB, context %3)")
+                                .arg(x.value(QStringLiteral("model")).toString())
+                                .arg(x.value(QStringLiteral("size_mb")).toDouble(), 0, 'f', 1)
+                                .arg(x.value(QStringLiteral("context")).toDouble(), 0, 'f', 2);
+            }
+            printOut(QStringLiteral("  cache %1: hit ratio %2%, %3 of %4 MB in use, resident: %5")
+                         .arg(cache.value(QStringLiteral("policy")).toString())
+                         .arg(100 * cache.value(QStringLiteral("hit_ratio")).toDouble(), 0, 'f', 1)
+                         .arg(cache.value(QStringLiteral("used_mb")).toDouble(), 0, 'f', 1)
+                         .arg(cache.value(QStringLiteral("budget_mb")).toDouble(), 0, 'f', 1)
+                         .arg(resident.isEmpty() ? QStringLiteral("none")
+                                                 : resident.join(QStringLiteral(", "))));
         }
     }
     if (json)

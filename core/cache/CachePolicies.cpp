@@ -2,6 +2,8 @@
 // offline Oracle and the proposed CVA. docs/caching.md explains each.
 #include "CachePolicy.h"
 
+#include "CacheOptimum.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -349,6 +351,58 @@ private:
     std::vector<std::vector<std::int64_t>> m_uses;
 };
 
+// Optimal: replays the exact offline optimum (CacheOptimum.h): on a miss it loads the model,
+// evicting what the optimal schedule no longer holds, or offloads the request, as the schedule
+// does. A reference for the least cost any policy can reach on the trace, not a policy an edge
+// can run (it reads the whole trace, and its search grows as 2^models).
+class OptimalPolicy : public CachePolicy
+{
+public:
+    QString name() const override { return QStringLiteral("Optimal"); }
+    void prepare(const CacheSystem &s, const std::vector<CacheRequest> &trace) override
+    {
+        const Result<OptimalSchedule> schedule = optimalCacheSchedule(s, trace);
+        m_after = schedule ? schedule->residentAfter : std::vector<std::uint32_t>{};
+    }
+    MissDecision onMiss(const CacheView &v, int model) override
+    {
+        if (v.index < 0 || size_t(v.index) >= m_after.size()) // too many models: nothing known
+            return {false, {}};
+        const std::uint32_t after = m_after[size_t(v.index)];
+        if (!(after & (1u << model)))
+            return {false, {}};
+        MissDecision d;
+        for (int r : v.resident)
+            if (!(after & (1u << r)))
+                d.victims.push_back(r);
+        return d;
+    }
+
+private:
+    std::vector<std::uint32_t> m_after;
+};
+
+// LC with the admission of FIFO and Random (`LC-always`, for comparison only; docs/caching.md):
+// every miss for a model that fits is loaded, evicting the resident models with the least
+// context (the ranking of LC) until it fits.
+class LcAlwaysPolicy : public RecencyBase
+{
+public:
+    QString name() const override { return QStringLiteral("LC-always"); }
+
+protected:
+    int victim(const CacheView &v, int, const std::vector<int> &c) override
+    {
+        return *std::min_element(c.begin(), c.end(), [&](int a, int b) {
+            const double wa = v.context->weightedBest(a, v.time);
+            const double wb = v.context->weightedBest(b, v.time);
+            if (wa != wb)
+                return wa < wb;
+            return m_lastUse[size_t(a)] < m_lastUse[size_t(b)];
+        });
+    }
+};
+
 // CVA (Context-Value with Admission), the proposed policy: the Oracle's decision with the
 // future replaced by an estimate. Each model's request rate is a count decayed with a half-life
 // of `rateHalfLifeRequests`; its saving per request uses the context it holds or will settle at
@@ -363,14 +417,16 @@ public:
     {}
     QString name() const override { return QStringLiteral("CVA"); }
     bool proposed() const override { return true; }
-    void prepare(const CacheSystem &s, const std::vector<CacheRequest> &trace) override
+    void prepare(const CacheSystem &s, const std::vector<CacheRequest> &) override
     {
         m_count.assign(s.models.size(), 0);
         m_at.assign(s.models.size(), 0);
-        m_start = trace.empty() ? 0 : trace.front().time;
+        m_started = false; // the clock starts at the first request it sees (a live cache has
+                           // no trace: EdgeModelCache)
     }
     MissDecision onMiss(const CacheView &v, int model) override
     {
+        start(v.time);
         const double elapsed = v.time - m_start;
         const double perS = elapsed > 0 ? double(v.index + 1) / elapsed : 1.0;
         const auto rate = [&](int m) { // requests per request, this one included for `model`
@@ -388,6 +444,7 @@ public:
     }
     void onRequest(const CacheView &v, int model, CacheOutcome) override
     {
+        start(v.time);
         m_count[size_t(model)] = decayedCount(model, v.index) + 1;
         m_at[size_t(model)] = v.index;
     }
@@ -399,9 +456,17 @@ private:
         return c == 0 ? 0 : c * std::pow(m_gamma, double(index - m_at[size_t(m)]));
     }
 
+    void start(double time)
+    {
+        if (!m_started)
+            m_start = time;
+        m_started = true;
+    }
+
     double m_horizon;
     double m_gamma;
     double m_start = 0;
+    bool m_started = false;
     std::vector<double> m_count;
     std::vector<std::int64_t> m_at;
 };
@@ -422,6 +487,10 @@ std::unique_ptr<CachePolicy> makeCachePolicy(const QString &name, const PolicyPa
         return std::make_unique<LcPolicy>();
     if (n == QLatin1String("lc-capped"))
         return std::make_unique<LcPolicy>(true);
+    if (n == QLatin1String("lc-always"))
+        return std::make_unique<LcAlwaysPolicy>();
+    if (n == QLatin1String("optimal"))
+        return std::make_unique<OptimalPolicy>();
     if (n == QLatin1String("lfu"))
         return std::make_unique<LfuPolicy>();
     if (n == QLatin1String("fifo"))

@@ -71,7 +71,8 @@ protected:
 // "LC", "LFU", "FIFO", "Random", "Cloud", "LRU", "GDSF", "Oracle", "CVA" (the proposed policy):
 // the order of the bench's table.
 QStringList cachePolicyNames();
-// Case-insensitive; nullptr for an unknown name.
+// Case-insensitive; nullptr for an unknown name. Besides those: "Optimal" (the exact offline
+// optimum, CacheOptimum.h), "LC-capped" and "LC-always" (LC variants kept for comparison).
 std::unique_ptr<CachePolicy> makeCachePolicy(const QString &name, const PolicyParams &params = {});
 
 } // namespace edgegpt::cache

@@ -1,4 +1,5 @@
 #include "CacheTrace.h"
+#include "VectorState.h"
 
 #include <QFile>
 #include <QHash>
@@ -54,6 +55,8 @@ int CacheRng::below(int n)
 
 std::vector<CacheRequest> generateTrace(const TraceParams &p, int modelCount)
 {
+    clearUpperVectorState(); // VectorState.h
+
     std::vector<CacheRequest> trace;
     if (modelCount <= 0 || p.requests <= 0)
         return trace;

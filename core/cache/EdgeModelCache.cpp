@@ -1,4 +1,5 @@
 #include "EdgeModelCache.h"
+#include "VectorState.h"
 
 #include <algorithm>
 
@@ -48,9 +49,10 @@ EdgeModelCache::createForSystem(const CacheSystem &system, const QString &policy
     if (!p)
         return R::failure(QStringLiteral("unknown cache policy \"%1\" (known: %2)")
                               .arg(policy, cachePolicyNames().join(QStringLiteral(", "))));
-    if (p->name() == QLatin1String("Oracle"))
-        return R::failure(QStringLiteral("the Oracle policy needs the future requests: it runs "
-                                         "only in the simulator"));
+    if (p->name() == QLatin1String("Oracle") || p->name() == QLatin1String("Optimal"))
+        return R::failure(QStringLiteral("the %1 policy needs the future requests: it runs "
+                                         "only in the simulator")
+                              .arg(p->name()));
     std::unique_ptr<EdgeModelCache> c(new EdgeModelCache);
     c->m_system = system;
     c->m_system.models.clear();
@@ -76,6 +78,8 @@ EdgeModelCache::createForSystem(const CacheSystem &system, const QString &policy
 
 EdgeCacheDecision EdgeModelCache::request(const QString &model, int topic, double timeS)
 {
+    clearUpperVectorState(); // VectorState.h: the agent runs AVX model code between requests
+
     EdgeCacheDecision d;
     const int m = m_system.indexOf(model);
     if (m < 0)

@@ -158,6 +158,73 @@ private Q_SLOTS:
         QVERIFY(png.width() > 500);
     }
 
+    void optimalIsTheLeast()
+    {
+        // The exact offline optimum (not in the default run) costs no more than any policy.
+        const QJsonObject o =
+            runJson({QStringLiteral("--requests"), QStringLiteral("4000"), QStringLiteral("--seed"),
+                     QStringLiteral("4"), QStringLiteral("--policy"),
+                     QStringLiteral("LC,LFU,Oracle,CVA,optimal,LC-always")});
+        const QJsonArray policies = o.value(QStringLiteral("policies")).toArray();
+        QCOMPARE(policies.size(), 6);
+        QCOMPARE(policies[4].toObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("Optimal"));
+        QCOMPARE(policies[5].toObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("LC-always"));
+        const double optimal =
+            policies[4].toObject().value(QStringLiteral("system_cost")).toDouble();
+        QVERIFY(optimal > 0);
+        for (const QJsonValue &p : policies)
+            QVERIFY2(optimal <= p.toObject().value(QStringLiteral("system_cost")).toDouble(),
+                     qPrintable(p.toObject().value(QStringLiteral("name")).toString()));
+    }
+
+    void live()
+    {
+        // 40 requests of the generated trace replayed against a real edge agent on 127.0.0.1
+        // holding one untrained model file per model: the agent's own counts (its metrics
+        // stream) agree exactly with the simulator's on the same trace, sizes and budget.
+        const QString agent = QStringLiteral(EDGEGPT_AGENT_PATH);
+        if (agent.isEmpty())
+            QSKIP("edgegpt-agent is not built");
+        for (const char *policy : {"LRU", "LC"}) {
+            const QJsonObject o = runJson(
+                {QStringLiteral("--live"), QStringLiteral("--policy"), QString::fromLatin1(policy),
+                 QStringLiteral("--requests"), QStringLiteral("40"), QStringLiteral("--seed"),
+                 QStringLiteral("3"), QStringLiteral("--agent"), agent});
+            QVERIFY2(!o.isEmpty(), policy);
+            QCOMPARE(o.value(QStringLiteral("requests")).toInt(), 40);
+            const QJsonObject live = o.value(QStringLiteral("live")).toObject();
+            QCOMPARE(live.value(QStringLiteral("policy")).toString(), QString::fromLatin1(policy));
+            QCOMPARE(live.value(QStringLiteral("requests")).toInt(), 40);
+            QCOMPARE(live.value(QStringLiteral("reported_requests")).toInt(), 40);
+            QCOMPARE(live.value(QStringLiteral("failed")).toInt(), 0);
+            QCOMPARE(live.value(QStringLiteral("answered")).toInt() +
+                         live.value(QStringLiteral("offloaded")).toInt(),
+                     40);
+            QVERIFY(live.value(QStringLiteral("untrained")).toBool());
+            QCOMPARE(live.value(QStringLiteral("hit_ratio")).toDouble(),
+                     live.value(QStringLiteral("simulated_hit_ratio")).toDouble());
+            QCOMPARE(live.value(QStringLiteral("loads")).toInt(),
+                     live.value(QStringLiteral("simulated_loads")).toInt());
+            QCOMPARE(live.value(QStringLiteral("evictions")).toInt(),
+                     live.value(QStringLiteral("simulated_evictions")).toInt());
+            QVERIFY(live.value(QStringLiteral("loads")).toInt() > 0);
+            if (QLatin1String(policy) == QLatin1String("LRU")) // room for a few of the nine
+                QVERIFY(live.value(QStringLiteral("evictions")).toInt() > 0);
+            QVERIFY(live.value(QStringLiteral("hit_ratio")).toDouble() > 0);
+            // The files grow with the model they stand for.
+            const QJsonArray models = live.value(QStringLiteral("models")).toArray();
+            QCOMPARE(models.size(), o.value(QStringLiteral("models")).toArray().size());
+            for (const QJsonValue &a : models)
+                for (const QJsonValue &b : models)
+                    if (a.toObject().value(QStringLiteral("stands_for_gb")).toDouble() <
+                        b.toObject().value(QStringLiteral("stands_for_gb")).toDouble())
+                        QVERIFY(a.toObject().value(QStringLiteral("size_mb")).toDouble() <
+                                b.toObject().value(QStringLiteral("size_mb")).toDouble());
+        }
+    }
+
     void errors()
     {
         QTemporaryDir dir;
@@ -194,6 +261,48 @@ private Q_SLOTS:
                     QStringLiteral("--requests"), QStringLiteral("0")},
                    60000);
         QCOMPARE(r.code, 2);
+
+        // --live replays one online policy.
+        r = runCli({QStringLiteral("bench"), QStringLiteral("caching"), QStringLiteral("--live"),
+                    QStringLiteral("--policy"), QStringLiteral("LRU,LC")},
+                   60000);
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("give one --policy"));
+        r = runCli({QStringLiteral("bench"), QStringLiteral("caching"), QStringLiteral("--live"),
+                    QStringLiteral("--policy"), QStringLiteral("Optimal"),
+                    QStringLiteral("--requests"), QStringLiteral("10")},
+                   60000);
+        QCOMPARE(r.code, 1);
+        QCOMPARE(r.err.count('\n'), 1);
+        QVERIFY2(r.err.contains("needs the future requests"), r.err.constData());
+
+        // Optimal searches 2^models sets: a models file with 13 models is refused.
+        QFile builtIn(QStringLiteral(EDGEGPT_SOURCE_DIR "/resources/caching/models.json"));
+        QVERIFY(builtIn.open(QIODevice::ReadOnly));
+        QJsonObject file = QJsonDocument::fromJson(builtIn.readAll()).object();
+        QJsonArray models = file.value(QStringLiteral("models")).toArray();
+        for (int i = 0; models.size() < 13; ++i) {
+            QJsonObject copy = models[i].toObject();
+            copy.insert(QStringLiteral("name"), QStringLiteral("copy-%1").arg(i));
+            models.append(copy);
+        }
+        file.insert(QStringLiteral("models"), models);
+        const QString many = dir.filePath(QStringLiteral("many.json"));
+        QFile m(many);
+        QVERIFY(m.open(QIODevice::WriteOnly));
+        m.write(QJsonDocument(file).toJson());
+        m.close();
+        r = runCli({QStringLiteral("bench"), QStringLiteral("caching"), QStringLiteral("--models"),
+                    many, QStringLiteral("--policy"), QStringLiteral("Optimal"),
+                    QStringLiteral("--requests"), QStringLiteral("10")},
+                   60000);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("at most 12 models, the models file has 13"), r.err.constData());
+        r = runCli({QStringLiteral("bench"), QStringLiteral("caching"), QStringLiteral("--models"),
+                    many, QStringLiteral("--policy"), QStringLiteral("LC"),
+                    QStringLiteral("--requests"), QStringLiteral("10")},
+                   60000);
+        QCOMPARE(r.code, 0);
     }
 };
 

@@ -8,6 +8,7 @@
 #include "AgentLines.h"
 #include "agents/InferenceThread.h"
 #include "agents/InputPayload.h"
+#include "core/fleet/LoopbackSshd.h"
 #include "core/protocol/Frame.h"
 #include "core/protocol/Handshake.h"
 #include "core/protocol/Keyring.h"
@@ -17,12 +18,17 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
 #include <optional>
+#include <pwd.h>
+#include <unistd.h>
 
 using namespace edgegpt;
 
@@ -40,6 +46,7 @@ private:
         std::unique_ptr<QProcess> process;
         std::unique_ptr<PeerConnection> console;
         std::shared_ptr<QList<Frame>> frames = std::make_shared<QList<Frame>>();
+        quint16 port = 0;
         ~Edge()
         {
             console.reset();
@@ -69,6 +76,7 @@ private:
         if (!edge->process->waitForStarted(5000))
             return nullptr;
         const quint16 port = waitForListening(*edge->process, nullptr, 60000);
+        edge->port = port;
         if (port == 0) {
             qWarning("edge: %s", edge->process->readAllStandardError().constData());
             return nullptr;
@@ -286,6 +294,117 @@ private Q_SLOTS:
         QStringList loaded = status(*edge);
         loaded.sort();
         QCOMPARE(loaded, QStringList({QStringLiteral("large"), QStringLiteral("medium")}));
+    }
+
+    void fleetStatusShowsTheCache()
+    {
+        if (!LoopbackSshd::available())
+            QSKIP("/usr/sbin/sshd is not installed (Debian: openssh-server)");
+        std::unique_ptr<Edge> edge = startEdge(QStringLiteral("LRU"));
+        QVERIFY(edge);
+        QVERIFY(ask(*edge,
+                    {QStringLiteral("small"), QStringLiteral("medium"), QStringLiteral("small"),
+                     QStringLiteral("large")},
+                    m_png));
+        // The edge stands for a deployed one: a real sshd on 127.0.0.1 in front of a deploy
+        // root whose agent.pid is the edge's process (as tst_fleet_run does).
+        const passwd *pw = ::getpwuid(::getuid());
+        QVERIFY(pw);
+        const QString user = QString::fromLocal8Bit(pw->pw_name);
+        const QString home = m_dir.filePath(QStringLiteral("home"));
+        QVERIFY(QDir().mkpath(home + QStringLiteral("/.ssh")));
+        const QString key = m_dir.filePath(QStringLiteral("client_key"));
+        const Result<void> made = LoopbackSshd::keygen(key);
+        QVERIFY2(made.ok(), qPrintable(made.error()));
+        const auto write = [](const QString &path, const QByteArray &bytes) {
+            QFile f(path);
+            return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+        };
+        QFile pub(key + QStringLiteral(".pub"));
+        QVERIFY(pub.open(QIODevice::ReadOnly));
+        const QString authorized = m_dir.filePath(QStringLiteral("authorized_keys"));
+        QVERIFY(write(authorized, pub.readAll()));
+        LoopbackSshd sshd(QStringLiteral("cache"), m_dir.filePath(QStringLiteral("sshd")),
+                          authorized);
+        const Result<void> started = sshd.start();
+        QVERIFY2(started.ok(), qPrintable(started.error()));
+        const Result<QString> knownLine = sshd.knownHostsLine();
+        QVERIFY(knownLine.ok());
+        const QString knownHosts = home + QStringLiteral("/.ssh/known_hosts");
+        QVERIFY(write(knownHosts, knownLine->toUtf8() + '\n'));
+        const QString sshConfig = home + QStringLiteral("/.ssh/config");
+        QVERIFY(write(sshConfig,
+                      QStringLiteral("Host cache-edge\n    HostName 127.0.0.1\n    Port %1\n    "
+                                     "User %2\n    IdentityFile %3\n    IdentitiesOnly yes\n")
+                          .arg(sshd.port())
+                          .arg(user, key)
+                          .toUtf8()));
+        const QString root = m_dir.filePath(QStringLiteral("edge-root"));
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/deployments/default")));
+        QVERIFY(write(root + QStringLiteral("/deployments/default/agent.pid"),
+                      QByteArray::number(edge->process->processId()) + '\n'));
+        const QJsonObject host{{QStringLiteral("name"), QStringLiteral("edge-1")},
+                               {QStringLiteral("ssh"), QStringLiteral("cache-edge")},
+                               {QStringLiteral("role"), QStringLiteral("edge")},
+                               {QStringLiteral("class"), QStringLiteral("rtx-3090")},
+                               {QStringLiteral("dir"), root},
+                               {QStringLiteral("agent_port"), int(edge->port)}};
+        const QString fleetFile = m_dir.filePath(QStringLiteral("fleet.json"));
+        QVERIFY(
+            write(fleetFile, QJsonDocument(QJsonObject{{QStringLiteral("token_file"), m_token},
+                                                       {QStringLiteral("hosts"), QJsonArray{host}}})
+                                 .toJson()));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), home);
+        env.remove(QStringLiteral("SSH_AUTH_SOCK"));
+        const auto status = [&](bool json) {
+            QProcess p;
+            p.setProcessEnvironment(env);
+            QStringList args{QStringLiteral("fleet"),         QStringLiteral("status"),
+                             QStringLiteral("--fleet"),       fleetFile,
+                             QStringLiteral("--ssh-config"),  sshConfig,
+                             QStringLiteral("--known-hosts"), knownHosts};
+            if (json)
+                args << QStringLiteral("--json");
+            p.start(QStringLiteral(EDGEGPT_CLI_PATH), args);
+            if (!p.waitForFinished(60000))
+                p.kill();
+            p.waitForFinished();
+            const QByteArray err = p.readAllStandardError();
+            if (!err.isEmpty())
+                qWarning("fleet status: %s", err.constData());
+            return std::pair{p.exitCode(), p.readAllStandardOutput()};
+        };
+        const auto [code, out] = status(true);
+        QVERIFY2(code == 0, out.constData());
+        const QJsonArray hosts =
+            QJsonDocument::fromJson(out).object().value(QStringLiteral("hosts")).toArray();
+        QCOMPARE(hosts.size(), 1);
+        const QJsonObject h = hosts.first().toObject();
+        QVERIFY2(h.contains(QStringLiteral("metrics")), out.constData());
+        // The cache as the metrics stream carries it: LRU, a hit in four, small and large
+        // resident (medium evicted), with their sizes and context.
+        const QJsonObject cache = h.value(QStringLiteral("cache")).toObject();
+        QVERIFY2(!cache.isEmpty(), out.constData());
+        QCOMPARE(cache.value(QStringLiteral("policy")).toString(), QStringLiteral("LRU"));
+        QCOMPARE(cache.value(QStringLiteral("hit_ratio")).toDouble(), 0.25);
+        QVERIFY(cache.value(QStringLiteral("budget_mb")).toDouble() >=
+                cache.value(QStringLiteral("used_mb")).toDouble());
+        const QJsonArray resident = cache.value(QStringLiteral("resident")).toArray();
+        QCOMPARE(resident.size(), 2);
+        QCOMPARE(resident[0].toObject().value(QStringLiteral("model")).toString(),
+                 QStringLiteral("small"));
+        QCOMPARE(resident[1].toObject().value(QStringLiteral("model")).toString(),
+                 QStringLiteral("large"));
+        QVERIFY(qAbs(resident[1].toObject().value(QStringLiteral("size_mb")).toDouble() -
+                     m_sizeMb[QStringLiteral("large")]) < 1e-6);
+        QVERIFY(resident[0].toObject().value(QStringLiteral("context")).toDouble() >
+                resident[1].toObject().value(QStringLiteral("context")).toDouble());
+        // The text: one cache line under the host.
+        const auto [textCode, text] = status(false);
+        QCOMPARE(textCode, 0);
+        QVERIFY2(text.contains("  cache LRU: hit ratio 25.0%,"), text.constData());
+        QVERIFY(text.contains("resident: small ("));
     }
 
     void badPolicyIsOneLine()

@@ -1,5 +1,6 @@
 // The cache policies on short traces worked out by hand, the simulator's accounting, and
 // determinism (docs/caching.md).
+#include "core/cache/CacheOptimum.h"
 #include "core/cache/CacheSimulator.h"
 
 #include <QTest>
@@ -61,6 +62,33 @@ struct Expected
     double system;
     std::int64_t loads, evictions, hits, edgeRuns;
 };
+
+// The least total cost over every decision sequence the simulator allows (each miss: offload,
+// or load after evicting any resident models so that the rest and it fit), by brute force.
+double bruteForceOptimum(const CacheSystem &s, const std::vector<CacheRequest> &t,
+                         const std::vector<double> &edge, size_t i, std::uint32_t resident)
+{
+    if (i == t.size())
+        return 0;
+    const int m = t[i].model;
+    const std::uint32_t bit = 1u << m;
+    const CachedModelSpec &spec = s.models[size_t(m)];
+    if (resident & bit)
+        return edge[i] + bruteForceOptimum(s, t, edge, i + 1, resident);
+    double best = cloudCost(s, spec).system() + bruteForceOptimum(s, t, edge, i + 1, resident);
+    for (std::uint32_t keep = resident;; keep = (keep - 1) & resident) {
+        double gb = spec.sizeGb;
+        for (size_t b = 0; b < s.models.size(); ++b)
+            if (keep & (1u << b))
+                gb += s.models[b].sizeGb;
+        if (gb <= s.memoryGb + 1e-9)
+            best = std::min(best, loadCost(s, spec).system() + edge[i] +
+                                      bruteForceOptimum(s, t, edge, i + 1, keep | bit));
+        if (keep == 0)
+            break;
+    }
+    return best;
+}
 
 void check(const CacheRunResult &r, const Expected &e)
 {
@@ -208,6 +236,85 @@ private Q_SLOTS:
         QVERIFY(later.edgeRuns > std::int64_t(shift.size()) - 20);
     }
 
+    void optimal()
+    {
+        // By hand, one slot, A A A B B B B A: load A (11) + 2 hits, load B evicting A (11) + 3
+        // hits, A from the cloud (5) = 32; keeping A and sending B to the cloud costs 34.
+        check(run(QStringLiteral("Optimal"), simpleSystem({1, 1}, 1), trace("AAABBBBA")),
+              {11 + 2 + 11 + 3 + 5, 2, 1, 5, 7});
+        // B and C once each: the cloud (5 < 11) even with memory free.
+        check(run(QStringLiteral("Optimal"), simpleSystem({1, 1, 1}, 2), trace("ABCAAA")),
+              {11 + 5 + 5 + 3, 1, 0, 3, 4});
+
+        // Against brute force on short traces with context, accuracy and unequal sizes: the
+        // schedule's cost is the least there is, and replaying it costs exactly that.
+        CacheSystem sys = simpleSystem({1, 2, 1, 1}, 3);
+        for (size_t i = 0; i < sys.models.size(); ++i) {
+            sys.models[i].accuracyZeroShot = 0.2;
+            sys.models[i].accuracyMax = 0.9;
+            sys.models[i].fewShotBeta = 0.5 + 0.3 * double(i);
+            sys.models[i].loadTimeS = 2 + 3 * double(i);
+        }
+        sys.weights.perAccuracy = 10;
+        for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+            TraceParams tp;
+            tp.requests = 9;
+            tp.seed = seed;
+            tp.ratePerS = 0.5;
+            tp.zipfS = 0.5;
+            const std::vector<CacheRequest> t = generateTrace(tp, 4);
+            std::vector<double> edge;
+            AgeOfContext ctx(sys.aoc, sys.models);
+            for (const CacheRequest &q : t) {
+                edge.push_back(
+                    edgeCost(sys, sys.models[size_t(q.model)], ctx.usable(q.model, q.topic, q.time))
+                        .system());
+                ctx.addExample(q.model, q.topic, q.time);
+            }
+            const double brute = bruteForceOptimum(sys, t, edge, 0, 0);
+            const Result<OptimalSchedule> schedule = optimalCacheSchedule(sys, t);
+            QVERIFY(schedule.ok());
+            QVERIFY2(std::abs(schedule->totalCost - brute) < 1e-9,
+                     qPrintable(QStringLiteral("seed %1: %2 vs %3")
+                                    .arg(seed)
+                                    .arg(schedule->totalCost)
+                                    .arg(brute)));
+            const CacheRunResult replay = run(QStringLiteral("Optimal"), sys, t);
+            QVERIFY(std::abs(replay.total.system() - brute) < 1e-9);
+            for (const QString &p : cachePolicyNames())
+                QVERIFY(run(p, sys, t).total.system() >= brute - 1e-9);
+        }
+
+        // Longer than one checkpoint segment (1024 requests), on the default models: the replay
+        // costs what the search found, and no policy costs less.
+        const Result<CacheSystem> d = defaultCacheSystem();
+        TraceParams tp;
+        tp.requests = 3000;
+        tp.seed = 5;
+        const std::vector<CacheRequest> t = generateTrace(tp, int(d->models.size()));
+        const Result<OptimalSchedule> schedule = optimalCacheSchedule(*d, t);
+        QVERIFY(schedule.ok());
+        const CacheRunResult replay = run(QStringLiteral("Optimal"), *d, t);
+        QVERIFY(std::abs(replay.total.system() - schedule->totalCost) < 1e-9 * schedule->totalCost);
+        for (const QString &p : cachePolicyNames())
+            QVERIFY2(run(p, *d, t).total.system() >= schedule->totalCost * (1 - 1e-12),
+                     qPrintable(p));
+
+        // The search grows as 2^models: more than maxOptimalModels is refused.
+        const Result<OptimalSchedule> big = optimalCacheSchedule(
+            simpleSystem(std::vector<double>(size_t(maxOptimalModels + 1), 1.0), 2), trace("AB"));
+        QVERIFY(!big.ok());
+        QVERIFY(big.error().contains(QStringLiteral("at most")));
+    }
+
+    void leastContextAlwaysLoading()
+    {
+        // LC's ranking with FIFO's admission: t3 C evicts B (A 0.625, B 0.25) although C has
+        // no context yet; t6 B evicts A (A 0.078 < C 0.875).
+        check(run(QStringLiteral("LC-always"), simpleSystem({1, 1, 1}, 2), trace("ABACCCB")),
+              {11 + 11 + 1 + 11 + 1 + 1 + 11, 4, 2, 3, 7});
+    }
+
     void modelLargerThanMemoryGoesToCloud()
     {
         for (const QString &p : cachePolicyNames()) {
@@ -291,6 +398,13 @@ private Q_SLOTS:
         QVERIFY(cost("Cloud") < cost("FIFO"));
         QVERIFY(cost("LC") < cost("LRU"));
         QVERIFY(cost("CVA") <= 1.15 * cost("Oracle"));
+        // The exact optimum is below every policy, and only a little below LC (docs/caching.md).
+        const std::vector<CacheRunResult> optimal =
+            simulateCachePolicies(*s, t, {QStringLiteral("Optimal")}, PolicyParams{}, 1);
+        QCOMPARE(optimal.size(), size_t(1));
+        for (const CacheRunResult &x : r)
+            QVERIFY2(optimal.front().mean().system() <= x.mean().system(), qPrintable(x.policy));
+        QVERIFY(optimal.front().mean().system() > 0.9 * cost("LC"));
     }
 };
 

@@ -128,6 +128,9 @@ private Q_SLOTS:
         r = EdgeModelCache::create(100, QStringLiteral("Oracle"), threeModels(), {}, {});
         QVERIFY(!r.ok());
         QVERIFY(r.error().contains(QLatin1String("simulator")));
+        r = EdgeModelCache::create(100, QStringLiteral("optimal"), threeModels(), {}, {});
+        QVERIFY(!r.ok());
+        QVERIFY(r.error().contains(QLatin1String("Optimal policy needs the future")));
         std::vector<EdgeCacheModel> twice = threeModels();
         twice[1].name = twice[0].name;
         r = EdgeModelCache::create(100, QStringLiteral("LRU"), twice, {}, {});
