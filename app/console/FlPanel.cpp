@@ -185,7 +185,8 @@ FlPanel::FlPanel(QSettings *settings, QWidget *parent)
     });
     readSettings();
     if (m_request->text().isEmpty())
-        m_request->setText(tr("a clothing classifier for a Jetson Nano, under 1 MB"));
+        // The example, untranslated: it is what the planner reads ("under 1 MB").
+        m_request->setText(QStringLiteral("a clothing classifier for a Jetson Nano, under 1 MB"));
     updateButtons();
     setStatus(tr("Set the request and press Start: each attempt trains with real device agents "
                  "on this computer."),
