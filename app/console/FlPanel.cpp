@@ -6,7 +6,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFontDatabase>
-#include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -80,29 +80,36 @@ FlPanel::FlPanel(QSettings *settings, QWidget *parent)
     m_workDir->setPlaceholderText(tr("default: the models folder's fl-tune"));
     m_workDir->setToolTip(tr("Where the attempts' models are saved"));
 
-    auto *form = new QFormLayout();
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    // Two label/field pairs a row, so the dock stays as narrow as the plan's.
+    auto *form = new QGridLayout();
     form->setContentsMargins(0, 0, 0, 0);
-    form->addRow(tr("Request"), m_request);
-    auto *row1 = new QHBoxLayout();
-    row1->addWidget(m_planner);
-    row1->addWidget(new QLabel(tr("Attempts"), this));
-    row1->addWidget(m_attempts);
-    row1->addWidget(new QLabel(tr("Budget"), this));
-    row1->addWidget(m_budget);
-    row1->addStretch(1);
-    form->addRow(tr("Planner"), row1);
-    auto *row2 = new QHBoxLayout();
-    row2->addWidget(m_devices);
-    row2->addWidget(new QLabel(tr("Rounds"), this));
-    row2->addWidget(m_rounds);
-    row2->addWidget(new QLabel(tr("Images each"), this));
-    row2->addWidget(m_samples);
-    row2->addWidget(new QLabel(tr("α"), this));
-    row2->addWidget(m_alpha);
-    row2->addStretch(1);
-    form->addRow(tr("Devices"), row2);
-    form->addRow(tr("Work folder"), m_workDir);
+    form->setHorizontalSpacing(6);
+    form->setVerticalSpacing(3);
+    auto label = [this](const QString &text, QWidget *buddy) {
+        auto *l = new QLabel(text, this);
+        l->setBuddy(buddy);
+        return l;
+    };
+    form->addWidget(label(tr("Request"), m_request), 0, 0);
+    form->addWidget(m_request, 0, 1, 1, 3);
+    form->addWidget(label(tr("Planner"), m_planner), 1, 0);
+    form->addWidget(m_planner, 1, 1);
+    form->addWidget(label(tr("Attempts"), m_attempts), 1, 2);
+    form->addWidget(m_attempts, 1, 3);
+    form->addWidget(label(tr("Devices"), m_devices), 2, 0);
+    form->addWidget(m_devices, 2, 1);
+    form->addWidget(label(tr("Rounds"), m_rounds), 2, 2);
+    form->addWidget(m_rounds, 2, 3);
+    form->addWidget(label(tr("Images each"), m_samples), 3, 0);
+    form->addWidget(m_samples, 3, 1);
+    form->addWidget(label(tr("α"), m_alpha), 3, 2);
+    form->addWidget(m_alpha, 3, 3);
+    form->addWidget(label(tr("Budget"), m_budget), 4, 0);
+    form->addWidget(m_budget, 4, 1);
+    form->addWidget(label(tr("Work folder"), m_workDir), 5, 0);
+    form->addWidget(m_workDir, 5, 1, 1, 3);
+    form->setColumnStretch(1, 1);
+    form->setColumnStretch(3, 1);
     layout->addLayout(form);
 
     auto *buttons = new QHBoxLayout();

@@ -35,6 +35,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSlider>
 #include <QSplitter>
@@ -479,8 +480,12 @@ void MainWindow::buildDocks()
     // Federated learning: fl tune as a child process, its curves and configurations.
     m_flDock = new QDockWidget(tr("Federated learning"), this);
     m_flDock->setObjectName(QStringLiteral("flDock"));
-    m_flPanel = new FlPanel(m_settings, m_flDock);
-    m_flDock->setWidget(m_flPanel);
+    auto *flScroll = new QScrollArea(m_flDock); // its form is wider than a narrow dock
+    flScroll->setWidgetResizable(true);
+    flScroll->setFrameShape(QFrame::NoFrame);
+    m_flPanel = new FlPanel(m_settings, flScroll);
+    flScroll->setWidget(m_flPanel);
+    m_flDock->setWidget(flScroll);
     connect(m_flPanel, &FlPanel::status, this, &MainWindow::setStatus);
     connect(m_flPanel, &FlPanel::logLine, this, &MainWindow::log);
 
