@@ -130,12 +130,16 @@ void FlCurveChart::fitAxes()
     m_x->setTickCount(std::min(std::max(rounds, 2), 10) + (rounds > 1 ? 0 : 1));
     if (high < low) {
         m_y->setRange(0, 100);
+        m_y->setTickCount(6);
+        return;
     } else {
         const double bottom = std::max(0.0, std::floor(low / 10) * 10 - 10);
         const double top = std::min(100.0, std::ceil(high / 10) * 10 + 10);
         m_y->setRange(bottom, std::max(top, bottom + 10));
     }
-    m_y->setTickCount(6);
+    // A tick every 10 points (every 20 over the whole range).
+    const int tens = int(std::lround((m_y->max() - m_y->min()) / 10));
+    m_y->setTickCount(tens > 6 ? tens / 2 + 1 : tens + 1);
 }
 
 } // namespace edgegpt

@@ -140,7 +140,6 @@ FlPanel::FlPanel(QSettings *settings, QWidget *parent)
         {tr("Model"), tr("Width"), tr("Optimizer"), tr("Learning rate"), tr("Local epochs"),
          tr("Batch"), tr("Rounds"), tr("Class-balanced loss"), tr("Reason"), tr("Final accuracy"),
          tr("Time"), tr("Model size"), tr("Result")});
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setWordWrap(true);
     m_participation = new QTreeWidget(m_tabs);
     m_participation->setObjectName(QStringLiteral("flParticipation"));
@@ -289,6 +288,16 @@ void FlPanel::setCell(int row, int col, const QString &text)
     item->setToolTip(text);
 }
 
+void FlPanel::fitColumn(int col)
+{
+    // As wide as the contents, at most 220 px: a long reason wraps.
+    m_table->resizeColumnToContents(col);
+    if (m_table->columnWidth(col) > 220)
+        m_table->setColumnWidth(col, 220);
+    m_table->resizeRowToContents(ReasonRow);
+    m_table->resizeRowToContents(ResultRow);
+}
+
 void FlPanel::fillConfig(int col, const QJsonObject &c)
 {
     setCell(ModelRow, col, c.value(QStringLiteral("model")).toString());
@@ -301,6 +310,7 @@ void FlPanel::fillConfig(int col, const QJsonObject &c)
     setCell(ClassBalancedRow, col,
             c.value(QStringLiteral("alpha_aware")).toBool() ? tr("yes") : tr("no"));
     setCell(ReasonRow, col, c.value(QStringLiteral("reason")).toString());
+    fitColumn(col);
 }
 
 void FlPanel::onEvent(const FlTuneEvent &e)
@@ -371,6 +381,7 @@ void FlPanel::onEvent(const FlTuneEvent &e)
         setCell(ResultRow, col, ok ? tr("done") : tr("failed: %1").arg(e.error));
         if (!ok)
             m_table->item(ResultRow, col)->setForeground(kBad);
+        fitColumn(col);
         Q_EMIT logLine(
             ok ? tr("Federated tuning, attempt %1: %2% in %3 s")
                      .arg(e.attempt)
@@ -393,6 +404,7 @@ void FlPanel::onEvent(const FlTuneEvent &e)
                 f.setBold(true);
                 m_table->item(row, col)->setFont(f);
             }
+            fitColumn(col);
         }
         const QString text = tr("Best: attempt %1 with %2% (baseline %3%).")
                                  .arg(m_best)

@@ -106,6 +106,7 @@ private:
     void onFinished(int exitCode, bool stopped, bool crashed);
     int column(int attempt);
     void fillConfig(int column, const QJsonObject &config);
+    void fitColumn(int column);
     void setCell(int row, int column, const QString &text);
     void setStatus(const QString &text, bool busy);
     void appendOutput(const QString &text);
