@@ -231,6 +231,8 @@ bool FlTuneProcess::start(const QString &program, const FlTuneRequest &request)
 #endif
     connect(p, &QProcess::started, this, [this, p] {
         m_pgid = p->processId();
+        if (m_stopping) // Stop came while it was starting
+            signalGroup(SIGTERM);
         Q_EMIT started();
     });
     connect(p, &QProcess::readyReadStandardOutput, this, &FlTuneProcess::onStdout);
@@ -256,8 +258,16 @@ void FlTuneProcess::stop(int graceMs)
 void FlTuneProcess::signalGroup(int sig)
 {
 #ifdef Q_OS_UNIX
-    if (m_pgid > 0 && ::kill(pid_t(-m_pgid), sig) != 0 && errno == ESRCH)
-        m_pgid = 0; // the group is gone
+    if (m_pgid > 0) {
+        if (::kill(pid_t(-m_pgid), sig) != 0 && errno == ESRCH)
+            m_pgid = 0; // the group is gone
+    } else if (m_process && m_process->state() != QProcess::NotRunning && sig != 0) {
+        // Not started yet (no group known): the process alone; started() signals the group.
+        if (sig == SIGKILL)
+            m_process->kill();
+        else
+            m_process->terminate();
+    }
 #else
     if (m_process && sig == SIGKILL)
         m_process->kill();

@@ -373,6 +373,26 @@ private Q_SLOTS:
         QVERIFY(panel.startButton()->isEnabled());
     }
 
+    void stopRightAfterStart()
+    {
+        if (!haveBinaries())
+            QSKIP("edgegpt and edgegpt-agent are not built (no LibTorch)");
+        FlPanel panel(nullptr);
+        panel.requestEdit()->setText(QStringLiteral("a clothing classifier"));
+        panel.devicesBox()->setValue(2);
+        panel.samplesBox()->setValue(40);
+        panel.workDirEdit()->setText(m_dir.filePath(QStringLiteral("stopped-at-once")));
+        QSignalSpy finished(panel.process(), &FlTuneProcess::finished);
+        QVERIFY(panel.start());
+        panel.stop(); // before the process has even reported that it started
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.at(0).at(1).toBool(), true);
+        const qint64 group = panel.process()->processGroup();
+        QTRY_VERIFY_WITH_TIMEOUT(!groupAlive(group), 6000);
+        QVERIFY(!panel.isRunning());
+        QVERIFY(panel.startButton()->isEnabled());
+    }
+
     void mainWindowHasTheDock()
     {
         QSettings settings(m_dir.filePath(QStringLiteral("console.ini")), QSettings::IniFormat);
