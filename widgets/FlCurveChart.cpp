@@ -43,7 +43,7 @@ FlCurveChart::FlCurveChart(QWidget *parent)
     m_view = new QChartView(m_chart, this);
     m_view->setObjectName(QStringLiteral("flCurveView"));
     m_view->setRenderHint(QPainter::Antialiasing);
-    m_view->setMinimumSize(220, 160);
+    m_view->setMinimumSize(220, 200); // room for the plot under the title and above the legend
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_view);

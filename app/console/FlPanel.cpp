@@ -157,8 +157,8 @@ FlPanel::FlPanel(QSettings *settings, QWidget *parent)
     m_tabs->addTab(m_output, tr("Messages"));
     split->addWidget(m_curves);
     split->addWidget(m_tabs);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
     layout->addWidget(split, 1);
 
     connect(m_start, &QPushButton::clicked, this, [this] { start(); });
