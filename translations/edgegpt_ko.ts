@@ -638,14 +638,461 @@
     </message>
 </context>
 <context>
+    <name>edgegpt::FlCurveChart</name>
+    <message>
+        <source>Test accuracy per round</source>
+        <translation>라운드별 테스트 정확도</translation>
+    </message>
+    <message>
+        <source>round</source>
+        <translation>라운드</translation>
+    </message>
+    <message>
+        <source>accuracy (%)</source>
+        <translation>정확도 (%)</translation>
+    </message>
+    <message>
+        <source>baseline</source>
+        <translation>기준선</translation>
+    </message>
+    <message>
+        <source>attempt %1</source>
+        <translation>시도 %1</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::FlPanel</name>
+    <message>
+        <source>What the model is for, e.g. a size limit</source>
+        <translation>모델의 용도, 예: 크기 제한</translation>
+    </message>
+    <message>
+        <source>The request the planner reads, e.g. &quot;a clothing classifier for a Jetson Nano, under 1 MB&quot;</source>
+        <translation>플래너가 읽는 요청, 예: &quot;a clothing classifier for a Jetson Nano, under 1 MB&quot;</translation>
+    </message>
+    <message>
+        <source>Local rules</source>
+        <translation>로컬 규칙</translation>
+    </message>
+    <message>
+        <source>LLM</source>
+        <translation>LLM</translation>
+    </message>
+    <message>
+        <source>Who proposes each configuration: our rule-based proposer, or the LLM endpoint of the settings (OPENAI_BASE_URL)</source>
+        <translation>각 구성을 제안하는 쪽: 규칙 기반 제안기, 또는 설정의 LLM 엔드포인트 (OPENAI_BASE_URL)</translation>
+    </message>
+    <message>
+        <source>At most this many attempts</source>
+        <translation>최대 시도 횟수</translation>
+    </message>
+    <message>
+        <source>Device agents started for each attempt</source>
+        <translation>시도마다 시작하는 디바이스 에이전트 수</translation>
+    </message>
+    <message>
+        <source>The baseline&apos;s FedAvg rounds</source>
+        <translation>기준선의 FedAvg 라운드 수</translation>
+    </message>
+    <message>
+        <source>Training images on each device</source>
+        <translation>디바이스마다 훈련 이미지 수</translation>
+    </message>
+    <message>
+        <source>Dirichlet α of the devices&apos; class mix: small α, few classes each</source>
+        <translation>디바이스 클래스 분포의 디리클레 α: α가 작을수록 디바이스마다 클래스가 적음</translation>
+    </message>
+    <message>
+        <source>Stop starting attempts after this many seconds; each attempt gets an equal share (0: no limit)</source>
+        <translation>이 시간(초)이 지나면 새 시도를 시작하지 않음. 각 시도는 같은 몫을 받음 (0: 제한 없음)</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation>초</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>제한 없음</translation>
+    </message>
+    <message>
+        <source>default: the models folder&apos;s fl-tune</source>
+        <translation>기본값: 모델 폴더의 fl-tune</translation>
+    </message>
+    <message>
+        <source>Where the attempts&apos; models are saved</source>
+        <translation>시도별 모델을 저장할 위치</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>요청</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>시도 횟수</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>시간 예산</translation>
+    </message>
+    <message>
+        <source>Planner</source>
+        <translation>플래너</translation>
+    </message>
+    <message>
+        <source>Rounds</source>
+        <translation>라운드 수</translation>
+    </message>
+    <message>
+        <source>Images each</source>
+        <translation>디바이스당 이미지</translation>
+    </message>
+    <message>
+        <source>α</source>
+        <translation>α</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>디바이스</translation>
+    </message>
+    <message>
+        <source>Work folder</source>
+        <translation>작업 폴더</translation>
+    </message>
+    <message>
+        <source>Start tuning</source>
+        <translation>튜닝 시작</translation>
+    </message>
+    <message>
+        <source>Run edgegpt fl tune with these settings</source>
+        <translation>이 설정으로 edgegpt fl tune 실행</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>중지</translation>
+    </message>
+    <message>
+        <source>End the tuning, its running attempt and that attempt&apos;s agents</source>
+        <translation>튜닝과 실행 중인 시도, 그 시도의 에이전트를 종료</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>너비</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>옵티마이저</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>학습률</translation>
+    </message>
+    <message>
+        <source>Local epochs</source>
+        <translation>로컬 에포크</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>배치</translation>
+    </message>
+    <message>
+        <source>Class-balanced loss</source>
+        <translation>클래스 균형 손실</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>이유</translation>
+    </message>
+    <message>
+        <source>Final accuracy</source>
+        <translation>최종 정확도</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>시간</translation>
+    </message>
+    <message>
+        <source>Model size</source>
+        <translation>모델 크기</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <source>Attempt</source>
+        <translation>시도</translation>
+    </message>
+    <message>
+        <source>Round</source>
+        <translation>라운드</translation>
+    </message>
+    <message>
+        <source>Devices (reported / sent)</source>
+        <translation>디바이스 (보고 / 전송)</translation>
+    </message>
+    <message>
+        <source>Left out</source>
+        <translation>제외됨</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>정확도</translation>
+    </message>
+    <message>
+        <source>Round time</source>
+        <translation>라운드 시간</translation>
+    </message>
+    <message>
+        <source>Configurations</source>
+        <translation>구성</translation>
+    </message>
+    <message>
+        <source>Devices per round</source>
+        <translation>라운드별 디바이스</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>메시지</translation>
+    </message>
+    <message>
+        <source>Unreadable output: %1</source>
+        <translation>읽을 수 없는 출력: %1</translation>
+    </message>
+    <message>
+        <source>Unreadable output line (%1): %2</source>
+        <translation>읽을 수 없는 출력 줄 (%1): %2</translation>
+    </message>
+    <message>
+        <source>fl tune: %1</source>
+        <translation>fl tune: %1</translation>
+    </message>
+    <message>
+        <source>Cannot tune: %1</source>
+        <translation>튜닝할 수 없음: %1</translation>
+    </message>
+    <message>
+        <source>Set the request and press Start: each attempt trains with real device agents on this computer.</source>
+        <translation>요청을 입력하고 시작을 누르세요. 각 시도는 이 컴퓨터에서 실제 디바이스 에이전트로 학습합니다.</translation>
+    </message>
+    <message>
+        <source>Type a request first: what the model is for.</source>
+        <translation>먼저 요청을 입력하세요: 모델의 용도.</translation>
+    </message>
+    <message>
+        <source>Devices × images each must be at most 60000 (the training set).</source>
+        <translation>디바이스 수 × 디바이스당 이미지 수는 60000(훈련 세트) 이하여야 합니다.</translation>
+    </message>
+    <message>
+        <source>Federated tuning: %1</source>
+        <translation>연합 튜닝: %1</translation>
+    </message>
+    <message>
+        <source>Tuning started: asking the planner for the first configuration…</source>
+        <translation>튜닝 시작: 플래너에 첫 구성을 요청하는 중…</translation>
+    </message>
+    <message>
+        <source>Stopping the tuning and its agents…</source>
+        <translation>튜닝과 에이전트를 중지하는 중…</translation>
+    </message>
+    <message>
+        <source>Baseline</source>
+        <translation>기준선</translation>
+    </message>
+    <message>
+        <source>Attempt %1</source>
+        <translation>시도 %1</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>예</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>아니요</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>실행 중…</translation>
+    </message>
+    <message>
+        <source>%1, %2 lr %3</source>
+        <translation>%1, %2 학습률 %3</translation>
+    </message>
+    <message>
+        <source>baseline: %1</source>
+        <translation>기준선: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Measuring the baseline: %1</source>
+        <translation>기준선 측정 중: %1</translation>
+    </message>
+    <message>
+        <source>Attempt %1 of %2: %3</source>
+        <translation>시도 %1/%2: %3</translation>
+    </message>
+    <message>
+        <source>Federated tuning, attempt %1: %2 (%3)</source>
+        <translation>연합 튜닝, 시도 %1: %2 (%3)</translation>
+    </message>
+    <message>
+        <source>baseline</source>
+        <translation>기준선</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message>
+        <source>Attempt %1, round %2: %3% with %4 device(s)%5</source>
+        <translation>시도 %1, 라운드 %2: %3%, 디바이스 %4대%5</translation>
+    </message>
+    <message>
+        <source>; left out: %1</source>
+        <translation>; 제외됨: %1</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>실패: %1</translation>
+    </message>
+    <message>
+        <source>Federated tuning, attempt %1: %2% in %3 s</source>
+        <translation>연합 튜닝, 시도 %1: %2%, %3초</translation>
+    </message>
+    <message>
+        <source>Federated tuning, attempt %1 failed: %2</source>
+        <translation>연합 튜닝, 시도 %1 실패: %2</translation>
+    </message>
+    <message>
+        <source>Attempt %1 ★ best</source>
+        <translation>시도 %1 ★ 최고</translation>
+    </message>
+    <message>
+        <source>Best: attempt %1 with %2% (baseline %3%).</source>
+        <translation>최고: 시도 %1, %2% (기준선 %3%).</translation>
+    </message>
+    <message>
+        <source>Tuning stopped; its agents were ended.</source>
+        <translation>튜닝이 중지되었습니다. 에이전트도 종료되었습니다.</translation>
+    </message>
+    <message>
+        <source>fl tune crashed.</source>
+        <translation>fl tune이 비정상 종료되었습니다.</translation>
+    </message>
+    <message>
+        <source>fl tune failed (exit %1).</source>
+        <translation>fl tune 실패 (종료 코드 %1).</translation>
+    </message>
+    <message>
+        <source>fl tune failed: %1</source>
+        <translation>fl tune 실패: %1</translation>
+    </message>
+    <message>
+        <source>Tuning done: attempt %1 is the best (%2).</source>
+        <translation>튜닝 완료: 시도 %1이 최고 (%2).</translation>
+    </message>
+    <message>
+        <source>fl tune ended without a result.</source>
+        <translation>fl tune이 결과 없이 끝났습니다.</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>중지됨</translation>
+    </message>
+    <message>
+        <source>did not finish</source>
+        <translation>완료되지 않음</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unreadable output line(s), see Messages.</source>
+        <translation>
+            <numerusform>읽을 수 없는 출력 %n줄, 메시지를 참조하세요.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::FlTuneProcess</name>
+    <message>
+        <source>not JSON (%1)</source>
+        <translation>JSON이 아님 (%1)</translation>
+    </message>
+    <message>
+        <source>not a JSON object</source>
+        <translation>JSON 객체가 아님</translation>
+    </message>
+    <message>
+        <source>a final line without a numeric best_attempt, best_accuracy and baseline_accuracy</source>
+        <translation>최종 줄에 숫자 best_attempt, best_accuracy, baseline_accuracy가 없음</translation>
+    </message>
+    <message>
+        <source>not a line of fl tune&apos;s output (no attempt or best_attempt)</source>
+        <translation>fl tune 출력 줄이 아님 (attempt 또는 best_attempt 없음)</translation>
+    </message>
+    <message>
+        <source>attempt is not a count</source>
+        <translation>attempt가 개수가 아님</translation>
+    </message>
+    <message>
+        <source>a round line without a round from 1, a numeric accuracy and a device count</source>
+        <translation>라운드 줄에 1부터의 라운드, 숫자 정확도, 디바이스 수가 없음</translation>
+    </message>
+    <message>
+        <source>an attempt&apos;s start without its config</source>
+        <translation>시도 시작 줄에 config가 없음</translation>
+    </message>
+    <message>
+        <source>an attempt line without its config, final_accuracy, seconds and model_bytes</source>
+        <translation>시도 줄에 config, final_accuracy, seconds, model_bytes가 없음</translation>
+    </message>
+    <message>
+        <source>an attempt line that is neither a start, a round nor a result</source>
+        <translation>시작도, 라운드도, 결과도 아닌 시도 줄</translation>
+    </message>
+    <message>
+        <source>a tuning is already running</source>
+        <translation>이미 튜닝이 실행 중입니다</translation>
+    </message>
+    <message>
+        <source>cannot start %1: %2</source>
+        <translation>%1을(를) 시작할 수 없음: %2</translation>
+    </message>
+    <message>
+        <source>a line longer than 64 KiB was dropped</source>
+        <translation>64 KiB보다 긴 줄을 버렸습니다</translation>
+    </message>
+</context>
+<context>
     <name>edgegpt::FleetDeployController</name>
     <message>
         <source>the fleet names no token file</source>
         <translation>플릿에 토큰 파일이 지정되지 않았습니다</translation>
-    </message>
-    <message>
-        <source>cannot create the fleet token %1: %2</source>
-        <translation>플릿 토큰 %1을(를) 만들 수 없습니다: %2</translation>
     </message>
     <message>
         <source>Created a fleet token in %1 (keep it secret).</source>
@@ -1350,6 +1797,10 @@
     <message>
         <source>The fleet&apos;s devices are running inputs; Stop (Shift+F5) stops them.</source>
         <translation>플릿의 장치가 입력을 실행 중입니다. 중지(Shift+F5)로 멈춥니다.</translation>
+    </message>
+    <message>
+        <source>Federated learning</source>
+        <translation>연합 학습</translation>
     </message>
 </context>
 <context>

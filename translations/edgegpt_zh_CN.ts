@@ -638,14 +638,461 @@
     </message>
 </context>
 <context>
+    <name>edgegpt::FlCurveChart</name>
+    <message>
+        <source>Test accuracy per round</source>
+        <translation>每轮测试准确率</translation>
+    </message>
+    <message>
+        <source>round</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>accuracy (%)</source>
+        <translation>准确率（%）</translation>
+    </message>
+    <message>
+        <source>baseline</source>
+        <translation>基线</translation>
+    </message>
+    <message>
+        <source>attempt %1</source>
+        <translation>尝试 %1</translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::FlPanel</name>
+    <message>
+        <source>What the model is for, e.g. a size limit</source>
+        <translation>模型的用途，例如大小限制</translation>
+    </message>
+    <message>
+        <source>The request the planner reads, e.g. &quot;a clothing classifier for a Jetson Nano, under 1 MB&quot;</source>
+        <translation>规划器读取的请求，例如 &quot;a clothing classifier for a Jetson Nano, under 1 MB&quot;</translation>
+    </message>
+    <message>
+        <source>Local rules</source>
+        <translation>本地规则</translation>
+    </message>
+    <message>
+        <source>LLM</source>
+        <translation>LLM</translation>
+    </message>
+    <message>
+        <source>Who proposes each configuration: our rule-based proposer, or the LLM endpoint of the settings (OPENAI_BASE_URL)</source>
+        <translation>由谁提出每个配置：我们的基于规则的提议器，或设置中的 LLM 端点（OPENAI_BASE_URL）</translation>
+    </message>
+    <message>
+        <source>At most this many attempts</source>
+        <translation>最多尝试次数</translation>
+    </message>
+    <message>
+        <source>Device agents started for each attempt</source>
+        <translation>每次尝试启动的设备代理数</translation>
+    </message>
+    <message>
+        <source>The baseline&apos;s FedAvg rounds</source>
+        <translation>基线的 FedAvg 轮数</translation>
+    </message>
+    <message>
+        <source>Training images on each device</source>
+        <translation>每台设备上的训练图像数</translation>
+    </message>
+    <message>
+        <source>Dirichlet α of the devices&apos; class mix: small α, few classes each</source>
+        <translation>设备类别分布的狄利克雷 α：α 越小，每台设备的类别越少</translation>
+    </message>
+    <message>
+        <source>Stop starting attempts after this many seconds; each attempt gets an equal share (0: no limit)</source>
+        <translation>超过此秒数后不再开始新的尝试；每次尝试平分预算（0：不限）</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>default: the models folder&apos;s fl-tune</source>
+        <translation>默认：模型文件夹中的 fl-tune</translation>
+    </message>
+    <message>
+        <source>Where the attempts&apos; models are saved</source>
+        <translation>各次尝试的模型保存位置</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>时间预算</translation>
+    </message>
+    <message>
+        <source>Planner</source>
+        <translation>规划器</translation>
+    </message>
+    <message>
+        <source>Rounds</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Images each</source>
+        <translation>每台图像数</translation>
+    </message>
+    <message>
+        <source>α</source>
+        <translation>α</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Work folder</source>
+        <translation>工作文件夹</translation>
+    </message>
+    <message>
+        <source>Start tuning</source>
+        <translation>开始调优</translation>
+    </message>
+    <message>
+        <source>Run edgegpt fl tune with these settings</source>
+        <translation>用这些设置运行 edgegpt fl tune</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>End the tuning, its running attempt and that attempt&apos;s agents</source>
+        <translation>结束调优、正在运行的尝试及其代理</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>宽度</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Local epochs</source>
+        <translation>本地轮数</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Class-balanced loss</source>
+        <translation>类别平衡损失</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Final accuracy</source>
+        <translation>最终准确率</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>耗时</translation>
+    </message>
+    <message>
+        <source>Model size</source>
+        <translation>模型大小</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Attempt</source>
+        <translation>尝试</translation>
+    </message>
+    <message>
+        <source>Round</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Devices (reported / sent)</source>
+        <translation>设备（已上报 / 已发送）</translation>
+    </message>
+    <message>
+        <source>Left out</source>
+        <translation>未参与</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Round time</source>
+        <translation>轮次耗时</translation>
+    </message>
+    <message>
+        <source>Configurations</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Devices per round</source>
+        <translation>每轮设备</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Unreadable output: %1</source>
+        <translation>无法读取的输出：%1</translation>
+    </message>
+    <message>
+        <source>Unreadable output line (%1): %2</source>
+        <translation>无法读取的输出行（%1）：%2</translation>
+    </message>
+    <message>
+        <source>fl tune: %1</source>
+        <translation>fl tune：%1</translation>
+    </message>
+    <message>
+        <source>Cannot tune: %1</source>
+        <translation>无法调优：%1</translation>
+    </message>
+    <message>
+        <source>Set the request and press Start: each attempt trains with real device agents on this computer.</source>
+        <translation>填写请求后按“开始调优”：每次尝试都在本机上用真实的设备代理训练。</translation>
+    </message>
+    <message>
+        <source>Type a request first: what the model is for.</source>
+        <translation>请先输入请求：模型的用途。</translation>
+    </message>
+    <message>
+        <source>Devices × images each must be at most 60000 (the training set).</source>
+        <translation>设备数 × 每台图像数不能超过 60000（训练集大小）。</translation>
+    </message>
+    <message>
+        <source>Federated tuning: %1</source>
+        <translation>联邦调优：%1</translation>
+    </message>
+    <message>
+        <source>Tuning started: asking the planner for the first configuration…</source>
+        <translation>调优已开始：正在向规划器索取第一个配置…</translation>
+    </message>
+    <message>
+        <source>Stopping the tuning and its agents…</source>
+        <translation>正在停止调优及其代理…</translation>
+    </message>
+    <message>
+        <source>Baseline</source>
+        <translation>基线</translation>
+    </message>
+    <message>
+        <source>Attempt %1</source>
+        <translation>尝试 %1</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>running…</source>
+        <translation>运行中…</translation>
+    </message>
+    <message>
+        <source>%1, %2 lr %3</source>
+        <translation>%1，%2 学习率 %3</translation>
+    </message>
+    <message>
+        <source>baseline: %1</source>
+        <translation>基线：%1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Measuring the baseline: %1</source>
+        <translation>正在测量基线：%1</translation>
+    </message>
+    <message>
+        <source>Attempt %1 of %2: %3</source>
+        <translation>第 %1 次尝试（共 %2 次）：%3</translation>
+    </message>
+    <message>
+        <source>Federated tuning, attempt %1: %2 (%3)</source>
+        <translation>联邦调优，尝试 %1：%2（%3）</translation>
+    </message>
+    <message>
+        <source>baseline</source>
+        <translation>基线</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>Attempt %1, round %2: %3% with %4 device(s)%5</source>
+        <translation>尝试 %1，第 %2 轮：%3%，%4 台设备%5</translation>
+    </message>
+    <message>
+        <source>; left out: %1</source>
+        <translation>；未参与：%1</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>Federated tuning, attempt %1: %2% in %3 s</source>
+        <translation>联邦调优，尝试 %1：%2%，用时 %3 秒</translation>
+    </message>
+    <message>
+        <source>Federated tuning, attempt %1 failed: %2</source>
+        <translation>联邦调优，尝试 %1 失败：%2</translation>
+    </message>
+    <message>
+        <source>Attempt %1 ★ best</source>
+        <translation>尝试 %1 ★ 最佳</translation>
+    </message>
+    <message>
+        <source>Best: attempt %1 with %2% (baseline %3%).</source>
+        <translation>最佳：尝试 %1，%2%（基线 %3%）。</translation>
+    </message>
+    <message>
+        <source>Tuning stopped; its agents were ended.</source>
+        <translation>调优已停止；其代理已结束。</translation>
+    </message>
+    <message>
+        <source>fl tune crashed.</source>
+        <translation>fl tune 崩溃了。</translation>
+    </message>
+    <message>
+        <source>fl tune failed (exit %1).</source>
+        <translation>fl tune 失败（退出码 %1）。</translation>
+    </message>
+    <message>
+        <source>fl tune failed: %1</source>
+        <translation>fl tune 失败：%1</translation>
+    </message>
+    <message>
+        <source>Tuning done: attempt %1 is the best (%2).</source>
+        <translation>调优完成：尝试 %1 最佳（%2）。</translation>
+    </message>
+    <message>
+        <source>fl tune ended without a result.</source>
+        <translation>fl tune 结束但没有结果。</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>did not finish</source>
+        <translation>未完成</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unreadable output line(s), see Messages.</source>
+        <translation>
+            <numerusform>%n 行输出无法读取，见“消息”。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>edgegpt::FlTuneProcess</name>
+    <message>
+        <source>not JSON (%1)</source>
+        <translation>不是 JSON（%1）</translation>
+    </message>
+    <message>
+        <source>not a JSON object</source>
+        <translation>不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>a final line without a numeric best_attempt, best_accuracy and baseline_accuracy</source>
+        <translation>最终行缺少数值型的 best_attempt、best_accuracy 和 baseline_accuracy</translation>
+    </message>
+    <message>
+        <source>not a line of fl tune&apos;s output (no attempt or best_attempt)</source>
+        <translation>不是 fl tune 的输出行（没有 attempt 或 best_attempt）</translation>
+    </message>
+    <message>
+        <source>attempt is not a count</source>
+        <translation>attempt 不是计数</translation>
+    </message>
+    <message>
+        <source>a round line without a round from 1, a numeric accuracy and a device count</source>
+        <translation>轮次行缺少从 1 开始的轮次、数值型准确率和设备数</translation>
+    </message>
+    <message>
+        <source>an attempt&apos;s start without its config</source>
+        <translation>尝试的开始行缺少 config</translation>
+    </message>
+    <message>
+        <source>an attempt line without its config, final_accuracy, seconds and model_bytes</source>
+        <translation>尝试行缺少 config、final_accuracy、seconds 和 model_bytes</translation>
+    </message>
+    <message>
+        <source>an attempt line that is neither a start, a round nor a result</source>
+        <translation>尝试行既不是开始、轮次也不是结果</translation>
+    </message>
+    <message>
+        <source>a tuning is already running</source>
+        <translation>已有调优在运行</translation>
+    </message>
+    <message>
+        <source>cannot start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <source>a line longer than 64 KiB was dropped</source>
+        <translation>丢弃了一行超过 64 KiB 的输出</translation>
+    </message>
+</context>
+<context>
     <name>edgegpt::FleetDeployController</name>
     <message>
         <source>the fleet names no token file</source>
         <translation>设备群未指定令牌文件</translation>
-    </message>
-    <message>
-        <source>cannot create the fleet token %1: %2</source>
-        <translation>无法创建设备群令牌 %1：%2</translation>
     </message>
     <message>
         <source>Created a fleet token in %1 (keep it secret).</source>
@@ -1350,6 +1797,10 @@
     <message>
         <source>The fleet&apos;s devices are running inputs; Stop (Shift+F5) stops them.</source>
         <translation>设备群的设备正在运行输入；停止（Shift+F5）可停止它们。</translation>
+    </message>
+    <message>
+        <source>Federated learning</source>
+        <translation>联邦学习</translation>
     </message>
 </context>
 <context>

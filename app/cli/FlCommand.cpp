@@ -34,7 +34,12 @@
 #include <QTimer>
 
 #include <csignal>
+#include <functional>
 #include <memory>
+
+#ifdef Q_OS_LINUX
+#include <sys/prctl.h>
+#endif
 
 namespace edgegpt::cli {
 
@@ -561,17 +566,37 @@ Result<QString> chatCompletion(const LlmConfig &config, const QJsonArray &messag
     return content.toString();
 }
 
-// Runs `edgegpt fl run --config FILE --json` as a child process; fills the attempt.
+// The aggregator's full line for round `round` from the attempt's fl-rounds.jsonl (fl run writes
+// it there before it prints the round on stdout): who was sent the round and who was left out.
+QJsonObject aggregatorRound(const QString &modelDir, int round)
+{
+    QFile f(modelDir + QStringLiteral("/fl-rounds.jsonl"));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QJsonObject found;
+    const QList<QByteArray> lines = f.read(16 * 1024 * 1024).split('\n');
+    for (const QByteArray &l : lines) {
+        const QJsonObject o = parseJsonLine(l);
+        if (o.value(QStringLiteral("round")).toInt() == round)
+            found = o;
+    }
+    return found;
+}
+
+// Runs `edgegpt fl run --config FILE --json` as a child process; fills the attempt. `onRound`
+// gets each round as it ends (fl run's round line with the aggregator's sent_to and left_out).
 void runAttempt(const FlRunConfig &config, const QString &workDir, int threads,
-                const QString &dataDir, double timeLimitS, FlAttempt *attempt)
+                const QString &dataDir, double timeLimitS, FlAttempt *attempt,
+                const std::function<void(const QJsonObject &)> &onRound)
 {
     const QString dir = QStringLiteral("%1/attempt-%2").arg(workDir).arg(attempt->index);
     QDir().mkpath(dir);
     const QString configFile = dir + QStringLiteral("/config.json");
+    const QString outDir = dir + QStringLiteral("/model");
     writeJsonFile(configFile, config.toJson());
     QStringList args{QStringLiteral("fl"),        QStringLiteral("run"),
                      QStringLiteral("--config"),  configFile,
-                     QStringLiteral("--out"),     dir + QStringLiteral("/model"),
+                     QStringLiteral("--out"),     outDir,
                      QStringLiteral("--threads"), QString::number(threads),
                      QStringLiteral("--json")};
     if (!dataDir.isEmpty())
@@ -579,6 +604,10 @@ void runAttempt(const FlRunConfig &config, const QString &workDir, int threads,
     QProcess p;
     p.setProcessChannelMode(QProcess::SeparateChannels);
     p.setStandardErrorFile(dir + QStringLiteral("/stderr.log"));
+#ifdef Q_OS_LINUX
+    // fl tune killed (the console's Stop, Ctrl-C) takes its running attempt along.
+    p.setChildProcessModifier([]() { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+#endif
     QElapsedTimer timer;
     timer.start();
     p.start(QCoreApplication::applicationFilePath(), args);
@@ -600,6 +629,15 @@ void runAttempt(const FlRunConfig &config, const QString &workDir, int threads,
                     attempt->accuracyCurve << o.value(QStringLiteral("accuracy")).toDouble();
                     attempt->lossCurve << o.value(QStringLiteral("loss")).toDouble();
                     attempt->devicesPerRound << o.value(QStringLiteral("devices")).toInt();
+                    if (onRound) {
+                        QJsonObject round = o;
+                        const QJsonObject full =
+                            aggregatorRound(outDir, o.value(QStringLiteral("round")).toInt());
+                        for (const char *key : {"sent_to", "left_out"})
+                            if (full.contains(QLatin1String(key)))
+                                round.insert(QLatin1String(key), full.value(QLatin1String(key)));
+                        onRound(round);
+                    }
                 }
             } else if (o.contains(QStringLiteral("final_accuracy"))) {
                 attempt->finalAccuracy = o.value(QStringLiteral("final_accuracy")).toDouble();
@@ -627,6 +665,33 @@ void runAttempt(const FlRunConfig &config, const QString &workDir, int threads,
     }
     if (!modelDir.isEmpty())
         attempt->modelBytes = QFileInfo(modelDir + QStringLiteral("/model.pt")).size();
+}
+
+// --json, while an attempt runs: {"attempt":k,"start":true,"config":{…}} when it starts and
+// {"attempt":k,"round":r,"accuracy","loss","devices","sent_to","left_out","round_ms","bytes_up",
+// "bytes_down"} after each of its rounds (the console's FL panel draws them live).
+void printAttemptStart(int k, const FlProposal &proposal)
+{
+    const QJsonObject line{{QStringLiteral("attempt"), k},
+                           {QStringLiteral("start"), true},
+                           {QStringLiteral("config"), proposal.toJson()}};
+    printOut(QString::fromUtf8(QJsonDocument(line).toJson(QJsonDocument::Compact)));
+}
+
+std::function<void(const QJsonObject &)> roundPrinter(bool json, int k)
+{
+    if (!json)
+        return {};
+    return [k](const QJsonObject &o) {
+        QJsonObject line{{QStringLiteral("attempt"), k}};
+        for (const char *key : {"round", "accuracy", "loss", "devices", "sent_to", "left_out",
+                                "round_ms", "bytes_up", "bytes_down"})
+            if (o.contains(QLatin1String(key)))
+                line.insert(QLatin1String(key), o.value(QLatin1String(key)));
+        if (!line.contains(QStringLiteral("left_out")))
+            line.insert(QStringLiteral("left_out"), QJsonArray());
+        printOut(QString::fromUtf8(QJsonDocument(line).toJson(QJsonDocument::Compact)));
+    };
 }
 
 int runFlTune(const QStringList &arguments)
@@ -749,7 +814,10 @@ int runFlTune(const QStringList &arguments)
         FlAttempt b;
         b.index = 0;
         b.proposal = FlProposal::fromConfig(baselineConfig, QStringLiteral("baseline"));
-        runAttempt(baselineConfig, workDir, threads, dataDir, context.attemptSeconds, &b);
+        if (json)
+            printAttemptStart(0, b.proposal);
+        runAttempt(baselineConfig, workDir, threads, dataDir, context.attemptSeconds, &b,
+                   roundPrinter(json, 0));
         baselineAccuracy = b.error.isEmpty() ? b.finalAccuracy : 0;
         if (!json)
             printOut(QStringLiteral("baseline: %1").arg(b.summary()));
@@ -786,17 +854,26 @@ int runFlTune(const QStringList &arguments)
         } else {
             if (!json)
                 printOut(QStringLiteral("attempt %1: %2").arg(k).arg(proposal.reason));
-            runAttempt(config, workDir, threads, dataDir, context.attemptSeconds, &attempt);
+            else
+                printAttemptStart(k, proposal);
+            runAttempt(config, workDir, threads, dataDir, context.attemptSeconds, &attempt,
+                       roundPrinter(json, k));
         }
         if (k == 1 && !hasBaseline)
             baselineAccuracy = attempt.error.isEmpty() ? attempt.finalAccuracy : 0;
         if (json) {
             QJsonObject c = proposal.toJson();
-            const QJsonObject line{{QStringLiteral("attempt"), k},
-                                   {QStringLiteral("config"), c},
-                                   {QStringLiteral("final_accuracy"), attempt.finalAccuracy},
-                                   {QStringLiteral("seconds"), attempt.seconds},
-                                   {QStringLiteral("model_bytes"), attempt.modelBytes}};
+            QJsonArray curve; // accuracy per round, as the round lines gave it
+            for (double a : std::as_const(attempt.accuracyCurve))
+                curve.append(a);
+            QJsonObject line{{QStringLiteral("attempt"), k},
+                             {QStringLiteral("config"), c},
+                             {QStringLiteral("final_accuracy"), attempt.finalAccuracy},
+                             {QStringLiteral("seconds"), attempt.seconds},
+                             {QStringLiteral("model_bytes"), attempt.modelBytes},
+                             {QStringLiteral("curve"), curve}};
+            if (!attempt.error.isEmpty())
+                line.insert(QStringLiteral("error"), attempt.error);
             printOut(QString::fromUtf8(QJsonDocument(line).toJson(QJsonDocument::Compact)));
         } else {
             printOut(QStringLiteral("  ") + attempt.summary());

@@ -3,6 +3,7 @@
 #include "app/console/AgentMetricsFeed.h"
 #include "app/console/DemoController.h"
 #include "app/console/DemoPanel.h"
+#include "app/console/FlPanel.h"
 #include "app/console/FleetDeployController.h"
 #include "app/console/FleetView.h"
 #include "app/console/SettingsDialog.h"
@@ -34,6 +35,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSlider>
 #include <QSplitter>
@@ -475,9 +477,23 @@ void MainWindow::buildDocks()
     m_planTabs->addTab(m_text, tr("Text"));
     m_planDock->setWidget(m_planTabs);
 
+    // Federated learning: fl tune as a child process, its curves and configurations.
+    m_flDock = new QDockWidget(tr("Federated learning"), this);
+    m_flDock->setObjectName(QStringLiteral("flDock"));
+    auto *flScroll = new QScrollArea(m_flDock); // its form is wider than a narrow dock
+    flScroll->setWidgetResizable(true);
+    flScroll->setFrameShape(QFrame::NoFrame);
+    m_flPanel = new FlPanel(m_settings, flScroll);
+    flScroll->setWidget(m_flPanel);
+    m_flDock->setWidget(flScroll);
+    connect(m_flPanel, &FlPanel::status, this, &MainWindow::setStatus);
+    connect(m_flPanel, &FlPanel::logLine, this, &MainWindow::log);
+
     addDockWidget(Qt::RightDockWidgetArea, m_planDock);
     addDockWidget(Qt::RightDockWidgetArea, m_fleetDock);
     tabifyDockWidget(m_planDock, m_fleetDock);
+    addDockWidget(Qt::RightDockWidgetArea, m_flDock);
+    tabifyDockWidget(m_fleetDock, m_flDock);
     m_planDock->raise();
     addDockWidget(Qt::RightDockWidgetArea, m_logDock);
     resizeDocks({m_planDock, m_logDock}, {560, 220}, Qt::Vertical);
@@ -489,6 +505,7 @@ void MainWindow::buildDocks()
         view->addAction(m_fleetDock->toggleViewAction());
         view->addAction(m_logDock->toggleViewAction());
         view->addAction(m_planDock->toggleViewAction());
+        view->addAction(m_flDock->toggleViewAction());
     }
 }
 

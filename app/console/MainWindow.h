@@ -29,6 +29,7 @@ class DemoController;
 class DemoPanel;
 class FleetDeployController;
 class FleetView;
+class FlPanel;
 class LocalPlanner;
 class LlmPlanner;
 class MetricsCharts;
@@ -57,6 +58,7 @@ public:
     bool hasFleet() const;
     FleetDeployController *fleetController() const { return m_fleetCtl; }
     FleetView *fleetView() const { return m_fleetView; }
+    FlPanel *flPanel() const { return m_flPanel; }
     MetricsStore *metricsStore() { return &m_metrics; }
     QComboBox *requestBox() const { return m_request; }
     QComboBox *plannerBox() const { return m_planner; }
@@ -159,7 +161,9 @@ private:
     QDockWidget *m_fleetDock;
     QDockWidget *m_logDock;
     QDockWidget *m_planDock;
+    QDockWidget *m_flDock;
     FleetView *m_fleetView;
+    FlPanel *m_flPanel;
     QPlainTextEdit *m_log;
     QTabWidget *m_planTabs;
     QPlainTextEdit *m_json;

@@ -144,10 +144,36 @@ private Q_SLOTS:
         const Run r =
             runTune(server, {QStringLiteral("--attempts"), QStringLiteral("2")}, dir.path(), 90000);
         QVERIFY2(r.code == 0, r.err.constData());
-        QList<QJsonObject> lines;
-        for (const QByteArray &l : r.out.trimmed().split('\n'))
-            lines << QJsonDocument::fromJson(l).object();
+        // The attempts' lines and the final one; between them, each attempt's start and rounds.
+        QList<QJsonObject> lines, starts, rounds;
+        for (const QByteArray &l : r.out.trimmed().split('\n')) {
+            const QJsonObject o = QJsonDocument::fromJson(l).object();
+            QVERIFY2(!o.isEmpty(), l.constData());
+            if (o.contains(QStringLiteral("start")))
+                starts << o;
+            else if (o.contains(QStringLiteral("round")))
+                rounds << o;
+            else
+                lines << o;
+        }
         QCOMPARE(lines.size(), 3);
+        QCOMPARE(starts.size(), 2);
+        QCOMPARE(starts[1].value(QStringLiteral("attempt")).toInt(), 2);
+        QCOMPARE(starts[1].value(QStringLiteral("config")).toObject(),
+                 lines[1].value(QStringLiteral("config")).toObject());
+        QCOMPARE(rounds.size(), 2); // one round each
+        for (int i = 0; i < 2; ++i) {
+            const QJsonObject &round = rounds[i];
+            QCOMPARE(round.value(QStringLiteral("attempt")).toInt(), i + 1);
+            QCOMPARE(round.value(QStringLiteral("round")).toInt(), 1);
+            QCOMPARE(round.value(QStringLiteral("devices")).toInt(), 2);
+            QCOMPARE(round.value(QStringLiteral("sent_to")).toInt(), 2);
+            QVERIFY(round.value(QStringLiteral("left_out")).isArray());
+            QVERIFY(round.value(QStringLiteral("round_ms")).toDouble() > 0);
+            // The attempt's curve is its rounds' accuracies.
+            QCOMPARE(lines[i].value(QStringLiteral("curve")).toArray(),
+                     QJsonArray{round.value(QStringLiteral("accuracy"))});
+        }
         QCOMPARE(lines[0].value(QStringLiteral("attempt")).toInt(), 1);
         QCOMPARE(lines[1]
                      .value(QStringLiteral("config"))
