@@ -266,6 +266,82 @@ PlanningJob *LocalPlanner::plan(const QString &request)
     return job;
 }
 
+void LocalPlanner::bridgeInputs(const QString &t, const QHash<QString, int> &fileMedia,
+                                QHash<QString, RequestReading::Detected> &found) const
+{
+    const Catalog &cat = catalog();
+    // The steps that turn one medium into another type: TaskBench kinds with that single input.
+    auto converters = [&](const QString &medium, const QString &type) {
+        QStringList out;
+        for (const TaskKind &k : cat.tasks())
+            if (!k.sensing && k.source != QLatin1String("paper") &&
+                k.inputTypes == QStringList{medium} && k.outputTypes.contains(type) &&
+                !m_lexicon.terminal.contains(k.id))
+                out << k.id;
+        return out;
+    };
+    // The media of the files the request gives as inputs: not one it asks to have a result saved
+    // as ("save it as 'sunset.png'").
+    static const QRegularExpression saveAs(QStringLiteral(
+        R"(\b(save|store|export|output|name|call|write)\w*( \w+){0,3} (as|to|into|in)\W*$)"));
+    QSet<QString> inputMedia;
+    static const QRegularExpression fileRe(QStringLiteral(R"(\b[\w-]+\.(\w{2,4})\b)"));
+    auto files = fileRe.globalMatch(t);
+    while (files.hasNext()) {
+        const QRegularExpressionMatch m = files.next();
+        const QString before = t.mid(std::max<qsizetype>(0, m.capturedStart() - 40),
+                                     std::min<qsizetype>(40, m.capturedStart()));
+        if (saveAs.match(before).hasMatch())
+            continue;
+        for (auto it = mediaFilePatterns().cbegin(); it != mediaFilePatterns().cend(); ++it)
+            if (it.value().match(m.captured(0)).hasMatch())
+                inputMedia.insert(it.key());
+    }
+    QStringList names = found.keys();
+    std::sort(names.begin(), names.end()); // QHash order is not stable across runs
+    for (const QString &medium : {QStringLiteral("audio"), QStringLiteral("image")}) {
+        if (!fileMedia.contains(medium) || !inputMedia.contains(medium))
+            continue;
+        bool read = false;
+        for (const QString &name : names) {
+            const TaskKind *k = cat.task(name);
+            read = read || (k && k->inputTypes.contains(medium));
+        }
+        if (read)
+            continue;
+        // The first-mentioned step that takes a type some step makes from the medium.
+        QString consumer, type;
+        for (const QString &name : names) {
+            const TaskKind *k = cat.task(name);
+            if (!k || (!consumer.isEmpty() &&
+                       found.value(name).position >= found.value(consumer).position))
+                continue;
+            for (const QString &in : k->inputTypes)
+                if (!converters(medium, in).isEmpty()) {
+                    consumer = name;
+                    type = in;
+                    break;
+                }
+        }
+        if (consumer.isEmpty())
+            continue;
+        const QStringList candidates = converters(medium, type);
+        // The commonest reading of the medium, unless the request's words point to another.
+        static const QHash<QString, QString> commonest = {
+            {QStringLiteral("audio/text"), QStringLiteral("Automatic Speech Recognition")},
+            {QStringLiteral("audio/audio"), QStringLiteral("Audio-to-Audio")},
+            {QStringLiteral("image/text"), QStringLiteral("Image-to-Text")},
+            {QStringLiteral("image/image"), QStringLiteral("Image-to-Image")},
+        };
+        QString pick = commonest.value(medium + QLatin1Char('/') + type);
+        if (!candidates.contains(pick))
+            pick = candidates.first();
+        found.insert(pick, {pick, m_lexicon.threshold, found.value(consumer).position - 0.5});
+        names = found.keys();
+        std::sort(names.begin(), names.end());
+    }
+}
+
 RequestReading LocalPlanner::read(const QString &request) const
 {
     RequestReading r;
@@ -393,6 +469,12 @@ RequestReading LocalPlanner::read(const QString &request) const
         if (!fed)
             found.insert(rule.second, {rule.second, 1, found.value(task).position - 0.5});
     }
+    // 2b. Data flow from the request's own inputs: a file the request names is there to be read.
+    // When no planned step takes its medium, the step that turns it into what the first planned
+    // consumer takes is added before that consumer ("summarize 'lecture.wav'" needs the speech
+    // recognised first; "translate what 'sign.jpg' says" needs the text read off the image).
+    if (!found.isEmpty())
+        bridgeInputs(t, fileMedia, found);
     // 3. Order: sensing steps first, then by first mention; generators after the text they show.
     QList<RequestReading::Detected> order = found.values();
     auto sensing = [&](const QString &task) {

@@ -66,6 +66,10 @@ public:
     RequestReading read(const QString &request) const;
 
 private:
+    // Adds the step that reads a file of the request that no found step takes (LocalPlanner.cpp).
+    void bridgeInputs(const QString &normalized, const QHash<QString, int> &fileMedia,
+                      QHash<QString, RequestReading::Detected> &found) const;
+
     PlannerLexicon m_lexicon;
     TaskWordModel m_words;
 };
