@@ -226,6 +226,7 @@ TaskWordModel::TaskWordModel(const Catalog &catalog, const PlannerLexicon &lexic
             ++df[w];
     }
     const double n = double(vocab.size());
+    m_distinctive = n > 1 ? std::log(n) - 1e-9 : 0;
     for (auto it = vocab.cbegin(); it != vocab.cend(); ++it)
         for (const QString &w : it.value())
             m_weights[it.key()].insert(w, std::log(n / df.value(w)));
@@ -342,6 +343,70 @@ void LocalPlanner::bridgeInputs(const QString &t, const QHash<QString, int> &fil
     }
 }
 
+void LocalPlanner::supplementSteps(const QString &t, const QSet<QString> &media,
+                                   QHash<QString, RequestReading::Detected> &found) const
+{
+    const QList<Sentence> sentences = splitSentences(t);
+    static const QRegularExpression connective(QStringLiteral(
+        R"(\b(then|after that|afterwards|after this|next(?! to\b)|finally|lastly|subsequently|followed by)\b)"));
+    // At least one word that only this kind's description and synonyms use, and half as much
+    // again as the next kind: a step's words must name one task, not merely fit several.
+    const double minScore = m_words.distinctiveWeight();
+    const double margin = 1.5;
+    const Catalog &cat = catalog();
+    QList<QPair<qsizetype, qsizetype>> segments;
+    for (const Sentence &s : sentences) {
+        qsizetype start = s.start;
+        bool any = false;
+        auto it = connective.globalMatch(QStringView(t).mid(s.start, s.end - s.start));
+        while (it.hasNext()) {
+            const QRegularExpressionMatch m = it.next();
+            segments << qMakePair(start, s.start + m.capturedStart());
+            start = s.start + m.capturedEnd();
+            any = true;
+        }
+        if (any)
+            segments << qMakePair(start, s.end);
+    }
+    QList<RequestReading::Detected> added;
+    for (const auto &seg : segments) {
+        bool has = false;
+        for (auto f = found.cbegin(); f != found.cend(); ++f)
+            has = has || (f->position >= seg.first && f->position < seg.second);
+        if (has)
+            continue;
+        const QStringList words = TaskWordModel::stems(
+            t.mid(seg.first, seg.second - seg.first).remove(QStringLiteral("QUOTE")));
+        const QList<QPair<QString, double>> ranked = m_words.rank(words);
+        auto fed = [&](const QString &task) {
+            const TaskKind *k = cat.task(task);
+            if (!k)
+                return false;
+            for (const QString &type : k->inputTypes) {
+                bool ok = type == QLatin1String("text") || media.contains(type);
+                for (auto f = found.cbegin(); f != found.cend() && !ok; ++f)
+                    if (const TaskKind *p = cat.task(f.key()))
+                        ok = p->outputTypes.contains(type);
+                if (!ok)
+                    return false;
+            }
+            return true;
+        };
+        QList<QPair<QString, double>> fit;
+        for (const auto &c : ranked)
+            if (fed(c.first))
+                fit << c;
+        if (fit.isEmpty() || found.contains(fit.first().first) || fit.first().second < minScore ||
+            (fit.size() > 1 && fit.first().second < margin * fit.at(1).second))
+            continue;
+        added << RequestReading::Detected{fit.first().first, m_lexicon.threshold,
+                                          double(seg.first)};
+    }
+    for (const auto &d : added)
+        if (!found.contains(d.task))
+            found.insert(d.task, d);
+}
+
 RequestReading LocalPlanner::read(const QString &request) const
 {
     RequestReading r;
@@ -406,6 +471,12 @@ RequestReading LocalPlanner::read(const QString &request) const
         if (have && best.score >= m_lexicon.threshold)
             found.insert(tc.task, best);
     }
+    // 1a. Steps the request puts in sequence ("…, then …", "after that …", "finally …") but where
+    // no cue found a task: such a step gets the task its own words describe best (TaskWordModel:
+    // the task descriptions and general synonyms), when they point clearly to one kind whose
+    // input the request or a found step provides.
+    if (!found.isEmpty())
+        supplementSteps(t, r.media, found);
     // 1b. Nothing reached the threshold but the request names an input (a file, a medium, a
     // quotation): one best guess from the task descriptions, among the kinds that can take what
     // the request names (a request about an image gets a task that reads images).

@@ -45,8 +45,11 @@ public:
     static QStringList stems(const QString &text);
     // Task kinds scored against the request's stems, best first; zero scores left out.
     QList<QPair<QString, double>> rank(const QStringList &requestStems) const;
+    // The weight of a word that a single task kind uses (the most a word can weigh).
+    double distinctiveWeight() const { return m_distinctive; }
 
 private:
+    double m_distinctive = 0;
     QHash<QString, QHash<QString, double>> m_weights; // task -> stem -> weight
 };
 
@@ -66,6 +69,9 @@ public:
     RequestReading read(const QString &request) const;
 
 private:
+    // Adds the steps of a sequenced request ("…, then …") where no cue found a task.
+    void supplementSteps(const QString &normalized, const QSet<QString> &media,
+                         QHash<QString, RequestReading::Detected> &found) const;
     // Adds the step that reads a file of the request that no found step takes (LocalPlanner.cpp).
     void bridgeInputs(const QString &normalized, const QHash<QString, int> &fileMedia,
                       QHash<QString, RequestReading::Detected> &found) const;
