@@ -337,6 +337,20 @@ void LocalPlanner::bridgeInputs(const QString &t, const QHash<QString, int> &fil
         QString pick = commonest.value(medium + QLatin1Char('/') + type);
         if (!candidates.contains(pick))
             pick = candidates.first();
+        // Unless the request's words name one step that reads the medium (a word only its
+        // description and synonyms use): "separate the voice from the noise in 'talk.wav'".
+        {
+            const QList<QPair<QString, double>> ranked =
+                m_words.rank(TaskWordModel::stems(QString(t).remove(QStringLiteral("QUOTE"))));
+            for (const auto &c : ranked) {
+                const TaskKind *k = cat.task(c.first);
+                if (!k || k->inputTypes != QStringList{medium})
+                    continue;
+                if (c.second >= m_words.distinctiveWeight())
+                    pick = c.first;
+                break;
+            }
+        }
         found.insert(pick, {pick, m_lexicon.threshold, found.value(consumer).position - 0.5});
         names = found.keys();
         std::sort(names.begin(), names.end());
