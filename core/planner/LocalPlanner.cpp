@@ -684,12 +684,55 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
                 perSourceProducers.clear();
             break;
         }
+    // A step whose own words send it back to the request's input ("…, both from the original
+    // photo", "separately, answer … about the same image") takes no earlier step's result, when
+    // the request provides every type it takes.
+    const QList<Sentence> sentences = splitSentences(reading.normalized);
+    auto readsOriginal = [&](int i) {
+        static const QRegularExpression original(QStringLiteral(
+            R"(\b(separately|independently|(original|the same)( (image|photo|picture|audio|recording|text))?)\b)"));
+        const TaskKind *k = cat.task(kinds.at(i));
+        if (!k || i == 0)
+            return false;
+        for (const QString &type : k->inputTypes)
+            if (type != QLatin1String("text") && !reading.media.contains(type))
+                return false;
+        const qsizetype pos = qsizetype(reading.tasks.at(i).position);
+        const Sentence *sentence = sentenceAt(sentences, pos);
+        qsizetype end = sentence ? sentence->end : reading.normalized.size();
+        for (const auto &other : reading.tasks)
+            if (other.position > pos && other.position < end)
+                end = qsizetype(other.position);
+        const qsizetype start = clauseStart(reading.normalized, sentences, pos);
+        auto it = original.globalMatch(QStringView(reading.normalized).mid(start, end - start));
+        while (it.hasNext()) {
+            const QRegularExpressionMatch m = it.next();
+            if (m.captured(2) != QLatin1String("the same") || !m.captured(4).isEmpty()) {
+                // "the original audio" sends a step back to the audio only if it reads audio.
+                const QString medium = m.captured(4);
+                const QString type =
+                    medium.isEmpty() ? QString()
+                    : medium == QLatin1String("audio") || medium == QLatin1String("recording")
+                        ? QStringLiteral("audio")
+                    : medium == QLatin1String("text") ? QStringLiteral("text")
+                                                      : QStringLiteral("image");
+                if (type.isEmpty() || k->inputTypes.contains(type))
+                    return true;
+            }
+        }
+        return false;
+    };
     QHash<int, int> stepOfKind; // index in kinds -> index in steps
     for (int i = 0; i < kinds.size(); ++i) {
         const QString &k = kinds.at(i);
         if (k == perSourceKind)
             continue;
         Step s{k, -1};
+        if (readsOriginal(i)) {
+            stepOfKind.insert(i, steps.size());
+            steps << s;
+            continue;
+        }
         const QStringList preferred = m_lexicon.preferSource.value(k);
         for (int j = i - 1; j >= 0 && s.source < 0; --j)
             if (preferred.contains(kinds.at(j)) && stepOfKind.contains(j))
