@@ -41,6 +41,28 @@ const QHash<QString, QRegularExpression> &mediaWordPatterns()
     return p;
 }
 
+// The media of the files a (normalised) request gives as inputs: not one it asks to have a result
+// saved as ("save it as 'sunset.png'").
+QSet<QString> inputFileMedia(const QString &t)
+{
+    static const QRegularExpression saveAs(QStringLiteral(
+        R"(\b(save|store|export|output|name|call|write)\w*( \w+){0,3} (as|to|into|in)\W*$)"));
+    static const QRegularExpression fileRe(QStringLiteral(R"(\b[\w-]+\.(\w{2,4})\b)"));
+    QSet<QString> inputMedia;
+    auto files = fileRe.globalMatch(t);
+    while (files.hasNext()) {
+        const QRegularExpressionMatch m = files.next();
+        const QString before = t.mid(std::max<qsizetype>(0, m.capturedStart() - 40),
+                                     std::min<qsizetype>(40, m.capturedStart()));
+        if (saveAs.match(before).hasMatch())
+            continue;
+        for (auto it = mediaFilePatterns().cbegin(); it != mediaFilePatterns().cend(); ++it)
+            if (it.value().match(m.captured(0)).hasMatch())
+                inputMedia.insert(it.key());
+    }
+    return inputMedia;
+}
+
 bool isFileName(const QString &s)
 {
     static const QRegularExpression doc(QStringLiteral(R"(\.(txt|pdf|docx?)\b)"));
@@ -267,7 +289,7 @@ PlanningJob *LocalPlanner::plan(const QString &request)
     return job;
 }
 
-void LocalPlanner::bridgeInputs(const QString &t, const QHash<QString, int> &fileMedia,
+void LocalPlanner::bridgeInputs(const QString &t, const QSet<QString> &inputMedia,
                                 QHash<QString, RequestReading::Detected> &found) const
 {
     const Catalog &cat = catalog();
@@ -281,27 +303,10 @@ void LocalPlanner::bridgeInputs(const QString &t, const QHash<QString, int> &fil
                 out << k.id;
         return out;
     };
-    // The media of the files the request gives as inputs: not one it asks to have a result saved
-    // as ("save it as 'sunset.png'").
-    static const QRegularExpression saveAs(QStringLiteral(
-        R"(\b(save|store|export|output|name|call|write)\w*( \w+){0,3} (as|to|into|in)\W*$)"));
-    QSet<QString> inputMedia;
-    static const QRegularExpression fileRe(QStringLiteral(R"(\b[\w-]+\.(\w{2,4})\b)"));
-    auto files = fileRe.globalMatch(t);
-    while (files.hasNext()) {
-        const QRegularExpressionMatch m = files.next();
-        const QString before = t.mid(std::max<qsizetype>(0, m.capturedStart() - 40),
-                                     std::min<qsizetype>(40, m.capturedStart()));
-        if (saveAs.match(before).hasMatch())
-            continue;
-        for (auto it = mediaFilePatterns().cbegin(); it != mediaFilePatterns().cend(); ++it)
-            if (it.value().match(m.captured(0)).hasMatch())
-                inputMedia.insert(it.key());
-    }
     QStringList names = found.keys();
     std::sort(names.begin(), names.end()); // QHash order is not stable across runs
     for (const QString &medium : {QStringLiteral("audio"), QStringLiteral("image")}) {
-        if (!fileMedia.contains(medium) || !inputMedia.contains(medium))
+        if (!inputMedia.contains(medium))
             continue;
         bool read = false;
         for (const QString &name : names) {
@@ -445,6 +450,8 @@ RequestReading LocalPlanner::read(const QString &request) const
         r.files << f;
     }
 
+    const QSet<QString> inputMedia = inputFileMedia(t);
+
     // 1. Cues: the best-scoring cue of each task kind, first mention on ties. The position is
     // that of the best cue, not of the first mention: a request often names a step loosely
     // ("the spoken commands", "into an image") before it asks for it in so many words.
@@ -489,8 +496,7 @@ RequestReading LocalPlanner::read(const QString &request) const
     // no cue found a task: such a step gets the task its own words describe best (TaskWordModel:
     // the task descriptions and general synonyms), when they point clearly to one kind whose
     // input the request or a found step provides.
-    if (!found.isEmpty())
-        supplementSteps(t, r.media, found);
+    supplementSteps(t, r.media, found);
     // 1b. Nothing reached the threshold but the request names an input (a file, a medium, a
     // quotation): one best guess from the task descriptions, among the kinds that can take what
     // the request names (a request about an image gets a task that reads images).
@@ -507,9 +513,9 @@ RequestReading LocalPlanner::read(const QString &request) const
             for (const QString &type : k->inputTypes)
                 if (type != QLatin1String("text") && !r.media.contains(type))
                     return false; // it needs a medium the request does not have
-            // A request that names a file of a medium wants a task that reads it.
-            for (auto m = fileMedia.cbegin(); m != fileMedia.cend(); ++m)
-                if (!k->inputTypes.contains(m.key()))
+            // A request that gives a file of a medium wants a task that reads it.
+            for (const QString &m : inputMedia)
+                if (!k->inputTypes.contains(m))
                     return false;
             return true;
         };
@@ -559,7 +565,7 @@ RequestReading LocalPlanner::read(const QString &request) const
     // consumer takes is added before that consumer ("summarize 'lecture.wav'" needs the speech
     // recognised first; "translate what 'sign.jpg' says" needs the text read off the image).
     if (!found.isEmpty())
-        bridgeInputs(t, fileMedia, found);
+        bridgeInputs(t, inputMedia, found);
     // 3. Order: sensing steps first, then by first mention; generators after the text they show.
     QList<RequestReading::Detected> order = found.values();
     auto sensing = [&](const QString &task) {

@@ -73,7 +73,7 @@ private:
     void supplementSteps(const QString &normalized, const QSet<QString> &media,
                          QHash<QString, RequestReading::Detected> &found) const;
     // Adds the step that reads a file of the request that no found step takes (LocalPlanner.cpp).
-    void bridgeInputs(const QString &normalized, const QHash<QString, int> &fileMedia,
+    void bridgeInputs(const QString &normalized, const QSet<QString> &inputMedia,
                       QHash<QString, RequestReading::Detected> &found) const;
 
     PlannerLexicon m_lexicon;
