@@ -1,7 +1,9 @@
 // LocalPlanner: the embedded planner — no network, deterministic, well under a millisecond.
 // It reads the request for cues of each task kind (PlannerLexicon), resolves conflicts, orders
 // the tasks by where the request mentions them (sensing steps first, generators after the text
-// they illustrate), links each task to the latest earlier task that produces a type it takes,
+// they illustrate), adds the step that reads an input file no found task reads and the steps of
+// a sequenced request ("then", "after that") that no cue found (from the task descriptions'
+// words), links each task to the latest earlier task that produces a type it takes,
 // and picks a device (named or implied by the request, else the best fit) and a model for each.
 #pragma once
 
@@ -35,7 +37,8 @@ struct RequestReading
 
 // Words of each task kind's description, aliases and phrase in the catalog (plus the lexicon's
 // general `keywords`), weighted by how few task kinds use them (inverse document frequency).
-// The planner's fallback: nothing is learned from labelled requests.
+// Used where no cue decides: the best guess, the steps of a sequenced request that no cue found,
+// and which step reads an input file. Nothing is learned from labelled requests.
 class TaskWordModel
 {
 public:
