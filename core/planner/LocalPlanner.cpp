@@ -500,7 +500,9 @@ RequestReading LocalPlanner::read(const QString &request) const
     // 1b. Nothing reached the threshold but the request names an input (a file, a medium, a
     // quotation): one best guess from the task descriptions, among the kinds that can take what
     // the request names (a request about an image gets a task that reads images).
-    if (found.isEmpty() && (!r.files.isEmpty() || !r.media.isEmpty() || !r.quotes.isEmpty())) {
+    // Without an input, only when its words name one kind (a word that only that kind uses).
+    const bool namesInput = !r.files.isEmpty() || !r.media.isEmpty() || !r.quotes.isEmpty();
+    if (found.isEmpty()) {
         const QStringList words = TaskWordModel::stems(QString(t).remove(QStringLiteral("QUOTE")));
         const QList<QPair<QString, double>> ranked = m_words.rank(words);
         double total = 0;
@@ -521,11 +523,13 @@ RequestReading LocalPlanner::read(const QString &request) const
         };
         for (const auto &c : ranked)
             if (fits(c.first)) {
+                if (!namesInput && c.second < m_words.distinctiveWeight())
+                    break;
                 found.insert(c.first, {c.first, total > 0 ? c.second / total : 0, 0});
                 r.guessed = true;
                 break;
             }
-        if (!r.guessed) {
+        if (!r.guessed && namesInput) {
             // No word of any description: the commonest reading of the medium it names.
             const QString task = r.media.contains(QStringLiteral("image"))
                                      ? QStringLiteral("Image Classification")

@@ -46,6 +46,7 @@ private Q_SLOTS:
     void everyDevPlanIsValidAndDeterministic();
     void unknownRequestFailsClearly();
     void requestNamingAnInputIsAlwaysPlanned();
+    void guessWithoutInputNeedsADistinctiveWord();
     void unseenRequestsScore_data();
     void unseenRequestsScore();
     void answersAsynchronously();
@@ -222,6 +223,23 @@ void TestLocalPlanner::requestNamingAnInputIsAlwaysPlanned()
     QVERIFY(guess.tasks.first().score < 1);
     // A request that names nothing to work on still fails (no guess).
     QVERIFY(!planner.planNow(QStringLiteral("Good evening to you")).ok());
+}
+
+void TestLocalPlanner::guessWithoutInputNeedsADistinctiveWord()
+{
+    // With no cue at all, a request that names no input is guessed only when one of its words
+    // names a single task kind ("paraphrase": text generation); words several kinds share are
+    // not enough, and greetings still fail.
+    PlannerLexicon lex = PlannerLexicon::builtin();
+    for (TaskCues &tc : lex.tasks)
+        tc.cues.clear();
+    const LocalPlanner planner(Catalog::builtin(), lex);
+    const RequestReading r = planner.read(QStringLiteral("Could you paraphrase this for me?"));
+    QVERIFY(r.guessed);
+    QCOMPARE(r.tasks.size(), 1);
+    QCOMPARE(r.tasks.first().task, QStringLiteral("Text Generation"));
+    QVERIFY(!planner.planNow(QStringLiteral("Good evening to you")).ok());
+    QVERIFY(!planner.planNow(QStringLiteral("Could you answer me?")).ok());
 }
 
 // Two sets of requests written for the project in TaskBench's style (not TaskBench lines), never
