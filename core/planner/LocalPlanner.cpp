@@ -41,6 +41,28 @@ const QHash<QString, QRegularExpression> &mediaWordPatterns()
     return p;
 }
 
+// The media of the files a (normalised) request gives as inputs: not one it asks to have a result
+// saved as ("save it as 'sunset.png'").
+QSet<QString> inputFileMedia(const QString &t)
+{
+    static const QRegularExpression saveAs(QStringLiteral(
+        R"(\b(save|store|export|output|name|call|write)\w*( \w+){0,3} (as|to|into|in)\W*$)"));
+    static const QRegularExpression fileRe(QStringLiteral(R"(\b[\w-]+\.(\w{2,4})\b)"));
+    QSet<QString> inputMedia;
+    auto files = fileRe.globalMatch(t);
+    while (files.hasNext()) {
+        const QRegularExpressionMatch m = files.next();
+        const QString before = t.mid(std::max<qsizetype>(0, m.capturedStart() - 40),
+                                     std::min<qsizetype>(40, m.capturedStart()));
+        if (saveAs.match(before).hasMatch())
+            continue;
+        for (auto it = mediaFilePatterns().cbegin(); it != mediaFilePatterns().cend(); ++it)
+            if (it.value().match(m.captured(0)).hasMatch())
+                inputMedia.insert(it.key());
+    }
+    return inputMedia;
+}
+
 bool isFileName(const QString &s)
 {
     static const QRegularExpression doc(QStringLiteral(R"(\.(txt|pdf|docx?)\b)"));
@@ -226,6 +248,7 @@ TaskWordModel::TaskWordModel(const Catalog &catalog, const PlannerLexicon &lexic
             ++df[w];
     }
     const double n = double(vocab.size());
+    m_distinctive = n > 1 ? std::log(n) - 1e-9 : 0;
     for (auto it = vocab.cbegin(); it != vocab.cend(); ++it)
         for (const QString &w : it.value())
             m_weights[it.key()].insert(w, std::log(n / df.value(w)));
@@ -266,6 +289,143 @@ PlanningJob *LocalPlanner::plan(const QString &request)
     return job;
 }
 
+void LocalPlanner::bridgeInputs(const QString &t, const QSet<QString> &inputMedia,
+                                QHash<QString, RequestReading::Detected> &found) const
+{
+    const Catalog &cat = catalog();
+    // The steps that turn one medium into another type: TaskBench kinds with that single input.
+    auto converters = [&](const QString &medium, const QString &type) {
+        QStringList out;
+        for (const TaskKind &k : cat.tasks())
+            if (!k.sensing && k.source != QLatin1String("paper") &&
+                k.inputTypes == QStringList{medium} && k.outputTypes.contains(type) &&
+                !m_lexicon.terminal.contains(k.id))
+                out << k.id;
+        return out;
+    };
+    QStringList names = found.keys();
+    std::sort(names.begin(), names.end()); // QHash order is not stable across runs
+    for (const QString &medium : {QStringLiteral("audio"), QStringLiteral("image")}) {
+        if (!inputMedia.contains(medium))
+            continue;
+        bool read = false;
+        for (const QString &name : names) {
+            const TaskKind *k = cat.task(name);
+            read = read || (k && k->inputTypes.contains(medium));
+        }
+        if (read)
+            continue;
+        // The first-mentioned step that takes a type some step makes from the medium.
+        QString consumer, type;
+        for (const QString &name : names) {
+            const TaskKind *k = cat.task(name);
+            if (!k || (!consumer.isEmpty() &&
+                       found.value(name).position >= found.value(consumer).position))
+                continue;
+            for (const QString &in : k->inputTypes)
+                if (!converters(medium, in).isEmpty()) {
+                    consumer = name;
+                    type = in;
+                    break;
+                }
+        }
+        if (consumer.isEmpty())
+            continue;
+        const QStringList candidates = converters(medium, type);
+        // The commonest reading of the medium, unless the request's words point to another.
+        static const QHash<QString, QString> commonest = {
+            {QStringLiteral("audio/text"), QStringLiteral("Automatic Speech Recognition")},
+            {QStringLiteral("audio/audio"), QStringLiteral("Audio-to-Audio")},
+            {QStringLiteral("image/text"), QStringLiteral("Image-to-Text")},
+            {QStringLiteral("image/image"), QStringLiteral("Image-to-Image")},
+        };
+        QString pick = commonest.value(medium + QLatin1Char('/') + type);
+        if (!candidates.contains(pick))
+            pick = candidates.first();
+        // Unless the request's words name one step that reads the medium (a word only its
+        // description and synonyms use): "separate the voice from the noise in 'talk.wav'".
+        {
+            const QList<QPair<QString, double>> ranked =
+                m_words.rank(TaskWordModel::stems(QString(t).remove(QStringLiteral("QUOTE"))));
+            for (const auto &c : ranked) {
+                const TaskKind *k = cat.task(c.first);
+                if (!k || k->inputTypes != QStringList{medium})
+                    continue;
+                if (c.second >= m_words.distinctiveWeight())
+                    pick = c.first;
+                break;
+            }
+        }
+        found.insert(pick, {pick, m_lexicon.threshold, found.value(consumer).position - 0.5});
+        names = found.keys();
+        std::sort(names.begin(), names.end());
+    }
+}
+
+void LocalPlanner::supplementSteps(const QString &t, const QSet<QString> &media,
+                                   QHash<QString, RequestReading::Detected> &found) const
+{
+    const QList<Sentence> sentences = splitSentences(t);
+    static const QRegularExpression connective(QStringLiteral(
+        R"(\b(then|after that|afterwards|after this|next(?! to\b)|finally|lastly|subsequently|followed by)\b)"));
+    // At least one word that only this kind's description and synonyms use, and half as much
+    // again as the next kind: a step's words must name one task, not merely fit several.
+    const double minScore = m_words.distinctiveWeight();
+    const double margin = 1.5;
+    const Catalog &cat = catalog();
+    QList<QPair<qsizetype, qsizetype>> segments;
+    for (const Sentence &s : sentences) {
+        qsizetype start = s.start;
+        bool any = false;
+        auto it = connective.globalMatch(QStringView(t).mid(s.start, s.end - s.start));
+        while (it.hasNext()) {
+            const QRegularExpressionMatch m = it.next();
+            segments << qMakePair(start, s.start + m.capturedStart());
+            start = s.start + m.capturedEnd();
+            any = true;
+        }
+        if (any)
+            segments << qMakePair(start, s.end);
+    }
+    QList<RequestReading::Detected> added;
+    for (const auto &seg : segments) {
+        bool has = false;
+        for (auto f = found.cbegin(); f != found.cend(); ++f)
+            has = has || (f->position >= seg.first && f->position < seg.second);
+        if (has)
+            continue;
+        const QStringList words = TaskWordModel::stems(
+            t.mid(seg.first, seg.second - seg.first).remove(QStringLiteral("QUOTE")));
+        const QList<QPair<QString, double>> ranked = m_words.rank(words);
+        auto fed = [&](const QString &task) {
+            const TaskKind *k = cat.task(task);
+            if (!k)
+                return false;
+            for (const QString &type : k->inputTypes) {
+                bool ok = type == QLatin1String("text") || media.contains(type);
+                for (auto f = found.cbegin(); f != found.cend() && !ok; ++f)
+                    if (const TaskKind *p = cat.task(f.key()))
+                        ok = p->outputTypes.contains(type);
+                if (!ok)
+                    return false;
+            }
+            return true;
+        };
+        QList<QPair<QString, double>> fit;
+        for (const auto &c : ranked)
+            if (fed(c.first))
+                fit << c;
+        if (fit.isEmpty() || found.contains(fit.first().first) || fit.first().second < minScore ||
+            (fit.size() > 1 && fit.first().second < margin * fit.at(1).second))
+            continue;
+        added << RequestReading::Detected{fit.first().first, m_lexicon.threshold,
+                                          double(seg.first)};
+    }
+    for (const auto &d : added)
+        if (!found.contains(d.task))
+            found.insert(d.task, d);
+}
+
 RequestReading LocalPlanner::read(const QString &request) const
 {
     RequestReading r;
@@ -289,6 +449,8 @@ RequestReading LocalPlanner::read(const QString &request) const
                     ++fileMedia[it.key()];
         r.files << f;
     }
+
+    const QSet<QString> inputMedia = inputFileMedia(t);
 
     // 1. Cues: the best-scoring cue of each task kind, first mention on ties. The position is
     // that of the best cue, not of the first mention: a request often names a step loosely
@@ -330,10 +492,17 @@ RequestReading LocalPlanner::read(const QString &request) const
         if (have && best.score >= m_lexicon.threshold)
             found.insert(tc.task, best);
     }
+    // 1a. Steps the request puts in sequence ("…, then …", "after that …", "finally …") but where
+    // no cue found a task: such a step gets the task its own words describe best (TaskWordModel:
+    // the task descriptions and general synonyms), when they point clearly to one kind whose
+    // input the request or a found step provides.
+    supplementSteps(t, r.media, found);
     // 1b. Nothing reached the threshold but the request names an input (a file, a medium, a
     // quotation): one best guess from the task descriptions, among the kinds that can take what
     // the request names (a request about an image gets a task that reads images).
-    if (found.isEmpty() && (!r.files.isEmpty() || !r.media.isEmpty() || !r.quotes.isEmpty())) {
+    // Without an input, only when its words name one kind (a word that only that kind uses).
+    const bool namesInput = !r.files.isEmpty() || !r.media.isEmpty() || !r.quotes.isEmpty();
+    if (found.isEmpty()) {
         const QStringList words = TaskWordModel::stems(QString(t).remove(QStringLiteral("QUOTE")));
         const QList<QPair<QString, double>> ranked = m_words.rank(words);
         double total = 0;
@@ -346,19 +515,21 @@ RequestReading LocalPlanner::read(const QString &request) const
             for (const QString &type : k->inputTypes)
                 if (type != QLatin1String("text") && !r.media.contains(type))
                     return false; // it needs a medium the request does not have
-            // A request that names a file of a medium wants a task that reads it.
-            for (auto m = fileMedia.cbegin(); m != fileMedia.cend(); ++m)
-                if (!k->inputTypes.contains(m.key()))
+            // A request that gives a file of a medium wants a task that reads it.
+            for (const QString &m : inputMedia)
+                if (!k->inputTypes.contains(m))
                     return false;
             return true;
         };
         for (const auto &c : ranked)
             if (fits(c.first)) {
+                if (!namesInput && c.second < m_words.distinctiveWeight())
+                    break;
                 found.insert(c.first, {c.first, total > 0 ? c.second / total : 0, 0});
                 r.guessed = true;
                 break;
             }
-        if (!r.guessed) {
+        if (!r.guessed && namesInput) {
             // No word of any description: the commonest reading of the medium it names.
             const QString task = r.media.contains(QStringLiteral("image"))
                                      ? QStringLiteral("Image Classification")
@@ -393,6 +564,12 @@ RequestReading LocalPlanner::read(const QString &request) const
         if (!fed)
             found.insert(rule.second, {rule.second, 1, found.value(task).position - 0.5});
     }
+    // 2b. Data flow from the request's own inputs: a file the request names is there to be read.
+    // When no planned step takes its medium, the step that turns it into what the first planned
+    // consumer takes is added before that consumer ("summarize 'lecture.wav'" needs the speech
+    // recognised first; "translate what 'sign.jpg' says" needs the text read off the image).
+    if (!found.isEmpty())
+        bridgeInputs(t, inputMedia, found);
     // 3. Order: sensing steps first, then by first mention; generators after the text they show.
     QList<RequestReading::Detected> order = found.values();
     auto sensing = [&](const QString &task) {
@@ -517,12 +694,55 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
                 perSourceProducers.clear();
             break;
         }
+    // A step whose own words send it back to the request's input ("…, both from the original
+    // photo", "separately, answer … about the same image") takes no earlier step's result, when
+    // the request provides every type it takes.
+    const QList<Sentence> sentences = splitSentences(reading.normalized);
+    auto readsOriginal = [&](int i) {
+        static const QRegularExpression original(QStringLiteral(
+            R"(\b(separately|independently|(original|the same)( (image|photo|picture|audio|recording|text))?)\b)"));
+        const TaskKind *k = cat.task(kinds.at(i));
+        if (!k || i == 0)
+            return false;
+        for (const QString &type : k->inputTypes)
+            if (type != QLatin1String("text") && !reading.media.contains(type))
+                return false;
+        const qsizetype pos = qsizetype(reading.tasks.at(i).position);
+        const Sentence *sentence = sentenceAt(sentences, pos);
+        qsizetype end = sentence ? sentence->end : reading.normalized.size();
+        for (const auto &other : reading.tasks)
+            if (other.position > pos && other.position < end)
+                end = qsizetype(other.position);
+        const qsizetype start = clauseStart(reading.normalized, sentences, pos);
+        auto it = original.globalMatch(QStringView(reading.normalized).mid(start, end - start));
+        while (it.hasNext()) {
+            const QRegularExpressionMatch m = it.next();
+            if (m.captured(2) != QLatin1String("the same") || !m.captured(4).isEmpty()) {
+                // "the original audio" sends a step back to the audio only if it reads audio.
+                const QString medium = m.captured(4);
+                const QString type =
+                    medium.isEmpty() ? QString()
+                    : medium == QLatin1String("audio") || medium == QLatin1String("recording")
+                        ? QStringLiteral("audio")
+                    : medium == QLatin1String("text") ? QStringLiteral("text")
+                                                      : QStringLiteral("image");
+                if (type.isEmpty() || k->inputTypes.contains(type))
+                    return true;
+            }
+        }
+        return false;
+    };
     QHash<int, int> stepOfKind; // index in kinds -> index in steps
     for (int i = 0; i < kinds.size(); ++i) {
         const QString &k = kinds.at(i);
         if (k == perSourceKind)
             continue;
         Step s{k, -1};
+        if (readsOriginal(i)) {
+            stepOfKind.insert(i, steps.size());
+            steps << s;
+            continue;
+        }
         const QStringList preferred = m_lexicon.preferSource.value(k);
         for (int j = i - 1; j >= 0 && s.source < 0; --j)
             if (preferred.contains(kinds.at(j)) && stepOfKind.contains(j))

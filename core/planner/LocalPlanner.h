@@ -1,7 +1,9 @@
 // LocalPlanner: the embedded planner — no network, deterministic, well under a millisecond.
 // It reads the request for cues of each task kind (PlannerLexicon), resolves conflicts, orders
 // the tasks by where the request mentions them (sensing steps first, generators after the text
-// they illustrate), links each task to the latest earlier task that produces a type it takes,
+// they illustrate), adds the step that reads an input file no found task reads and the steps of
+// a sequenced request ("then", "after that") that no cue found (from the task descriptions'
+// words), links each task to the latest earlier task that produces a type it takes,
 // and picks a device (named or implied by the request, else the best fit) and a model for each.
 #pragma once
 
@@ -35,7 +37,8 @@ struct RequestReading
 
 // Words of each task kind's description, aliases and phrase in the catalog (plus the lexicon's
 // general `keywords`), weighted by how few task kinds use them (inverse document frequency).
-// The planner's fallback: nothing is learned from labelled requests.
+// Used where no cue decides: the best guess, the steps of a sequenced request that no cue found,
+// and which step reads an input file. Nothing is learned from labelled requests.
 class TaskWordModel
 {
 public:
@@ -45,8 +48,11 @@ public:
     static QStringList stems(const QString &text);
     // Task kinds scored against the request's stems, best first; zero scores left out.
     QList<QPair<QString, double>> rank(const QStringList &requestStems) const;
+    // The weight of a word that a single task kind uses (the most a word can weigh).
+    double distinctiveWeight() const { return m_distinctive; }
 
 private:
+    double m_distinctive = 0;
     QHash<QString, QHash<QString, double>> m_weights; // task -> stem -> weight
 };
 
@@ -66,6 +72,13 @@ public:
     RequestReading read(const QString &request) const;
 
 private:
+    // Adds the steps of a sequenced request ("…, then …") where no cue found a task.
+    void supplementSteps(const QString &normalized, const QSet<QString> &media,
+                         QHash<QString, RequestReading::Detected> &found) const;
+    // Adds the step that reads a file of the request that no found step takes (LocalPlanner.cpp).
+    void bridgeInputs(const QString &normalized, const QSet<QString> &inputMedia,
+                      QHash<QString, RequestReading::Detected> &found) const;
+
     PlannerLexicon m_lexicon;
     TaskWordModel m_words;
 };

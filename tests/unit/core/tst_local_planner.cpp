@@ -4,6 +4,10 @@
 #include "core/planner/LocalPlanner.h"
 #include "core/planner/PlanningBenchmark.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -42,12 +46,17 @@ private Q_SLOTS:
     void everyDevPlanIsValidAndDeterministic();
     void unknownRequestFailsClearly();
     void requestNamingAnInputIsAlwaysPlanned();
+    void guessWithoutInputNeedsADistinctiveWord();
+    void unseenRequestsScore_data();
     void unseenRequestsScore();
     void answersAsynchronously();
     void quotedTextIsNotReadAsCues();
     void chainsLinkByType_data();
     void chainsLinkByType();
     void namedPhotoIsNotCaptured();
+    void fileToSaveAsIsNotAnInput();
+    void unreadInputFileGetsItsReader();
+    void sequencedStepWithoutCueIsRead();
     void brokenLexiconIsRejectedWithPath();
     void scoringIsMicroAveraged();
     void labelledRequestErrors();
@@ -216,21 +225,60 @@ void TestLocalPlanner::requestNamingAnInputIsAlwaysPlanned()
     QVERIFY(!planner.planNow(QStringLiteral("Good evening to you")).ok());
 }
 
-// tests/data/planner-unseen.jsonl: 50 requests written for the project in TaskBench's style
-// (not TaskBench lines), committed before the planner was tuned; a check of generalisation,
-// never tuned against. The gate sits below the measured figure (node F1 0.841, link F1 0.655).
+void TestLocalPlanner::guessWithoutInputNeedsADistinctiveWord()
+{
+    // With no cue at all, a request that names no input is guessed only when one of its words
+    // names a single task kind ("paraphrase": text generation); words several kinds share are
+    // not enough, and greetings still fail.
+    PlannerLexicon lex = PlannerLexicon::builtin();
+    for (TaskCues &tc : lex.tasks)
+        tc.cues.clear();
+    const LocalPlanner planner(Catalog::builtin(), lex);
+    const RequestReading r = planner.read(QStringLiteral("Could you paraphrase this for me?"));
+    QVERIFY(r.guessed);
+    QCOMPARE(r.tasks.size(), 1);
+    QCOMPARE(r.tasks.first().task, QStringLiteral("Text Generation"));
+    QVERIFY(!planner.planNow(QStringLiteral("Good evening to you")).ok());
+    QVERIFY(!planner.planNow(QStringLiteral("Could you answer me?")).ok());
+}
+
+// Two sets of requests written for the project in TaskBench's style (not TaskBench lines), never
+// used to tune the lexicon: tests/data/planner-unseen.jsonl (50, written before the planner of
+// 2026-12-06 was changed) and tests/data/planner-fresh.jsonl (30, written on 2026-12-06 before
+// the planner was run on them). Gates sit below the measured figures (docs/benchmarks.md).
+void TestLocalPlanner::unseenRequestsScore_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<int>("samples");
+    QTest::addColumn<double>("minNode");
+    QTest::addColumn<double>("minLink");
+    // Measured: node F1 0.910, link F1 0.857.
+    QTest::newRow("unseen") << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-unseen.jsonl")
+                            << 50 << 0.88 << 0.8;
+    // Measured: node F1 0.874, link F1 0.769.
+    QTest::newRow("fresh") << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-fresh.jsonl")
+                           << 30 << 0.85 << 0.72;
+}
+
 void TestLocalPlanner::unseenRequestsScore()
 {
-    const Result<QList<LabelledRequest>> requests =
-        readLabelledRequests(QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-unseen.jsonl"));
+    QFETCH(QString, file);
+    QFETCH(int, samples);
+    QFETCH(double, minNode);
+    QFETCH(double, minLink);
+    const Result<QList<LabelledRequest>> requests = readLabelledRequests(file);
     QVERIFY2(requests.ok(), qPrintable(requests.error()));
-    QCOMPARE(requests->size(), 50);
+    QCOMPARE(requests->size(), samples);
     const Catalog &cat = Catalog::builtin();
     LocalPlanner planner(cat);
+    // Scored as `edgegpt bench planning` scores: against TaskBench's 23 task names.
+    QFile tools(QStringLiteral(EDGEGPT_SHARED_DIR "/data/taskbench-hf-tools.json"));
+    QVERIFY(tools.open(QIODevice::ReadOnly));
     QSet<QString> vocabulary;
-    for (const LabelledRequest &r : *requests)
-        for (const QString &n : r.nodes)
-            vocabulary.insert(n);
+    for (const QJsonValue &n :
+         QJsonDocument::fromJson(tools.readAll()).object().value(QStringLiteral("nodes")).toArray())
+        vocabulary.insert(n.toObject().value(QStringLiteral("id")).toString());
+    QCOMPARE(vocabulary.size(), 23);
     PlanningScore score;
     for (const LabelledRequest &r : *requests) {
         const Result<Plan> plan = planner.planNow(r.instruction);
@@ -239,8 +287,8 @@ void TestLocalPlanner::unseenRequestsScore()
         scorePlan(score, r, plan ? &*plan : nullptr, vocabulary, 0);
     }
     QCOMPARE(score.failures, 0);
-    QVERIFY2(score.nodeF1() >= 0.8, qPrintable(QString::number(score.nodeF1())));
-    QVERIFY2(score.linkF1() >= 0.6, qPrintable(QString::number(score.linkF1())));
+    QVERIFY2(score.nodeF1() >= minNode, qPrintable(QString::number(score.nodeF1())));
+    QVERIFY2(score.linkF1() >= minLink, qPrintable(QString::number(score.linkF1())));
 }
 
 void TestLocalPlanner::answersAsynchronously()
@@ -308,6 +356,18 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringList{QStringLiteral("Summarization"), QStringLiteral("Sentence Similarity"),
                        QStringLiteral("Text-to-Video")}
         << QList<int>{-1, 0, 0};
+    // Data flow from the request's own input: the image's text must be read before it can be
+    // translated (no cue names that step; the file asks for it).
+    QTest::newRow("file read before its text is used")
+        << QStringLiteral("Translate the words printed in 'menu.jpg' into German.")
+        << QStringList{QStringLiteral("Image-to-Text"), QStringLiteral("Translation")}
+        << QList<int>{-1, 0};
+    // Both steps take the original photo: no link between them.
+    QTest::newRow("separately from the original")
+        << QStringLiteral("For 'yard.jpg', estimate the depth, and separately segment the image "
+                          "into regions.")
+        << QStringList{QStringLiteral("Depth Estimation"), QStringLiteral("Image Segmentation")}
+        << QList<int>{-1, -1};
 }
 
 void TestLocalPlanner::chainsLinkByType()
@@ -346,6 +406,75 @@ void TestLocalPlanner::namedPhotoIsNotCaptured()
     QVERIFY2(take->tasks.size() == 2, qPrintable(describe(*take)));
     QCOMPARE(take->tasks.first().task, QStringLiteral("Capture Image"));
     QCOMPARE(take->tasks.at(1).args.first().sourceTask, take->tasks.first().id);
+}
+
+void TestLocalPlanner::fileToSaveAsIsNotAnInput()
+{
+    // 'castle.png' is where the result goes: nothing reads it, no image step is added.
+    const Catalog &cat = Catalog::builtin();
+    const Result<Plan> plan = LocalPlanner(cat).planNow(
+        QStringLiteral("Draw a castle at dawn and save it as 'castle.png'."));
+    QVERIFY2(plan.ok(), qPrintable(plan.error()));
+    QVERIFY2(plan->tasks.size() == 1, qPrintable(describe(*plan)));
+    QCOMPARE(plan->tasks.first().task, QStringLiteral("Text-to-Image"));
+}
+
+void TestLocalPlanner::unreadInputFileGetsItsReader()
+{
+    // The lexicon without cues for speech recognition: a request that summarises a recording
+    // still gets the step that turns the recording into text, fed into the summary.
+    PlannerLexicon lex = PlannerLexicon::builtin();
+    for (TaskCues &tc : lex.tasks)
+        if (tc.task == QLatin1String("Automatic Speech Recognition"))
+            tc.cues.clear();
+    const Catalog &cat = Catalog::builtin();
+    const LocalPlanner planner(cat, lex);
+    const Result<Plan> plan =
+        planner.planNow(QStringLiteral("Please summarize the lecture in 'lecture.wav'."));
+    QVERIFY2(plan.ok(), qPrintable(plan.error()));
+    QVERIFY2(plan->tasks.size() == 2, qPrintable(describe(*plan)));
+    QCOMPARE(plan->tasks.at(0).task, QStringLiteral("Automatic Speech Recognition"));
+    QCOMPARE(plan->tasks.at(0).args.first().value, QStringLiteral("lecture.wav"));
+    QCOMPARE(plan->tasks.at(1).task, QStringLiteral("Summarization"));
+    QCOMPARE(plan->tasks.at(1).args.first().sourceTask, plan->tasks.at(0).id);
+    QVERIFY(validatePlan(*plan, cat).isEmpty());
+    // The request's words choose among the readers of the medium: separating a voice from
+    // noise is an audio-to-audio step, not speech recognition.
+    PlannerLexicon noA2a = PlannerLexicon::builtin();
+    for (TaskCues &tc : noA2a.tasks)
+        if (tc.task == QLatin1String("Audio-to-Audio"))
+            tc.cues.clear();
+    const RequestReading r = LocalPlanner(cat, noA2a)
+                                 .read(QStringLiteral("Summarize 'talk.wav' once the voice is "
+                                                      "separated from the noise."));
+    QStringList tasks;
+    for (const auto &d : r.tasks)
+        tasks << d.task;
+    QVERIFY2(tasks.contains(QStringLiteral("Audio-to-Audio")), qPrintable(tasks.join(u',')));
+}
+
+void TestLocalPlanner::sequencedStepWithoutCueIsRead()
+{
+    // Without its cues, image-to-image is still read from the step's own words ("restyle"
+    // names that kind only) because the request puts it in sequence with "then".
+    PlannerLexicon lex = PlannerLexicon::builtin();
+    for (TaskCues &tc : lex.tasks)
+        if (tc.task == QLatin1String("Image-to-Image"))
+            tc.cues.clear();
+    const Catalog &cat = Catalog::builtin();
+    const LocalPlanner planner(cat, lex);
+    const Result<Plan> plan = planner.planNow(
+        QStringLiteral("Restyle 'sketch.png' as a cartoon, then segment the result."));
+    QVERIFY2(plan.ok(), qPrintable(plan.error()));
+    QVERIFY2(plan->tasks.size() == 2, qPrintable(describe(*plan)));
+    QCOMPARE(plan->tasks.at(0).task, QStringLiteral("Image-to-Image"));
+    QCOMPARE(plan->tasks.at(1).task, QStringLiteral("Image Segmentation"));
+    QCOMPARE(plan->tasks.at(1).args.first().sourceTask, plan->tasks.at(0).id);
+    // Not without the sequence: a lone clause is left to the cues and the guess.
+    const RequestReading lone =
+        planner.read(QStringLiteral("Segment 'sketch.png' and restyle it as a cartoon."));
+    for (const auto &d : lone.tasks)
+        QVERIFY(d.task != QLatin1String("Image-to-Image"));
 }
 
 void TestLocalPlanner::brokenLexiconIsRejectedWithPath()
