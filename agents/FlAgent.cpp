@@ -113,6 +113,9 @@ public:
         if (!test)
             return Result<void>::failure(test.error());
         m_test = *test;
+        const Result<void> norms = loadNormImages();
+        if (!norms)
+            return norms;
         Result<std::unique_ptr<TrainingRuntime>> runtime =
             loadTrainingRuntime(runtimeFileOf(m_config));
         if (!runtime)
@@ -145,6 +148,46 @@ public:
     }
 
 private:
+    // The images the averaged model's BatchNorm statistics are recomputed on: from the last 5,000
+    // training images (the validation split, which `edgegpt train` does not train on either),
+    // those no device's shard holds, in order, at most normImages. Their labels are not used:
+    // this stands for a little public, unlabelled data at the server.
+    Result<void> loadNormImages()
+    {
+        if (m_config.normImages == 0)
+            return {};
+        const Result<ImagePixels> train = FashionMnistFiles::load(
+            FashionMnistSplit::Train,
+            m_config.dataDir.isEmpty() ? FashionMnistFiles::defaultDirectory() : m_config.dataDir);
+        if (!train)
+            return Result<void>::failure(train.error());
+        const FlRunConfig &run = m_config.run;
+        ShardPlan plan;
+        plan.devices = run.devices;
+        plan.perDevice = run.samplesPerDevice;
+        plan.alpha = run.alpha;
+        plan.seed = run.seed;
+        const Result<QVector<QVector<int>>> shards = dirichletShards(train->labels, plan);
+        if (!shards)
+            return Result<void>::failure(shards.error());
+        std::vector<bool> held(std::size_t(train->count), false);
+        for (const QVector<int> &shard : *shards)
+            for (int i : shard)
+                held[std::size_t(i)] = true;
+        const int side = train->rows * train->cols;
+        m_norm.rows = train->rows;
+        m_norm.cols = train->cols;
+        for (int i = std::max(0, train->count - 5000);
+             i < train->count && m_norm.count < m_config.normImages; ++i) {
+            if (held[std::size_t(i)])
+                continue;
+            m_norm.pixels.insert(m_norm.pixels.end(), train->image(i), train->image(i) + side);
+            m_norm.labels.push_back(train->labels[std::size_t(i)]);
+            ++m_norm.count;
+        }
+        return {};
+    }
+
     struct Peer
     {
         QString device;
@@ -370,10 +413,19 @@ private:
             devices << u.device;
         m_updates.clear();
         // Evaluation on the worker thread: the connections keep being served.
-        auto *watcher = new QFutureWatcher<Result<EvalResult>>(this);
+        struct Evaluated
+        {
+            Result<EvalResult> eval = Result<EvalResult>::failure(QString());
+            ModelWeights recalibrated; // empty when the statistics were kept
+            QString normError;
+        };
+        auto *watcher = new QFutureWatcher<Evaluated>(this);
         connect(watcher, &QFutureWatcherBase::finished, this, [=]() {
             watcher->deleteLater();
-            const Result<EvalResult> eval = watcher->result();
+            Evaluated done = watcher->result();
+            const Result<EvalResult> &eval = done.eval;
+            if (!done.recalibrated.values.empty())
+                m_global = std::move(done.recalibrated);
             QJsonObject line{
                 {QStringLiteral("event"), QStringLiteral("round")},
                 {QStringLiteral("round"), m_round},
@@ -391,11 +443,17 @@ private:
                 {QStringLiteral("decode_ms"), m_decodeMs},
                 {QStringLiteral("fedavg_ms"), fedavgMs},
                 {QStringLiteral("eval_ms"), m_evalMs},
+                {QStringLiteral("norm_ms"), m_normMs},
+                {QStringLiteral("norm_images"), m_norm.count},
                 {QStringLiteral("train_ms_max"), trainMsMax},
                 {QStringLiteral("train_loss"), samples ? lossSum / double(samples) : 0.0},
                 {QStringLiteral("test_images"), int(m_test.count)}};
             if (!eval)
                 line.insert(QStringLiteral("error"), eval.error());
+            if (!done.normError.isEmpty()) {
+                qWarning("%s", qPrintable(done.normError));
+                line.insert(QStringLiteral("norm_error"), done.normError);
+            }
             m_lastAccuracy = eval ? eval->accuracy : 0.0;
             printLine(line);
             m_busy = false;
@@ -404,13 +462,29 @@ private:
             else
                 beginRound();
         });
+        // m_global is only read here: the event loop leaves it alone while m_busy, and takes the
+        // recalibrated weights back in the handler above.
         watcher->setFuture(QtConcurrent::run([this]() {
+            Evaluated out;
             QElapsedTimer e;
             e.start();
+            const ModelWeights *evaluated = &m_global;
+            if (m_norm.count > 1) {
+                const ImageBatchView norm{m_norm.pixels.data(), m_norm.labels.data(), m_norm.count};
+                Result<ModelWeights> r = m_runtime->recalibrateNorms(m_global, norm);
+                if (r) {
+                    out.recalibrated = std::move(*r);
+                    evaluated = &out.recalibrated;
+                } else {
+                    out.normError = r.error();
+                }
+            }
+            m_normMs = msSince(e);
+            e.restart();
             const ImageBatchView view{m_test.pixels.data(), m_test.labels.data(), m_test.count};
-            Result<EvalResult> r = m_runtime->evaluate(m_global, view);
+            out.eval = m_runtime->evaluate(*evaluated, view);
             m_evalMs = msSince(e);
-            return r;
+            return out;
         }));
     }
 
@@ -451,6 +525,7 @@ private:
     FlAgentConfig m_config;
     QByteArray m_secret;
     ImagePixels m_test;
+    ImagePixels m_norm; // BatchNorm recalibration images (loadNormImages)
     std::unique_ptr<TrainingRuntime> m_runtime;
     ModelWeights m_global;
     PeerServer *m_server = nullptr;
@@ -470,6 +545,7 @@ private:
     double m_encodeMs = 0;
     double m_decodeMs = 0;
     double m_evalMs = 0;
+    double m_normMs = 0;
     double m_lastAccuracy = 0;
 };
 
@@ -696,6 +772,7 @@ Result<FlAgentConfig> FlAgentConfig::load(const QString &path)
     c.outDir = o.take(QStringLiteral("out_dir")).toString();
     c.command = o.take(QStringLiteral("command")).toString();
     c.joinTimeoutS = o.take(QStringLiteral("join_timeout_s")).toInt(120);
+    c.normImages = o.take(QStringLiteral("norm_images")).toInt(c.normImages);
     c.edgeHost = o.take(QStringLiteral("edge_host")).toString(c.edgeHost);
     c.edgePort = quint16(o.take(QStringLiteral("edge_port")).toInt(0));
     c.deviceIndex = o.take(QStringLiteral("device_index")).toInt(0);
@@ -716,6 +793,8 @@ Result<FlAgentConfig> FlAgentConfig::load(const QString &path)
         return R::failure(QStringLiteral("%1: token_file is required").arg(path));
     if (c.threads < 1 || c.threads > 256)
         return R::failure(QStringLiteral("%1: threads must be 1..256").arg(path));
+    if (c.normImages < 0 || c.normImages > 5000)
+        return R::failure(QStringLiteral("%1: norm_images must be 0..5000").arg(path));
     if (c.role == QLatin1String("fl-edge") && c.outDir.isEmpty())
         return R::failure(QStringLiteral("%1: out_dir is required").arg(path));
     if (c.role == QLatin1String("fl-device") && c.edgePort == 0)

@@ -38,6 +38,10 @@ struct FlAgentConfig
     QString outDir;         // where the trained model is saved
     QString command;        // recorded in model.json
     int joinTimeoutS = 120; // waiting for the devices before the first round
+    // Unlabelled training images no device holds, taken from the validation end of the training
+    // set, over which the averaged model's BatchNorm statistics are recomputed each round
+    // (docs/federated.md, "BatchNorm"); 0: the averaged statistics are kept.
+    int normImages = 1000;
     // Device.
     QString edgeHost = QStringLiteral("127.0.0.1");
     quint16 edgePort = 0;

@@ -165,6 +165,46 @@ public:
         }
     }
 
+    Result<ModelWeights> recalibrateNorms(const ModelWeights &weights,
+                                          const ImageBatchView &data) override
+    {
+        using R = Result<ModelWeights>;
+        const Result<void> loaded = load(weights);
+        if (!loaded)
+            return R::failure(loaded.error());
+        if (!data.pixels || data.count < 2)
+            return R::failure(QStringLiteral("recalibrate: fewer than two images"));
+        std::vector<c10::optional<double>> momenta; // to restore afterwards, in module order
+        forEachNorm([&](auto &bn) { momenta.push_back(bn.options.momentum()); });
+        if (momenta.empty())
+            return extract();
+        const bool wasTraining = m_net->is_training();
+        auto restore = [&]() {
+            std::size_t k = 0;
+            forEachNorm([&](auto &bn) { bn.options.momentum(momenta[k++]); });
+            m_net->train(wasTraining);
+        };
+        try {
+            torch::NoGradGuard noGrad;
+            // No momentum: batch k weighs 1/k, so the statistics end as the plain average.
+            forEachNorm([](auto &bn) {
+                bn.reset_running_stats();
+                bn.options.momentum(c10::nullopt);
+            });
+            m_net->train(); // BatchNorm takes each batch's statistics; Dropout's output is unused
+            const torch::Tensor x = images(data);
+            constexpr int kBatch = 100;
+            for (int at = 0; at + 1 < data.count; at += kBatch) // a batch of one has no variance
+                m_net->forward(x.slice(0, at, std::min(at + kBatch, data.count)));
+        } catch (const std::exception &e) {
+            restore();
+            return R::failure(
+                QStringLiteral("recalibrating BatchNorm failed: %1").arg(firstLine(e)));
+        }
+        restore();
+        return extract();
+    }
+
     Result<qint64> save(const ModelWeights &weights, const QJsonObject &meta,
                         const QString &dir) override
     {
@@ -243,6 +283,17 @@ private:
             w.values.insert(w.values.end(), p, p + c.numel());
         }
         return w;
+    }
+
+    // Calls fn on every BatchNorm1d and BatchNorm2d layer of the model, in module order.
+    template <typename Fn> void forEachNorm(Fn fn)
+    {
+        for (const auto &m : m_net->modules(/*include_self=*/false)) {
+            if (auto *bn1 = m->as<torch::nn::BatchNorm1dImpl>())
+                fn(*bn1);
+            else if (auto *bn2 = m->as<torch::nn::BatchNorm2dImpl>())
+                fn(*bn2);
+        }
     }
 
     SplitNet m_net{nullptr};
