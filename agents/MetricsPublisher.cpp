@@ -90,6 +90,7 @@ void MetricsPublisher::tick()
         u.cacheBudgetMb = state.cacheBudgetMb;
         u.cacheUsedMb = state.cacheUsedMb;
         u.cacheHitRatio = state.cacheHitRatio;
+        u.cacheTotals = state.cacheTotals;
         u.cacheResident = state.cacheResident;
         for (size_t seq = std::max(s.eventCursor, m_firstEventSeq);
              seq < m_firstEventSeq + m_events.size(); ++seq)

@@ -4,6 +4,7 @@
 //                             "message":…[,"metrics":{"requests":…,"median_ms":…,"device_ms":…,
 //                             "models":[…],"failed":…,"emulated":…}]
 //                             [,"cache":{"policy":…,"budget_mb":…,"used_mb":…,"hit_ratio":…,
+//                             "hits":…,"misses":…,"loads":…,"evictions":…,
 //                             "resident":[{"model":…,"size_mb":…,"context":…},…]}]},…]}
 //   (metrics: what a running agent answers to a status-request, when the token is at hand;
 //   cache: an edge with a live model cache, from its metrics stream, docs/caching.md)
@@ -184,6 +185,10 @@ Result<QJsonObject> queryCache(const QString &address, quint16 port, const Keyri
                        {QStringLiteral("budget_mb"), numberOrNull(update->cacheBudgetMb)},
                        {QStringLiteral("used_mb"), numberOrNull(update->cacheUsedMb)},
                        {QStringLiteral("hit_ratio"), numberOrNull(update->cacheHitRatio)},
+                       {QStringLiteral("hits"), update->cacheTotals.hits},
+                       {QStringLiteral("misses"), update->cacheTotals.misses},
+                       {QStringLiteral("loads"), update->cacheTotals.loads},
+                       {QStringLiteral("evictions"), update->cacheTotals.evictions},
                        {QStringLiteral("resident"), resident}};
 }
 
@@ -332,9 +337,14 @@ int runFleet(FleetOperation::Kind kind, const QString &name, const QString &desc
                                 .arg(x.value(QStringLiteral("size_mb")).toDouble(), 0, 'f', 1)
                                 .arg(x.value(QStringLiteral("context")).toDouble(), 0, 'f', 2);
             }
-            printOut(QStringLiteral("  cache %1: hit ratio %2%, %3 of %4 MB in use, resident: %5")
+            printOut(QStringLiteral("  cache %1: hit ratio %2% (%3 hits, %4 misses), %5 loads, "
+                                    "%6 evictions, %7 of %8 MB in use, resident: %9")
                          .arg(cache.value(QStringLiteral("policy")).toString())
                          .arg(100 * cache.value(QStringLiteral("hit_ratio")).toDouble(), 0, 'f', 1)
+                         .arg(cache.value(QStringLiteral("hits")).toInteger())
+                         .arg(cache.value(QStringLiteral("misses")).toInteger())
+                         .arg(cache.value(QStringLiteral("loads")).toInteger())
+                         .arg(cache.value(QStringLiteral("evictions")).toInteger())
                          .arg(cache.value(QStringLiteral("used_mb")).toDouble(), 0, 'f', 1)
                          .arg(cache.value(QStringLiteral("budget_mb")).toDouble(), 0, 'f', 1)
                          .arg(resident.isEmpty() ? QStringLiteral("none")

@@ -453,6 +453,12 @@ QCborMap MetricsUpdateMessage::toCbor() const
         putTiming(c, "budget_mb", cacheBudgetMb);
         putTiming(c, "used_mb", cacheUsedMb);
         putTiming(c, "hit_ratio", cacheHitRatio);
+        QCborMap totals;
+        totals.insert(QStringLiteral("hits"), cacheTotals.hits);
+        totals.insert(QStringLiteral("misses"), cacheTotals.misses);
+        totals.insert(QStringLiteral("loads"), cacheTotals.loads);
+        totals.insert(QStringLiteral("evictions"), cacheTotals.evictions);
+        c.insert(QStringLiteral("totals"), totals);
         QCborArray events;
         for (const CacheEventRecord &e : cacheEvents) {
             QCborMap x;
@@ -519,6 +525,16 @@ Result<MetricsUpdateMessage> MetricsUpdateMessage::fromCbor(const QCborMap &map)
     m.cacheBudgetMb = c.number("budget_mb");
     m.cacheUsedMb = c.number("used_mb");
     m.cacheHitRatio = c.number("hit_ratio");
+    {
+        // Optional: an edge of an earlier build sends none (all 0 then).
+        FieldReader t(c.map("totals"), "metrics-update cache totals");
+        m.cacheTotals.hits = t.integer("hits", 0, big, false);
+        m.cacheTotals.misses = t.integer("misses", 0, big, false);
+        m.cacheTotals.loads = t.integer("loads", 0, big, false);
+        m.cacheTotals.evictions = t.integer("evictions", 0, big, false);
+        if (!t.ok())
+            c.failMessage(t.error());
+    }
     for (const QCborValue &v : c.array("events", maxCacheEvents)) {
         FieldReader e(v.toMap(), "metrics-update cache event");
         if (!v.isMap())

@@ -234,6 +234,7 @@ struct MetricsUpdateMessage
     double cacheBudgetMb = -1;
     double cacheUsedMb = -1;
     double cacheHitRatio = -1;
+    CacheEvents cacheTotals; // with a live cache: the counts since the edge started ("totals")
     QVector<CacheEventRecord> cacheEvents;
     QVector<ResidentModelRecord> cacheResident;
 

@@ -388,6 +388,12 @@ private Q_SLOTS:
         QVERIFY2(!cache.isEmpty(), out.constData());
         QCOMPARE(cache.value(QStringLiteral("policy")).toString(), QStringLiteral("LRU"));
         QCOMPARE(cache.value(QStringLiteral("hit_ratio")).toDouble(), 0.25);
+        // Totals since the edge started: small, medium loaded; small hit; large loaded, medium
+        // evicted for it.
+        QCOMPARE(cache.value(QStringLiteral("hits")).toInteger(), 1);
+        QCOMPARE(cache.value(QStringLiteral("misses")).toInteger(), 3);
+        QCOMPARE(cache.value(QStringLiteral("loads")).toInteger(), 3);
+        QCOMPARE(cache.value(QStringLiteral("evictions")).toInteger(), 1);
         QVERIFY(cache.value(QStringLiteral("budget_mb")).toDouble() >=
                 cache.value(QStringLiteral("used_mb")).toDouble());
         const QJsonArray resident = cache.value(QStringLiteral("resident")).toArray();
@@ -403,7 +409,9 @@ private Q_SLOTS:
         // The text: one cache line under the host.
         const auto [textCode, text] = status(false);
         QCOMPARE(textCode, 0);
-        QVERIFY2(text.contains("  cache LRU: hit ratio 25.0%,"), text.constData());
+        QVERIFY2(text.contains("  cache LRU: hit ratio 25.0% (1 hits, 3 misses), 3 loads, 1 "
+                               "evictions,"),
+                 text.constData());
         QVERIFY(text.contains("resident: small ("));
     }
 
