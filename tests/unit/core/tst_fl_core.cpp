@@ -305,6 +305,21 @@ private Q_SLOTS:
         big.modelBytes = 1700000;
         const FlProposal smaller = proposeLocally(c, base, {big});
         QCOMPARE(smaller.model, QStringLiteral("mobilenetv2"));
+        QCOMPARE(smaller.width, 0.25); // 0.78 MB; at 0.5 it would outgrow the cnn
+        // A width model over the limit: the width that fits about (size ~ width²), at least a
+        // step down, never below 0.125.
+        c.request = QStringLiteral("under 1 MB");
+        FlAttempt wide = a;
+        wide.proposal = base;
+        wide.proposal.model = QStringLiteral("mobilenetv2");
+        wide.proposal.width = 0.5;
+        wide.modelBytes = 2520000;
+        const FlProposal narrower = proposeLocally(c, base, {wide});
+        QCOMPARE(narrower.model, QStringLiteral("mobilenetv2"));
+        QVERIFY2(narrower.width > 0.25 && narrower.width < 0.31,
+                 qPrintable(QString::number(narrower.width)));
+        wide.modelBytes = 1050000; // just over: still a step down
+        QCOMPARE(proposeLocally(c, base, {wide}).width, 0.45);
         // Never a configuration already tried.
         QList<FlAttempt> all{a};
         for (int k = 2; k < 30; ++k) {
