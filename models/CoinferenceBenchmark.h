@@ -85,8 +85,8 @@ struct SchemeRow
     // plus tlsBytes.
     double wireBytes = 0;
     double controlBytes = 0; // the control map alone
-    // TLS record overhead per inference: 0, the connection is plain TCP. The hook for the TLS
-    // transport: when PeerConnection encrypts, its record bytes for this frame go here.
+    // TLS record overhead per inference: the agents' connections are TLS (docs/protocol.md), the
+    // frame one write: 21 bytes per record of at most 16 KiB (frame_format::tlsRecord…).
     double tlsBytes = 0;
     double validationAccuracy = -1; // on the images the settings were chosen on; -1: not
     double validationBytes = -1;

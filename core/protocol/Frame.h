@@ -41,9 +41,9 @@ enum class FrameType : quint8 {
     StopInputsAck = 45,   // device agent -> console (same id): stopped
     StatusRequest = 48,   // console -> any agent: what it reports about itself
     StatusReply = 49,     // agent -> console (same id)
-    FlJoin = 56,   // federated learning, device -> aggregator: its shard (docs/federated.md)
-    FlRound = 57,  // aggregator -> device: a round's settings and the global weights
-    FlUpdate = 58, // device -> aggregator (the round's id): its trained weights' update
+    FlJoin = 56,          // federated learning, device -> aggregator: its shard (docs/federated.md)
+    FlRound = 57,         // aggregator -> device: a round's settings and the global weights
+    FlUpdate = 58,        // device -> aggregator (the round's id): its trained weights' update
 };
 
 // The type's name as written in docs/protocol.md and in error messages ("infer-request"); an
@@ -86,6 +86,11 @@ constexpr quint8 version = 1;
 constexpr int headerBytes = 24;
 constexpr int trailerBytes = 4;
 constexpr int overheadBytes = headerBytes + trailerBytes;
+// Between agents every frame travels in TLS (PeerConnection, ECDHE-PSK-CHACHA20-POLY1305): each
+// write becomes records of at most 16 KiB of plaintext, each adding a 5-byte header and a 16-byte
+// Poly1305 tag. An unshaped frame is one write.
+constexpr int tlsRecordOverheadBytes = 5 + 16;
+constexpr int tlsRecordMaxPlaintext = 16384;
 } // namespace frame_format
 
 // The frame's bytes, or an error if it does not fit the limits (a programming error of the sender
