@@ -24,10 +24,7 @@
 #include <cstdio>
 #include <limits>
 
-#if __has_include("core/protocol/Keyring.h")
 #include "core/protocol/Keyring.h"
-#define EDGEGPT_FL_HAS_KEYRING 1
-#endif
 
 namespace edgegpt {
 
@@ -52,28 +49,17 @@ qint64 frameBytes(const QCborMap &control, const QByteArray &payload)
            (control.isEmpty() ? 0 : QCborValue(control).toCbor().size()) + payload.size();
 }
 
-// The fleet secret into the connection's options, whichever way this tree's PeerConnection takes
-// it: a Keyring derived from the secret (TLS-PSK transport) or the secret itself.
-template <typename O>
-auto setFleetSecret(O &o, const QByteArray &secret, int) -> decltype(o.keys, void())
-{
-#ifdef EDGEGPT_FL_HAS_KEYRING
-    const Result<Keyring> keys = Keyring::fromFleetSecret(secret);
-    if (keys)
-        o.keys = *keys;
-#endif
-}
-template <typename O> void setFleetSecret(O &o, const QByteArray &secret, long)
-{
-    o.token = secret;
-}
-
-PeerConnection::Options peerOptions(const QByteArray &secret, const QString &name,
-                                    const QString &role)
+// The aggregator serves devices only and a device dials an edge (or cloud) host only: with a
+// deployed host's key file the credentials are the fleet's own ("device:jetson-1" to "edge:rtx-1"),
+// and the console's key that an edge host also holds must not let it join a federated run.
+PeerConnection::Options peerOptions(const Keyring &keys, const QString &name, const QString &role)
 {
     PeerConnection::Options o;
-    setFleetSecret(o, secret, 0);
+    o.keys = keys;
     o.identity = {name, role};
+    o.peerRoles = role == QLatin1String("edge")
+                      ? QStringList{QStringLiteral("device")}
+                      : QStringList{QStringLiteral("edge"), QStringLiteral("cloud")};
     // Whole models travel: up to 128 MiB a frame between authenticated peers.
     o.limits.maxFrameBytes = 128 * 1024 * 1024;
     o.sendQueueLimitBytes = 512 * 1024 * 1024;
@@ -90,9 +76,9 @@ QString runtimeFileOf(const FlAgentConfig &c)
 class FlAggregator : public QObject
 {
 public:
-    FlAggregator(const FlAgentConfig &config, const QByteArray &secret)
+    FlAggregator(const FlAgentConfig &config, const Keyring &keys)
         : m_config(config)
-        , m_secret(secret)
+        , m_keys(keys)
     {
         m_deadline.setSingleShot(true);
         connect(&m_deadline, &QTimer::timeout, this, [this]() { onDeadline(); });
@@ -126,8 +112,7 @@ public:
         if (!initial)
             return Result<void>::failure(initial.error());
         m_global = *initial;
-        m_server =
-            new PeerServer(peerOptions(m_secret, m_config.name, QStringLiteral("edge")), this);
+        m_server = new PeerServer(peerOptions(m_keys, m_config.name, QStringLiteral("edge")), this);
         connect(m_server, &PeerServer::peerReady, this,
                 [this](PeerConnection *peer) { onPeer(peer); });
         connect(m_server, &PeerServer::peerFailed, this,
@@ -523,7 +508,7 @@ private:
     }
 
     FlAgentConfig m_config;
-    QByteArray m_secret;
+    Keyring m_keys;
     ImagePixels m_test;
     ImagePixels m_norm; // BatchNorm recalibration images (loadNormImages)
     std::unique_ptr<TrainingRuntime> m_runtime;
@@ -554,9 +539,9 @@ private:
 class FlDevice : public QObject
 {
 public:
-    FlDevice(const FlAgentConfig &config, const QByteArray &secret)
+    FlDevice(const FlAgentConfig &config, const Keyring &keys)
         : m_config(config)
-        , m_secret(secret)
+        , m_keys(keys)
     {}
 
     Result<void> start()
@@ -598,7 +583,7 @@ public:
         m_runtime->setThreads(m_config.threads);
         m_peer = PeerConnection::connectToHost(
             m_config.edgeHost, m_config.edgePort,
-            peerOptions(m_secret, m_config.name, QStringLiteral("device")), this);
+            peerOptions(m_keys, m_config.name, QStringLiteral("device")), this);
         connect(m_peer, &PeerConnection::ready, this, [this]() {
             FlJoinMessage join;
             join.device = m_config.name;
@@ -735,7 +720,7 @@ private:
     }
 
     FlAgentConfig m_config;
-    QByteArray m_secret;
+    Keyring m_keys;
     std::vector<uint8_t> m_pixels;
     std::vector<uint8_t> m_labels;
     QVector<qint64> m_classCounts;
@@ -815,20 +800,38 @@ int runFlAgent(const QString &configFile)
         std::fprintf(stderr, "edgegpt-agent: %s\n", qPrintable(config.error()));
         return 2;
     }
-    const Result<FleetToken> token = FleetToken::load(config->tokenFile);
-    if (!token) {
-        std::fprintf(stderr, "edgegpt-agent: %s\n", qPrintable(token.error()));
+    // The fleet secret (fl run on 127.0.0.1) or a deployed host's key file (fl run --fleet): a
+    // key file names who this host is, and the agent must be that and nothing else.
+    const Result<Keyring> keys = Keyring::load(config->tokenFile);
+    if (!keys) {
+        std::fprintf(stderr, "edgegpt-agent: %s\n", qPrintable(keys.error()));
         return 1;
+    }
+    for (const QString &warning : keys->warnings())
+        std::fprintf(stderr, "edgegpt-agent: %s\n", qPrintable(warning));
+    if (!keys->self().isEmpty()) {
+        const Result<PeerCredential> self = PeerCredential::parse(keys->self());
+        const bool edge = config->role == QLatin1String("fl-edge");
+        const bool roleFits = self && (edge ? self->role == QLatin1String("edge") ||
+                                                  self->role == QLatin1String("cloud")
+                                            : self->role == QLatin1String("device"));
+        if (!roleFits || self->name != config->name) {
+            std::fprintf(stderr,
+                         "edgegpt-agent: key file %s is for %s, but this agent is %s \"%s\"\n",
+                         qPrintable(config->tokenFile), qPrintable(keys->self()),
+                         qPrintable(config->role), qPrintable(config->name));
+            return 1;
+        }
     }
     QThreadPool::globalInstance()->setMaxThreadCount(2);
     std::unique_ptr<QObject> agent;
     Result<void> started;
     if (config->role == QLatin1String("fl-edge")) {
-        auto *a = new FlAggregator(*config, token->secret);
+        auto *a = new FlAggregator(*config, *keys);
         agent.reset(a);
         started = a->start();
     } else {
-        auto *d = new FlDevice(*config, token->secret);
+        auto *d = new FlDevice(*config, *keys);
         agent.reset(d);
         started = d->start();
     }

@@ -28,6 +28,9 @@ struct FlAgentConfig
 {
     QString role; // "fl-edge" | "fl-device"
     QString name;
+    // The fleet secret (a token file: `fl run` on 127.0.0.1), or a deployed host's key file
+    // (agent.keys: `fl run --fleet`), whose `self` must then be this agent: an aggregator is the
+    // edge (or cloud) host's credential, a device its device host's, with `name` its name.
     QString tokenFile;
     QString runtimeFile; // empty: next to the agent
     QString dataDir;     // Fashion-MNIST; empty: the default

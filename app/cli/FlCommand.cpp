@@ -1,13 +1,16 @@
 // edgegpt fl run [--devices N] [--rounds R] [--model NAME] [--samples-per-device K] [--alpha A]
 //   [--local-epochs E] [--lr X] [--optimizer sgd|adam] [--batch B] [--config FILE.json]
-//   [--fleet F] [--out DIR] [--json]
+//   [--out DIR] [--json] [--fleet F [--deployment NAME] [--fl-port PORT] [SSH options]]
 // edgegpt fl tune "REQUEST" [--attempts K] [--budget-s S] [--planner llm|local] [--devices N]
 //   [--baseline FILE.json] [--json]
 // Federated learning over real edgegpt-agent processes on 127.0.0.1 (docs/federated.md): one
 // aggregator and N devices (agents/FlAgent.h), FedAvg, the global model evaluated each round and
-// saved like `edgegpt train`'s. `fl tune` runs `fl run` once per attempt, as a child process, and
+// saved like `edgegpt train`'s; with --fleet on a deployed fleet's hosts instead, over SSH
+// (FlFleetRun.h). `fl tune` runs `fl run` once per attempt, as a child process, and
 // feeds each attempt's curve, time and size back to its planner.
 #include "CliCommand.h"
+#include "FlFleetRun.h"
+#include "SshCliOptions.h"
 
 #include "core/fl/FlConfig.h"
 #include "core/fl/FlTuning.h"
@@ -69,13 +72,6 @@ bool writeJsonFile(const QString &path, const QJsonObject &o)
     QFile f(path);
     return f.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
            f.write(QJsonDocument(o).toJson()) > 0;
-}
-
-QString humanBytes(qint64 b)
-{
-    if (b >= 1000000)
-        return QStringLiteral("%1 MB").arg(double(b) / 1e6, 0, 'f', 2);
-    return QStringLiteral("%1 KB").arg(double(b) / 1e3, 0, 'f', 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,41 +238,8 @@ private:
 
     void onRound(const QJsonObject &o)
     {
-        QFile log(m_outDir + QStringLiteral("/fl-rounds.jsonl"));
-        if (log.open(QIODevice::WriteOnly | QIODevice::Append))
-            log.write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+        printFlRound(o, m_config, m_json, m_outDir);
         const int r = o.value(QStringLiteral("round")).toInt();
-        if (m_json) {
-            QJsonObject line{{QStringLiteral("round"), r},
-                             {QStringLiteral("accuracy"), o.value(QStringLiteral("accuracy"))},
-                             {QStringLiteral("loss"), o.value(QStringLiteral("loss"))},
-                             {QStringLiteral("devices"), o.value(QStringLiteral("devices"))},
-                             {QStringLiteral("round_ms"), o.value(QStringLiteral("round_ms"))},
-                             {QStringLiteral("bytes_up"), o.value(QStringLiteral("bytes_up"))},
-                             {QStringLiteral("bytes_down"), o.value(QStringLiteral("bytes_down"))}};
-            printOut(QString::fromUtf8(QJsonDocument(line).toJson(QJsonDocument::Compact)));
-        } else {
-            QString text =
-                QStringLiteral("round %1/%2  accuracy %3%  loss %4  devices %5/%6  %7 s"
-                               "  up %8  down %9")
-                    .arg(r)
-                    .arg(m_config.rounds)
-                    .arg(o.value(QStringLiteral("accuracy")).toDouble() * 100, 0, 'f', 1)
-                    .arg(o.value(QStringLiteral("loss")).toDouble(), 0, 'f', 3)
-                    .arg(o.value(QStringLiteral("devices")).toInt())
-                    .arg(o.value(QStringLiteral("sent_to")).toInt())
-                    .arg(o.value(QStringLiteral("round_ms")).toDouble() / 1000, 0, 'f', 1)
-                    .arg(humanBytes(o.value(QStringLiteral("bytes_up")).toInteger()))
-                    .arg(humanBytes(o.value(QStringLiteral("bytes_down")).toInteger()));
-            const QJsonArray left = o.value(QStringLiteral("left_out")).toArray();
-            for (const QJsonValue &d : left)
-                text += QStringLiteral("\n  left out: %1").arg(d.toString());
-            for (const QJsonValue &v : o.value(QStringLiteral("refused")).toArray())
-                text += QStringLiteral("\n  refused %1's update: %2")
-                            .arg(v.toObject().value(QStringLiteral("device")).toString(),
-                                 v.toObject().value(QStringLiteral("reason")).toString());
-            printOut(text);
-        }
         if (m_faults.rejoin && r == m_faults.killRound && m_faults.killDevice >= 0 &&
             m_faults.killDevice < m_devices.size()) {
             if (!m_json)
@@ -294,23 +257,8 @@ private:
             m_loop.exit(fail(code, error));
             return;
         }
-        const QString dir = m_final.value(QStringLiteral("model_dir")).toString();
-        if (m_json) {
-            const QJsonObject line{
-                {QStringLiteral("final_accuracy"), m_final.value(QStringLiteral("final_accuracy"))},
-                {QStringLiteral("rounds"), m_final.value(QStringLiteral("rounds"))},
-                {QStringLiteral("model"), m_config.model},
-                {QStringLiteral("config"), m_config.toJson()},
-                {QStringLiteral("model_dir"), dir}};
-            printOut(QString::fromUtf8(QJsonDocument(line).toJson(QJsonDocument::Compact)));
-        } else {
-            printOut(QStringLiteral("final accuracy %1% after %2 rounds; model (%3) saved in %4")
-                         .arg(m_final.value(QStringLiteral("final_accuracy")).toDouble() * 100, 0,
-                              'f', 1)
-                         .arg(m_final.value(QStringLiteral("rounds")).toInt())
-                         .arg(humanBytes(m_final.value(QStringLiteral("model_bytes")).toInteger()))
-                         .arg(dir));
-        }
+        printFlFinal(m_final, m_config, m_json,
+                     m_final.value(QStringLiteral("model_dir")).toString());
         m_loop.exit(ExitOk);
     }
 
@@ -380,30 +328,44 @@ void addRunOptions(QCommandLineParser &p)
                                 "flags win"),
                  QStringLiteral("FILE.json")});
     p.addOption({QStringLiteral("fleet"),
-                 QStringLiteral("a deployed fleet's devices and edge (not supported yet)"),
+                 QStringLiteral("train on a deployed fleet (over SSH): the aggregator on its "
+                                "edge host, a device on each device host (docs/federated.md)"),
                  QStringLiteral("F")});
+    p.addOption({QStringLiteral("deployment"),
+                 QStringLiteral("with --fleet: the deployment whose agent and keys run it "
+                                "(default: default)"),
+                 QStringLiteral("NAME"), QStringLiteral("default")});
+    p.addOption({QStringLiteral("fl-port"),
+                 QStringLiteral("with --fleet: the port the aggregator listens on at the edge "
+                                "host (default: its fl_port, else its agent_port + 1)"),
+                 QStringLiteral("PORT")});
     p.addOption({QStringLiteral("out"),
                  QStringLiteral("the trained model's folder (default: the models folder's "
                                 "fl-NAME)"),
                  QStringLiteral("DIR")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("threads per agent (default 1)"),
                  QStringLiteral("N"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("data"),
+                 QStringLiteral("Fashion-MNIST folder (with --fleet: on the hosts, default "
+                                "/usr/share/datasets/fashion-mnist)"),
+                 QStringLiteral("DIR")});
     p.addOption(
-        {QStringLiteral("data"), QStringLiteral("Fashion-MNIST folder"), QStringLiteral("DIR")});
-    p.addOption({QStringLiteral("agent"), QStringLiteral("the edgegpt-agent to run"),
-                 QStringLiteral("PATH")});
+        {QStringLiteral("agent"),
+         QStringLiteral("the edgegpt-agent to run (not with --fleet: the deployed one runs)"),
+         QStringLiteral("PATH")});
     p.addOption({QStringLiteral("kill-device"),
                  QStringLiteral("fault injection (benchmarks, tests): kill device I's process when "
-                                "round R starts"),
+                                "round R starts (not with --fleet)"),
                  QStringLiteral("I@R")});
     p.addOption({QStringLiteral("rejoin"),
                  QStringLiteral("with --kill-device: start that device again after the round")});
     p.addOption({QStringLiteral("bad-update"),
                  QStringLiteral("fault injection (tests): device I sends non-finite (nan) or "
-                                "wrongly shaped (shape) updates"),
+                                "wrongly shaped (shape) updates (not with --fleet)"),
                  QStringLiteral("I:nan|shape")});
     p.addOption({QStringLiteral("json"), QStringLiteral("JSON lines: one per round and a final "
                                                         "one")});
+    addSshOptions(p);
 }
 
 // Reads the run's settings: --config first, then the flags.
@@ -468,12 +430,64 @@ Result<FlRunConfig> runConfigFrom(const QCommandLineParser &p)
     return c;
 }
 
+// Whether the number of devices was asked for (--devices, or "devices" in --config): on a fleet,
+// otherwise every device host of the edge trains.
+bool devicesGiven(const QCommandLineParser &parser)
+{
+    if (parser.isSet(QStringLiteral("devices")))
+        return true;
+    if (!parser.isSet(QStringLiteral("config")))
+        return false;
+    const Result<QJsonObject> o = readJsonFile(parser.value(QStringLiteral("config")));
+    return o && o->contains(QStringLiteral("devices"));
+}
+
+int runOnFleet(const QCommandLineParser &parser, const QStringList &arguments,
+               const FlRunConfig &config)
+{
+    FlFleetSettings s;
+    Result<Fleet> fleet = Fleet::load(parser.value(QStringLiteral("fleet")));
+    if (!fleet)
+        return fail(ExitUsage,
+                    QString(fleet.error()).replace(QLatin1Char('\n'), QStringLiteral("; ")));
+    s.fleet = std::move(*fleet);
+    s.deployment = parser.value(QStringLiteral("deployment"));
+    if (!isValidDeploymentName(s.deployment))
+        return fail(ExitUsage,
+                    QStringLiteral("--deployment: \"%1\" is not a usable name").arg(s.deployment));
+    s.ssh = sshOptionsFromParser(parser);
+    s.acceptNewHostKeys = parser.isSet(QStringLiteral("accept-new-host-key"));
+    s.devicesGiven = devicesGiven(parser);
+    if (parser.isSet(QStringLiteral("fl-port"))) {
+        bool ok = false;
+        s.flPort = parser.value(QStringLiteral("fl-port")).toInt(&ok);
+        if (!ok || s.flPort < 1 || s.flPort > 65535)
+            return fail(ExitUsage, QStringLiteral("--fl-port must be a port from 1 to 65535"));
+    }
+    // A folder on the hosts, passed as written: not resolved against this machine's folders.
+    s.dataDir = parser.value(QStringLiteral("data"));
+    if (!s.dataDir.isEmpty() && !s.dataDir.startsWith(QLatin1Char('/')))
+        return fail(ExitUsage, QStringLiteral("--data with --fleet is a folder on the hosts: give "
+                                              "an absolute path"));
+    bool threadsOk = false;
+    s.threads = parser.value(QStringLiteral("threads")).toInt(&threadsOk);
+    if (!threadsOk || s.threads < 1 || s.threads > 64)
+        return fail(ExitUsage, QStringLiteral("--threads must be 1..64"));
+    s.outDir = parser.isSet(QStringLiteral("out"))
+                   ? parser.value(QStringLiteral("out"))
+                   : ModelStore::defaultDirectory(QStringLiteral("fl-") + config.model);
+    s.json = parser.isSet(QStringLiteral("json"));
+    s.command = QStringLiteral("edgegpt fl run ") + arguments.mid(1).join(QLatin1Char(' '));
+    return runFlOnFleet(s, config);
+}
+
 int runFlRun(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Federated learning (FedAvg) over local edgegpt-agent processes: one aggregator, N "
-        "devices with non-IID Fashion-MNIST shards."));
+        "Federated learning (FedAvg) over local edgegpt-agent processes, or with --fleet over "
+        "a deployed fleet's edge and device hosts: one aggregator, N devices with non-IID "
+        "Fashion-MNIST shards."));
     parser.addHelpOption();
     addRunOptions(parser);
     if (!parser.parse(arguments))
@@ -484,13 +498,26 @@ int runFlRun(const QStringList &arguments)
     }
     if (!parser.positionalArguments().isEmpty())
         return fail(ExitUsage, QStringLiteral("fl run takes no arguments besides its options"));
-    if (parser.isSet(QStringLiteral("fleet")))
-        return fail(ExitUsage,
-                    QStringLiteral("--fleet: federated training on a deployed fleet is not "
-                                   "supported yet; without --fleet the agents run on 127.0.0.1"));
+    const bool onFleet = parser.isSet(QStringLiteral("fleet"));
+    if (onFleet) {
+        // Fault injection acts on local processes; the agent is the deployed one.
+        for (const char *name : {"kill-device", "rejoin", "bad-update", "agent"})
+            if (parser.isSet(QLatin1String(name)))
+                return fail(ExitUsage, QStringLiteral("--%1 is for fl run on 127.0.0.1, not with "
+                                                      "--fleet")
+                                           .arg(QLatin1String(name)));
+    } else {
+        for (const char *name : {"deployment", "fl-port", "ssh-config", "identity", "known-hosts",
+                                 "accept-new-host-key", "connect-timeout"})
+            if (parser.isSet(QLatin1String(name)))
+                return fail(ExitUsage,
+                            QStringLiteral("--%1 goes with --fleet").arg(QLatin1String(name)));
+    }
     const Result<FlRunConfig> config = runConfigFrom(parser);
     if (!config)
         return fail(ExitUsage, config.error());
+    if (onFleet)
+        return runOnFleet(parser, arguments, *config);
     FaultPlan faults;
     if (parser.isSet(QStringLiteral("kill-device"))) {
         static const QRegularExpression re(QStringLiteral("^(\\d+)@(\\d+)$"));
@@ -910,7 +937,8 @@ int runFlTune(const QStringList &arguments)
 
 const CliCommandRegistration flRun{
     {QStringLiteral("fl run"),
-     QStringLiteral("federated training (FedAvg) over local device agents"), runFlRun}};
+     QStringLiteral("federated training (FedAvg) over local agents or a deployed fleet"),
+     runFlRun}};
 const CliCommandRegistration flTune{
     {QStringLiteral("fl tune"),
      QStringLiteral("a planner proposes federated trainings, each informed by the last"),

@@ -239,6 +239,14 @@ Result<Fleet> Fleet::parse(const QByteArray &json, const QString &fileName, cons
                              QStringLiteral("\"%1\": expected HOST:PORT ([ADDRESS]:PORT for IPv6)")
                                  .arg(h.edgeEndpoint));
         }
+        h.flPort = int(reader.number(o, path, QStringLiteral("fl_port"), false, 0));
+        if (o.contains(QLatin1String("fl_port"))) {
+            const QString flPath = JsonReader::child(path, QStringLiteral("fl_port"));
+            if (o.value(QStringLiteral("role")).toString() == QLatin1String("device"))
+                reader.error(flPath, QStringLiteral("only an edge or cloud host aggregates"));
+            else if (h.flPort < 1 || h.flPort > 65535)
+                reader.error(flPath, QStringLiteral("expected a port from 1 to 65535"));
+        }
         h.preload = reader.boolean(o, path, QStringLiteral("preload"), false);
         h.cacheMb = reader.number(o, path, QStringLiteral("cache_mb"), false, 0);
         if (!(h.cacheMb >= 0 && h.cacheMb <= 1e9))

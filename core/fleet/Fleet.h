@@ -46,6 +46,9 @@ struct FleetHost
     // own agent address and port — a port forward, a NAT, an SSH tunnel, or the tests' relay.
     // Empty: the edge's agent_address (else its SSH host name) and agent_port.
     QString edgeEndpoint;
+    // Edge and cloud: the port the federated-learning aggregator of `edgegpt fl run --fleet`
+    // listens on (docs/federated.md); 0: agentPort + 1.
+    int flPort = 0;
     // Edge and cloud: the agent loads its model runtime right after it starts (agent.json
     // "preload"), instead of when its first device connects.
     bool preload = false;

@@ -5,6 +5,8 @@
 #include <QMutex>
 #include <QMutexLocker>
 #include <QRandomGenerator>
+#include <QSaveFile>
+#include <QScopeGuard>
 
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
@@ -665,6 +667,59 @@ Result<void> SshSession::upload(const QString &localPath, const QString &remoteP
     return sftpPut(
         d->sftp, remotePath, mode, [&](char *into, qint64 max) { return local.read(into, max); },
         progress);
+}
+
+Result<qint64> SshSession::download(const QString &remotePath, const QString &localPath,
+                                    qint64 maxBytes)
+{
+    using R = Result<qint64>;
+    if (!isConnected())
+        return R::failure(QStringLiteral("not connected"));
+    if (Result<void> ready = ensureSftp(); !ready)
+        return R::failure(ready.error());
+    const QByteArray path = remotePath.toUtf8();
+    sftp_file file = sftp_open(d->sftp, path.constData(), O_RDONLY, 0);
+    if (!file)
+        return R::failure(
+            QStringLiteral("cannot open %1: %2").arg(remotePath, sftpErrorText(d->sftp)));
+    const auto closing = qScopeGuard([file]() { sftp_close(file); });
+    if (sftp_attributes a = sftp_fstat(file)) {
+        const bool regular = a->type == SSH_FILEXFER_TYPE_REGULAR;
+        const qint64 size = qint64(a->size);
+        sftp_attributes_free(a);
+        if (!regular)
+            return R::failure(QStringLiteral("%1 is not a regular file").arg(remotePath));
+        if (size > maxBytes)
+            return R::failure(
+                QStringLiteral("%1 is larger than %2 bytes").arg(remotePath).arg(maxBytes));
+    }
+    QSaveFile local(localPath);
+    if (!local.open(QIODevice::WriteOnly))
+        return R::failure(
+            QStringLiteral("cannot write %1: %2").arg(localPath, local.errorString()));
+    // Reads of 64 KiB, like the writes: within what every SFTP server answers in one packet.
+    QByteArray buffer(64 * 1024, Qt::Uninitialized);
+    qint64 total = 0;
+    for (;;) {
+        const ssize_t n = sftp_read(file, buffer.data(), size_t(buffer.size()));
+        if (n < 0)
+            return R::failure(
+                QStringLiteral("reading %1 failed: %2").arg(remotePath, sftpErrorText(d->sftp)));
+        if (n == 0)
+            break;
+        total += n;
+        // The size is checked again as it comes: the file may grow after the stat.
+        if (total > maxBytes)
+            return R::failure(
+                QStringLiteral("%1 is larger than %2 bytes").arg(remotePath).arg(maxBytes));
+        if (local.write(buffer.constData(), n) != n)
+            return R::failure(
+                QStringLiteral("cannot write %1: %2").arg(localPath, local.errorString()));
+    }
+    if (!local.commit())
+        return R::failure(
+            QStringLiteral("cannot write %1: %2").arg(localPath, local.errorString()));
+    return total;
 }
 
 Result<void> SshSession::uploadBytes(const QByteArray &bytes, const QString &remotePath, int mode)

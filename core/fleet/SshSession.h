@@ -147,6 +147,12 @@ public:
     // Writes bytes the same way (configuration files).
     Result<void> uploadBytes(const QByteArray &bytes, const QString &remotePath, int mode);
 
+    // SFTP: copies the regular file `remotePath` into `localPath` (a temporary file beside it,
+    // renamed when complete, so a reader never sees a partial file); refuses one larger than
+    // maxBytes. The bytes copied.
+    Result<qint64> download(const QString &remotePath, const QString &localPath,
+                            qint64 maxBytes = 1024 * 1024 * 1024);
+
     // Quotes for a POSIX shell: 'it'\''s'.
     static QString shellQuote(const QString &text);
 

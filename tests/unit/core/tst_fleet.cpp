@@ -221,6 +221,30 @@ private Q_SLOTS:
         }
     }
 
+    void flPortIsAnAggregatorsPort()
+    {
+        // `fl run --fleet`'s aggregator port on an edge (or cloud) host; 0 when not written
+        // (fl run then takes agent_port + 1).
+        Result<Fleet> fleet = Fleet::parse(
+            R"({"hosts":[{"name":"e","ssh":"e","role":"edge","class":"c","dir":"/d",
+                          "fl_port":17500},
+                         {"name":"d","ssh":"d","role":"device","class":"c","dir":"/d"}]})",
+            QStringLiteral("f.json"), QStringLiteral("/x"));
+        QVERIFY2(fleet.ok(), qPrintable(fleet.error()));
+        QCOMPARE(fleet->hosts.at(0).flPort, 17500);
+        QCOMPARE(fleet->hosts.at(1).flPort, 0);
+        for (const char *bad : {R"("role":"edge","fl_port":0)", R"("role":"cloud","fl_port":70000)",
+                                R"("role":"device","fl_port":17500)"}) {
+            fleet = Fleet::parse(
+                QByteArray(R"({"hosts":[{"name":"a","ssh":"a","class":"c","dir":"/d",)") + bad +
+                    "}]}",
+                QStringLiteral("f.json"), QStringLiteral("/x"));
+            QVERIFY2(!fleet.ok(), bad);
+            QVERIFY2(fleet.error().contains(QLatin1String("$.hosts[0].fl_port")),
+                     qPrintable(fleet.error()));
+        }
+    }
+
     void agentConfiguration()
     {
         FleetHost h;
