@@ -2,7 +2,7 @@
 //   [--local-epochs E] [--lr X] [--optimizer sgd|adam] [--batch B] [--config FILE.json]
 //   [--out DIR] [--json] [--fleet F [--deployment NAME] [--fl-port PORT] [SSH options]]
 // edgegpt fl tune "REQUEST" [--attempts K] [--budget-s S] [--planner llm|local] [--devices N]
-//   [--baseline FILE.json] [--json]
+//   [--baseline FILE.json] [--seed S] [--json]
 // Federated learning over real edgegpt-agent processes on 127.0.0.1 (docs/federated.md): one
 // aggregator and N devices (agents/FlAgent.h), FedAvg, the global model evaluated each round and
 // saved like `edgegpt train`'s; with --fleet on a deployed fleet's hosts instead, over SSH
@@ -755,6 +755,10 @@ int runFlTune(const QStringList &arguments)
     parser.addOption({QStringLiteral("test-samples"),
                       QStringLiteral("test images evaluating each model (default 1000)"),
                       QStringLiteral("N"), QStringLiteral("1000")});
+    parser.addOption({QStringLiteral("seed"),
+                      QStringLiteral("every attempt's seed: shards, initial weights, batch order "
+                                     "(default 1)"),
+                      QStringLiteral("S"), QStringLiteral("1")});
     parser.addOption({QStringLiteral("work-dir"),
                       QStringLiteral("where the attempts' models go (default: the models "
                                      "folder's fl-tune)"),
@@ -787,8 +791,10 @@ int runFlTune(const QStringList &arguments)
     base.alpha = parser.value(QStringLiteral("alpha")).toDouble(&ok5);
     base.rounds = parser.value(QStringLiteral("rounds")).toInt(&ok6);
     base.testSamples = parser.value(QStringLiteral("test-samples")).toInt(&ok7);
-    if (!(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || attempts < 1 || attempts > 50 ||
-        budget < 0)
+    bool seedOk = false;
+    base.seed = parser.value(QStringLiteral("seed")).toULongLong(&seedOk);
+    if (!(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && seedOk) || attempts < 1 ||
+        attempts > 50 || budget < 0)
         return fail(ExitUsage, QStringLiteral("--attempts must be 1..50 and the numbers numbers"));
     bool threadsOk = false;
     const int threads = parser.value(QStringLiteral("threads")).toInt(&threadsOk);
