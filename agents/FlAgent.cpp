@@ -66,6 +66,24 @@ PeerConnection::Options peerOptions(const Keyring &keys, const QString &name, co
     return o;
 }
 
+// Every agent of a run computes every device's shard from the same plan (core/fl/FlShards.h).
+ShardPlan shardPlanOf(const FlRunConfig &run)
+{
+    ShardPlan plan;
+    plan.devices = run.devices;
+    plan.perDevice = run.samplesPerDevice;
+    plan.alpha = run.alpha;
+    plan.seed = run.seed;
+    return plan;
+}
+
+Result<ImagePixels> loadTrainingSet(const FlAgentConfig &c)
+{
+    return FashionMnistFiles::load(FashionMnistSplit::Train,
+                                   c.dataDir.isEmpty() ? FashionMnistFiles::defaultDirectory()
+                                                       : c.dataDir);
+}
+
 QString runtimeFileOf(const FlAgentConfig &c)
 {
     return c.runtimeFile.isEmpty() ? defaultRuntimeFile() : c.runtimeFile;
@@ -141,18 +159,12 @@ private:
     {
         if (m_config.normImages == 0)
             return {};
-        const Result<ImagePixels> train = FashionMnistFiles::load(
-            FashionMnistSplit::Train,
-            m_config.dataDir.isEmpty() ? FashionMnistFiles::defaultDirectory() : m_config.dataDir);
+        const Result<ImagePixels> train = loadTrainingSet(m_config);
         if (!train)
             return Result<void>::failure(train.error());
         const FlRunConfig &run = m_config.run;
-        ShardPlan plan;
-        plan.devices = run.devices;
-        plan.perDevice = run.samplesPerDevice;
-        plan.alpha = run.alpha;
-        plan.seed = run.seed;
-        const Result<QVector<QVector<int>>> shards = dirichletShards(train->labels, plan);
+        const Result<QVector<QVector<int>>> shards =
+            dirichletShards(train->labels, shardPlanOf(run));
         if (!shards)
             return Result<void>::failure(shards.error());
         std::vector<bool> held(std::size_t(train->count), false);
@@ -547,17 +559,11 @@ public:
     Result<void> start()
     {
         const FlRunConfig &run = m_config.run;
-        const Result<ImagePixels> train = FashionMnistFiles::load(
-            FashionMnistSplit::Train,
-            m_config.dataDir.isEmpty() ? FashionMnistFiles::defaultDirectory() : m_config.dataDir);
+        const Result<ImagePixels> train = loadTrainingSet(m_config);
         if (!train)
             return Result<void>::failure(train.error());
-        ShardPlan plan;
-        plan.devices = run.devices;
-        plan.perDevice = run.samplesPerDevice;
-        plan.alpha = run.alpha;
-        plan.seed = run.seed;
-        const Result<QVector<QVector<int>>> shards = dirichletShards(train->labels, plan);
+        const Result<QVector<QVector<int>>> shards =
+            dirichletShards(train->labels, shardPlanOf(run));
         if (!shards)
             return Result<void>::failure(shards.error());
         if (m_config.deviceIndex < 0 || m_config.deviceIndex >= shards->size())
