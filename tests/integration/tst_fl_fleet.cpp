@@ -8,6 +8,8 @@
 // leave nothing running.
 //
 // Small on purpose: 100 images per device, 200 test images, 2 rounds.
+#include "CliProcess.h"
+
 #include "core/fleet/LoopbackSshd.h"
 #include "models/ModelStore.h"
 
@@ -31,27 +33,7 @@ using namespace edgegpt;
 
 namespace {
 
-struct Outcome
-{
-    int code = -1;
-    QByteArray out, err;
-};
-
-Outcome runCli(const QStringList &args, int timeoutMs)
-{
-    QProcess p;
-    p.start(QStringLiteral(EDGEGPT_CLI_PATH), args);
-    Outcome r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    } else if (p.exitStatus() == QProcess::NormalExit) {
-        r.code = p.exitCode();
-    }
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
+using Outcome = CliOutcome; // CliProcess.h
 
 bool writeFile(const QString &path, const QByteArray &bytes)
 {
