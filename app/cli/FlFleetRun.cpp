@@ -227,7 +227,9 @@ private:
     int survey(FlHost &h)
     {
         const bool edge = h.role == QLatin1String("fl-edge");
-        const QString split = edge ? QStringLiteral("t10k") : QStringLiteral("train");
+        // The aggregator evaluates on the test set and recomputes BatchNorm statistics on the
+        // training set's validation end (agents/FlAgent.h, normImages); a device trains.
+        const QString splits = edge ? QStringLiteral("t10k train") : QStringLiteral("train");
         // The stop script runs in a command substitution, so that its early exits ("no pid")
         // go on to the checks.
         const QString script =
@@ -237,13 +239,14 @@ private:
                            "cd -- %1 2>/dev/null || { echo nodeploy; exit 0; }\n"
                            "[ -x ./%2 ] && [ -f ./%3 ] && [ -f agent.keys ] || { echo nodeploy; "
                            "exit 0; }\n"
-                           "for s in %4-images-idx3-ubyte %4-labels-idx1-ubyte; do\n"
+                           "for p in %4; do for s in $p-images-idx3-ubyte $p-labels-idx1-ubyte; "
+                           "do\n"
                            "  [ -r %5/$s ] || [ -r %5/$s.gz ] || { echo \"nodata $s\"; exit 0; }\n"
-                           "done\n"
+                           "done; done\n"
                            "rm -rf fl/model fl/config.json fl/out.log fl/agent.log && mkdir -p "
                            "fl && echo ready\n")
                 .arg(SshSession::shellQuote(h.dir), RemoteAgent::binaryName(),
-                     RemoteAgent::runtimeName(), split, SshSession::shellQuote(dataDir()));
+                     RemoteAgent::runtimeName(), splits, SshSession::shellQuote(dataDir()));
         const Result<ExecResult> r = h.ssh->exec(script);
         if (!r)
             return hostError(h, r.error());
