@@ -150,11 +150,7 @@ public:
             if (!line)
                 return Result<void>::failure(line.error());
             known += *line + QLatin1Char('\n');
-            config += QStringLiteral("Host bench-%1\n    HostName 127.0.0.1\n    Port %2\n"
-                                     "    User %3\n    IdentityFile %4\n    IdentitiesOnly yes\n\n")
-                          .arg(i)
-                          .arg(s->port())
-                          .arg(user, clientKey);
+            config += s->sshConfigEntry(QStringLiteral("bench-%1").arg(i), user, clientKey);
             sshds.push_back(std::move(s));
         }
         sshConfig = tmp.filePath(QStringLiteral("ssh_config"));

@@ -133,6 +133,16 @@ QString LoopbackSshd::hostPublicKeyFile() const
     return hostKeyFile() + QStringLiteral(".pub");
 }
 
+QString LoopbackSshd::sshConfigEntry(const QString &alias, const QString &user,
+                                     const QString &identityFile) const
+{
+    return QStringLiteral("Host %1\n    HostName 127.0.0.1\n    Port %2\n    User %3\n"
+                          "    IdentityFile %4\n    IdentitiesOnly yes\n")
+        .arg(alias)
+        .arg(m_port)
+        .arg(user, identityFile);
+}
+
 Result<QString> LoopbackSshd::knownHostsLine() const
 {
     const QList<QByteArray> f = readAll(hostPublicKeyFile()).trimmed().split(' ');

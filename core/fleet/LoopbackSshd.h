@@ -56,6 +56,11 @@ public:
     QString hostPublicKeyFile() const; // .pub
     // "[127.0.0.1]:PORT TYPE BASE64" — this server's line for a known_hosts file.
     Result<QString> knownHostsLine() const;
+    // An ssh_config entry that names this server `alias` (127.0.0.1 and its port), logging in as
+    // `user` with `identityFile` and no other key: what the tests and `bench deploy` give the
+    // CLI's --ssh-config.
+    QString sshConfigEntry(const QString &alias, const QString &user,
+                           const QString &identityFile) const;
     // CPU seconds (user + system) spent by the server's finished connections: what its
     // per-connection processes (key exchange, ciphers, SFTP, the commands run) used, as the
     // kernel adds it to the listener once it has reaped them (/proc/PID/stat cutime + cstime).

@@ -213,15 +213,9 @@ private Q_SLOTS:
         QVERIFY2(started.ok(), qPrintable(started.error()));
 
         auto config = [&](const QString &identity) {
-            QString text;
-            for (const auto &[alias, port] : {std::pair{QStringLiteral("dev"), m_device->port()},
-                                              std::pair{QStringLiteral("edge"), m_edge->port()}})
-                text += QStringLiteral("Host %1\n    HostName 127.0.0.1\n    Port %2\n    User "
-                                       "%3\n    IdentityFile %4\n    IdentitiesOnly yes\n")
-                            .arg(alias)
-                            .arg(port)
-                            .arg(m_user, identity);
-            return text.toUtf8();
+            return (m_device->sshConfigEntry(QStringLiteral("dev"), m_user, identity) +
+                    m_edge->sshConfigEntry(QStringLiteral("edge"), m_user, identity))
+                .toUtf8();
         };
         m_sshConfig = path(QStringLiteral("ssh_config"));
         QVERIFY(writeFile(m_sshConfig, config(key)));

@@ -274,11 +274,8 @@ private:
     {
         QString config;
         for (const auto &s : m_sshds)
-            config += QStringLiteral("Host host-%1\n    HostName 127.0.0.1\n    Port %2\n    User "
-                                     "%3\n    IdentityFile %4\n    IdentitiesOnly yes\n\n")
-                          .arg(s->name())
-                          .arg(s->port())
-                          .arg(m_user, path(QStringLiteral("client_key")));
+            config += s->sshConfigEntry(QStringLiteral("host-") + s->name(), m_user,
+                                        path(QStringLiteral("client_key")));
         config += QStringLiteral("Host host-a-nokey\n    HostName 127.0.0.1\n    Port %1\n    User "
                                  "%2\n\n")
                       .arg(m_sshds.front()->port())

@@ -334,11 +334,7 @@ private Q_SLOTS:
         QVERIFY(write(knownHosts, knownLine->toUtf8() + '\n'));
         const QString sshConfig = home + QStringLiteral("/.ssh/config");
         QVERIFY(write(sshConfig,
-                      QStringLiteral("Host cache-edge\n    HostName 127.0.0.1\n    Port %1\n    "
-                                     "User %2\n    IdentityFile %3\n    IdentitiesOnly yes\n")
-                          .arg(sshd.port())
-                          .arg(user, key)
-                          .toUtf8()));
+                      sshd.sshConfigEntry(QStringLiteral("cache-edge"), user, key).toUtf8()));
         const QString root = m_dir.filePath(QStringLiteral("edge-root"));
         QVERIFY(QDir().mkpath(root + QStringLiteral("/deployments/default")));
         QVERIFY(write(root + QStringLiteral("/deployments/default/agent.pid"),

@@ -176,12 +176,7 @@ private Q_SLOTS:
             const Result<QString> line = s->knownHostsLine();
             QVERIFY2(line.ok(), qPrintable(line.error()));
             known += line->toUtf8() + '\n';
-            config += QStringLiteral("Host %1\n    HostName 127.0.0.1\n    Port %2\n    User %3\n"
-                                     "    IdentityFile %4\n    IdentitiesOnly yes\n")
-                          .arg(s->name())
-                          .arg(s->port())
-                          .arg(user, key)
-                          .toUtf8();
+            config += s->sshConfigEntry(s->name(), user, key).toUtf8();
         }
         QVERIFY(writeFile(path(QStringLiteral("known_hosts")), known));
         QVERIFY(writeFile(path(QStringLiteral("ssh_config")), config));
