@@ -179,8 +179,7 @@ private:
             if (held[std::size_t(i)])
                 continue;
             m_norm.pixels.insert(m_norm.pixels.end(), train->image(i), train->image(i) + side);
-            m_norm.labels.push_back(train->labels[std::size_t(i)]);
-            ++m_norm.count;
+            ++m_norm.count; // its label is not kept
         }
         return {};
     }
@@ -467,7 +466,7 @@ private:
             e.start();
             const ModelWeights *evaluated = &m_global;
             if (m_norm.count > 1) {
-                const ImageBatchView norm{m_norm.pixels.data(), m_norm.labels.data(), m_norm.count};
+                const ImageBatchView norm{m_norm.pixels.data(), nullptr, m_norm.count};
                 Result<ModelWeights> r = m_runtime->recalibrateNorms(m_global, norm);
                 if (r) {
                     out.recalibrated = std::move(*r);

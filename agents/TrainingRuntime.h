@@ -71,11 +71,11 @@ public:
     virtual Result<EvalResult> evaluate(const ModelWeights &weights,
                                         const ImageBatchView &data) = 0;
     // Loads `weights` and recomputes every BatchNorm layer's running mean and variance as the
-    // plain average over the images (forward passes in training mode, no gradient, labels
-    // unused); the weights after, the same tensors with new statistics. FedAvg averages each
-    // device's statistics, which describe its own model on its own skewed shard, not the averaged
-    // model: evaluated with them a BatchNorm-heavy model (MobileNetV2) stays at chance. A model
-    // without BatchNorm comes back unchanged.
+    // plain average over the images (forward passes in training mode, no gradient; data.labels
+    // may be null, it is not read); the weights after, the same tensors with new statistics. FedAvg
+    // averages each device's statistics, which describe its own model on its own skewed shard, not
+    // the averaged model: evaluated with them a BatchNorm-heavy model (MobileNetV2) stays at
+    // chance. A model without BatchNorm comes back unchanged.
     virtual Result<ModelWeights> recalibrateNorms(const ModelWeights &weights,
                                                   const ImageBatchView &data) = 0;
     // Saves the model with `weights` as `edgegpt train` does (models/ModelStore: model.pt,

@@ -30,6 +30,8 @@ struct Images
     std::vector<uint8_t> labels;
     int count = 0;
     ImageBatchView view() const { return {pixels.data(), labels.data(), count}; }
+    // As the aggregator passes its BatchNorm images: without labels.
+    ImageBatchView unlabelled() const { return {pixels.data(), nullptr, count}; }
 };
 
 template <typename Keep> Images pick(const ImagePixels &set, int first, int end, int n, Keep keep)
@@ -98,7 +100,7 @@ private Q_SLOTS:
         QVERIFY2(avg.ok(), qPrintable(avg.error()));
 
         const Result<EvalResult> before = m_runtime->evaluate(*avg, m_test.view());
-        const Result<ModelWeights> recal = m_runtime->recalibrateNorms(*avg, m_norm.view());
+        const Result<ModelWeights> recal = m_runtime->recalibrateNorms(*avg, m_norm.unlabelled());
         QVERIFY2(recal.ok(), qPrintable(recal.error()));
         const Result<EvalResult> after = m_runtime->evaluate(*recal, m_test.view());
         QVERIFY(before.ok() && after.ok());
@@ -125,7 +127,7 @@ private Q_SLOTS:
         QVERIFY(statsChanged > 10);
 
         // The plain average over the images: the statistics it started from do not matter.
-        const Result<ModelWeights> again = m_runtime->recalibrateNorms(*recal, m_norm.view());
+        const Result<ModelWeights> again = m_runtime->recalibrateNorms(*recal, m_norm.unlabelled());
         QVERIFY(again.ok());
         QVERIFY(again->values == recal->values);
     }
@@ -136,7 +138,7 @@ private Q_SLOTS:
         QVERIFY2(w.ok(), qPrintable(w.error()));
         ModelWeights wrong = *w;
         wrong.values.pop_back();
-        QVERIFY(!m_runtime->recalibrateNorms(wrong, m_norm.view()).ok());
+        QVERIFY(!m_runtime->recalibrateNorms(wrong, m_norm.unlabelled()).ok());
         const Images one = pick(m_train, 0, 10, 1, [](uint8_t) { return true; });
         const Result<ModelWeights> r = m_runtime->recalibrateNorms(*w, one.view());
         QVERIFY(!r.ok());

@@ -93,6 +93,15 @@ private Q_SLOTS:
         QCOMPARE(log.size(), 2);
         QCOMPARE(log[1].value(QStringLiteral("left_out")).toArray().first().toString(),
                  QStringLiteral("device-2"));
+        // Every round's averaged model had its BatchNorm statistics recomputed on the aggregator's
+        // 1,000 images (docs/federated.md, "BatchNorm"): a pass that takes time, not a skip.
+        for (const QJsonObject &round : log) {
+            QCOMPARE(round.value(QStringLiteral("norm_images")).toInt(), 1000);
+            QVERIFY(!round.contains(QStringLiteral("norm_error")));
+            QVERIFY2(
+                round.value(QStringLiteral("norm_ms")).toDouble() > 10,
+                qPrintable(QString::number(round.value(QStringLiteral("norm_ms")).toDouble())));
+        }
         // Saved like `edgegpt train`'s: it loads, with its accuracy recorded.
         const edgegpt::Result<edgegpt::StoredModel> model = edgegpt::ModelStore::load(out);
         QVERIFY2(model.ok(), qPrintable(model.error()));
