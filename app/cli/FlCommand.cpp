@@ -430,6 +430,14 @@ Result<FlRunConfig> runConfigFrom(const QCommandLineParser &p)
     return c;
 }
 
+// --threads (LibTorch threads per agent), 1..64; 0 when it is not a number in range.
+int threadsOption(const QCommandLineParser &parser)
+{
+    bool ok = false;
+    const int threads = parser.value(QStringLiteral("threads")).toInt(&ok);
+    return ok && threads >= 1 && threads <= 64 ? threads : 0;
+}
+
 // Whether the number of devices was asked for (--devices, or "devices" in --config): on a fleet,
 // otherwise every device host of the edge trains.
 bool devicesGiven(const QCommandLineParser &parser)
@@ -469,9 +477,8 @@ int runOnFleet(const QCommandLineParser &parser, const QStringList &arguments,
     if (!s.dataDir.isEmpty() && !s.dataDir.startsWith(QLatin1Char('/')))
         return fail(ExitUsage, QStringLiteral("--data with --fleet is a folder on the hosts: give "
                                               "an absolute path"));
-    bool threadsOk = false;
-    s.threads = parser.value(QStringLiteral("threads")).toInt(&threadsOk);
-    if (!threadsOk || s.threads < 1 || s.threads > 64)
+    s.threads = threadsOption(parser);
+    if (s.threads == 0)
         return fail(ExitUsage, QStringLiteral("--threads must be 1..64"));
     s.outDir = parser.isSet(QStringLiteral("out"))
                    ? parser.value(QStringLiteral("out"))
@@ -537,9 +544,8 @@ int runFlRun(const QStringList &arguments)
         faults.faultDevice = m.captured(1).toInt();
         faults.faultKind = m.captured(2);
     }
-    bool threadsOk = false;
-    const int threads = parser.value(QStringLiteral("threads")).toInt(&threadsOk);
-    if (!threadsOk || threads < 1 || threads > 64)
+    const int threads = threadsOption(parser);
+    if (threads == 0)
         return fail(ExitUsage, QStringLiteral("--threads must be 1..64"));
     const Result<QString> agent = LocalFleet::findAgent(parser.value(QStringLiteral("agent")));
     if (!agent)
@@ -796,9 +802,8 @@ int runFlTune(const QStringList &arguments)
     if (!(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && seedOk) || attempts < 1 ||
         attempts > 50 || budget < 0)
         return fail(ExitUsage, QStringLiteral("--attempts must be 1..50 and the numbers numbers"));
-    bool threadsOk = false;
-    const int threads = parser.value(QStringLiteral("threads")).toInt(&threadsOk);
-    if (!threadsOk || threads < 1 || threads > 64)
+    const int threads = threadsOption(parser);
+    if (threads == 0)
         return fail(ExitUsage, QStringLiteral("--threads must be 1..64"));
     bool hasBaseline = false;
     FlRunConfig baselineConfig = base;
