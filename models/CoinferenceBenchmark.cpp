@@ -690,12 +690,12 @@ QString CoinferenceResult::table() const
                  .arg(r.split + QStringLiteral(" · ") + r.codec, -26)
                  .arg(r.deviceMs, 10, 'f', 3)
                  .arg(r.edgeMs, 8, 'f', 3);
-    t +=
-        QStringLiteral("\nwire B: the payload in its infer-request frame (24-byte header, control "
-                       "map, 4-byte trailer) and its TLS record (21 bytes: the agents' connections "
-                       "are TLS); device-only: the label in a frame.\ncompute times: medians of "
-                       "single-image runs on this CPU, 1 "
-                       "thread (not emulated); codec times are means.\n");
+    t += QStringLiteral("\nwire B: the payload in its infer-request frame (24-byte header, control "
+                        "map, 4-byte trailer) and its TLS record (%1 bytes: the agents' "
+                        "connections are TLS); device-only: the label in a frame.\ncompute "
+                        "times: medians of single-image runs on this CPU, 1 thread (not "
+                        "emulated); codec times are means.\n")
+             .arg(frame_format::tlsRecordOverheadBytes);
     return t;
 }
 
