@@ -1,4 +1,5 @@
 // edgegpt bench planning --data FILE.jsonl [--planner local|llm] [--json] [--folds K]
+//                        [--details OUT.jsonl]
 // Scores a planner on labelled requests with TaskBench's definitions (micro-averaged F1).
 // --folds K also reports k-fold figures: sample i belongs to fold i mod K; any part of the
 // planner fitted to labelled requests would be fitted on the other K-1 folds and scored on its
@@ -43,6 +44,37 @@ QSet<QString> taskBenchVocabulary(const QString &toolsPath, QString *error)
     return names;
 }
 
+// One line of --details: what the label says and what the planner made of the request, so
+// that misses can be read by kind (a task not found, a wrong link) rather than by figure alone.
+QJsonObject sampleDetails(const LabelledRequest &label, const Plan *plan, const QString &failure)
+{
+    QJsonArray goldNodes, goldLinks, nodes, links;
+    for (const QString &n : label.nodes)
+        goldNodes.append(n);
+    for (const auto &l : label.links)
+        goldLinks.append(QJsonArray{l.first, l.second});
+    if (plan) {
+        for (const PlanTask &t : plan->tasks)
+            nodes.append(t.task);
+        for (const PlanLink &l : plan->links()) {
+            const PlanTask *from = plan->find(l.from);
+            const PlanTask *to = plan->find(l.to);
+            if (from && to)
+                links.append(QJsonArray{from->task, to->task});
+        }
+    }
+    QJsonObject o{{QStringLiteral("id"), label.id},
+                  {QStringLiteral("type"), label.type},
+                  {QStringLiteral("instruction"), label.instruction},
+                  {QStringLiteral("nodes"), goldNodes},
+                  {QStringLiteral("links"), goldLinks},
+                  {QStringLiteral("planned_nodes"), nodes},
+                  {QStringLiteral("planned_links"), links}};
+    if (!plan)
+        o.insert(QStringLiteral("error"), failure);
+    return o;
+}
+
 int runBenchPlanning(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -68,6 +100,10 @@ int runBenchPlanning(const QStringList &arguments)
         {QStringLiteral("folds"),
          QStringLiteral("also report K-fold cross-validated figures (2 to 20; 0: none)"),
          QStringLiteral("K"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("details"),
+                      QStringLiteral("also write each sample's label and plan to this file, one "
+                                     "JSON object a line"),
+                      QStringLiteral("OUT.jsonl")});
     PlannerChoice::addOptions(parser);
     if (!parser.parse(arguments))
         return fail(ExitUsage, parser.errorText());
@@ -106,6 +142,20 @@ int runBenchPlanning(const QStringList &arguments)
     if (folds > requests->size())
         return fail(ExitUsage, QStringLiteral("--folds %1 needs at least %1 samples").arg(folds));
 
+    QFile details(parser.value(QStringLiteral("details")));
+    if (parser.isSet(QStringLiteral("details")) &&
+        !details.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return fail(
+            ExitFailure,
+            QStringLiteral("%1: cannot write: %2").arg(details.fileName(), details.errorString()));
+    auto writeDetails = [&](const LabelledRequest &r, const Result<Plan> &plan) {
+        if (details.isOpen())
+            details.write(QJsonDocument(sampleDetails(r, plan ? &*plan : nullptr,
+                                                      plan ? QString() : plan.error()))
+                              .toJson(QJsonDocument::Compact) +
+                          '\n');
+    };
+
     PlanningScore score;
     QList<PlanningScore> foldScores(folds); // fold f: the samples i with i mod folds == f
     auto *local = dynamic_cast<LocalPlanner *>(choice->planner.get());
@@ -123,6 +173,7 @@ int runBenchPlanning(const QStringList &arguments)
                 times << t.nsecsElapsed() / 1e6;
             }
             scorePlan(score, r, plan ? &*plan : nullptr, vocabulary, median(times));
+            writeDetails(r, plan);
             if (fold)
                 scorePlan(*fold, r, plan ? &*plan : nullptr, vocabulary, median(times));
         } else {
@@ -131,6 +182,7 @@ int runBenchPlanning(const QStringList &arguments)
             const Result<Plan> plan =
                 planAndWait(*choice->planner, r.instruction, choice->timeoutMs);
             scorePlan(score, r, plan ? &*plan : nullptr, vocabulary, t.nsecsElapsed() / 1e6);
+            writeDetails(r, plan);
             if (fold)
                 scorePlan(*fold, r, plan ? &*plan : nullptr, vocabulary, t.nsecsElapsed() / 1e6);
         }
