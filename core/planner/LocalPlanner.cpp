@@ -164,6 +164,23 @@ qsizetype clauseStart(const QString &t, const QList<Sentence> &sentences, qsizet
     return start;
 }
 
+// A sentence that only sets the scene: it tells what the user has ("I have a scanned page,
+// 'example.jpg'.", "My grandfather's certificate is badly faded.") and asks nothing: no question
+// mark, no request ("please", "could you", "I'd like", "I need"), no imperative opening.
+bool isBackground(const QString &t, const Sentence *s)
+{
+    if (!s)
+        return false;
+    static const QRegularExpression opening(QStringLiteral(
+        R"(^\W*(i|i've|i'm|my|our|we|we've|there|there's|here|here's|this|these|it|the|a|an)\b)"));
+    static const QRegularExpression request(QStringLiteral(
+        R"(\b(please|could|can|would|will|help|like|want|need|wish|let me|tell me|show me|give me)\b)"));
+    const QStringView text = QStringView(t).mid(s->start, s->end - s->start);
+    if (s->end < t.size() && t.at(s->end) == QLatin1Char('?'))
+        return false;
+    return opening.match(text).hasMatch() && !request.match(text).hasMatch();
+}
+
 // Words too common to tell tasks apart (the inverse document frequency also discounts the
 // words every description uses, such as "task" and "model").
 bool isStopWord(const QString &w)
@@ -362,6 +379,89 @@ void LocalPlanner::bridgeInputs(const QString &t, const QSet<QString> &inputMedi
     }
 }
 
+void LocalPlanner::answerQuotedQuestions(const QString &t, const RequestReading &r,
+                                         QHash<QString, RequestReading::Detected> &found) const
+{
+    // The k-th QUOTE of the text is the k-th quotation only when one kind of quote mark was used.
+    static const QRegularExpression quoteToken(QStringLiteral(R"(\bQUOTE\b)"));
+    QList<qsizetype> at;
+    for (auto it = quoteToken.globalMatch(t); it.hasNext();)
+        at << it.next().capturedStart();
+    if (at.size() != r.quotes.size())
+        return;
+    static const QStringList answerers = {QStringLiteral("Question Answering"),
+                                          QStringLiteral("Visual Question Answering"),
+                                          QStringLiteral("Document Question Answering")};
+    const Catalog &cat = catalog();
+    const QList<Sentence> sentences = splitSentences(t);
+    // What the question is asked of, by the nearest word naming it in the question's sentence.
+    static const QRegularExpression documentWord(QStringLiteral(
+        R"(\b(documents?|page|form|invoice|receipt|certificate|manual|brochure|notice|letter|sheet|menu|flyer|scan|scanned)\b)"));
+    static const QRegularExpression imageWord(QStringLiteral(
+        R"(\b(image|picture|photo|pic|snapshot|scene|depth map|drawing|painting|illustration)s?\b|\.(jpe?g|png|gif|bmp|webp)\b)"));
+    static const QRegularExpression textWord(QStringLiteral(
+        R"(\b(text|passage|article|paragraph|summary|story|notes?|transcript|transcription|context|reply|translation|excerpt|essay|content|description|caption)\b)"));
+    for (qsizetype k = 0; k < r.quotes.size(); ++k) {
+        if (!r.quotes.at(k).trimmed().endsWith(QLatin1Char('?')))
+            continue;
+        const qsizetype pos = at.at(k);
+        const Sentence *sentence = sentenceAt(sentences, pos);
+        if (!sentence)
+            continue;
+        const qsizetype from = clauseStart(t, sentences, pos);
+        // A step found in the question's own clause takes it as its text ("translate her
+        // question 'Où est…?'", "read 'Where is…?' aloud", "have a chatbot respond to 'Why…?'"),
+        // and an answering step found there already answers it.
+        // A step named before an answering verb ("use that summary to answer 'Why…?'") is what
+        // the answer is drawn from, not what takes the question.
+        static const QRegularExpression answerVerb(
+            QStringLiteral(R"(\b(answer|ask|asking|query|look up|find out)\b)"));
+        bool taken = false;
+        for (auto f = found.cbegin(); f != found.cend() && !taken; ++f)
+            taken = f->position >= from && f->position <= pos + 5 &&
+                    !answerVerb
+                         .match(QStringView(t).mid(
+                             qsizetype(f->position),
+                             std::max<qsizetype>(0, pos - qsizetype(f->position))))
+                         .hasMatch();
+        if (taken)
+            continue;
+        auto nearest = [&](const QRegularExpression &re) {
+            qsizetype best = -1;
+            const QString s = t.mid(sentence->start, sentence->end - sentence->start);
+            for (auto it = re.globalMatch(s); it.hasNext();) {
+                const QRegularExpressionMatch m = it.next();
+                const qsizetype d = std::abs(sentence->start + m.capturedStart() - pos);
+                if (best < 0 || d < best)
+                    best = d;
+            }
+            return best;
+        };
+        const bool image = r.media.contains(QStringLiteral("image"));
+        const qsizetype doc = image ? nearest(documentWord) : -1;
+        const qsizetype img = image ? nearest(imageWord) : -1;
+        const qsizetype txt = nearest(textWord);
+        auto closest = [](qsizetype a, qsizetype b) { return a >= 0 && (b < 0 || a <= b); };
+        QString kind;
+        if (closest(doc, img) && closest(doc, txt))
+            kind = answerers.at(2);
+        else if (closest(img, txt) && img >= 0)
+            kind = answerers.at(1);
+        else if (txt >= 0)
+            kind = answerers.at(0);
+        else if (image && r.quotes.size() == 1)
+            kind = documentWord.match(t).hasMatch() ? answerers.at(2) : answerers.at(1);
+        else
+            kind = answerers.at(0);
+        if (!cat.task(kind) || found.contains(kind))
+            continue;
+        // Above every cue weight: a quoted question is not a doubtful reading, and the exclusions
+        // that drop a weak answering step beside another ("below") must not drop it.
+        const double certain = 2;
+        found.insert(kind, {kind, certain, double(from)});
+    }
+}
+
 void LocalPlanner::supplementSteps(const QString &t, const QSet<QString> &media,
                                    QHash<QString, RequestReading::Detected> &found) const
 {
@@ -460,6 +560,7 @@ RequestReading LocalPlanner::read(const QString &request) const
     for (const TaskCues &tc : m_lexicon.tasks) {
         bool have = false;
         RequestReading::Detected best{tc.task, 0, 0};
+        QList<double> mentions;
         for (const TaskCue &cue : tc.cues) {
             if (!cue.requiresMedium.isEmpty() && !r.media.contains(cue.requiresMedium))
                 continue;
@@ -470,6 +571,7 @@ RequestReading LocalPlanner::read(const QString &request) const
             if (!cue.withTask.isEmpty() && !found.contains(cue.withTask))
                 continue;
             auto it = cue.pattern.globalMatch(t);
+            bool first = true; // the cue's first match decides; later ones only mark mentions
             while (it.hasNext()) {
                 const QRegularExpressionMatch m = it.next();
                 if (cue.cancelInSentence.isValid() && !cue.cancelInSentence.pattern().isEmpty() &&
@@ -480,24 +582,43 @@ RequestReading LocalPlanner::read(const QString &request) const
                 const double position = cue.namesResult
                                             ? double(clauseStart(t, sentences, m.capturedStart()))
                                             : double(m.capturedStart());
-                if (!have || cue.weight > best.score ||
-                    (cue.weight == best.score && position < best.position)) {
+                if (cue.weight >= m_lexicon.threshold) {
+                    best.lastPosition = std::max(best.lastPosition, position);
+                    mentions << position;
+                }
+                if (first && (!have || cue.weight > best.score ||
+                              (cue.weight == best.score && position < best.position))) {
                     best.score = cue.weight;
                     best.position = position;
                     have = true;
                 }
-                break;
+                first = false;
             }
         }
-        if (have && best.score >= m_lexicon.threshold)
+        if (have && best.score >= m_lexicon.threshold) {
+            // Named first in a sentence that only sets the scene ("I took a blurry photo of a
+            // printed table.") and asked for later: the step is where it is asked for.
+            if (isBackground(t, sentenceAt(sentences, qsizetype(best.position)))) {
+                std::sort(mentions.begin(), mentions.end());
+                for (double m : mentions)
+                    if (m > best.position &&
+                        !isBackground(t, sentenceAt(sentences, qsizetype(m)))) {
+                        best.position = m;
+                        break;
+                    }
+            }
             found.insert(tc.task, best);
+        }
     }
-    // 1a. Steps the request puts in sequence ("…, then …", "after that …", "finally …") but where
+    // 1a. A question the request quotes is to be answered: by the answering step that fits what
+    // it is asked of (a document, a picture, a text), unless a step of its clause takes it.
+    answerQuotedQuestions(t, r, found);
+    // 1b. Steps the request puts in sequence ("…, then …", "after that …", "finally …") but where
     // no cue found a task: such a step gets the task its own words describe best (TaskWordModel:
     // the task descriptions and general synonyms), when they point clearly to one kind whose
     // input the request or a found step provides.
     supplementSteps(t, r.media, found);
-    // 1b. Nothing reached the threshold but the request names an input (a file, a medium, a
+    // 1c. Nothing reached the threshold but the request names an input (a file, a medium, a
     // quotation): one best guess from the task descriptions, among the kinds that can take what
     // the request names (a request about an image gets a task that reads images).
     // Without an input, only when its words name one kind (a word that only that kind uses).
@@ -616,6 +737,57 @@ RequestReading LocalPlanner::read(const QString &request) const
         }
         if (lastText >= 0)
             order.move(at, lastText); // lands right after the last text producer
+    }
+    // 3b. Data flow: a step that reads a type the request does not give moves after the first
+    // later step that makes it. "I need a written overview of 'room.jpg': … detect the objects …
+    // and summarize them" names the summary first, but it is written from the objects found.
+    // Text is given by a quotation, a text file, or by the request itself when it names no file;
+    // a step that also reads another input (a question about a picture) may take its text from
+    // the request.
+    {
+        static const QRegularExpression textFile(QStringLiteral(R"(\.(txt|pdf|docx?)$)"));
+        QSet<QString> given = inputMedia;
+        bool textGiven = !r.quotes.isEmpty() || inputMedia.isEmpty();
+        for (const QString &f : r.files)
+            textGiven = textGiven || textFile.match(f.toLower()).hasMatch();
+        if (textGiven)
+            given.insert(QStringLiteral("text"));
+        auto planned = [&](const QString &task) -> const TaskKind * {
+            const TaskKind *k = catalog().task(task);
+            return k && !k->sensing && k->source != QLatin1String("paper") ? k : nullptr;
+        };
+        for (int pass = 0; pass < order.size(); ++pass) {
+            bool moved = false;
+            QSet<QString> have = given;
+            for (int i = 0; i < order.size() && !moved; ++i) {
+                const TaskKind *k = planned(order.at(i).task);
+                if (!k)
+                    continue;
+                QString missing;
+                for (const QString &type : k->inputTypes)
+                    if (!have.contains(type) &&
+                        !(type == QLatin1String("text") && k->inputTypes.size() > 1)) {
+                        missing = type;
+                        break;
+                    }
+                for (int j = i + 1; j < order.size() && !missing.isEmpty() && !moved; ++j) {
+                    const TaskKind *p = planned(order.at(j).task);
+                    // Only a step the request names again after its producer: a goal stated
+                    // first is asked for again as a step; a stray reading is not.
+                    if (p && p->outputTypes.contains(missing) &&
+                        !m_lexicon.terminal.contains(p->id) &&
+                        order.at(i).lastPosition >= order.at(j).position) {
+                        order.move(i, j); // lands right after its producer
+                        moved = true;
+                    }
+                }
+                if (!moved)
+                    for (const QString &type : k->outputTypes)
+                        have.insert(type);
+            }
+            if (!moved)
+                break;
+        }
     }
     r.tasks = order;
 

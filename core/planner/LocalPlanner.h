@@ -27,6 +27,9 @@ struct RequestReading
         QString task;
         double score = 0;
         double position = 0; // where the request mentions it
+        // Where a cue of it last matched (-1: only where it was found): a step named early, as
+        // the goal, and again later, as a step ("I need an overview … then summarize it").
+        double lastPosition = -1;
     };
     QList<Detected> tasks; // in plan order
     QString impliedDevice; // a device the request names or implies, else empty
@@ -75,6 +78,9 @@ private:
     // Adds the steps of a sequenced request ("…, then …") where no cue found a task.
     void supplementSteps(const QString &normalized, const QSet<QString> &media,
                          QHash<QString, RequestReading::Detected> &found) const;
+    // Adds the question-answering step for a question the request quotes (LocalPlanner.cpp).
+    void answerQuotedQuestions(const QString &normalized, const RequestReading &reading,
+                               QHash<QString, RequestReading::Detected> &found) const;
     // Adds the step that reads a file of the request that no found step takes (LocalPlanner.cpp).
     void bridgeInputs(const QString &normalized, const QSet<QString> &inputMedia,
                       QHash<QString, RequestReading::Detected> &found) const;

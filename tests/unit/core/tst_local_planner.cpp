@@ -362,6 +362,38 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringLiteral("Translate the words printed in 'menu.jpg' into German.")
         << QStringList{QStringLiteral("Image-to-Text"), QStringLiteral("Translation")}
         << QList<int>{-1, 0};
+    // A question the request quotes is answered, from what the clause names: the summary (text)
+    // or the segmented picture (an image).
+    QTest::newRow("quoted question about a summary")
+        << QStringLiteral("Shorten this note: 'The museum opens at nine and closes at five, except "
+                          "on Mondays.' Then use the summary to answer 'When does the museum "
+                          "close?'")
+        << QStringList{QStringLiteral("Summarization"), QStringLiteral("Question Answering")}
+        << QList<int>{-1, 0};
+    QTest::newRow("quoted question about a picture")
+        << QStringLiteral("Segment 'kitchen.jpg' into regions, then answer 'Which object is "
+                          "nearest the window?' about the segmented picture.")
+        << QStringList{QStringLiteral("Image Segmentation"),
+                       QStringLiteral("Visual Question Answering")}
+        << QList<int>{-1, 0};
+    // A quoted question that a step of its clause takes as its text is not answered.
+    QTest::newRow("quoted question to translate")
+        << QStringLiteral("Translate my question 'Où est la gare?' into English.")
+        << QStringList{QStringLiteral("Translation")} << QList<int>{-1};
+    // The goal named first ("a summary of 'shelf.jpg'") reads text the request does not give: it
+    // comes after the step that makes it, where the request asks for it again.
+    QTest::newRow("goal named first")
+        << QStringLiteral("I'd like a summary of 'shelf.jpg': please detect the objects in it "
+                          "first, then summarize what was detected.")
+        << QStringList{QStringLiteral("Object Detection"), QStringLiteral("Summarization")}
+        << QList<int>{-1, 0};
+    // A sentence that only sets the scene ("a printed table") does not place the step that
+    // classifies the table: the request asks for that after sharpening.
+    QTest::newRow("scene-setting sentence")
+        << QStringLiteral("I photographed a printed table of prices, 'prices.jpg'. Please sharpen "
+                          "the photo first, then classify the table.")
+        << QStringList{QStringLiteral("Image-to-Image"), QStringLiteral("Tabular Classification")}
+        << QList<int>{-1, 0};
     // Both steps take the original photo: no link between them.
     QTest::newRow("separately from the original")
         << QStringLiteral("For 'yard.jpg', estimate the depth, and separately segment the image "
