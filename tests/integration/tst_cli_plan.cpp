@@ -272,6 +272,69 @@ private Q_SLOTS:
                      QStringLiteral("/nonexistent.jsonl")});
         QCOMPARE(missing.code, 1);
     }
+    void benchPlanningDetailsAreWhatWasScored()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString details = dir.filePath(QStringLiteral("details.jsonl"));
+        const Run r =
+            edgegpt({QStringLiteral("bench"), QStringLiteral("planning"), QStringLiteral("--data"),
+                     QStringLiteral(EDGEGPT_SHARED_DIR "/data/taskbench-hf-dev.jsonl"),
+                     QStringLiteral("--json"), QStringLiteral("--repeat"), QStringLiteral("1"),
+                     QStringLiteral("--details"), details});
+        QCOMPARE(r.code, 0);
+        const double exact =
+            QJsonDocument::fromJson(r.out).object().value(QStringLiteral("exact_match")).toDouble();
+        // Recount the exact matches from the details, as TaskBench scores them (names outside
+        // the 23 tasks count for neither side): they must be the samples that were scored.
+        QFile tools(QStringLiteral(EDGEGPT_SHARED_DIR "/data/taskbench-hf-tools.json"));
+        QVERIFY(tools.open(QIODevice::ReadOnly));
+        QSet<QString> vocabulary;
+        for (const QJsonValue &n : QJsonDocument::fromJson(tools.readAll())
+                                       .object()
+                                       .value(QStringLiteral("nodes"))
+                                       .toArray())
+            vocabulary.insert(n.toObject().value(QStringLiteral("id")).toString());
+        QFile f(details);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        int lines = 0, exactCount = 0, linked = 0;
+        auto names = [&](const QJsonArray &a) {
+            QSet<QString> out;
+            for (const QJsonValue &v : a)
+                if (vocabulary.contains(v.toString()))
+                    out.insert(v.toString());
+            return out;
+        };
+        auto pairs = [](const QJsonArray &a) {
+            QSet<QString> out;
+            for (const QJsonValue &v : a)
+                out.insert(v.toArray().at(0).toString() + u'>' + v.toArray().at(1).toString());
+            return out;
+        };
+        while (!f.atEnd()) {
+            const QJsonObject o = QJsonDocument::fromJson(f.readLine()).object();
+            for (const char *key :
+                 {"id", "instruction", "nodes", "links", "planned_nodes", "planned_links"})
+                QVERIFY2(o.contains(QLatin1String(key)), key);
+            ++lines;
+            linked += o.value(QStringLiteral("planned_links")).toArray().isEmpty() ? 0 : 1;
+            if (names(o.value(QStringLiteral("nodes")).toArray()) ==
+                    names(o.value(QStringLiteral("planned_nodes")).toArray()) &&
+                pairs(o.value(QStringLiteral("links")).toArray()) ==
+                    pairs(o.value(QStringLiteral("planned_links")).toArray()))
+                ++exactCount;
+        }
+        QCOMPARE(lines, 133);
+        QVERIFY(linked > 30); // the chains are there
+        QCOMPARE(exactCount, qRound(exact * 133));
+        // An unwritable details file is refused before anything is planned.
+        const Run bad =
+            edgegpt({QStringLiteral("bench"), QStringLiteral("planning"), QStringLiteral("--data"),
+                     QStringLiteral(EDGEGPT_SHARED_DIR "/data/taskbench-hf-dev.jsonl"),
+                     QStringLiteral("--details"), QStringLiteral("/nonexistent/dir/d.jsonl")});
+        QCOMPARE(bad.code, 1);
+        QVERIFY(bad.err.contains("cannot write"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliPlan)
