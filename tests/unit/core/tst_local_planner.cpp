@@ -255,19 +255,27 @@ void TestLocalPlanner::unseenRequestsScore_data()
     // Measured: node F1 0.916, link F1 0.857.
     QTest::newRow("unseen") << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-unseen.jsonl")
                             << 50 << 0.88 << 0.8;
-    // Measured: node F1 0.911, link F1 0.821.
+    // Measured: node F1 0.922, link F1 0.850.
     QTest::newRow("fresh") << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-fresh.jsonl")
                            << 30 << 0.85 << 0.76;
     // Back-instructed sets (TaskBench's method: a sampled task graph, then a request written for
-    // it by someone who never saw the planner; docs/local-planner.md). The tune set's misses were
-    // read on 2026-12-06; the sealed set was scored once, after. Measured: 0.922 / 0.755 and
-    // 0.897 / 0.723.
+    // it by someone who never saw the planner; docs/local-planner.md). The tune sets' misses were
+    // read on 2026-12-06, the sealed sets' were not. First round, measured 0.929 / 0.770 (tune)
+    // and 0.902 / 0.741 (sealed).
     QTest::newRow("back-instructed, tune")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct-tune.jsonl") << 160
-        << 0.9 << 0.72;
+        << 0.9 << 0.74;
     QTest::newRow("back-instructed, sealed")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct-sealed.jsonl") << 160
-        << 0.87 << 0.69;
+        << 0.87 << 0.71;
+    // Second round, written in the manner of TaskBench's GPT-4 writers (a third of the chains
+    // leave one step implicit): measured 0.921 / 0.723 (tune) and 0.874 / 0.658 (sealed).
+    QTest::newRow("back-instructed 2, tune")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct2-tune.jsonl") << 160
+        << 0.9 << 0.69;
+    QTest::newRow("back-instructed 2, sealed")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct2-sealed.jsonl")
+        << 160 << 0.85 << 0.62;
 }
 
 void TestLocalPlanner::unseenRequestsScore()
