@@ -12,6 +12,7 @@
 #include "core/fleet/LoopbackSshd.h"
 #include "core/metrics/MetricsStore.h"
 #include "core/plan/PlanFormat.h"
+#include "integration/CliProcess.h"
 #include "widgets/PlanDocument.h"
 
 #include <QAbstractButton>
@@ -56,28 +57,6 @@ QByteArray readFile(const QString &path)
 {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-struct Outcome
-{
-    int code = -1;
-    QByteArray out, err;
-};
-
-Outcome runProgram(const QString &program, const QStringList &args, int timeoutMs)
-{
-    QProcess p;
-    p.start(program, args);
-    Outcome r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    } else if (p.exitStatus() == QProcess::NormalExit) {
-        r.code = p.exitCode();
-    }
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
 }
 
 // Answers the dialogs the console opens, as a person: every visible dialog of `name` gets
@@ -176,7 +155,7 @@ private Q_SLOTS:
 
         // A real model: the CNN, one epoch on 500 images, and its profile.
         const QString model = path(QStringLiteral("models/cnn"));
-        Outcome r =
+        CliOutcome r =
             runProgram(QStringLiteral(EDGEGPT_CLI_PATH),
                        {QStringLiteral("train"), QStringLiteral("--model"), QStringLiteral("cnn"),
                         QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--limit"),
@@ -278,7 +257,7 @@ private Q_SLOTS:
         const QString knownHosts = path(QStringLiteral("known_hosts_scripted"));
         QVERIFY(writeFile(knownHosts, {}));
         const QString shot = path(QStringLiteral("scripted.png"));
-        const Outcome r = runProgram(
+        const CliOutcome r = runProgram(
             QStringLiteral(EDGEGPT_CONSOLE_PATH),
             {QStringLiteral("--fleet"), m_fleet, QStringLiteral("--plan"), m_plan,
              QStringLiteral("--deploy"), QStringLiteral("--run"), QStringLiteral("--ssh-config"),
@@ -528,7 +507,7 @@ private Q_SLOTS:
         const QString knownHosts = path(QStringLiteral("known_hosts_scripted_accept"));
         QVERIFY(writeFile(knownHosts, {}));
         const QString shot = path(QStringLiteral("fleet.png"));
-        const Outcome r = runProgram(
+        const CliOutcome r = runProgram(
             QStringLiteral(EDGEGPT_CONSOLE_PATH),
             {QStringLiteral("--fleet"), m_fleet, QStringLiteral("--plan"), m_plan,
              QStringLiteral("--deploy"), QStringLiteral("--run"), QStringLiteral("--ssh-config"),

@@ -1,10 +1,13 @@
-// Runs the built `edgegpt` command line as a real process for the integration tests: its exit
-// code (-1 when it crashed or ran past the time limit, then it is killed) and what it printed.
+// Runs the built `edgegpt` command line (or another of the built programs) as a real process for
+// the integration tests: its exit code (-1 when it crashed or ran past the time limit, then it is
+// killed) and what it printed.
 #pragma once
 
 #include <QByteArray>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QStringList>
+#include <QTest>
 
 struct CliOutcome
 {
@@ -12,12 +15,45 @@ struct CliOutcome
     QByteArray out, err;
 };
 
-inline CliOutcome runCli(const QStringList &args, int timeoutMs)
+inline CliOutcome
+runProgram(const QString &program, const QStringList &args, int timeoutMs,
+           const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
-    p.start(QStringLiteral(EDGEGPT_CLI_PATH), args);
+    p.setProcessEnvironment(env);
+    p.start(program, args);
     CliOutcome r;
     if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+    } else if (p.exitStatus() == QProcess::NormalExit) {
+        r.code = p.exitCode();
+    }
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+inline CliOutcome runCli(const QStringList &args, int timeoutMs,
+                         const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+{
+    return runProgram(QStringLiteral(EDGEGPT_CLI_PATH), args, timeoutMs, env);
+}
+
+// runCli for a test that serves the CLI from its own thread (a relay on the path between the
+// agents, a fake HTTP endpoint): waitForFinished would block that thread's event loop and with it
+// the server, so this one keeps the loop turning until the CLI ends.
+inline CliOutcome
+runCliServing(const QStringList &args, int timeoutMs,
+              const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(EDGEGPT_CLI_PATH), args);
+    CliOutcome r;
+    if (!p.waitForStarted(10000))
+        return r;
+    if (!QTest::qWaitFor([&] { return p.state() == QProcess::NotRunning; }, timeoutMs)) {
         p.kill();
         p.waitForFinished();
     } else if (p.exitStatus() == QProcess::NormalExit) {

@@ -8,6 +8,7 @@
 // host answered; `edgegpt fleet status` (over a real sshd on 127.0.0.1) carries a running agent's
 // metrics.
 #include "AgentLines.h"
+#include "CliProcess.h"
 #include "agents/InputPayload.h"
 #include "core/fleet/LoopbackSshd.h"
 #include "core/protocol/Frame.h"
@@ -40,30 +41,6 @@
 using namespace edgegpt;
 
 namespace {
-
-struct Run
-{
-    int code = -1;
-    QByteArray out, err;
-};
-
-Run runCli(const QStringList &args, int timeoutMs,
-           const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
-{
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(EDGEGPT_CLI_PATH), args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    } else if (p.exitStatus() == QProcess::NormalExit) {
-        r.code = p.exitCode();
-    }
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
 
 quint16 freePort()
 {
@@ -182,7 +159,7 @@ private Q_SLOTS:
              {std::tuple{QStringLiteral("alpha"), QStringLiteral("cnn"), QStringLiteral("1")},
               std::tuple{QStringLiteral("beta"), QStringLiteral("cnn:none"),
                          QStringLiteral("2")}}) {
-            const Run r = runCli(
+            const CliOutcome r = runCli(
                 {QStringLiteral("train"), QStringLiteral("--model"), spec, QStringLiteral("--seed"),
                  seed, QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--limit"),
                  QStringLiteral("500"), QStringLiteral("--threads"), QStringLiteral("2"),
@@ -516,11 +493,12 @@ private Q_SLOTS:
         f.close();
 
         // The two that run: 2 answers each, the contract's keys exactly, exit 0.
-        Run r = runCli({QStringLiteral("fleet"), QStringLiteral("run"), QStringLiteral("--fleet"),
-                        fleetFile, QStringLiteral("--host"), QStringLiteral("cam-a"),
-                        QStringLiteral("--host"), QStringLiteral("cam-b"),
-                        QStringLiteral("--count"), QStringLiteral("2"), QStringLiteral("--json")},
-                       60000);
+        CliOutcome r =
+            runCli({QStringLiteral("fleet"), QStringLiteral("run"), QStringLiteral("--fleet"),
+                    fleetFile, QStringLiteral("--host"), QStringLiteral("cam-a"),
+                    QStringLiteral("--host"), QStringLiteral("cam-b"), QStringLiteral("--count"),
+                    QStringLiteral("2"), QStringLiteral("--json")},
+                   60000);
         QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
         const QStringList keys{
             QStringLiteral("host"),      QStringLiteral("input"),       QStringLiteral("model"),
@@ -633,7 +611,7 @@ private Q_SLOTS:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HOME"), home);
         env.remove(QStringLiteral("SSH_AUTH_SOCK"));
-        const Run r =
+        const CliOutcome r =
             runCli({QStringLiteral("fleet"), QStringLiteral("status"), QStringLiteral("--fleet"),
                     fleetFile, QStringLiteral("--json"), QStringLiteral("--ssh-config"), sshConfig,
                     QStringLiteral("--known-hosts"), knownHosts},

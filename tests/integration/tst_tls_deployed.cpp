@@ -11,6 +11,7 @@
 //   and the next run answers everything (nothing is lost for good; nothing forged was accepted).
 //
 // Every agent this test deploys is stopped at the end (by the pid its deployment recorded).
+#include "CliProcess.h"
 #include "TlsRelay.h"
 
 #include "core/fleet/LoopbackSshd.h"
@@ -34,32 +35,6 @@
 using namespace edgegpt;
 
 namespace {
-
-struct Outcome
-{
-    int code = -1;
-    QByteArray out, err;
-};
-
-// Runs the CLI while this thread's event loop keeps turning: the relay lives on it, and the
-// deployed device's traffic to its edge passes through it while the CLI runs.
-Outcome runCli(const QStringList &args, int timeoutMs)
-{
-    QProcess p;
-    p.start(QStringLiteral(EDGEGPT_CLI_PATH), args);
-    Outcome r;
-    if (!p.waitForStarted(10000))
-        return r;
-    if (!QTest::qWaitFor([&] { return p.state() == QProcess::NotRunning; }, timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    } else if (p.exitStatus() == QProcess::NormalExit) {
-        r.code = p.exitCode();
-    }
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
 
 bool writeFile(const QString &path, const QByteArray &bytes)
 {
@@ -107,15 +82,16 @@ class TestTlsDeployed : public QObject
                 ::kill(pid_t(pid), SIGTERM);
         }
     }
-    // `fleet run --count N --json`: its answer lines and its summary.
-    Outcome fleetRun(int count, QList<QJsonObject> *answers, QJsonObject *summary)
+    // `fleet run --count N --json`: its answer lines and its summary. The relay lives on this
+    // thread, and the device's traffic to its edge passes through it while the CLI runs.
+    CliOutcome fleetRun(int count, QList<QJsonObject> *answers, QJsonObject *summary)
     {
-        const Outcome r =
-            runCli(QStringList{QStringLiteral("fleet"), QStringLiteral("run"),
-                               QStringLiteral("--fleet"), m_fleet, QStringLiteral("--count"),
-                               QString::number(count), QStringLiteral("--json")} +
-                       m_sshArgs,
-                   120000);
+        const CliOutcome r =
+            runCliServing(QStringList{QStringLiteral("fleet"), QStringLiteral("run"),
+                                      QStringLiteral("--fleet"), m_fleet, QStringLiteral("--count"),
+                                      QString::number(count), QStringLiteral("--json")} +
+                              m_sshArgs,
+                          120000);
         for (const QByteArray &line : r.out.split('\n')) {
             const QJsonObject o = QJsonDocument::fromJson(line).object();
             if (o.contains(QStringLiteral("summary")))
@@ -144,18 +120,18 @@ private Q_SLOTS:
 
         // A real model: the CNN, one epoch on 500 images, and its profile.
         const QString model = path(QStringLiteral("models/cnn"));
-        Outcome r =
-            runCli({QStringLiteral("train"), QStringLiteral("--model"), QStringLiteral("cnn"),
-                    QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--limit"),
-                    QStringLiteral("500"), QStringLiteral("--threads"), QStringLiteral("1"),
-                    QStringLiteral("--out"), model},
-                   240000);
+        CliOutcome r = runCliServing({QStringLiteral("train"), QStringLiteral("--model"),
+                                      QStringLiteral("cnn"), QStringLiteral("--epochs"),
+                                      QStringLiteral("1"), QStringLiteral("--limit"),
+                                      QStringLiteral("500"), QStringLiteral("--threads"),
+                                      QStringLiteral("1"), QStringLiteral("--out"), model},
+                                     240000);
         QVERIFY2(r.code == 0, r.err.constData());
-        r = runCli({QStringLiteral("bench"), QStringLiteral("coinference"),
-                    QStringLiteral("--model-dir"), model, QStringLiteral("--images"),
-                    QStringLiteral("100"), QStringLiteral("--threads"), QStringLiteral("1"),
-                    QStringLiteral("--out"), path(QStringLiteral("bench"))},
-                   240000);
+        r = runCliServing({QStringLiteral("bench"), QStringLiteral("coinference"),
+                           QStringLiteral("--model-dir"), model, QStringLiteral("--images"),
+                           QStringLiteral("100"), QStringLiteral("--threads"), QStringLiteral("1"),
+                           QStringLiteral("--out"), path(QStringLiteral("bench"))},
+                          240000);
         QVERIFY2(r.code == 0, r.err.constData());
 
         // Two SSH hosts on loopback, a client key they accept and their host keys known.
@@ -231,10 +207,10 @@ private Q_SLOTS:
         const QString planFile = path(QStringLiteral("plan.json"));
         QVERIFY(writeFile(planFile, planToJson(plan)));
 
-        r = runCli(QStringList{QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleet,
-                               QStringLiteral("--plan"), planFile} +
-                       m_sshArgs,
-                   300000);
+        r = runCliServing(QStringList{QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleet,
+                                      QStringLiteral("--plan"), planFile} +
+                              m_sshArgs,
+                          300000);
         QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
         // The deployed device dialled its edge through the relay.
         QVERIFY2(QTest::qWaitFor([&] { return m_relay->connections() >= 1; }, 20000),
@@ -247,7 +223,7 @@ private Q_SLOTS:
     {
         QList<QJsonObject> answers;
         QJsonObject summary;
-        const Outcome r = fleetRun(8, &answers, &summary);
+        const CliOutcome r = fleetRun(8, &answers, &summary);
         QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
         QCOMPARE(summary.value(QStringLiteral("answered")).toInt(), 8);
         QSet<QString> labels;
@@ -313,7 +289,7 @@ private Q_SLOTS:
         // The device dials again (untouched this time) and the next run answers everything.
         answers.clear();
         summary = {};
-        const Outcome r = fleetRun(3, &answers, &summary);
+        const CliOutcome r = fleetRun(3, &answers, &summary);
         QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
         QCOMPARE(summary.value(QStringLiteral("answered")).toInt(), 3);
     }
