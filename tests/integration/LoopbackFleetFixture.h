@@ -15,6 +15,7 @@
 #include "core/util/Result.h"
 
 #include <QByteArray>
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -138,9 +139,14 @@ public:
         const Result<void> made = edgegpt::LoopbackSshd::keygen(clientKey());
         if (!made)
             return made;
-        QByteArray authorized = readFile(clientKey() + QStringLiteral(".pub"));
-        for (const QString &key : morePublicKeys)
-            authorized += readFile(key);
+        QByteArray authorized;
+        for (const QString &key :
+             QStringList{clientKey() + QStringLiteral(".pub")} + morePublicKeys) {
+            const QByteArray line = readFile(key);
+            if (line.isEmpty())
+                return Result<void>::failure(QStringLiteral("cannot read ") + key);
+            authorized += line;
+        }
         const QString authorizedFile = path(QStringLiteral("authorized_keys"));
         if (!writeFile(authorizedFile, authorized))
             return Result<void>::failure(QStringLiteral("cannot write ") + authorizedFile);
@@ -222,14 +228,16 @@ public:
                            {QStringLiteral("agent_listen"), QStringLiteral("127.0.0.1")}};
     }
 
-    // Writes {"hosts": hosts} to path(fileName); returns that path, or nothing when it could not.
-    QString writeFleet(const QJsonArray &hosts, const QString &fileName) const
+    // Writes {"hosts": hosts} (and the fleet's token_file when one is given) to path(fileName);
+    // returns that path, or nothing when it could not.
+    QString writeFleet(const QJsonArray &hosts, const QString &fileName,
+                       const QString &tokenFile = {}) const
     {
+        QJsonObject doc{{QStringLiteral("hosts"), hosts}};
+        if (!tokenFile.isEmpty())
+            doc.insert(QStringLiteral("token_file"), tokenFile);
         const QString file = path(fileName);
-        return writeFile(file,
-                         QJsonDocument(QJsonObject{{QStringLiteral("hosts"), hosts}}).toJson())
-                   ? file
-                   : QString();
+        return writeFile(file, QJsonDocument(doc).toJson()) ? file : QString();
     }
 
     QString deploymentDir(const QString &dir) const
@@ -239,6 +247,14 @@ public:
     qint64 deployedPid(const QString &dir) const
     {
         return readFile(deploymentDir(dir) + QStringLiteral("/agent.pid")).trimmed().toLongLong();
+    }
+    // Makes path(dir) a deploy root whose deployment names `pid` as its agent, as deploy leaves
+    // it: `fleet status` then reports on an agent the test started itself.
+    bool recordDeployment(const QString &dir, qint64 pid) const
+    {
+        return QDir().mkpath(deploymentDir(dir)) &&
+               writeFile(deploymentDir(dir) + QStringLiteral("/agent.pid"),
+                         QByteArray::number(pid) + '\n');
     }
     // The agents a deployment started run detached from SSH and outlive the sshds: stopped by the
     // pid their deployment recorded, never by name (other tests' agents may run beside them).
