@@ -15,15 +15,11 @@ struct CliOutcome
     QByteArray out, err;
 };
 
-inline CliOutcome
-runProgram(const QString &program, const QStringList &args, int timeoutMs,
-           const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+// What a started process left; one that has not ended (it ran past its time) is killed.
+inline CliOutcome outcomeOf(QProcess &p, bool ended)
 {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(program, args);
     CliOutcome r;
-    if (!p.waitForFinished(timeoutMs)) {
+    if (!ended) {
         p.kill();
         p.waitForFinished();
     } else if (p.exitStatus() == QProcess::NormalExit) {
@@ -32,6 +28,16 @@ runProgram(const QString &program, const QStringList &args, int timeoutMs,
     r.out = p.readAllStandardOutput();
     r.err = p.readAllStandardError();
     return r;
+}
+
+inline CliOutcome
+runProgram(const QString &program, const QStringList &args, int timeoutMs,
+           const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(program, args);
+    return outcomeOf(p, p.waitForFinished(timeoutMs));
 }
 
 inline CliOutcome runCli(const QStringList &args, int timeoutMs,
@@ -50,16 +56,8 @@ runCliServing(const QStringList &args, int timeoutMs,
     QProcess p;
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(EDGEGPT_CLI_PATH), args);
-    CliOutcome r;
     if (!p.waitForStarted(10000))
-        return r;
-    if (!QTest::qWaitFor([&] { return p.state() == QProcess::NotRunning; }, timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    } else if (p.exitStatus() == QProcess::NormalExit) {
-        r.code = p.exitCode();
-    }
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+        return {};
+    return outcomeOf(p,
+                     QTest::qWaitFor([&] { return p.state() == QProcess::NotRunning; }, timeoutMs));
 }
