@@ -4,6 +4,9 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QList>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QStringList>
@@ -60,4 +63,15 @@ runCliServing(const QStringList &args, int timeoutMs,
         return {};
     return outcomeOf(p,
                      QTest::qWaitFor([&] { return p.state() == QProcess::NotRunning; }, timeoutMs));
+}
+
+// The lines of the CLI's --json output or of a .jsonl file it wrote. A line that is not JSON
+// becomes an empty object rather than being left out, so that a test counting the lines sees it.
+inline QList<QJsonObject> cliJsonLines(const QByteArray &text)
+{
+    QList<QJsonObject> lines;
+    for (const QByteArray &line : text.split('\n'))
+        if (!line.trimmed().isEmpty())
+            lines << QJsonDocument::fromJson(line).object();
+    return lines;
 }

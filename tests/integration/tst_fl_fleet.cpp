@@ -31,15 +31,6 @@ namespace {
 
 using Outcome = CliOutcome; // CliProcess.h
 
-QList<QJsonObject> jsonLines(const QByteArray &text)
-{
-    QList<QJsonObject> out;
-    for (const QByteArray &line : text.split('\n'))
-        if (!line.trimmed().isEmpty())
-            out << QJsonDocument::fromJson(line).object();
-    return out;
-}
-
 // The running `edgegpt-agent --fl …` processes whose working directory is under `root`: what
 // `fl run --fleet` started on the test's hosts, found by what the kernel says, not by pid files.
 QList<qint64> flProcessesUnder(const QString &root)
@@ -166,7 +157,7 @@ private Q_SLOTS:
         QVERIFY2(
             r.code == 0,
             QByteArray("exit " + QByteArray::number(r.code) + ": " + r.out + r.err).constData());
-        const QList<QJsonObject> lines = jsonLines(r.out);
+        const QList<QJsonObject> lines = cliJsonLines(r.out);
         QCOMPARE(lines.size(), 3);
         // The contract's round keys, exactly, and both device hosts in both rounds.
         for (int i = 0; i < 2; ++i) {
@@ -200,7 +191,7 @@ private Q_SLOTS:
                  readFile(deploymentDir(m_roots[0]) + QStringLiteral("/fl/model/model.pt")));
         const Result<StoredModel> model = ModelStore::load(modelDir);
         QVERIFY2(model.ok(), qPrintable(model.error()));
-        QCOMPARE(jsonLines(readFile(modelDir + QStringLiteral("/fl-rounds.jsonl"))).size(), 2);
+        QCOMPARE(cliJsonLines(readFile(modelDir + QStringLiteral("/fl-rounds.jsonl"))).size(), 2);
         // The devices joined under their fleet names: the credentials of their key files.
         const QByteArray edgeLog =
             readFile(deploymentDir(m_roots[0]) + QStringLiteral("/fl/agent.log"));
