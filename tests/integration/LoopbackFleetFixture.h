@@ -181,16 +181,20 @@ public:
         return config;
     }
 
-    // Writes knownHosts() and sshConfig(clientKey()) to path("known_hosts") and
-    // path("ssh_config"); returns the CLI's options that use them and the client key.
-    edgegpt::Result<QStringList> writeSshFiles() const
+    // Writes knownHosts() and sshConfig(clientKey()) to knownFile and configFile (by default
+    // path("known_hosts") and path("ssh_config")); returns the CLI's options that use them and the
+    // client key.
+    edgegpt::Result<QStringList> writeSshFiles(QString knownFile = {},
+                                               QString configFile = {}) const
     {
         using edgegpt::Result;
+        if (knownFile.isEmpty())
+            knownFile = path(QStringLiteral("known_hosts"));
+        if (configFile.isEmpty())
+            configFile = path(QStringLiteral("ssh_config"));
         const Result<QByteArray> known = knownHosts();
         if (!known)
             return Result<QStringList>::failure(known.error());
-        const QString knownFile = path(QStringLiteral("known_hosts"));
-        const QString configFile = path(QStringLiteral("ssh_config"));
         if (!writeFile(knownFile, *known) || !writeFile(configFile, sshConfig(clientKey())))
             return Result<QStringList>::failure(QStringLiteral("cannot write the SSH files"));
         return QStringList{QStringLiteral("--ssh-config"),  configFile,

@@ -567,14 +567,12 @@ private Q_SLOTS:
         LoopbackFleetFixture ssh(m_dir.path());
         const Result<void> started = ssh.startSshds({QStringLiteral("status-edge")});
         QVERIFY2(started.ok(), qPrintable(started.error()));
-        const Result<QByteArray> known = ssh.knownHosts();
-        QVERIFY(known.ok());
         const QString home = m_dir.filePath(QStringLiteral("home"));
         QVERIFY(QDir().mkpath(home + QStringLiteral("/.ssh")));
         const QString knownHosts = home + QStringLiteral("/.ssh/known_hosts");
-        QVERIFY(writeFile(knownHosts, *known));
         const QString sshConfig = home + QStringLiteral("/.ssh/config");
-        QVERIFY(writeFile(sshConfig, ssh.sshConfig(ssh.clientKey())));
+        const Result<QStringList> written = ssh.writeSshFiles(knownHosts, sshConfig);
+        QVERIFY2(written.ok(), qPrintable(written.error()));
         QVERIFY(ssh.recordDeployment(QStringLiteral("edge-root"), m_edge->processId()));
         const QJsonObject edgeHost{{QStringLiteral("name"), QStringLiteral("edge-1")},
                                    {QStringLiteral("ssh"), QStringLiteral("status-edge")},
