@@ -12,6 +12,7 @@
 #include "core/fleet/LoopbackSshd.h"
 #include "core/metrics/MetricsStore.h"
 #include "core/plan/PlanFormat.h"
+#include "integration/LoopbackFleetFixture.h"
 #include "widgets/PlanDocument.h"
 
 #include <QAbstractButton>
@@ -22,12 +23,10 @@
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
-#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -36,49 +35,9 @@
 #include <QTimer>
 #include <QTreeWidget>
 
-#include <pwd.h>
-#include <signal.h>
-#include <unistd.h>
-
-#include <memory>
-
 using namespace edgegpt;
 
 namespace {
-
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-struct Outcome
-{
-    int code = -1;
-    QByteArray out, err;
-};
-
-Outcome runProgram(const QString &program, const QStringList &args, int timeoutMs)
-{
-    QProcess p;
-    p.start(program, args);
-    Outcome r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    } else if (p.exitStatus() == QProcess::NormalExit) {
-        r.code = p.exitCode();
-    }
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
 
 // Answers the dialogs the console opens, as a person: every visible dialog of `name` gets
 // `answer` applied; counts them.
@@ -129,25 +88,12 @@ class TestConsoleFleet : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    QString m_user;
-    std::unique_ptr<LoopbackSshd> m_device, m_edge;
+    LoopbackFleetFixture m_loopback{m_dir.path()};
+    LoopbackSshd *m_device = nullptr, *m_edge = nullptr;
     QString m_fleet, m_plan, m_sshConfig, m_passConfig;
     QList<int> m_agentPorts;
 
     QString path(const QString &name) const { return m_dir.filePath(name); }
-
-    void killDeployedAgents()
-    {
-        // Only the agents this test deployed, by the pid their deployment recorded.
-        for (const QString &root : {QStringLiteral("dev-root"), QStringLiteral("edge-root")}) {
-            const qint64 pid =
-                readFile(path(root + QStringLiteral("/deployments/default/agent.pid")))
-                    .trimmed()
-                    .toLongLong();
-            if (pid > 1)
-                ::kill(pid_t(pid), SIGTERM);
-        }
-    }
 
     SshOptions sshOptions(const QString &knownHosts, const QString &config = {}) const
     {
@@ -160,114 +106,57 @@ class TestConsoleFleet : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!LoopbackSshd::available())
-            QSKIP("/usr/sbin/sshd is not installed (Debian: openssh-server)");
-        if (QStringLiteral(EDGEGPT_CLI_PATH).isEmpty() ||
-            QStringLiteral(EDGEGPT_AGENT_PATH).isEmpty())
-            QSKIP("edgegpt and edgegpt-agent are not built (no LibTorch)");
+        if (const QString missing = LoopbackFleetFixture::missing(); !missing.isEmpty())
+            QSKIP(qPrintable(missing));
         QVERIFY(m_dir.isValid());
-        const passwd *pw = ::getpwuid(::getuid());
-        QVERIFY(pw);
-        m_user = QString::fromLocal8Bit(pw->pw_name);
-        qputenv("EDGEGPT_MODEL_DIR", path(QStringLiteral("models")).toUtf8());
-        qputenv("XDG_CACHE_HOME", path(QStringLiteral("cache")).toUtf8());
-        qputenv("SSH_AUTH_SOCK", ""); // no ssh-agent of the person running the tests
-        qunsetenv("SSH_AUTH_SOCK");
+        m_loopback.isolateEnvironment();
 
         // A real model: the CNN, one epoch on 500 images, and its profile.
-        const QString model = path(QStringLiteral("models/cnn"));
-        Outcome r =
-            runProgram(QStringLiteral(EDGEGPT_CLI_PATH),
-                       {QStringLiteral("train"), QStringLiteral("--model"), QStringLiteral("cnn"),
-                        QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--limit"),
-                        QStringLiteral("500"), QStringLiteral("--threads"), QStringLiteral("1"),
-                        QStringLiteral("--out"), model},
-                       240000);
-        QVERIFY2(r.code == 0, r.err.constData());
-        r = runProgram(QStringLiteral(EDGEGPT_CLI_PATH),
-                       {QStringLiteral("bench"), QStringLiteral("coinference"),
-                        QStringLiteral("--model-dir"), model, QStringLiteral("--images"),
-                        QStringLiteral("100"), QStringLiteral("--threads"), QStringLiteral("1"),
-                        QStringLiteral("--out"), path(QStringLiteral("bench"))},
-                       240000);
-        QVERIFY2(r.code == 0, r.err.constData());
-        QVERIFY(QFile::exists(model + QStringLiteral("/profile.json")));
+        const Result<QString> model = m_loopback.trainModel(500, 100, 240000);
+        QVERIFY2(model.ok(), qPrintable(model.error()));
+        QVERIFY(QFile::exists(*model + QStringLiteral("/profile.json")));
 
         // Client keys: one plain, one protected by a passphrase; both authorized.
-        const QString key = path(QStringLiteral("client_key"));
         const QString passKey = path(QStringLiteral("pass_key"));
-        QVERIFY(LoopbackSshd::keygen(key).ok());
         QVERIFY(LoopbackSshd::keygen(passKey, QStringLiteral("ed25519"),
                                      QStringLiteral("correct horse"))
                     .ok());
-        const QString authorized = path(QStringLiteral("authorized_keys"));
-        QVERIFY(writeFile(authorized, readFile(key + QStringLiteral(".pub")) +
-                                          readFile(passKey + QStringLiteral(".pub"))));
-        m_device = std::make_unique<LoopbackSshd>(QStringLiteral("dev"),
-                                                  path(QStringLiteral("sshd-dev")), authorized);
-        m_edge = std::make_unique<LoopbackSshd>(QStringLiteral("edge"),
-                                                path(QStringLiteral("sshd-edge")), authorized);
-        Result<void> started = m_device->start();
+        const Result<void> started = m_loopback.startSshds(
+            {QStringLiteral("dev"), QStringLiteral("edge")}, {passKey + QStringLiteral(".pub")});
         QVERIFY2(started.ok(), qPrintable(started.error()));
-        started = m_edge->start();
-        QVERIFY2(started.ok(), qPrintable(started.error()));
-
-        auto config = [&](const QString &identity) {
-            return (m_device->sshConfigEntry(QStringLiteral("dev"), m_user, identity) +
-                    m_edge->sshConfigEntry(QStringLiteral("edge"), m_user, identity))
-                .toUtf8();
-        };
+        m_device = m_loopback.sshds[0].get();
+        m_edge = m_loopback.sshds[1].get();
         m_sshConfig = path(QStringLiteral("ssh_config"));
-        QVERIFY(writeFile(m_sshConfig, config(key)));
+        QVERIFY(writeFile(m_sshConfig, m_loopback.sshConfig(m_loopback.clientKey())));
         m_passConfig = path(QStringLiteral("ssh_config_pass"));
-        QVERIFY(writeFile(m_passConfig, config(passKey)));
+        QVERIFY(writeFile(m_passConfig, m_loopback.sshConfig(passKey)));
 
         // The fleet: a Jetson-class device and its RTX-class edge, agents on loopback.
-        m_agentPorts = {LoopbackSshd::freePort(), LoopbackSshd::freePort()};
-        while (m_agentPorts[1] == m_agentPorts[0])
-            m_agentPorts[1] = LoopbackSshd::freePort();
-        const QJsonArray hosts{
-            QJsonObject{{QStringLiteral("name"), QStringLiteral("jetson-1")},
-                        {QStringLiteral("ssh"), QStringLiteral("dev")},
-                        {QStringLiteral("role"), QStringLiteral("device")},
-                        {QStringLiteral("class"), QStringLiteral("jetson-nano")},
-                        {QStringLiteral("dir"), path(QStringLiteral("dev-root"))},
-                        {QStringLiteral("agent_port"), m_agentPorts[0]},
-                        {QStringLiteral("agent_address"), QStringLiteral("127.0.0.1")},
-                        {QStringLiteral("agent_listen"), QStringLiteral("127.0.0.1")},
-                        {QStringLiteral("input"), QStringLiteral("fashion-mnist")}},
-            QJsonObject{{QStringLiteral("name"), QStringLiteral("rtx-1")},
-                        {QStringLiteral("ssh"), QStringLiteral("edge")},
-                        {QStringLiteral("role"), QStringLiteral("edge")},
-                        {QStringLiteral("class"), QStringLiteral("rtx-3090")},
-                        {QStringLiteral("dir"), path(QStringLiteral("edge-root"))},
-                        {QStringLiteral("agent_port"), m_agentPorts[1]},
-                        {QStringLiteral("agent_address"), QStringLiteral("127.0.0.1")},
-                        {QStringLiteral("agent_listen"), QStringLiteral("127.0.0.1")}}};
-        m_fleet = path(QStringLiteral("fleet.json"));
-        QVERIFY(writeFile(m_fleet,
-                          QJsonDocument(QJsonObject{{QStringLiteral("hosts"), hosts}}).toJson()));
-        Plan plan;
-        plan.request = QStringLiteral("Classify the clothing in this picture");
-        PlanTask task;
-        task.id = QStringLiteral("t1");
-        task.task = QStringLiteral("Image Classification");
-        task.model = QStringLiteral("google/vit-base-patch16-224");
-        task.device = QStringLiteral("Jetson Nano");
-        task.args = {{QStringLiteral("image"), QStringLiteral("example.jpg"), {}}};
-        plan.tasks.append(task);
+        m_agentPorts = LoopbackFleetFixture::freePorts(2);
+        QJsonObject device = m_loopback.fleetHost(QStringLiteral("jetson-1"), QStringLiteral("dev"),
+                                                  QStringLiteral("device"),
+                                                  QStringLiteral("dev-root"), m_agentPorts[0]);
+        device.insert(QStringLiteral("input"), QStringLiteral("fashion-mnist"));
+        m_fleet = m_loopback.writeFleet(
+            {device, m_loopback.fleetHost(QStringLiteral("rtx-1"), QStringLiteral("edge"),
+                                          QStringLiteral("edge"), QStringLiteral("edge-root"),
+                                          m_agentPorts[1])},
+            QStringLiteral("fleet.json"));
+        QVERIFY(!m_fleet.isEmpty());
         m_plan = path(QStringLiteral("plan.json"));
-        QVERIFY(writeFile(m_plan, planToJson(plan)));
+        QVERIFY(writeFile(m_plan, planToJson(clothingPlan())));
         // The parts of the model, exported once into the cache the console reads (the console
         // has no LibTorch); a dry run contacts no host.
-        r = runProgram(QStringLiteral(EDGEGPT_CLI_PATH),
-                       {QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleet,
-                        QStringLiteral("--plan"), m_plan, QStringLiteral("--dry-run")},
-                       120000);
+        const CliOutcome r = runCli({QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleet,
+                                     QStringLiteral("--plan"), m_plan, QStringLiteral("--dry-run")},
+                                    120000);
         QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
     }
 
-    void cleanupTestCase() { killDeployedAgents(); }
+    void cleanupTestCase()
+    {
+        m_loopback.stopDeployedAgents({QStringLiteral("dev-root"), QStringLiteral("edge-root")});
+    }
 
     // Without a person and without --accept-new-host-key, an unknown host key is refused: the
     // deployment fails, nothing is started, the known_hosts file stays empty.
@@ -278,7 +167,7 @@ private Q_SLOTS:
         const QString knownHosts = path(QStringLiteral("known_hosts_scripted"));
         QVERIFY(writeFile(knownHosts, {}));
         const QString shot = path(QStringLiteral("scripted.png"));
-        const Outcome r = runProgram(
+        const CliOutcome r = runProgram(
             QStringLiteral(EDGEGPT_CONSOLE_PATH),
             {QStringLiteral("--fleet"), m_fleet, QStringLiteral("--plan"), m_plan,
              QStringLiteral("--deploy"), QStringLiteral("--run"), QStringLiteral("--ssh-config"),
@@ -528,7 +417,7 @@ private Q_SLOTS:
         const QString knownHosts = path(QStringLiteral("known_hosts_scripted_accept"));
         QVERIFY(writeFile(knownHosts, {}));
         const QString shot = path(QStringLiteral("fleet.png"));
-        const Outcome r = runProgram(
+        const CliOutcome r = runProgram(
             QStringLiteral(EDGEGPT_CONSOLE_PATH),
             {QStringLiteral("--fleet"), m_fleet, QStringLiteral("--plan"), m_plan,
              QStringLiteral("--deploy"), QStringLiteral("--run"), QStringLiteral("--ssh-config"),

@@ -15,6 +15,8 @@
 // the deployment configured, and says "listening HOST:PORT". That keeps the test about deploying
 // (SSH, SFTP, hashes, start/stop, status) and independent of LibTorch models. The product path is
 // the same: deploy uploads whatever --agent names (by default the edgegpt-agent beside edgegpt).
+#include "LoopbackFleetFixture.h"
+
 #include "core/fleet/AgentProbe.h"
 #include "core/fleet/LoopbackSshd.h"
 #include "core/fleet/RemoteAgent.h"
@@ -42,9 +44,7 @@
 #include <QTest>
 #include <QThread>
 
-#include <pwd.h>
 #include <signal.h>
-#include <unistd.h>
 
 #include <cstdio>
 
@@ -139,20 +139,6 @@ int freePort()
     return LoopbackSshd::freePort();
 }
 
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return false;
-    return f.write(bytes) == bytes.size();
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 // A trained model directory as `edgegpt train` and `bench coinference` leave it, with the parts of
 // `splits` (stand-in bytes) and model.pt, which deploy must never ship.
 bool writeModel(const QString &dir, const QStringList &splits)
@@ -182,18 +168,6 @@ QStringList filesUnder(const QString &dir)
         names << QDir(dir).relativeFilePath(it.next());
     names.sort();
     return names;
-}
-
-// A pid that no longer runs (gone, or a zombie nobody reaped).
-bool processGone(qint64 pid)
-{
-    if (pid <= 0)
-        return true;
-    const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (stat.isEmpty())
-        return true;
-    const int close = stat.lastIndexOf(')');
-    return close > 0 && stat.mid(close + 2, 1) == "Z";
 }
 
 struct Run
@@ -231,11 +205,10 @@ class TestDeploy : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_tmp;
-    QString m_user;
     QString m_home;    // the temporary HOME: .ssh/config and known_hosts
     QString m_agent;   // the stand-in, named edgegpt-agent
     QString m_runtime; // the stand-in's runtime, next to it
-    std::vector<std::unique_ptr<LoopbackSshd>> m_sshds; // a, b
+    LoopbackFleetFixture m_loopback{m_tmp.path()}; // sshds a, b
     int m_downPort = 0;
     QList<int> m_agentPorts;
 
@@ -255,35 +228,22 @@ private:
         return fp ? *fp : QString();
     }
 
-    bool addSshd(const QString &name)
-    {
-        auto s = std::make_unique<LoopbackSshd>(name, path(QStringLiteral("sshd-") + name),
-                                                path(QStringLiteral("authorized_keys")));
-        const Result<void> started = s->start();
-        if (!started) {
-            qWarning("%s", qPrintable(started.error()));
-            return false;
-        }
-        m_sshds.push_back(std::move(s));
-        return true;
-    }
-
     // The SSH config of the temporary HOME: one alias per sshd (with the authorized key), one
     // that names no key (for --identity), one for a port where nothing listens.
     bool writeSshConfig()
     {
         QString config;
-        for (const auto &s : m_sshds)
-            config += s->sshConfigEntry(QStringLiteral("host-") + s->name(), m_user,
+        for (const auto &s : m_loopback.sshds)
+            config += s->sshConfigEntry(QStringLiteral("host-") + s->name(), m_loopback.user(),
                                         path(QStringLiteral("client_key")));
         config += QStringLiteral("Host host-a-nokey\n    HostName 127.0.0.1\n    Port %1\n    User "
                                  "%2\n\n")
-                      .arg(m_sshds.front()->port())
-                      .arg(m_user);
+                      .arg(m_loopback.sshds.front()->port())
+                      .arg(m_loopback.user());
         config += QStringLiteral("Host host-down\n    HostName 127.0.0.1\n    Port %1\n    User "
                                  "%2\n    IdentityFile %3\n")
                       .arg(m_downPort)
-                      .arg(m_user, path(QStringLiteral("client_key")));
+                      .arg(m_loopback.user(), path(QStringLiteral("client_key")));
         return writeFile(m_home + QStringLiteral("/.ssh/config"), config.toUtf8());
     }
 
@@ -392,20 +352,14 @@ private Q_SLOTS:
                   "need a real OpenSSH server");
         QVERIFY(QFileInfo(QStringLiteral(EDGEGPT_CLI_PATH)).isExecutable());
         QVERIFY(m_tmp.isValid());
-        const passwd *pw = ::getpwuid(::getuid());
-        QVERIFY(pw);
-        m_user = QString::fromLocal8Bit(pw->pw_name);
         m_home = path(QStringLiteral("home"));
         QVERIFY(QDir().mkpath(m_home + QStringLiteral("/.ssh")));
-        QVERIFY(keygen(path(QStringLiteral("client_key"))));
         QVERIFY(keygen(path(QStringLiteral("wrong_key"))));
         // A key with a passphrase, authorized too (asked through SshInteraction).
         QVERIFY(keygen(path(QStringLiteral("pass_key")), QStringLiteral("correct horse")));
-        QVERIFY(writeFile(path(QStringLiteral("authorized_keys")),
-                          readFile(path(QStringLiteral("client_key.pub"))) +
-                              readFile(path(QStringLiteral("pass_key.pub")))));
-        QVERIFY(addSshd(QStringLiteral("a")));
-        QVERIFY(addSshd(QStringLiteral("b")));
+        const Result<void> started = m_loopback.startSshds(
+            {QStringLiteral("a"), QStringLiteral("b")}, {path(QStringLiteral("pass_key.pub"))});
+        QVERIFY2(started.ok(), qPrintable(started.error()));
         m_downPort = freePort(); // nothing listens there
         QVERIFY(writeSshConfig());
         // The stand-in agent: this program under the agent's name.
@@ -448,7 +402,7 @@ private Q_SLOTS:
             if (pid > 0 && !processGone(pid))
                 ::kill(pid_t(pid), SIGKILL);
         }
-        for (auto &s : m_sshds)
+        for (auto &s : m_loopback.sshds)
             s->stop();
     }
 
@@ -459,7 +413,7 @@ private Q_SLOTS:
                               120000, fresh);
         QCOMPARE(r.code, 1);
         // The message names the key by the fingerprint ssh-keygen gives for it.
-        const QString fp = fingerprint(m_sshds.front()->hostPublicKeyFile());
+        const QString fp = fingerprint(m_loopback.sshds.front()->hostPublicKeyFile());
         QVERIFY(fp.startsWith(QLatin1String("SHA256:")));
         QVERIFY2(r.out.contains(fp.toUtf8()) && r.out.contains("is not known"), r.out.constData());
         QVERIFY2(r.out.contains("--accept-new-host-key"), r.out.constData());
@@ -482,8 +436,8 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("accepting the new host key"), r.err.constData());
         const QByteArray known = readFile(knownHosts());
         QCOMPARE(known.count('\n'), 2);
-        QVERIFY(
-            known.contains(QStringLiteral("[127.0.0.1]:%1").arg(m_sshds.front()->port()).toUtf8()));
+        QVERIFY(known.contains(
+            QStringLiteral("[127.0.0.1]:%1").arg(m_loopback.sshds.front()->port()).toUtf8()));
         // A token was created for the fleet, owner-only, and went to the hosts as 0600.
         QVERIFY(!token().isEmpty());
         QCOMPARE(QFileInfo(path(QStringLiteral("fleet.token"))).permissions() & 0x0077, 0);
@@ -1127,7 +1081,7 @@ private Q_SLOTS:
     void aChangedHostKeyIsAlwaysRefused()
     {
         // sshd b comes back with a new host key (a reinstalled host, or someone in the middle).
-        LoopbackSshd &b = *m_sshds.at(1);
+        LoopbackSshd &b = *m_loopback.sshds.at(1);
         const Result<void> renewed = b.renewHostKey();
         QVERIFY2(renewed.ok(), qPrintable(renewed.error()));
         const QString fleet = writeFleet(QStringLiteral("changed.json"),

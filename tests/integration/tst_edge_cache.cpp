@@ -6,6 +6,7 @@
 // context in its metrics stream. The three models are untrained (initial weights of a seed; only
 // their files' sizes matter here), written by saveUntrainedModel.
 #include "AgentLines.h"
+#include "LoopbackFleetFixture.h"
 #include "agents/InferenceThread.h"
 #include "agents/InputPayload.h"
 #include "core/fleet/LoopbackSshd.h"
@@ -27,8 +28,6 @@
 
 #include <memory>
 #include <optional>
-#include <pwd.h>
-#include <unistd.h>
 
 using namespace edgegpt;
 
@@ -308,48 +307,24 @@ private Q_SLOTS:
                     m_png));
         // The edge stands for a deployed one: a real sshd on 127.0.0.1 in front of a deploy
         // root whose agent.pid is the edge's process (as tst_fleet_run does).
-        const passwd *pw = ::getpwuid(::getuid());
-        QVERIFY(pw);
-        const QString user = QString::fromLocal8Bit(pw->pw_name);
+        LoopbackFleetFixture ssh(m_dir.path());
+        const Result<void> started = ssh.startSshds({QStringLiteral("cache-edge")});
+        QVERIFY2(started.ok(), qPrintable(started.error()));
         const QString home = m_dir.filePath(QStringLiteral("home"));
         QVERIFY(QDir().mkpath(home + QStringLiteral("/.ssh")));
-        const QString key = m_dir.filePath(QStringLiteral("client_key"));
-        const Result<void> made = LoopbackSshd::keygen(key);
-        QVERIFY2(made.ok(), qPrintable(made.error()));
-        const auto write = [](const QString &path, const QByteArray &bytes) {
-            QFile f(path);
-            return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-        };
-        QFile pub(key + QStringLiteral(".pub"));
-        QVERIFY(pub.open(QIODevice::ReadOnly));
-        const QString authorized = m_dir.filePath(QStringLiteral("authorized_keys"));
-        QVERIFY(write(authorized, pub.readAll()));
-        LoopbackSshd sshd(QStringLiteral("cache"), m_dir.filePath(QStringLiteral("sshd")),
-                          authorized);
-        const Result<void> started = sshd.start();
-        QVERIFY2(started.ok(), qPrintable(started.error()));
-        const Result<QString> knownLine = sshd.knownHostsLine();
-        QVERIFY(knownLine.ok());
         const QString knownHosts = home + QStringLiteral("/.ssh/known_hosts");
-        QVERIFY(write(knownHosts, knownLine->toUtf8() + '\n'));
         const QString sshConfig = home + QStringLiteral("/.ssh/config");
-        QVERIFY(write(sshConfig,
-                      sshd.sshConfigEntry(QStringLiteral("cache-edge"), user, key).toUtf8()));
-        const QString root = m_dir.filePath(QStringLiteral("edge-root"));
-        QVERIFY(QDir().mkpath(root + QStringLiteral("/deployments/default")));
-        QVERIFY(write(root + QStringLiteral("/deployments/default/agent.pid"),
-                      QByteArray::number(edge->process->processId()) + '\n'));
+        const Result<QStringList> written = ssh.writeSshFiles(knownHosts, sshConfig);
+        QVERIFY2(written.ok(), qPrintable(written.error()));
+        QVERIFY(ssh.recordDeployment(QStringLiteral("edge-root"), edge->process->processId()));
         const QJsonObject host{{QStringLiteral("name"), QStringLiteral("edge-1")},
                                {QStringLiteral("ssh"), QStringLiteral("cache-edge")},
                                {QStringLiteral("role"), QStringLiteral("edge")},
                                {QStringLiteral("class"), QStringLiteral("rtx-3090")},
-                               {QStringLiteral("dir"), root},
+                               {QStringLiteral("dir"), ssh.path(QStringLiteral("edge-root"))},
                                {QStringLiteral("agent_port"), int(edge->port)}};
-        const QString fleetFile = m_dir.filePath(QStringLiteral("fleet.json"));
-        QVERIFY(
-            write(fleetFile, QJsonDocument(QJsonObject{{QStringLiteral("token_file"), m_token},
-                                                       {QStringLiteral("hosts"), QJsonArray{host}}})
-                                 .toJson()));
+        const QString fleetFile = ssh.writeFleet({host}, QStringLiteral("fleet.json"), m_token);
+        QVERIFY(!fleetFile.isEmpty());
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HOME"), home);
         env.remove(QStringLiteral("SSH_AUTH_SOCK"));

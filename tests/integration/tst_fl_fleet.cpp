@@ -9,8 +9,8 @@
 //
 // Small on purpose: 100 images per device, 200 test images, 2 rounds.
 #include "CliProcess.h"
+#include "LoopbackFleetFixture.h"
 
-#include "core/fleet/LoopbackSshd.h"
 #include "models/ModelStore.h"
 
 #include <QDir>
@@ -23,50 +23,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <pwd.h>
 #include <signal.h>
-#include <unistd.h>
-
-#include <memory>
 
 using namespace edgegpt;
 
 namespace {
 
 using Outcome = CliOutcome; // CliProcess.h
-
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-QList<QJsonObject> jsonLines(const QByteArray &text)
-{
-    QList<QJsonObject> out;
-    for (const QByteArray &line : text.split('\n'))
-        if (!line.trimmed().isEmpty())
-            out << QJsonDocument::fromJson(line).object();
-    return out;
-}
-
-// A pid that no longer runs (gone, or a zombie nobody reaped).
-bool processGone(qint64 pid)
-{
-    if (pid <= 0)
-        return true;
-    const QByteArray stat = readFile(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (stat.isEmpty())
-        return true;
-    const int close = stat.lastIndexOf(')');
-    return close > 0 && stat.mid(close + 2, 1) == "Z";
-}
 
 // The running `edgegpt-agent --fl …` processes whose working directory is under `root`: what
 // `fl run --fleet` started on the test's hosts, found by what the kernel says, not by pid files.
@@ -97,21 +60,15 @@ class TestFlFleet : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    std::vector<std::unique_ptr<LoopbackSshd>> m_sshds; // edge, dev1, dev2
+    LoopbackFleetFixture m_loopback{m_dir.path()}; // edge, dev1, dev2
     QString m_fleet;
     QStringList m_sshArgs;
     const QStringList m_roots{QStringLiteral("edge-root"), QStringLiteral("dev1-root"),
                               QStringLiteral("dev2-root")};
 
     QString path(const QString &name) const { return m_dir.filePath(name); }
-    QString deploymentDir(const QString &root) const
-    {
-        return path(root + QStringLiteral("/deployments/default"));
-    }
-    qint64 deployedPid(const QString &root) const
-    {
-        return readFile(deploymentDir(root) + QStringLiteral("/agent.pid")).trimmed().toLongLong();
-    }
+    QString deploymentDir(const QString &root) const { return m_loopback.deploymentDir(root); }
+    qint64 deployedPid(const QString &root) const { return m_loopback.deployedPid(root); }
     QStringList flRun(const QStringList &more) const
     {
         return QStringList{QStringLiteral("fl"),
@@ -144,94 +101,40 @@ class TestFlFleet : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!LoopbackSshd::available())
-            QSKIP("/usr/sbin/sshd is not installed (Debian: openssh-server)");
-        if (QStringLiteral(EDGEGPT_CLI_PATH).isEmpty() ||
-            QStringLiteral(EDGEGPT_AGENT_PATH).isEmpty())
-            QSKIP("edgegpt and edgegpt-agent are not built (no LibTorch)");
+        if (const QString missing = LoopbackFleetFixture::missing(); !missing.isEmpty())
+            QSKIP(qPrintable(missing));
         QVERIFY(m_dir.isValid());
-        const passwd *pw = ::getpwuid(::getuid());
-        QVERIFY(pw);
-        const QString user = QString::fromLocal8Bit(pw->pw_name);
-        qputenv("EDGEGPT_MODEL_DIR", path(QStringLiteral("models")).toUtf8());
-        qputenv("XDG_CACHE_HOME", path(QStringLiteral("cache")).toUtf8());
-        qunsetenv("SSH_AUTH_SOCK");
+        m_loopback.isolateEnvironment();
 
         // What deploy ships to the hosts (the default plan's model): a small trained CNN and
         // its profile. fl run itself does not use it.
-        const QString model = path(QStringLiteral("models/cnn"));
-        Outcome r =
-            runCli({QStringLiteral("train"), QStringLiteral("--model"), QStringLiteral("cnn"),
-                    QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--limit"),
-                    QStringLiteral("200"), QStringLiteral("--threads"), QStringLiteral("1"),
-                    QStringLiteral("--out"), model},
-                   120000);
-        QVERIFY2(r.code == 0, r.err.constData());
-        r = runCli({QStringLiteral("bench"), QStringLiteral("coinference"),
-                    QStringLiteral("--model-dir"), model, QStringLiteral("--images"),
-                    QStringLiteral("20"), QStringLiteral("--threads"), QStringLiteral("1"),
-                    QStringLiteral("--out"), path(QStringLiteral("bench"))},
-                   120000);
-        QVERIFY2(r.code == 0, r.err.constData());
+        const Result<QString> model = m_loopback.trainModel(200, 20, 120000);
+        QVERIFY2(model.ok(), qPrintable(model.error()));
 
         // Three SSH hosts on loopback, a client key they accept and their host keys known.
-        const QString key = path(QStringLiteral("client_key"));
-        QVERIFY(LoopbackSshd::keygen(key).ok());
-        const QString authorized = path(QStringLiteral("authorized_keys"));
-        QVERIFY(writeFile(authorized, readFile(key + QStringLiteral(".pub"))));
-        QByteArray known, config;
-        for (const QString &name :
-             {QStringLiteral("edge"), QStringLiteral("dev1"), QStringLiteral("dev2")}) {
-            m_sshds.push_back(std::make_unique<LoopbackSshd>(
-                name, path(QStringLiteral("sshd-") + name), authorized));
-            LoopbackSshd &s = *m_sshds.back();
-            const Result<void> started = s.start();
-            QVERIFY2(started.ok(), qPrintable(started.error()));
-            const Result<QString> line = s.knownHostsLine();
-            QVERIFY2(line.ok(), qPrintable(line.error()));
-            known += line->toUtf8() + '\n';
-            config += s.sshConfigEntry(s.name(), user, key).toUtf8();
-        }
-        QVERIFY(writeFile(path(QStringLiteral("known_hosts")), known));
-        QVERIFY(writeFile(path(QStringLiteral("ssh_config")), config));
-        m_sshArgs = {QStringLiteral("--ssh-config"),  path(QStringLiteral("ssh_config")),
-                     QStringLiteral("--known-hosts"), path(QStringLiteral("known_hosts")),
-                     QStringLiteral("--identity"),    key};
+        const Result<void> started = m_loopback.startSshds(
+            {QStringLiteral("edge"), QStringLiteral("dev1"), QStringLiteral("dev2")});
+        QVERIFY2(started.ok(), qPrintable(started.error()));
+        const Result<QStringList> sshArgs = m_loopback.writeSshFiles();
+        QVERIFY2(sshArgs.ok(), qPrintable(sshArgs.error()));
+        m_sshArgs = *sshArgs;
 
-        // Four distinct free ports: three agents and the aggregator (fl_port).
-        QList<int> ports;
-        while (ports.size() < 4) {
-            const int p = LoopbackSshd::freePort();
-            if (!ports.contains(p))
-                ports << p;
-        }
-        auto host = [&](const QString &name, const QString &ssh, const QString &role,
-                        const QString &root, int port) {
-            return QJsonObject{{QStringLiteral("name"), name},
-                               {QStringLiteral("ssh"), ssh},
-                               {QStringLiteral("role"), role},
-                               {QStringLiteral("class"), role == QLatin1String("edge")
-                                                             ? QStringLiteral("rtx-3090")
-                                                             : QStringLiteral("jetson-nano")},
-                               {QStringLiteral("dir"), path(root)},
-                               {QStringLiteral("agent_port"), port},
-                               {QStringLiteral("agent_address"), QStringLiteral("127.0.0.1")},
-                               {QStringLiteral("agent_listen"), QStringLiteral("127.0.0.1")}};
-        };
-        QJsonObject edge = host(QStringLiteral("rtx-1"), QStringLiteral("edge"),
-                                QStringLiteral("edge"), m_roots[0], ports[0]);
+        // Three agents and the aggregator (fl_port).
+        const QList<int> ports = LoopbackFleetFixture::freePorts(4);
+        QJsonObject edge = m_loopback.fleetHost(QStringLiteral("rtx-1"), QStringLiteral("edge"),
+                                                QStringLiteral("edge"), m_roots[0], ports[0]);
         edge.insert(QStringLiteral("fl_port"), ports[3]);
-        const QJsonArray hosts{edge,
-                               host(QStringLiteral("jetson-1"), QStringLiteral("dev1"),
-                                    QStringLiteral("device"), m_roots[1], ports[1]),
-                               host(QStringLiteral("jetson-2"), QStringLiteral("dev2"),
-                                    QStringLiteral("device"), m_roots[2], ports[2])};
-        m_fleet = path(QStringLiteral("fleet.json"));
-        QVERIFY(writeFile(m_fleet,
-                          QJsonDocument(QJsonObject{{QStringLiteral("hosts"), hosts}}).toJson()));
-        r = runCli(QStringList{QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleet} +
-                       m_sshArgs,
-                   180000);
+        m_fleet = m_loopback.writeFleet(
+            {edge,
+             m_loopback.fleetHost(QStringLiteral("jetson-1"), QStringLiteral("dev1"),
+                                  QStringLiteral("device"), m_roots[1], ports[1]),
+             m_loopback.fleetHost(QStringLiteral("jetson-2"), QStringLiteral("dev2"),
+                                  QStringLiteral("device"), m_roots[2], ports[2])},
+            QStringLiteral("fleet.json"));
+        QVERIFY(!m_fleet.isEmpty());
+        const Outcome r = runCli(
+            QStringList{QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleet} + m_sshArgs,
+            180000);
         QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
         for (const QString &root : m_roots)
             QVERIFY2(deployedPid(root) > 1 && !processGone(deployedPid(root)), qPrintable(root));
@@ -241,12 +144,8 @@ private Q_SLOTS:
     {
         for (qint64 pid : flProcessesUnder(m_dir.path()))
             ::kill(pid_t(pid), SIGKILL);
-        for (const QString &root : m_roots) {
-            const qint64 pid = deployedPid(root);
-            if (pid > 1 && !processGone(pid))
-                ::kill(pid_t(pid), SIGTERM);
-        }
-        for (auto &s : m_sshds)
+        m_loopback.stopDeployedAgents(m_roots);
+        for (auto &s : m_loopback.sshds)
             s->stop();
     }
 
@@ -258,7 +157,7 @@ private Q_SLOTS:
         QVERIFY2(
             r.code == 0,
             QByteArray("exit " + QByteArray::number(r.code) + ": " + r.out + r.err).constData());
-        const QList<QJsonObject> lines = jsonLines(r.out);
+        const QList<QJsonObject> lines = cliJsonLines(r.out);
         QCOMPARE(lines.size(), 3);
         // The contract's round keys, exactly, and both device hosts in both rounds.
         for (int i = 0; i < 2; ++i) {
@@ -292,7 +191,7 @@ private Q_SLOTS:
                  readFile(deploymentDir(m_roots[0]) + QStringLiteral("/fl/model/model.pt")));
         const Result<StoredModel> model = ModelStore::load(modelDir);
         QVERIFY2(model.ok(), qPrintable(model.error()));
-        QCOMPARE(jsonLines(readFile(modelDir + QStringLiteral("/fl-rounds.jsonl"))).size(), 2);
+        QCOMPARE(cliJsonLines(readFile(modelDir + QStringLiteral("/fl-rounds.jsonl"))).size(), 2);
         // The devices joined under their fleet names: the credentials of their key files.
         const QByteArray edgeLog =
             readFile(deploymentDir(m_roots[0]) + QStringLiteral("/fl/agent.log"));

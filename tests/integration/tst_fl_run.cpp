@@ -16,21 +16,12 @@
 
 namespace {
 
-QList<QJsonObject> jsonLines(const QByteArray &text)
-{
-    QList<QJsonObject> out;
-    for (const QByteArray &line : text.split('\n'))
-        if (!line.trimmed().isEmpty())
-            out << QJsonDocument::fromJson(line).object();
-    return out;
-}
-
 QList<QJsonObject> roundLog(const QString &dir)
 {
     QFile f(dir + QStringLiteral("/fl-rounds.jsonl"));
     if (!f.open(QIODevice::ReadOnly))
         return {};
-    return jsonLines(f.readAll());
+    return cliJsonLines(f.readAll());
 }
 
 QStringList common(const QString &out)
@@ -66,7 +57,7 @@ private Q_SLOTS:
                                       QStringLiteral("--kill-device"), QStringLiteral("2@2")},
             60000);
         QVERIFY2(r.code == 0, r.err.constData());
-        const QList<QJsonObject> lines = jsonLines(r.out);
+        const QList<QJsonObject> lines = cliJsonLines(r.out);
         QCOMPARE(lines.size(), 3);
         // The contract's keys, exactly.
         QCOMPARE(lines[0].keys(),
@@ -129,7 +120,7 @@ private Q_SLOTS:
                                       QStringLiteral("--bad-update"), QStringLiteral("1:") + kind},
             60000);
         QVERIFY2(r.code == 0, r.err.constData());
-        const QList<QJsonObject> lines = jsonLines(r.out);
+        const QList<QJsonObject> lines = cliJsonLines(r.out);
         QCOMPARE(lines.size(), 2);
         QCOMPARE(lines[0].value(QStringLiteral("devices")).toInt(), 1);
         const QList<QJsonObject> log = roundLog(out);

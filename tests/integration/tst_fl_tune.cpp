@@ -4,11 +4,10 @@
 // garbage answer ends the command with one line. Tiny runs: 2 devices, 100 images, 1 round.
 #include "CliProcess.h"
 
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
+#include <QProcessEnvironment>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -72,45 +71,24 @@ private:
     QHash<QTcpSocket *, QByteArray> m_buffers;
 };
 
-struct Run
+// The CLI while this thread's event loop serves the fake endpoint.
+CliOutcome runTune(FakeOpenAi &server, const QStringList &extra, const QString &workDir,
+                   int timeoutMs)
 {
-    int code = -1;
-    QByteArray out, err;
-};
-
-// The CLI as a child process while this thread's event loop serves the fake endpoint.
-Run runTune(FakeOpenAi &server, const QStringList &extra, const QString &workDir, int timeoutMs)
-{
-    QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("OPENAI_BASE_URL"), server.baseUrl());
     env.insert(QStringLiteral("OPENAI_API_KEY"), QStringLiteral("test-key"));
     env.insert(QStringLiteral("EDGEGPT_LLM_MODEL"), QStringLiteral("test-model"));
     env.insert(QStringLiteral("EDGEGPT_AGENT"), QStringLiteral(EDGEGPT_AGENT_PATH));
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(EDGEGPT_CLI_PATH),
-            QStringList{QStringLiteral("fl"), QStringLiteral("tune"),
-                        QStringLiteral("a clothing classifier for a Jetson Nano, under 1 MB"),
-                        QStringLiteral("--planner"), QStringLiteral("llm"),
-                        QStringLiteral("--devices"), QStringLiteral("2"),
-                        QStringLiteral("--samples-per-device"), QStringLiteral("100"),
-                        QStringLiteral("--test-samples"), QStringLiteral("200"),
-                        QStringLiteral("--work-dir"), workDir, QStringLiteral("--json")} +
-                extra);
-    Run r;
-    QElapsedTimer t;
-    t.start();
-    while (p.state() != QProcess::NotRunning && t.elapsed() < timeoutMs)
-        QTest::qWait(50);
-    if (p.state() != QProcess::NotRunning) {
-        p.kill();
-        p.waitForFinished();
-    } else if (p.exitStatus() == QProcess::NormalExit) {
-        r.code = p.exitCode();
-    }
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return runCliServing(
+        QStringList{QStringLiteral("fl"), QStringLiteral("tune"),
+                    QStringLiteral("a clothing classifier for a Jetson Nano, under 1 MB"),
+                    QStringLiteral("--planner"), QStringLiteral("llm"), QStringLiteral("--devices"),
+                    QStringLiteral("2"), QStringLiteral("--samples-per-device"),
+                    QStringLiteral("100"), QStringLiteral("--test-samples"), QStringLiteral("200"),
+                    QStringLiteral("--work-dir"), workDir, QStringLiteral("--json")} +
+            extra,
+        timeoutMs, env);
 }
 
 QString userPrompt(const QJsonObject &request)
@@ -141,7 +119,7 @@ private Q_SLOTS:
                               "\"local_epochs\":2,\"batch\":20,\"rounds\":1,\"alpha_aware\":true,"
                               "\"reason\":\"more local work\"}");
         QTemporaryDir dir;
-        const Run r =
+        const CliOutcome r =
             runTune(server, {QStringLiteral("--attempts"), QStringLiteral("2")}, dir.path(), 90000);
         QVERIFY2(r.code == 0, r.err.constData());
         // The attempts' lines and the final one; between them, each attempt's start and rounds.
@@ -205,7 +183,7 @@ private Q_SLOTS:
         FakeOpenAi server;
         server.answers << QStringLiteral("I think a small CNN would do nicely.");
         QTemporaryDir dir;
-        const Run r = runTune(server, {}, dir.path(), 20000);
+        const CliOutcome r = runTune(server, {}, dir.path(), 20000);
         QCOMPARE(r.code, 1);
         QCOMPARE(r.err.trimmed().count('\n'), 0);
         QVERIFY2(r.err.contains("not a JSON object"), r.err.constData());

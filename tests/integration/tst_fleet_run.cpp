@@ -8,6 +8,8 @@
 // host answered; `edgegpt fleet status` (over a real sshd on 127.0.0.1) carries a running agent's
 // metrics.
 #include "AgentLines.h"
+#include "CliProcess.h"
+#include "LoopbackFleetFixture.h"
 #include "agents/InputPayload.h"
 #include "core/fleet/LoopbackSshd.h"
 #include "core/protocol/Frame.h"
@@ -33,37 +35,11 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
-#include <pwd.h>
 #include <tuple>
-#include <unistd.h>
 
 using namespace edgegpt;
 
 namespace {
-
-struct Run
-{
-    int code = -1;
-    QByteArray out, err;
-};
-
-Run runCli(const QStringList &args, int timeoutMs,
-           const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
-{
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(EDGEGPT_CLI_PATH), args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    } else if (p.exitStatus() == QProcess::NormalExit) {
-        r.code = p.exitCode();
-    }
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
 
 quint16 freePort()
 {
@@ -182,7 +158,7 @@ private Q_SLOTS:
              {std::tuple{QStringLiteral("alpha"), QStringLiteral("cnn"), QStringLiteral("1")},
               std::tuple{QStringLiteral("beta"), QStringLiteral("cnn:none"),
                          QStringLiteral("2")}}) {
-            const Run r = runCli(
+            const CliOutcome r = runCli(
                 {QStringLiteral("train"), QStringLiteral("--model"), spec, QStringLiteral("--seed"),
                  seed, QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--limit"),
                  QStringLiteral("500"), QStringLiteral("--threads"), QStringLiteral("2"),
@@ -516,11 +492,12 @@ private Q_SLOTS:
         f.close();
 
         // The two that run: 2 answers each, the contract's keys exactly, exit 0.
-        Run r = runCli({QStringLiteral("fleet"), QStringLiteral("run"), QStringLiteral("--fleet"),
-                        fleetFile, QStringLiteral("--host"), QStringLiteral("cam-a"),
-                        QStringLiteral("--host"), QStringLiteral("cam-b"),
-                        QStringLiteral("--count"), QStringLiteral("2"), QStringLiteral("--json")},
-                       60000);
+        CliOutcome r =
+            runCli({QStringLiteral("fleet"), QStringLiteral("run"), QStringLiteral("--fleet"),
+                    fleetFile, QStringLiteral("--host"), QStringLiteral("cam-a"),
+                    QStringLiteral("--host"), QStringLiteral("cam-b"), QStringLiteral("--count"),
+                    QStringLiteral("2"), QStringLiteral("--json")},
+                   60000);
         QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
         const QStringList keys{
             QStringLiteral("host"),      QStringLiteral("input"),       QStringLiteral("model"),
@@ -587,53 +564,30 @@ private Q_SLOTS:
             QSKIP("/usr/sbin/sshd is not installed (Debian: openssh-server)");
         // The shared edge stands for a deployed one: a real sshd on 127.0.0.1 in front of a
         // deploy root whose agent.pid is the edge's process.
-        const passwd *pw = ::getpwuid(::getuid());
-        QVERIFY(pw);
-        const QString user = QString::fromLocal8Bit(pw->pw_name);
+        LoopbackFleetFixture ssh(m_dir.path());
+        const Result<void> started = ssh.startSshds({QStringLiteral("status-edge")});
+        QVERIFY2(started.ok(), qPrintable(started.error()));
         const QString home = m_dir.filePath(QStringLiteral("home"));
         QVERIFY(QDir().mkpath(home + QStringLiteral("/.ssh")));
-        const QString key = m_dir.filePath(QStringLiteral("client_key"));
-        const Result<void> made = LoopbackSshd::keygen(key);
-        QVERIFY2(made.ok(), qPrintable(made.error()));
-        const auto write = [](const QString &path, const QByteArray &bytes) {
-            QFile f(path);
-            return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-        };
-        QFile pub(key + QStringLiteral(".pub"));
-        QVERIFY(pub.open(QIODevice::ReadOnly));
-        const QString authorized = m_dir.filePath(QStringLiteral("authorized_keys"));
-        QVERIFY(write(authorized, pub.readAll()));
-        LoopbackSshd sshd(QStringLiteral("status"), m_dir.filePath(QStringLiteral("sshd")),
-                          authorized);
-        const Result<void> started = sshd.start();
-        QVERIFY2(started.ok(), qPrintable(started.error()));
-        const Result<QString> knownLine = sshd.knownHostsLine();
-        QVERIFY(knownLine.ok());
         const QString knownHosts = home + QStringLiteral("/.ssh/known_hosts");
-        QVERIFY(write(knownHosts, knownLine->toUtf8() + '\n'));
         const QString sshConfig = home + QStringLiteral("/.ssh/config");
-        QVERIFY(write(sshConfig,
-                      sshd.sshConfigEntry(QStringLiteral("status-edge"), user, key).toUtf8()));
-        const QString root = m_dir.filePath(QStringLiteral("edge-root"));
-        QVERIFY(QDir().mkpath(root + QStringLiteral("/deployments/default")));
-        QVERIFY(write(root + QStringLiteral("/deployments/default/agent.pid"),
-                      QByteArray::number(m_edge->processId()) + '\n'));
+        const Result<QStringList> written = ssh.writeSshFiles(knownHosts, sshConfig);
+        QVERIFY2(written.ok(), qPrintable(written.error()));
+        QVERIFY(ssh.recordDeployment(QStringLiteral("edge-root"), m_edge->processId()));
         const QJsonObject edgeHost{{QStringLiteral("name"), QStringLiteral("edge-1")},
                                    {QStringLiteral("ssh"), QStringLiteral("status-edge")},
                                    {QStringLiteral("role"), QStringLiteral("edge")},
                                    {QStringLiteral("class"), QStringLiteral("rtx-3090")},
-                                   {QStringLiteral("dir"), root},
+                                   {QStringLiteral("dir"), ssh.path(QStringLiteral("edge-root"))},
                                    // no agent_address: the alias's HostName (127.0.0.1)
                                    {QStringLiteral("agent_port"), int(m_edgePort)}};
-        const QString fleetFile = m_dir.filePath(QStringLiteral("status-fleet.json"));
-        QVERIFY(write(fleetFile,
-                      QJsonDocument(QJsonObject{{QStringLiteral("token_file"), m_token},
-                                                {QStringLiteral("hosts"), QJsonArray{edgeHost}}})
-                          .toJson()));
+        const QString fleetFile =
+            ssh.writeFleet({edgeHost}, QStringLiteral("status-fleet.json"), m_token);
+        QVERIFY(!fleetFile.isEmpty());
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HOME"), home);
         env.remove(QStringLiteral("SSH_AUTH_SOCK"));
-        const Run r =
+        const CliOutcome r =
             runCli({QStringLiteral("fleet"), QStringLiteral("status"), QStringLiteral("--fleet"),
                     fleetFile, QStringLiteral("--json"), QStringLiteral("--ssh-config"), sshConfig,
                     QStringLiteral("--known-hosts"), knownHosts},

@@ -11,67 +11,23 @@
 //   and the next run answers everything (nothing is lost for good; nothing forged was accepted).
 //
 // Every agent this test deploys is stopped at the end (by the pid its deployment recorded).
+#include "CliProcess.h"
+#include "LoopbackFleetFixture.h"
 #include "TlsRelay.h"
 
-#include "core/fleet/LoopbackSshd.h"
 #include "core/plan/PlanFormat.h"
 
-#include <QDir>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <pwd.h>
-#include <signal.h>
-#include <unistd.h>
 
 #include <memory>
 
 using namespace edgegpt;
 
 namespace {
-
-struct Outcome
-{
-    int code = -1;
-    QByteArray out, err;
-};
-
-// Runs the CLI while this thread's event loop keeps turning: the relay lives on it, and the
-// deployed device's traffic to its edge passes through it while the CLI runs.
-Outcome runCli(const QStringList &args, int timeoutMs)
-{
-    QProcess p;
-    p.start(QStringLiteral(EDGEGPT_CLI_PATH), args);
-    Outcome r;
-    if (!p.waitForStarted(10000))
-        return r;
-    if (!QTest::qWaitFor([&] { return p.state() == QProcess::NotRunning; }, timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    } else if (p.exitStatus() == QProcess::NormalExit) {
-        r.code = p.exitCode();
-    }
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 const QStringList kClassNames{QStringLiteral("T-shirt/top"), QStringLiteral("Trouser"),
                               QStringLiteral("Pullover"),    QStringLiteral("Dress"),
@@ -86,7 +42,7 @@ class TestTlsDeployed : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
-    std::unique_ptr<LoopbackSshd> m_deviceSshd, m_edgeSshd;
+    LoopbackFleetFixture m_loopback{m_dir.path()}; // dev, edge
     std::unique_ptr<TlsRelay> m_relay;
     QString m_fleet;
     QStringList m_sshArgs;
@@ -94,28 +50,18 @@ class TestTlsDeployed : public QObject
     QString path(const QString &name) const { return m_dir.filePath(name); }
     QString logOf(const QString &root) const
     {
-        return path(root + QStringLiteral("/deployments/default/agent.log"));
+        return m_loopback.deploymentDir(root) + QStringLiteral("/agent.log");
     }
-    void stopDeployedAgents()
+    // `fleet run --count N --json`: its answer lines and its summary. The relay lives on this
+    // thread, and the device's traffic to its edge passes through it while the CLI runs.
+    CliOutcome fleetRun(int count, QList<QJsonObject> *answers, QJsonObject *summary)
     {
-        for (const QString &root : {QStringLiteral("dev-root"), QStringLiteral("edge-root")}) {
-            const qint64 pid =
-                readFile(path(root + QStringLiteral("/deployments/default/agent.pid")))
-                    .trimmed()
-                    .toLongLong();
-            if (pid > 1)
-                ::kill(pid_t(pid), SIGTERM);
-        }
-    }
-    // `fleet run --count N --json`: its answer lines and its summary.
-    Outcome fleetRun(int count, QList<QJsonObject> *answers, QJsonObject *summary)
-    {
-        const Outcome r =
-            runCli(QStringList{QStringLiteral("fleet"), QStringLiteral("run"),
-                               QStringLiteral("--fleet"), m_fleet, QStringLiteral("--count"),
-                               QString::number(count), QStringLiteral("--json")} +
-                       m_sshArgs,
-                   120000);
+        const CliOutcome r =
+            runCliServing(QStringList{QStringLiteral("fleet"), QStringLiteral("run"),
+                                      QStringLiteral("--fleet"), m_fleet, QStringLiteral("--count"),
+                                      QString::number(count), QStringLiteral("--json")} +
+                              m_sshArgs,
+                          120000);
         for (const QByteArray &line : r.out.split('\n')) {
             const QJsonObject o = QJsonDocument::fromJson(line).object();
             if (o.contains(QStringLiteral("summary")))
@@ -129,125 +75,68 @@ class TestTlsDeployed : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!LoopbackSshd::available())
-            QSKIP("/usr/sbin/sshd is not installed (Debian: openssh-server)");
-        if (QStringLiteral(EDGEGPT_CLI_PATH).isEmpty() ||
-            QStringLiteral(EDGEGPT_AGENT_PATH).isEmpty())
-            QSKIP("edgegpt and edgegpt-agent are not built (no LibTorch)");
+        if (const QString missing = LoopbackFleetFixture::missing(); !missing.isEmpty())
+            QSKIP(qPrintable(missing));
         QVERIFY(m_dir.isValid());
-        const passwd *pw = ::getpwuid(::getuid());
-        QVERIFY(pw);
-        const QString user = QString::fromLocal8Bit(pw->pw_name);
-        qputenv("EDGEGPT_MODEL_DIR", path(QStringLiteral("models")).toUtf8());
-        qputenv("XDG_CACHE_HOME", path(QStringLiteral("cache")).toUtf8());
-        qunsetenv("SSH_AUTH_SOCK");
+        m_loopback.isolateEnvironment();
 
         // A real model: the CNN, one epoch on 500 images, and its profile.
-        const QString model = path(QStringLiteral("models/cnn"));
-        Outcome r =
-            runCli({QStringLiteral("train"), QStringLiteral("--model"), QStringLiteral("cnn"),
-                    QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--limit"),
-                    QStringLiteral("500"), QStringLiteral("--threads"), QStringLiteral("1"),
-                    QStringLiteral("--out"), model},
-                   240000);
-        QVERIFY2(r.code == 0, r.err.constData());
-        r = runCli({QStringLiteral("bench"), QStringLiteral("coinference"),
-                    QStringLiteral("--model-dir"), model, QStringLiteral("--images"),
-                    QStringLiteral("100"), QStringLiteral("--threads"), QStringLiteral("1"),
-                    QStringLiteral("--out"), path(QStringLiteral("bench"))},
-                   240000);
-        QVERIFY2(r.code == 0, r.err.constData());
+        const Result<QString> model = m_loopback.trainModel(500, 100, 240000);
+        QVERIFY2(model.ok(), qPrintable(model.error()));
 
         // Two SSH hosts on loopback, a client key they accept and their host keys known.
-        const QString key = path(QStringLiteral("client_key"));
-        QVERIFY(LoopbackSshd::keygen(key).ok());
-        const QString authorized = path(QStringLiteral("authorized_keys"));
-        QVERIFY(writeFile(authorized, readFile(key + QStringLiteral(".pub"))));
-        m_deviceSshd = std::make_unique<LoopbackSshd>(QStringLiteral("dev"),
-                                                      path(QStringLiteral("sshd-dev")), authorized);
-        m_edgeSshd = std::make_unique<LoopbackSshd>(QStringLiteral("edge"),
-                                                    path(QStringLiteral("sshd-edge")), authorized);
-        for (LoopbackSshd *s : {m_deviceSshd.get(), m_edgeSshd.get()}) {
-            const Result<void> started = s->start();
-            QVERIFY2(started.ok(), qPrintable(started.error()));
-        }
-        QByteArray known, config;
-        for (LoopbackSshd *s : {m_deviceSshd.get(), m_edgeSshd.get()}) {
-            const Result<QString> line = s->knownHostsLine();
-            QVERIFY2(line.ok(), qPrintable(line.error()));
-            known += line->toUtf8() + '\n';
-            config += s->sshConfigEntry(s->name(), user, key).toUtf8();
-        }
-        QVERIFY(writeFile(path(QStringLiteral("known_hosts")), known));
-        QVERIFY(writeFile(path(QStringLiteral("ssh_config")), config));
-        m_sshArgs = {QStringLiteral("--ssh-config"),  path(QStringLiteral("ssh_config")),
-                     QStringLiteral("--known-hosts"), path(QStringLiteral("known_hosts")),
-                     QStringLiteral("--identity"),    key};
+        const Result<void> started =
+            m_loopback.startSshds({QStringLiteral("dev"), QStringLiteral("edge")});
+        QVERIFY2(started.ok(), qPrintable(started.error()));
+        const Result<QStringList> sshArgs = m_loopback.writeSshFiles();
+        QVERIFY2(sshArgs.ok(), qPrintable(sshArgs.error()));
+        m_sshArgs = *sshArgs;
 
         // The fleet: a Jetson-class device that reaches its edge through the relay. The device
         // emulates a slow Jetson (compute only, no link shaping) so that it sends its inputs to
         // the edge rather than answering alone: the traffic this test is about.
-        const int devicePort = LoopbackSshd::freePort();
-        int edgePort = LoopbackSshd::freePort();
-        while (edgePort == devicePort)
-            edgePort = LoopbackSshd::freePort();
+        const QList<int> ports = LoopbackFleetFixture::freePorts(2);
+        const int devicePort = ports[0];
+        const int edgePort = ports[1];
         m_relay = std::make_unique<TlsRelay>(quint16(edgePort));
         QVERIFY(m_relay->port() > 0);
-        const QJsonArray hosts{
-            QJsonObject{
-                {QStringLiteral("name"), QStringLiteral("jetson-1")},
-                {QStringLiteral("ssh"), QStringLiteral("dev")},
-                {QStringLiteral("role"), QStringLiteral("device")},
-                {QStringLiteral("class"), QStringLiteral("jetson-nano")},
-                {QStringLiteral("dir"), path(QStringLiteral("dev-root"))},
-                {QStringLiteral("agent_port"), devicePort},
-                {QStringLiteral("agent_address"), QStringLiteral("127.0.0.1")},
-                {QStringLiteral("agent_listen"), QStringLiteral("127.0.0.1")},
-                {QStringLiteral("edge_endpoint"),
-                 QStringLiteral("127.0.0.1:%1").arg(m_relay->port())},
-                {QStringLiteral("emulate"), QJsonObject{{QStringLiteral("slowdown"), 150.76}}},
-                {QStringLiteral("input"), QStringLiteral("fashion-mnist")}},
-            QJsonObject{{QStringLiteral("name"), QStringLiteral("rtx-1")},
-                        {QStringLiteral("ssh"), QStringLiteral("edge")},
-                        {QStringLiteral("role"), QStringLiteral("edge")},
-                        {QStringLiteral("class"), QStringLiteral("rtx-3090")},
-                        {QStringLiteral("dir"), path(QStringLiteral("edge-root"))},
-                        {QStringLiteral("agent_port"), edgePort},
-                        {QStringLiteral("agent_address"), QStringLiteral("127.0.0.1")},
-                        {QStringLiteral("agent_listen"), QStringLiteral("127.0.0.1")},
-                        {QStringLiteral("preload"), true}}};
-        m_fleet = path(QStringLiteral("fleet.json"));
-        QVERIFY(writeFile(m_fleet,
-                          QJsonDocument(QJsonObject{{QStringLiteral("hosts"), hosts}}).toJson()));
-        Plan plan;
-        plan.request = QStringLiteral("Classify the clothing in this picture");
-        PlanTask task;
-        task.id = QStringLiteral("t1");
-        task.task = QStringLiteral("Image Classification");
-        task.model = QStringLiteral("google/vit-base-patch16-224");
-        task.device = QStringLiteral("Jetson Nano");
-        task.args = {{QStringLiteral("image"), QStringLiteral("example.jpg"), {}}};
-        plan.tasks.append(task);
+        QJsonObject device =
+            m_loopback.fleetHost(QStringLiteral("jetson-1"), QStringLiteral("dev"),
+                                 QStringLiteral("device"), QStringLiteral("dev-root"), devicePort);
+        device.insert(QStringLiteral("edge_endpoint"),
+                      QStringLiteral("127.0.0.1:%1").arg(m_relay->port()));
+        device.insert(QStringLiteral("emulate"), QJsonObject{{QStringLiteral("slowdown"), 150.76}});
+        device.insert(QStringLiteral("input"), QStringLiteral("fashion-mnist"));
+        QJsonObject edge =
+            m_loopback.fleetHost(QStringLiteral("rtx-1"), QStringLiteral("edge"),
+                                 QStringLiteral("edge"), QStringLiteral("edge-root"), edgePort);
+        edge.insert(QStringLiteral("preload"), true);
+        m_fleet = m_loopback.writeFleet({device, edge}, QStringLiteral("fleet.json"));
+        QVERIFY(!m_fleet.isEmpty());
         const QString planFile = path(QStringLiteral("plan.json"));
-        QVERIFY(writeFile(planFile, planToJson(plan)));
+        QVERIFY(writeFile(planFile, planToJson(clothingPlan())));
 
-        r = runCli(QStringList{QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleet,
-                               QStringLiteral("--plan"), planFile} +
-                       m_sshArgs,
-                   300000);
+        const CliOutcome r =
+            runCliServing(QStringList{QStringLiteral("deploy"), QStringLiteral("--fleet"), m_fleet,
+                                      QStringLiteral("--plan"), planFile} +
+                              m_sshArgs,
+                          300000);
         QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
         // The deployed device dialled its edge through the relay.
         QVERIFY2(QTest::qWaitFor([&] { return m_relay->connections() >= 1; }, 20000),
                  readFile(logOf(QStringLiteral("dev-root"))).constData());
     }
 
-    void cleanupTestCase() { stopDeployedAgents(); }
+    void cleanupTestCase()
+    {
+        m_loopback.stopDeployedAgents({QStringLiteral("dev-root"), QStringLiteral("edge-root")});
+    }
 
     void aRunThroughTheRelayShowsItNoPlaintext()
     {
         QList<QJsonObject> answers;
         QJsonObject summary;
-        const Outcome r = fleetRun(8, &answers, &summary);
+        const CliOutcome r = fleetRun(8, &answers, &summary);
         QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
         QCOMPARE(summary.value(QStringLiteral("answered")).toInt(), 8);
         QSet<QString> labels;
@@ -313,7 +202,7 @@ private Q_SLOTS:
         // The device dials again (untouched this time) and the next run answers everything.
         answers.clear();
         summary = {};
-        const Outcome r = fleetRun(3, &answers, &summary);
+        const CliOutcome r = fleetRun(3, &answers, &summary);
         QVERIFY2(r.code == 0, QByteArray(r.out + r.err).constData());
         QCOMPARE(summary.value(QStringLiteral("answered")).toInt(), 3);
     }
