@@ -379,16 +379,29 @@ void LocalPlanner::bridgeInputs(const QString &t, const QSet<QString> &inputMedi
     }
 }
 
-void LocalPlanner::answerQuotedQuestions(const QString &t, const RequestReading &r,
+void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &t,
+                                         const RequestReading &r,
                                          QHash<QString, RequestReading::Detected> &found) const
 {
-    // The k-th QUOTE of the text is the k-th quotation only when one kind of quote mark was used.
+    // r.quotes holds the '…' quotations first, then the "…" ones; the QUOTE tokens of the text
+    // stand in the request's order. Put the quotations in that order too, by where each stands
+    // in the lower-cased request (a repeated quotation: its next occurrence).
     static const QRegularExpression quoteToken(QStringLiteral(R"(\bQUOTE\b)"));
     QList<qsizetype> at;
     for (auto it = quoteToken.globalMatch(t); it.hasNext();)
         at << it.next().capturedStart();
     if (at.size() != r.quotes.size())
-        return;
+        return; // a quotation inside another: the tokens cannot be told apart
+    QList<QPair<qsizetype, QString>> quotes; // where it stands in the request, its text
+    QHash<QString, qsizetype> searchFrom;
+    for (const QString &q : r.quotes) {
+        const qsizetype where = lowered.indexOf(q, searchFrom.value(q, 0));
+        if (where < 0)
+            return;
+        searchFrom.insert(q, where + 1);
+        quotes << qMakePair(where, q);
+    }
+    std::sort(quotes.begin(), quotes.end());
     static const QStringList answerers = {QStringLiteral("Question Answering"),
                                           QStringLiteral("Visual Question Answering"),
                                           QStringLiteral("Document Question Answering")};
@@ -401,8 +414,8 @@ void LocalPlanner::answerQuotedQuestions(const QString &t, const RequestReading 
         R"(\b(image|picture|photo|pic|snapshot|scene|depth map|drawing|painting|illustration)s?\b|\.(jpe?g|png|gif|bmp|webp)\b)"));
     static const QRegularExpression textWord(QStringLiteral(
         R"(\b(text|passage|article|paragraph|summary|story|notes?|transcript|transcription|context|reply|translation|excerpt|essay|content|description|caption)\b)"));
-    for (qsizetype k = 0; k < r.quotes.size(); ++k) {
-        if (!r.quotes.at(k).trimmed().endsWith(QLatin1Char('?')))
+    for (qsizetype k = 0; k < quotes.size(); ++k) {
+        if (!quotes.at(k).second.trimmed().endsWith(QLatin1Char('?')))
             continue;
         const qsizetype pos = at.at(k);
         const Sentence *sentence = sentenceAt(sentences, pos);
@@ -529,7 +542,8 @@ void LocalPlanner::supplementSteps(const QString &t, const QSet<QString> &media,
 RequestReading LocalPlanner::read(const QString &request) const
 {
     RequestReading r;
-    QString t = request.toLower();
+    const QString lowered = request.toLower();
+    QString t = lowered;
     t = replaceQuotes(t, QLatin1Char('\''), &r.quotes);
     t = replaceQuotes(t, QLatin1Char('"'), &r.quotes);
     r.normalized = t;
@@ -612,7 +626,7 @@ RequestReading LocalPlanner::read(const QString &request) const
     }
     // 1a. A question the request quotes is to be answered: by the answering step that fits what
     // it is asked of (a document, a picture, a text), unless a step of its clause takes it.
-    answerQuotedQuestions(t, r, found);
+    answerQuotedQuestions(lowered, t, r, found);
     // 1b. Steps the request puts in sequence ("…, then …", "after that …", "finally …") but where
     // no cue found a task: such a step gets the task its own words describe best (TaskWordModel:
     // the task descriptions and general synonyms), when they point clearly to one kind whose

@@ -79,7 +79,8 @@ private:
     void supplementSteps(const QString &normalized, const QSet<QString> &media,
                          QHash<QString, RequestReading::Detected> &found) const;
     // Adds the question-answering step for a question the request quotes (LocalPlanner.cpp).
-    void answerQuotedQuestions(const QString &normalized, const RequestReading &reading,
+    void answerQuotedQuestions(const QString &loweredRequest, const QString &normalized,
+                               const RequestReading &reading,
                                QHash<QString, RequestReading::Detected> &found) const;
     // Adds the step that reads a file of the request that no found step takes (LocalPlanner.cpp).
     void bridgeInputs(const QString &normalized, const QSet<QString> &inputMedia,

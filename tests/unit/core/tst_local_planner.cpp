@@ -394,6 +394,12 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringList{QStringLiteral("Image Segmentation"),
                        QStringLiteral("Visual Question Answering")}
         << QList<int>{-1, 0};
+    // Double quotes before single ones: the question is still found where it stands.
+    QTest::newRow("quoted question after a double-quoted text")
+        << QStringLiteral("Summarize \"The fair opens at nine and closes at six.\" and then "
+                          "'What time does it close?' should be answered from the summary.")
+        << QStringList{QStringLiteral("Summarization"), QStringLiteral("Question Answering")}
+        << QList<int>{-1, 0};
     // A quoted question that a step of its clause takes as its text is not answered.
     QTest::newRow("quoted question to translate")
         << QStringLiteral("Translate my question 'Où est la gare?' into English.")
