@@ -55,7 +55,7 @@ def dag(tools, rng, size):
             a, b = rng.sample(ins, 2)
             nodes, links = [a, b, c], [[a, c], [b, c]]
         if size == 4:
-            tail = nodes[-1] if links[-1][1] == nodes[-1] else rng.choice(nodes[1:])
+            tail = nodes[-1]  # a fork's second branch or a join's result goes on
             nxt = [d for d in names if d not in nodes and feeds(tools, tail, d)]
             if not nxt:
                 continue

@@ -63,13 +63,19 @@ QSet<QString> inputFileMedia(const QString &t)
     return inputMedia;
 }
 
-bool isFileName(const QString &s)
+// A file of text (a document the request gives to read, not a medium).
+bool isTextFileName(const QString &s)
 {
     static const QRegularExpression doc(QStringLiteral(R"(\.(txt|pdf|docx?)\b)"));
+    return doc.match(s).hasMatch();
+}
+
+bool isFileName(const QString &s)
+{
     for (const QRegularExpression &re : mediaFilePatterns())
         if (re.match(s).hasMatch())
             return true;
-    return doc.match(s).hasMatch();
+    return isTextFileName(s);
 }
 
 // Replaces quoted spans by " QUOTE " (keeping quoted file names), collecting both. An opening
@@ -596,10 +602,8 @@ RequestReading LocalPlanner::read(const QString &request) const
                 const double position = cue.namesResult
                                             ? double(clauseStart(t, sentences, m.capturedStart()))
                                             : double(m.capturedStart());
-                if (cue.weight >= m_lexicon.threshold) {
-                    best.lastPosition = std::max(best.lastPosition, position);
+                if (cue.weight >= m_lexicon.threshold)
                     mentions << position;
-                }
                 if (first && (!have || cue.weight > best.score ||
                               (cue.weight == best.score && position < best.position))) {
                     best.score = cue.weight;
@@ -610,10 +614,11 @@ RequestReading LocalPlanner::read(const QString &request) const
             }
         }
         if (have && best.score >= m_lexicon.threshold) {
+            std::sort(mentions.begin(), mentions.end());
+            best.lastPosition = mentions.isEmpty() ? -1 : mentions.last();
             // Named first in a sentence that only sets the scene ("I took a blurry photo of a
             // printed table.") and asked for later: the step is where it is asked for.
             if (isBackground(t, sentenceAt(sentences, qsizetype(best.position)))) {
-                std::sort(mentions.begin(), mentions.end());
                 for (double m : mentions)
                     if (m > best.position &&
                         !isBackground(t, sentenceAt(sentences, qsizetype(m)))) {
@@ -759,11 +764,10 @@ RequestReading LocalPlanner::read(const QString &request) const
     // a step that also reads another input (a question about a picture) may take its text from
     // the request.
     {
-        static const QRegularExpression textFile(QStringLiteral(R"(\.(txt|pdf|docx?)$)"));
         QSet<QString> given = inputMedia;
         bool textGiven = !r.quotes.isEmpty() || inputMedia.isEmpty();
         for (const QString &f : r.files)
-            textGiven = textGiven || textFile.match(f.toLower()).hasMatch();
+            textGiven = textGiven || isTextFileName(f.toLower());
         if (textGiven)
             given.insert(QStringLiteral("text"));
         auto planned = [&](const QString &task) -> const TaskKind * {

@@ -27,8 +27,9 @@ struct RequestReading
         QString task;
         double score = 0;
         double position = 0; // where the request mentions it
-        // Where a cue of it last matched (-1: only where it was found): a step named early, as
-        // the goal, and again later, as a step ("I need an overview … then summarize it").
+        // Where a cue of it last matched (-1: not found by a cue, but added by a later reading):
+        // a step named early, as the goal, and again later, as a step ("I need an overview …
+        // then summarize it").
         double lastPosition = -1;
     };
     QList<Detected> tasks; // in plan order
