@@ -148,12 +148,15 @@ int runBenchPlanning(const QStringList &arguments)
         return fail(
             ExitFailure,
             QStringLiteral("%1: cannot write: %2").arg(details.fileName(), details.errorString()));
+    bool detailsWritten = true; // a full disk must not leave a short file that looks whole
     auto writeDetails = [&](const LabelledRequest &r, const Result<Plan> &plan) {
         if (details.isOpen())
-            details.write(QJsonDocument(sampleDetails(r, plan ? &*plan : nullptr,
-                                                      plan ? QString() : plan.error()))
-                              .toJson(QJsonDocument::Compact) +
-                          '\n');
+            detailsWritten =
+                detailsWritten &&
+                details.write(QJsonDocument(sampleDetails(r, plan ? &*plan : nullptr,
+                                                          plan ? QString() : plan.error()))
+                                  .toJson(QJsonDocument::Compact) +
+                              '\n') >= 0;
     };
 
     PlanningScore score;
@@ -187,6 +190,11 @@ int runBenchPlanning(const QStringList &arguments)
                 scorePlan(*fold, r, plan ? &*plan : nullptr, vocabulary, t.nsecsElapsed() / 1e6);
         }
     }
+
+    if (details.isOpen() && !(detailsWritten && details.flush()))
+        return fail(
+            ExitFailure,
+            QStringLiteral("%1: cannot write: %2").arg(details.fileName(), details.errorString()));
 
     // Cross-validation: nothing is fitted, so each fold is scored by the same planner; the pooled
     // (micro-averaged) figure over the folds' held-out samples is the plain one.

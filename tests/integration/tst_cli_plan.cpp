@@ -334,6 +334,17 @@ private Q_SLOTS:
                      QStringLiteral("--details"), QStringLiteral("/nonexistent/dir/d.jsonl")});
         QCOMPARE(bad.code, 1);
         QVERIFY(bad.err.contains("cannot write"));
+        // A file that cannot take what is written (a full disk) fails the run too, rather than
+        // leaving a short file that looks whole.
+        if (QFile::exists(QStringLiteral("/dev/full"))) {
+            const Run full = edgegpt(
+                {QStringLiteral("bench"), QStringLiteral("planning"), QStringLiteral("--data"),
+                 QStringLiteral(EDGEGPT_SHARED_DIR "/data/taskbench-hf-dev.jsonl"),
+                 QStringLiteral("--repeat"), QStringLiteral("1"), QStringLiteral("--details"),
+                 QStringLiteral("/dev/full")});
+            QCOMPARE(full.code, 1);
+            QVERIFY(full.err.contains("cannot write"));
+        }
     }
 };
 
