@@ -27,6 +27,7 @@ constexpr int kRttWindow = 10;
 constexpr qint64 kMinProbeBytes = 2000;
 constexpr qint64 kMaxProbeBytes = 64000;
 constexpr qint64 kProbeOverheadBytes = 48; // frame header, ping control map, trailer
+constexpr double kMinTimedMs = 1.0; // a link time shorter than this is timer noise, not a rate
 // With --rate, inputs that are due while the device is still busy wait, up to this many; beyond
 // that the stream is held back (nothing is dropped).
 constexpr int kMaxWaitingInputs = 8;
@@ -743,14 +744,26 @@ void DeviceAgent::onFrame(const Frame &frame)
             if (m_decided && roundTripMoved(m_decidedRttMs, m_baseRttMs))
                 decide(QStringLiteral("round trip now %1 ms").arg(m_baseRttMs, 0, 'f', 1));
         } else if (m_baseRttMs >= 0) {
-            // A probe too short to time at this rate: the next one is twice as long.
-            if (!m_estimator.addSample(double(padded + kProbeOverheadBytes), rtt - m_baseRttMs)) {
+            const double bytes = double(padded + kProbeOverheadBytes);
+            const double overMs = rtt - m_baseRttMs;
+            if (m_estimator.addSample(bytes, overMs, kMinTimedMs)) {
+                qDebug("probe %lld B: %.2f ms over the base round trip %.2f ms", padded, overMs,
+                       m_baseRttMs);
+            } else if (padded < kMaxProbeBytes) {
+                // A probe too short to time at this rate: the next one is twice as long.
                 m_probeBytes = std::min(kMaxProbeBytes, 2 * padded);
                 QTimer::singleShot(0, this, &DeviceAgent::sendPings); // at once, not a second later
                 return;
+            } else {
+                // Even the largest probe took less than a timer tick beyond the round trip (a LAN
+                // or loopback link): the rate is at least its bytes per tick, and that floor is
+                // the sample. Without it the device never had an estimate on a fast link, and
+                // sent one largest probe after another, each at once after the last one's pong.
+                m_estimator.addSample(bytes, kMinTimedMs);
+                qDebug("probe %lld B: %.2f ms over the base round trip, too short to time: at "
+                       "least %.0f KB/s",
+                       padded, overMs, bytes / kMinTimedMs);
             }
-            qDebug("probe %lld B: %.2f ms over the base round trip %.2f ms", padded,
-                   rtt - m_baseRttMs, m_baseRttMs);
             m_lastSampleMs = nowMs();
             if (!m_decided) {
                 decide(QStringLiteral("start"));
@@ -794,7 +807,8 @@ void DeviceAgent::finishRequest(quint32 id, const Frame &frame)
     const double returnMs = std::min(linkMs, std::max(0.0, m_baseRttMs / 2));
     const double transferMs = linkMs - returnMs;
     const double total = o.deviceMs + o.encodeMs + rtt;
-    if (m_baseRttMs >= 0 && m_estimator.addSample(double(o.wireBytes), linkMs - m_baseRttMs))
+    if (m_baseRttMs >= 0 &&
+        m_estimator.addSample(double(o.wireBytes), linkMs - m_baseRttMs, kMinTimedMs))
         m_lastSampleMs = nowMs();
     ++m_answered;
     m_totals << total;

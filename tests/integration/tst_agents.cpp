@@ -253,6 +253,50 @@ private Q_SLOTS:
         QCOMPARE(answered, 20);
     }
 
+    // Loopback is faster than the largest link probe can time (64 KB in under a millisecond
+    // beyond the round trip). The device then takes that floor as its estimate, and probes once
+    // a second. It used to send one largest probe after another, each at once after the last
+    // one's pong: hundreds of MB in the 3 s of this run. Its estimate was unknown until timer
+    // noise stretched one probe past a millisecond, which on a fast CI host did not happen.
+    void aFastLinkIsMeasuredNotFlooded()
+    {
+        QElapsedTimer clock;
+        clock.start();
+        QProcess *device = start(
+            deviceArgs(m_sharedPort) +
+            QStringList{QStringLiteral("--split"), QStringLiteral("fc1"), QStringLiteral("--rate"),
+                        QStringLiteral("5"), QStringLiteral("--count"), QStringLiteral("15"),
+                        QStringLiteral("--request-timeout-ms"), QStringLiteral("30000")});
+        int code = -1;
+        const QByteArray out = finish(device, 60000, &code);
+        const double seconds = clock.elapsed() / 1000.0;
+        QCOMPARE(code, 0);
+        double linkBytes = -1, wireBytes = 0, rate = 0;
+        int answered = 0;
+        for (const QJsonObject &l : jsonLines(out)) {
+            if (l.value(QStringLiteral("ok")).toBool()) {
+                ++answered;
+                wireBytes += l.value(QStringLiteral("wire_bytes")).toDouble();
+                linkBytes = l.value(QStringLiteral("link_bytes")).toDouble();
+            }
+            if (l.contains(QStringLiteral("summary")))
+                rate = l.value(QStringLiteral("summary"))
+                           .toObject()
+                           .value(QStringLiteral("link_rate_kbps"))
+                           .toDouble();
+        }
+        QCOMPARE(answered, 15);
+        QVERIFY2(rate > 1000, qPrintable(QString::number(rate))); // loopback: more than 1 MB/s
+        // The requests' frames, and at most one probe series a second (2 … 64 KB, doubled while
+        // too short: 126 KB) with the handshakes and pings besides.
+        const double bound = wireBytes + (seconds + 2) * 130000 + 20000;
+        QVERIFY2(linkBytes > 0 && linkBytes <= bound,
+                 qPrintable(QStringLiteral("%1 bytes on the link in %2 s (at most %3)")
+                                .arg(linkBytes)
+                                .arg(seconds)
+                                .arg(bound)));
+    }
+
     void wrongTokenIsRefused()
     {
         const quint16 port = m_sharedPort;
