@@ -78,7 +78,7 @@ bool isFileName(const QString &s)
     return isTextFileName(s);
 }
 
-// Replaces quoted spans by " QUOTE " (keeping quoted file names), collecting both. An opening
+// Replaces quoted spans by the word QUOTE (keeping quoted file names), collecting both. An opening
 // quote must not follow a letter or digit, so "I've … what's" is not a quotation.
 QString replaceQuotes(const QString &text, QChar quote, QStringList *quotes)
 {
@@ -98,7 +98,13 @@ QString replaceQuotes(const QString &text, QChar quote, QStringList *quotes)
         if (isFileName(inner)) {
             out += inner;
         } else {
-            out += QStringLiteral(" QUOTE ");
+            // One space on each side, as a word has: "a picture of 'a cat'." reads "a picture
+            // of QUOTE ." (with two, the lexicon's "of QUOTE" never matched).
+            if (!out.isEmpty() && !out.back().isSpace())
+                out += QLatin1Char(' ');
+            out += QStringLiteral("QUOTE");
+            if (m.capturedEnd() >= text.size() || !text.at(m.capturedEnd()).isSpace())
+                out += QLatin1Char(' ');
             quotes->append(inner);
         }
         last = m.capturedEnd();
@@ -435,14 +441,23 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
         // the answer is drawn from, not what takes the question.
         static const QRegularExpression answerVerb(
             QStringLiteral(R"(\b(answer|ask|asking|query|look up|find out)\b)"));
+        auto answerVerbIn = [&](qsizetype a, qsizetype b) {
+            return answerVerb.match(QStringView(t).mid(a, std::max<qsizetype>(0, b - a)))
+                .hasMatch();
+        };
+        auto takes = [&](double at) {
+            return at >= from && at <= pos + 5 && !answerVerbIn(qsizetype(at), pos);
+        };
         bool taken = false;
-        for (auto f = found.cbegin(); f != found.cend() && !taken; ++f)
-            taken = f->position >= from && f->position <= pos + 5 &&
-                    !answerVerb
-                         .match(QStringView(t).mid(
-                             qsizetype(f->position),
-                             std::max<qsizetype>(0, pos - qsizetype(f->position))))
-                         .hasMatch();
+        for (auto f = found.cbegin(); f != found.cend() && !taken; ++f) {
+            taken = takes(f->position);
+            // Another mention of the step in the clause takes it too, when it is not what an
+            // answering verb before it asks ("run document question answering on it with the
+            // question 'Which…?'", its position being the file a clause earlier), but "ask the
+            // segmented result 'How many…?'" asks the segmentation's result.
+            for (double m : f->mentions)
+                taken = taken || (takes(m) && !answerVerbIn(from, qsizetype(m)));
+        }
         if (taken)
             continue;
         auto nearest = [&](const QRegularExpression &re) {
@@ -472,6 +487,20 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
             kind = documentWord.match(t).hasMatch() ? answerers.at(2) : answerers.at(1);
         else
             kind = answerers.at(0);
+        // A question put to a chat with nothing else to read is the chat's opening line
+        // ("chat with me a while: 'Any tips for …?'"): there is no text to answer it from.
+        // Asked to be answered ("from the summary, answer 'When…?'"), it still is.
+        const bool onlyTheQuestion =
+            quotes.size() == 1 &&
+            std::none_of(r.files.cbegin(), r.files.cend(),
+                         [](const QString &f) { return isTextFileName(f.toLower()); });
+        static const QRegularExpression answerFrom(QStringLiteral(
+            R"(\b(answer\w*|ask|asking|query|look up|find out|based on|using|context|according to)\b)"));
+        if (kind == answerers.at(0) && onlyTheQuestion &&
+            found.contains(QStringLiteral("Conversational")) &&
+            !answerFrom.match(QStringView(t).mid(sentence->start, pos - sentence->start))
+                 .hasMatch())
+            continue;
         if (!cat.task(kind) || found.contains(kind))
             continue;
         // Above every cue weight: a quoted question is not a doubtful reading, and the exclusions
@@ -616,6 +645,7 @@ RequestReading LocalPlanner::read(const QString &request) const
         if (have && best.score >= m_lexicon.threshold) {
             std::sort(mentions.begin(), mentions.end());
             best.lastPosition = mentions.isEmpty() ? -1 : mentions.last();
+            best.mentions = mentions;
             // Named first in a sentence that only sets the scene ("I took a blurry photo of a
             // printed table.") and asked for later: the step is where it is asked for.
             if (isBackground(t, sentenceAt(sentences, qsizetype(best.position)))) {

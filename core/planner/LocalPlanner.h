@@ -31,6 +31,8 @@ struct RequestReading
         // a step named early, as the goal, and again later, as a step ("I need an overview …
         // then summarize it").
         double lastPosition = -1;
+        // Where its cues matched, in order (empty when a later reading added it).
+        QList<double> mentions = {};
     };
     QList<Detected> tasks; // in plan order
     QString impliedDevice; // a device the request names or implies, else empty
