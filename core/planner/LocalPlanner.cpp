@@ -193,6 +193,23 @@ bool isBackground(const QString &t, const Sentence *s)
     return opening.match(text).hasMatch() && !request.match(text).hasMatch();
 }
 
+// A first sentence that names the result before the recipe ("I need an answer to 'Why…?' about
+// an edited version of 'room.jpg'.", "The final deliverable is a summary of how a generated
+// image was classified.", "Required output: a similarity score between …"): the steps it names
+// are asked for again, in order, by the sentences after it. A sentence that sequences steps
+// itself ("… and then …") is a recipe, not a goal.
+bool isGoalStatement(const QString &t, const QList<Sentence> &sentences, const Sentence *s)
+{
+    if (!s || sentences.size() < 2 || s != &sentences.first())
+        return false;
+    static const QRegularExpression goal(QStringLiteral(
+        R"(^\W*(i need|i want|i'd like|i would like|required output:?|deliverables?( for [\w.-]+)?:?|the (final )?(deliverable|output|result|goal) (is|will be))\s+(an?|the|one|two)\b)"));
+    static const QRegularExpression sequence(
+        QStringLiteral(R"(\b(then|after that|afterwards|next|finally|first|also)\b)"));
+    const QStringView text = QStringView(t).mid(s->start, s->end - s->start);
+    return goal.match(text).hasMatch() && !sequence.match(text).hasMatch();
+}
+
 // Words too common to tell tasks apart (the inverse document frequency also discounts the
 // words every description uses, such as "task" and "model").
 bool isStopWord(const QString &w)
@@ -501,8 +518,16 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
             !answerFrom.match(QStringView(t).mid(sentence->start, pos - sentence->start))
                  .hasMatch())
             continue;
-        if (!cat.task(kind) || found.contains(kind))
+        if (!cat.task(kind))
             continue;
+        if (found.contains(kind)) {
+            // Found by a word before the question's sentence ("a document image 'form.png'"),
+            // the step asks the question where the request quotes it.
+            RequestReading::Detected &d = found[kind];
+            if (d.position < sentence->start)
+                d.position = double(from);
+            continue;
+        }
         // Above every cue weight: a quoted question is not a doubtful reading, and the exclusions
         // that drop a weak answering step beside another ("below") must not drop it.
         const double certain = 2;
@@ -662,6 +687,27 @@ RequestReading LocalPlanner::read(const QString &request) const
     // 1a. A question the request quotes is to be answered: by the answering step that fits what
     // it is asked of (a document, a picture, a text), unless a step of its clause takes it.
     answerQuotedQuestions(lowered, t, r, found);
+    // A goal stated first: its steps stand where the recipe after it asks for them again. The
+    // question it quotes is answered last when the recipe ends by asking "the question".
+    if (!sentences.isEmpty() && isGoalStatement(t, sentences, &sentences.first())) {
+        const Sentence &goal = sentences.first();
+        static const QRegularExpression askTheQuestion(
+            QStringLiteral(R"(\b(ask|answer)\w* (the|my|that|this) question\b)"));
+        const bool askedLast = askTheQuestion.match(QStringView(t).mid(goal.end)).hasMatch();
+        for (auto f = found.begin(); f != found.end(); ++f) {
+            if (f->position >= goal.end)
+                continue;
+            bool moved = false;
+            for (double m : f->mentions)
+                if (m >= goal.end) {
+                    f->position = m;
+                    moved = true;
+                    break;
+                }
+            if (!moved && f->mentions.isEmpty() && askedLast)
+                f->position = double(t.size()); // the quoted question's answer, last
+        }
+    }
     // 1b. Steps the request puts in sequence ("…, then …", "after that …", "finally …") but where
     // no cue found a task: such a step gets the task its own words describe best (TaskWordModel:
     // the task descriptions and general synonyms), when they point clearly to one kind whose
@@ -934,7 +980,16 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
             if (other.position > pos && other.position < end)
                 end = qsizetype(other.position);
         const qsizetype start = clauseStart(reading.normalized, sentences, pos);
-        auto it = original.globalMatch(QStringView(reading.normalized).mid(start, end - start));
+        const QStringView clause = QStringView(reading.normalized).mid(start, end - start);
+        // A step that reads text beside the picture takes the text from the step whose result
+        // its clause names: "give the resulting caption to visual question answering together
+        // with the same image".
+        static const QRegularExpression earlierText(QStringLiteral(
+            R"(\b(the resulting|that|this|its|the) (caption|answer|summary|transcript|transcription|translation|label|reply|response|description)\b)"));
+        if (k->inputTypes.size() > 1 && k->inputTypes.contains(QLatin1String("text")) &&
+            earlierText.match(clause).hasMatch())
+            return false;
+        auto it = original.globalMatch(clause);
         while (it.hasNext()) {
             const QRegularExpressionMatch m = it.next();
             if (m.captured(2) != QLatin1String("the same") || !m.captured(4).isEmpty()) {
