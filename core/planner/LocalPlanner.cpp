@@ -438,7 +438,7 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
     const QList<Sentence> sentences = splitSentences(t);
     // What the question is asked of, by the nearest word naming it in the question's sentence.
     static const QRegularExpression documentWord(QStringLiteral(
-        R"(\b(documents?|page|form|invoice|receipt|certificate|manual|brochure|notice|letter|sheet|menu|flyer|scan|scanned)\b)"));
+        R"(\b(documents?|page|form|invoice|receipt|certificate|manual|brochure|notice|letter|sheet|menu|flyer|scan|scanned|contract|lease|report|statement|bill|ticket|poster|ledger)\b)"));
     static const QRegularExpression imageWord(QStringLiteral(
         R"(\b(image|picture|photo|pic|snapshot|scene|depth map|drawing|painting|illustration)s?\b|\.(jpe?g|png|gif|bmp|webp)\b)"));
     static const QRegularExpression textWord(QStringLiteral(
@@ -482,6 +482,11 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
             const QString s = t.mid(sentence->start, sentence->end - sentence->start);
             for (auto it = re.globalMatch(s); it.hasNext();) {
                 const QRegularExpressionMatch m = it.next();
+                // A file named for a document ("invoice.png") is a document, not a picture.
+                if (&re == &imageWord && m.captured(0).startsWith(QLatin1Char('.')) &&
+                    documentWord.match(s.left(m.capturedStart()).section(QLatin1Char(' '), -1))
+                        .hasMatch())
+                    continue;
                 const qsizetype d = std::abs(sentence->start + m.capturedStart() - pos);
                 if (best < 0 || d < best)
                     best = d;
