@@ -161,14 +161,16 @@ QStringView sentenceAround(const QString &t, const QList<Sentence> &sentences, q
     return QStringView(t).mid(a->start, b->end - a->start);
 }
 
-// Where the clause holding `pos` begins: after the last comma, semicolon or colon, or at the
-// last "and"/"then"/"so", within its sentence. A phrase naming a result ("that improved speech")
+// Where the clause holding `pos` begins: after the last comma, semicolon, colon or arrow, or at
+// the last "and"/"then"/"so", within its sentence. A phrase naming a result ("that improved speech")
 // is the object of the clause's verb, and the step that makes it must come before that verb.
 qsizetype clauseStart(const QString &t, const QList<Sentence> &sentences, qsizetype pos)
 {
     const Sentence *s = sentenceAt(sentences, pos);
     const qsizetype floor = s ? s->start : 0;
-    static const QRegularExpression boundary(QStringLiteral(R"([,;:]|\b(and|then|so)\b)"));
+    // "->" and "→": an operator's "transcribe 'a.wav' -> summarize it".
+    static const QRegularExpression boundary(
+        QStringLiteral(R"([,;:]|->|→|\b(and|then|so)\b)"));
     qsizetype start = floor;
     auto it = boundary.globalMatch(QStringView(t).mid(floor, pos - floor));
     while (it.hasNext())
@@ -545,7 +547,7 @@ void LocalPlanner::supplementSteps(const QString &t, const QSet<QString> &media,
 {
     const QList<Sentence> sentences = splitSentences(t);
     static const QRegularExpression connective(QStringLiteral(
-        R"(\b(then|after that|afterwards|after this|next(?! to\b)|finally|lastly|subsequently|followed by)\b)"));
+        R"(\b(then|after that|afterwards|after this|next(?! to\b)|finally|lastly|subsequently|followed by)\b|->|→)"));
     // At least one word that only this kind's description and synonyms use, and half as much
     // again as the next kind: a step's words must name one task, not merely fit several.
     const double minScore = m_words.distinctiveWeight();

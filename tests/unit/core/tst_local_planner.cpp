@@ -489,6 +489,22 @@ void TestLocalPlanner::chainsLinkByType_data()
     QTest::newRow("question about a file named for a document")
         << QStringLiteral("Look at 'ticket.png' and tell me 'Which gate do I board at?'")
         << QStringList{QStringLiteral("Document Question Answering")} << QList<int>{-1};
+    // A chat message's shorthand: arrows between steps, "vid", "pic", "gen".
+    QTest::newRow("arrows and shorthand")
+        << QStringLiteral("transcribe 'memo.wav' -> summarize it -> make a vid from the summary")
+        << QStringList{QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Summarization"), QStringLiteral("Text-to-Video")}
+        << QList<int>{-1, 0, 1};
+    QTest::newRow("gen a pic") << QStringLiteral("gen a pic of 'a cat on a red sofa' -> segment it")
+                               << QStringList{QStringLiteral("Text-to-Image"),
+                                              QStringLiteral("Image Segmentation")}
+                               << QList<int>{-1, 0};
+    // A result used as the question put to a photo.
+    QTest::newRow("result as the q on a photo")
+        << QStringLiteral("Summarize 'The shop opens at nine on weekdays.' and use the summary as "
+                          "the q on 'door.jpg'.")
+        << QStringList{QStringLiteral("Summarization"), QStringLiteral("Visual Question Answering")}
+        << QList<int>{-1, 0};
     // Both steps take the original photo: no link between them.
     QTest::newRow("separately from the original")
         << QStringLiteral("For 'yard.jpg', estimate the depth, and separately segment the image "
