@@ -162,15 +162,15 @@ QStringView sentenceAround(const QString &t, const QList<Sentence> &sentences, q
 }
 
 // Where the clause holding `pos` begins: after the last comma, semicolon, colon or arrow, or at
-// the last "and"/"then"/"so", within its sentence. A phrase naming a result ("that improved speech")
-// is the object of the clause's verb, and the step that makes it must come before that verb.
+// the last "and"/"then"/"so", within its sentence. A phrase naming a result ("that improved
+// speech") is the object of the clause's verb, and the step that makes it must come before that
+// verb.
 qsizetype clauseStart(const QString &t, const QList<Sentence> &sentences, qsizetype pos)
 {
     const Sentence *s = sentenceAt(sentences, pos);
     const qsizetype floor = s ? s->start : 0;
     // "->" and "→": an operator's "transcribe 'a.wav' -> summarize it".
-    static const QRegularExpression boundary(
-        QStringLiteral(R"([,;:]|->|→|\b(and|then|so)\b)"));
+    static const QRegularExpression boundary(QStringLiteral(R"([,;:]|->|→|\b(and|then|so)\b)"));
     qsizetype start = floor;
     auto it = boundary.globalMatch(QStringView(t).mid(floor, pos - floor));
     while (it.hasNext())
@@ -479,9 +479,19 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
         }
         if (taken)
             continue;
-        auto nearest = [&](const QRegularExpression &re) {
+        // Looked for in the question's clause first (up to the next comma, "and", "then" or
+        // arrow), then in its sentence: "… -> from that ask 'Why…?' -> … gen a pic …" asks
+        // the translation, not the picture three steps later in the same sentence.
+        static const QRegularExpression clauseBoundary(
+            QStringLiteral(R"([,;:]|->|→|\b(and|then|so)\b)"));
+        const qsizetype afterQuote = std::min(pos + 5, sentence->end);
+        const QRegularExpressionMatch next =
+            clauseBoundary.match(QStringView(t).mid(afterQuote, sentence->end - afterQuote));
+        const qsizetype clauseEnd =
+            next.hasMatch() ? afterQuote + next.capturedStart() : sentence->end;
+        auto nearestIn = [&](const QRegularExpression &re, qsizetype start, qsizetype end) {
             qsizetype best = -1;
-            const QString s = t.mid(sentence->start, sentence->end - sentence->start);
+            const QString s = t.mid(start, end - start);
             for (auto it = re.globalMatch(s); it.hasNext();) {
                 const QRegularExpressionMatch m = it.next();
                 // A file named for a document ("invoice.png") is a document, not a picture.
@@ -489,16 +499,42 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
                     documentWord.match(s.left(m.capturedStart()).section(QLatin1Char(' '), -1))
                         .hasMatch())
                     continue;
-                const qsizetype d = std::abs(sentence->start + m.capturedStart() - pos);
+                const qsizetype d = std::abs(start + m.capturedStart() - pos);
                 if (best < 0 || d < best)
                     best = d;
             }
             return best;
         };
         const bool image = r.media.contains(QStringLiteral("image"));
-        const qsizetype doc = image ? nearest(documentWord) : -1;
-        const qsizetype img = image ? nearest(imageWord) : -1;
-        const qsizetype txt = nearest(textWord);
+        qsizetype doc = image ? nearestIn(documentWord, from, clauseEnd) : -1;
+        qsizetype img = image ? nearestIn(imageWord, from, clauseEnd) : -1;
+        qsizetype txt = nearestIn(textWord, from, clauseEnd);
+        // No word for it in the clause, but "that", "it": the result of the step just before
+        // ("translate … -> from that ask 'Why…?'" asks the translation, a text).
+        static const QRegularExpression anaphor(
+            QStringLiteral(R"(\b(that|it|this|the result|the answer|the output)\b)"));
+        if (doc < 0 && img < 0 && txt < 0 &&
+            anaphor.match(QStringView(t).mid(from, clauseEnd - from)).hasMatch()) {
+            const TaskKind *previous = nullptr;
+            double at = -1;
+            // A step of the same sentence that makes something to ask; an answering step found
+            // there ("the invoice 'x.png': ask it 'Which…?'") is the one the question goes to.
+            for (auto f = found.cbegin(); f != found.cend(); ++f)
+                if (f->position < from && f->position >= sentence->start && f->position > at &&
+                    !answerers.contains(f.key()) && cat.task(f.key())) {
+                    previous = cat.task(f.key());
+                    at = f->position;
+                }
+            if (previous && previous->outputTypes.contains(QLatin1String("text")))
+                txt = 0;
+            else if (previous && previous->outputTypes.contains(QLatin1String("image")))
+                img = 0;
+        }
+        if (doc < 0 && img < 0 && txt < 0) {
+            doc = image ? nearestIn(documentWord, sentence->start, sentence->end) : -1;
+            img = image ? nearestIn(imageWord, sentence->start, sentence->end) : -1;
+            txt = nearestIn(textWord, sentence->start, sentence->end);
+        }
         auto closest = [](qsizetype a, qsizetype b) { return a >= 0 && (b < 0 || a <= b); };
         QString kind;
         if (closest(doc, img) && closest(doc, txt))

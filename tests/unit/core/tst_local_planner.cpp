@@ -505,6 +505,17 @@ void TestLocalPlanner::chainsLinkByType_data()
                           "the q on 'door.jpg'.")
         << QStringList{QStringLiteral("Summarization"), QStringLiteral("Visual Question Answering")}
         << QList<int>{-1, 0};
+    // "From that ask 'Since when…?'": the question is asked of the step just before (a text),
+    // not of the words three steps later in the same arrowed sentence.
+    QTest::newRow("question asked of the step before")
+        << QStringLiteral("translate 'Il pleut depuis ce matin' to english -> from that ask "
+                          "'since when has it been raining?' -> make a vid from the answer")
+        << QStringList{QStringLiteral("Translation"), QStringLiteral("Question Answering"),
+                       QStringLiteral("Text-to-Video")}
+        << QList<int>{-1, 0, 1};
+    QTest::newRow("ask a named photo")
+        << QStringLiteral("My photo 'fridge.jpg' - ask which drink is nearly empty.")
+        << QStringList{QStringLiteral("Visual Question Answering")} << QList<int>{-1};
     // Both steps take the original photo: no link between them.
     QTest::newRow("separately from the original")
         << QStringLiteral("For 'yard.jpg', estimate the depth, and separately segment the image "
