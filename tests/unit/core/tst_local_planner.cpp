@@ -291,13 +291,15 @@ void TestLocalPlanner::unseenRequestsScore_data()
     // Fourth pair (graphs seed 2029), written after round 3 by four new writers (English as a
     // second language, a formal business email, a mobile chat message, questions rather than
     // orders) and scored before anything was read: 0.878 / 0.651 (tune) and 0.874 / 0.678
-    // (sealed); the build before round 3 read 0.868 / 0.625 and 0.863 / 0.667.
+    // (sealed); the build before round 3 read 0.868 / 0.625 and 0.863 / 0.667. Round 4 then read
+    // the tune set's misses: 0.940 / 0.777 after it, and the sealed set, scored once at the
+    // end, 0.893 / 0.714.
     QTest::newRow("back-instructed 4, tune")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct4-tune.jsonl") << 160
-        << 0.85 << 0.62;
+        << 0.92 << 0.75;
     QTest::newRow("back-instructed 4, sealed")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct4-sealed.jsonl")
-        << 160 << 0.85 << 0.65;
+        << 160 << 0.87 << 0.69;
 }
 
 void TestLocalPlanner::unseenRequestsScore()
