@@ -449,16 +449,20 @@ void TestLocalPlanner::chainsLinkByType_data()
     // The document step is placed at the file (a clause earlier), but named again in the
     // question's clause: it takes the question, and no other step answers it.
     QTest::newRow("question taken by a step named again")
-        << QStringLiteral("Estimate the depth of 'hall.jpg', then run document question "
-                          "answering on the depth image with the question 'Which door is "
-                          "nearest?'")
+        << QStringLiteral("Estimate the depth of 'hall.jpg' first, run document question "
+                          "answering on that depth image with the question 'Which door is "
+                          "nearest?', and then use text generation to turn the resulting answer "
+                          "into a paragraph.")
         << QStringList{QStringLiteral("Depth Estimation"),
-                       QStringLiteral("Document Question Answering")}
+                       QStringLiteral("Document Question Answering"),
+                       QStringLiteral("Text Generation")}
+        << QList<int>{-1, 0, 1};
+    // A quotation reads as one word ("matches QUOTE"), whatever spaces stood around it.
+    QTest::newRow("quotation as a word")
+        << QStringLiteral("Check whether the summary matches 'rain all week' after you "
+                          "summarize 'It will rain every day this week in the north.'")
+        << QStringList{QStringLiteral("Summarization"), QStringLiteral("Sentence Similarity")}
         << QList<int>{-1, 0};
-    // A quotation reads as one word ("to QUOTE"), whatever spaces stood around it.
-    QTest::newRow("quotation as the new value")
-        << QStringLiteral("In 'menu.png', change the price of the soup to '$4.50'.")
-        << QStringList{QStringLiteral("Image Editing")} << QList<int>{-1};
     // What an operator types: "doc QA", "TTS".
     QTest::newRow("abbreviated steps")
         << QStringLiteral("doc QA on 'label.png': what is the tracking number? then TTS the "
@@ -516,8 +520,11 @@ void TestLocalPlanner::chainsLinkByType_data()
                        QStringLiteral("Text-to-Video")}
         << QList<int>{-1, 0, 1};
     QTest::newRow("ask a named photo")
-        << QStringLiteral("My photo 'fridge.jpg' - ask which drink is nearly empty.")
-        << QStringList{QStringLiteral("Visual Question Answering")} << QList<int>{-1};
+        << QStringLiteral("My photo 'fridge.jpg' - ask which drink is nearly empty, then read "
+                          "the answer aloud.")
+        << QStringList{QStringLiteral("Visual Question Answering"),
+                       QStringLiteral("Text-to-Speech")}
+        << QList<int>{-1, 0};
     // Both steps take the original photo: no link between them.
     QTest::newRow("separately from the original")
         << QStringLiteral("For 'yard.jpg', estimate the depth, and separately segment the image "
