@@ -759,7 +759,7 @@ void DeviceAgent::onFrame(const Frame &frame)
                 // or loopback link): the rate is at least its bytes per tick, and that floor is
                 // the sample. Without it the device never had an estimate on a fast link, and
                 // sent one largest probe after another, each at once after the last one's pong.
-                m_estimator.addSample(bytes, kMinTimedMs);
+                m_estimator.addSample(bytes, kMinTimedMs, kMinTimedMs);
                 qDebug("probe %lld B: %.2f ms over the base round trip, too short to time: at "
                        "least %.0f KB/s",
                        padded, overMs, bytes / kMinTimedMs);

@@ -165,17 +165,32 @@ QStringView sentenceAround(const QString &t, const QList<Sentence> &sentences, q
 // the last "and"/"then"/"so", within its sentence. A phrase naming a result ("that improved
 // speech") is the object of the clause's verb, and the step that makes it must come before that
 // verb.
+const QRegularExpression &clauseBoundary()
+{
+    // "->" and "→": an operator's "transcribe 'a.wav' -> summarize it".
+    static const QRegularExpression boundary(QStringLiteral(R"([,;:]|->|→|\b(and|then|so)\b)"));
+    return boundary;
+}
+
 qsizetype clauseStart(const QString &t, const QList<Sentence> &sentences, qsizetype pos)
 {
     const Sentence *s = sentenceAt(sentences, pos);
     const qsizetype floor = s ? s->start : 0;
-    // "->" and "→": an operator's "transcribe 'a.wav' -> summarize it".
-    static const QRegularExpression boundary(QStringLiteral(R"([,;:]|->|→|\b(and|then|so)\b)"));
     qsizetype start = floor;
-    auto it = boundary.globalMatch(QStringView(t).mid(floor, pos - floor));
+    auto it = clauseBoundary().globalMatch(QStringView(t).mid(floor, pos - floor));
     while (it.hasNext())
         start = floor + it.next().capturedStart();
     return start;
+}
+
+// Where the clause that goes on from `pos` ends: at the next boundary of clauseStart's kind, or
+// at the end of sentence `s`.
+qsizetype clauseEnd(const QString &t, const Sentence &s, qsizetype pos)
+{
+    const qsizetype from = std::min(pos, s.end);
+    const QRegularExpressionMatch next =
+        clauseBoundary().match(QStringView(t).mid(from, s.end - from));
+    return next.hasMatch() ? from + next.capturedStart() : s.end;
 }
 
 // A sentence that only sets the scene: it tells what the user has ("I have a scanned page,
@@ -445,6 +460,11 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
         R"(\b(image|picture|photo|pic|snapshot|scene|depth map|drawing|painting|illustration)s?\b|\.(jpe?g|png|gif|bmp|webp)\b)"));
     static const QRegularExpression textWord(QStringLiteral(
         R"(\b(text|passage|article|paragraph|summary|story|notes?|transcript|transcription|context|reply|translation|excerpt|essay|content|description|caption)\b)"));
+    // The request gives nothing to read but its one quotation (see the chat's opening line below).
+    const bool onlyTheQuestion =
+        quotes.size() == 1 && std::none_of(r.files.cbegin(), r.files.cend(), [](const QString &f) {
+            return isTextFileName(f.toLower());
+        });
     for (qsizetype k = 0; k < quotes.size(); ++k) {
         if (!quotes.at(k).second.trimmed().endsWith(QLatin1Char('?')))
             continue;
@@ -464,8 +484,8 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
             return answerVerb.match(QStringView(t).mid(a, std::max<qsizetype>(0, b - a)))
                 .hasMatch();
         };
-        auto takes = [&](double at) {
-            return at >= from && at <= pos + 5 && !answerVerbIn(qsizetype(at), pos);
+        auto takes = [&](double where) {
+            return where >= from && where <= pos + 5 && !answerVerbIn(qsizetype(where), pos);
         };
         bool taken = false;
         for (auto f = found.cbegin(); f != found.cend() && !taken; ++f) {
@@ -482,13 +502,7 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
         // Looked for in the question's clause first (up to the next comma, "and", "then" or
         // arrow), then in its sentence: "… -> from that ask 'Why…?' -> … gen a pic …" asks
         // the translation, not the picture three steps later in the same sentence.
-        static const QRegularExpression clauseBoundary(
-            QStringLiteral(R"([,;:]|->|→|\b(and|then|so)\b)"));
-        const qsizetype afterQuote = std::min(pos + 5, sentence->end);
-        const QRegularExpressionMatch next =
-            clauseBoundary.match(QStringView(t).mid(afterQuote, sentence->end - afterQuote));
-        const qsizetype clauseEnd =
-            next.hasMatch() ? afterQuote + next.capturedStart() : sentence->end;
+        const qsizetype end = clauseEnd(t, *sentence, pos + 5); // after the QUOTE token
         auto nearestIn = [&](const QRegularExpression &re, qsizetype start, qsizetype end) {
             qsizetype best = -1;
             const QString s = t.mid(start, end - start);
@@ -506,24 +520,24 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
             return best;
         };
         const bool image = r.media.contains(QStringLiteral("image"));
-        qsizetype doc = image ? nearestIn(documentWord, from, clauseEnd) : -1;
-        qsizetype img = image ? nearestIn(imageWord, from, clauseEnd) : -1;
-        qsizetype txt = nearestIn(textWord, from, clauseEnd);
+        qsizetype doc = image ? nearestIn(documentWord, from, end) : -1;
+        qsizetype img = image ? nearestIn(imageWord, from, end) : -1;
+        qsizetype txt = nearestIn(textWord, from, end);
         // No word for it in the clause, but "that", "it": the result of the step just before
         // ("translate … -> from that ask 'Why…?'" asks the translation, a text).
         static const QRegularExpression anaphor(
             QStringLiteral(R"(\b(that|it|this|the result|the answer|the output)\b)"));
         if (doc < 0 && img < 0 && txt < 0 &&
-            anaphor.match(QStringView(t).mid(from, clauseEnd - from)).hasMatch()) {
+            anaphor.match(QStringView(t).mid(from, end - from)).hasMatch()) {
             const TaskKind *previous = nullptr;
-            double at = -1;
+            double previousAt = -1;
             // A step of the same sentence that makes something to ask; an answering step found
             // there ("the invoice 'x.png': ask it 'Which…?'") is the one the question goes to.
             for (auto f = found.cbegin(); f != found.cend(); ++f)
-                if (f->position < from && f->position >= sentence->start && f->position > at &&
-                    !answerers.contains(f.key()) && cat.task(f.key())) {
+                if (f->position < from && f->position >= sentence->start &&
+                    f->position > previousAt && !answerers.contains(f.key()) && cat.task(f.key())) {
                     previous = cat.task(f.key());
-                    at = f->position;
+                    previousAt = f->position;
                 }
             if (previous && previous->outputTypes.contains(QLatin1String("text")))
                 txt = 0;
@@ -550,10 +564,6 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
         // A question put to a chat with nothing else to read is the chat's opening line
         // ("chat with me a while: 'Any tips for …?'"): there is no text to answer it from.
         // Asked to be answered ("from the summary, answer 'When…?'"), it still is.
-        const bool onlyTheQuestion =
-            quotes.size() == 1 &&
-            std::none_of(r.files.cbegin(), r.files.cend(),
-                         [](const QString &f) { return isTextFileName(f.toLower()); });
         static const QRegularExpression answerFrom(QStringLiteral(
             R"(\b(answer\w*|ask|asking|query|look up|find out|based on|using|context|according to)\b)"));
         if (kind == answerers.at(0) && onlyTheQuestion &&
@@ -712,7 +722,6 @@ RequestReading LocalPlanner::read(const QString &request) const
         }
         if (have && best.score >= m_lexicon.threshold) {
             std::sort(mentions.begin(), mentions.end());
-            best.lastPosition = mentions.isEmpty() ? -1 : mentions.last();
             best.mentions = mentions;
             // Named first in a sentence that only sets the scene ("I took a blurry photo of a
             // printed table.") and asked for later: the step is where it is asked for.
@@ -913,7 +922,7 @@ RequestReading LocalPlanner::read(const QString &request) const
                     // first is asked for again as a step; a stray reading is not.
                     if (p && p->outputTypes.contains(missing) &&
                         !m_lexicon.terminal.contains(p->id) &&
-                        order.at(i).lastPosition >= order.at(j).position) {
+                        order.at(i).lastPosition() >= order.at(j).position) {
                         order.move(i, j); // lands right after its producer
                         moved = true;
                     }

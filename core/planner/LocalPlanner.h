@@ -27,12 +27,12 @@ struct RequestReading
         QString task;
         double score = 0;
         double position = 0; // where the request mentions it
+        // Where its cues matched, in order (empty when a later reading added it).
+        QList<double> mentions = {};
         // Where a cue of it last matched (-1: not found by a cue, but added by a later reading):
         // a step named early, as the goal, and again later, as a step ("I need an overview …
         // then summarize it").
-        double lastPosition = -1;
-        // Where its cues matched, in order (empty when a later reading added it).
-        QList<double> mentions = {};
+        double lastPosition() const { return mentions.isEmpty() ? -1 : mentions.last(); }
     };
     QList<Detected> tasks; // in plan order
     QString impliedDevice; // a device the request names or implies, else empty
@@ -81,7 +81,8 @@ private:
     // Adds the steps of a sequenced request ("…, then …") where no cue found a task.
     void supplementSteps(const QString &normalized, const QSet<QString> &media,
                          QHash<QString, RequestReading::Detected> &found) const;
-    // Adds the question-answering step for a question the request quotes (LocalPlanner.cpp).
+    // Adds the answering step for a question the request quotes, or moves the one a cue found to
+    // where the question is asked (LocalPlanner.cpp).
     void answerQuotedQuestions(const QString &loweredRequest, const QString &normalized,
                                const RequestReading &reading,
                                QHash<QString, RequestReading::Detected> &found) const;
