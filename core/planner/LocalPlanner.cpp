@@ -212,19 +212,131 @@ bool isBackground(const QString &t, const Sentence *s)
 
 // A first sentence that names the result before the recipe ("I need an answer to 'Why…?' about
 // an edited version of 'room.jpg'.", "The final deliverable is a summary of how a generated
-// image was classified.", "Required output: a similarity score between …"): the steps it names
-// are asked for again, in order, by the sentences after it. A sentence that sequences steps
-// itself ("… and then …") is a recipe, not a goal.
+// image was classified.", "Required output: a similarity score between …", "End result: 'poster.png'
+// edited according to …"): the steps it names are asked for again, in order, by the sentences
+// after it. A sentence that sequences steps itself ("… and then …") is a recipe, not a goal.
 bool isGoalStatement(const QString &t, const QList<Sentence> &sentences, const Sentence *s)
 {
     if (!s || sentences.size() < 2 || s != &sentences.first())
         return false;
+    // "I need/want …" is a goal only with an object ("I need a German answer"), not with a verb
+    // ("I need you to transcribe …"); the phrases that say "result" are goals whatever follows.
     static const QRegularExpression goal(QStringLiteral(
-        R"(^\W*(i need|i want|i'd like|i would like|required output:?|deliverables?( for [\w.-]+)?:?|the (final )?(deliverable|output|result|goal) (is|will be))\s+(an?|the|one|two)\b)"));
+        R"(^\W*((i need|i want|i'd like|i would like|required output:?|deliverables?( for [\w.-]+)?:?|the (final )?(deliverable|output|result|goal) (is|will be))\s+(an?|the|one|two)\b|(the )?(end|final) (result|deliverable|output|answer|thing)s?\b|what i (need|want)( at the end| in the end)? is\b|the (output|result|thing) i('m| am) after\b|my goal is\b|question to answer:|i only want\b))"));
     static const QRegularExpression sequence(
         QStringLiteral(R"(\b(then|after that|afterwards|next|finally|first|also)\b)"));
     const QStringView text = QStringView(t).mid(s->start, s->end - s->start);
     return goal.match(text).hasMatch() && !sequence.match(text).hasMatch();
+}
+
+// Where the recipe after a goal begins, when the sentences between them go on describing the
+// goal backwards ("End result: … . That Spanish text is the translation of a summary, and the
+// summary is made from … . So, working from the start: classify the table, …"): a sentence that
+// opens with "so", "in order", "then", "working from the start" or "here's the order", a clause
+// after a stop that orders its steps itself ("…: segment the photo first, then …"), or a clause
+// that opens with "so" after a comma. -1 when there is none.
+qsizetype recipeStart(const QString &t, qsizetype from)
+{
+    static const QRegularExpression marker(QStringLiteral(
+        R"((^|[.;:!?]\s+)(so\b(?! that\b| much\b| many\b)|in order\b|then\b|working (from the start|forwards?)\b|here's the order\b|(?=[^.;:!?]*\bfirst\b[^.;:!?]*\bthen\b))|,\s*(so\b(?! that\b| much\b| many\b)))"));
+    const QRegularExpressionMatch m = marker.match(t, from);
+    if (!m.hasMatch())
+        return -1;
+    return m.capturedStart(2) >= 0 ? m.capturedStart(2) : m.capturedStart(4);
+}
+
+// A request written as labelled steps: "(1) … (2) the summary from step 1 …", "Step A: … Step C:
+// the answer obtained in Step B …", "(a) … (c) … the segmented image from (a) …". Each step
+// names the earlier steps whose results it reads, which is how such requests give a step two
+// sources or skip the step just before it. The labels must run 1, 2, 3 … or a, b, c … from the
+// first; a label's later occurrences inside another step are references to it.
+void readStepReferences(const QString &t, QList<RequestReading::Detected> &order)
+{
+    static const QRegularExpression label(QStringLiteral(
+        R"((^|[\n.;:!?]\s*)(step\s+([0-9]|[a-h])\b|\(([0-9]|[a-h])\))\s*[:.)—–-]?)"));
+    struct Span
+    {
+        QChar label;
+        qsizetype start, end, bodyStart;
+    };
+    QList<Span> spans;
+    auto it = label.globalMatch(t);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        const QString l = m.captured(3).isEmpty() ? m.captured(4) : m.captured(3);
+        const QChar expected =
+            spans.isEmpty() ? (l.at(0).isDigit() ? QLatin1Char('1') : QLatin1Char('a'))
+                            : QChar(spans.last().label.unicode() + 1);
+        if (l.at(0) != expected)
+            continue; // not the next label: a reference, or not a list at all
+        if (!spans.isEmpty())
+            spans.last().end = m.capturedStart(2);
+        spans << Span{l.at(0), m.capturedStart(2), t.size(), m.capturedEnd()};
+    }
+    if (spans.size() < 2)
+        return;
+    auto spanOf = [&](double position) {
+        for (int k = 0; k < spans.size(); ++k)
+            if (position >= spans.at(k).start && position < spans.at(k).end)
+                return k;
+        return -1;
+    };
+    // The tasks of each step, in plan order: the first reads what the step names, the last is
+    // the step's result.
+    QList<QList<int>> tasksOf(spans.size());
+    for (int i = 0; i < order.size(); ++i)
+        if (const int k = spanOf(order.at(i).position); k >= 0)
+            tasksOf[k] << i;
+    static const QRegularExpression reference(
+        QStringLiteral(R"(\bstep\s+([0-9]|[a-h])\b|\(([0-9]|[a-h])\))"));
+    static const QRegularExpression ownInput(
+        QStringLiteral(R"(QUOTE|\b[\w-]+\.(jpe?g|png|gif|bmp|webp|wav|mp3|flac|mp4|avi|mov|txt|pdf)\b)"));
+    bool anyReference = false;
+    QHash<int, QStringList> named; // by index in order
+    for (int k = 1; k < spans.size(); ++k) {
+        if (tasksOf.at(k).isEmpty())
+            continue;
+        const Span &s = spans.at(k);
+        QStringList sources;
+        auto refs = reference.globalMatch(QStringView(t).mid(s.bodyStart, s.end - s.bodyStart));
+        while (refs.hasNext()) {
+            const QRegularExpressionMatch m = refs.next();
+            const QChar l = (m.captured(1).isEmpty() ? m.captured(2) : m.captured(1)).at(0);
+            for (int j = 0; j < k; ++j)
+                if (spans.at(j).label == l && !tasksOf.at(j).isEmpty()) {
+                    const QString &source = order.at(tasksOf.at(j).last()).task;
+                    if (!sources.contains(source))
+                        sources << source;
+                }
+        }
+        if (!sources.isEmpty()) {
+            named.insert(tasksOf.at(k).first(), sources);
+            anyReference = true;
+        }
+    }
+    if (!anyReference)
+        return;
+    for (int k = 1; k < spans.size(); ++k) {
+        if (tasksOf.at(k).isEmpty() || named.contains(tasksOf.at(k).first()))
+            continue;
+        const Span &s = spans.at(k);
+        if (ownInput.match(QStringView(t).mid(s.bodyStart, s.end - s.bodyStart)).hasMatch())
+            order[tasksOf.at(k).first()].readsRequest = true;
+    }
+    for (auto n = named.cbegin(); n != named.cend(); ++n)
+        order[n.key()].namedSources = n.value();
+    // A step stands after every step it names.
+    for (int pass = 0; pass < order.size(); ++pass) {
+        bool moved = false;
+        for (int i = 0; i < order.size() && !moved; ++i)
+            for (int j = order.size() - 1; j > i && !moved; --j)
+                if (order.at(i).namedSources.contains(order.at(j).task)) {
+                    order.move(i, j);
+                    moved = true;
+                }
+        if (!moved)
+            break;
+    }
 }
 
 // Words too common to tell tasks apart (the inverse document frequency also discounts the
@@ -746,18 +858,23 @@ RequestReading LocalPlanner::read(const QString &request) const
         static const QRegularExpression askTheQuestion(
             QStringLiteral(R"(\b(ask|answer)\w* (the|my|that|this) question\b)"));
         const bool askedLast = askTheQuestion.match(QStringView(t).mid(goal.end)).hasMatch();
+        // A step described again before the recipe stands where the recipe asks for it.
+        const qsizetype recipe = recipeStart(t, goal.end);
         for (auto f = found.begin(); f != found.end(); ++f) {
-            if (f->position >= goal.end)
+            if (f->position >= (recipe >= 0 ? recipe : goal.end))
                 continue;
             bool moved = false;
-            for (double m : f->mentions)
-                if (m >= goal.end) {
-                    f->position = m;
-                    moved = true;
-                    break;
-                }
-            if (!moved && f->mentions.isEmpty() && askedLast)
-                f->position = double(t.size()); // the quoted question's answer, last
+            for (double floor : {double(recipe), double(goal.end)})
+                for (double m : f->mentions)
+                    if (floor >= 0 && m >= floor && !moved) {
+                        f->position = m;
+                        moved = true;
+                    }
+            // The quoted question's answer, or a step of the goal that the recipe does not name
+            // again: the deliverable, last.
+            if (!moved && ((f->mentions.isEmpty() && askedLast) ||
+                           (recipe >= 0 && f->position < goal.end)))
+                f->position = double(t.size());
         }
     }
     // 1b. Steps the request puts in sequence ("…, then …", "after that …", "finally …") but where
@@ -935,6 +1052,7 @@ RequestReading LocalPlanner::read(const QString &request) const
                 break;
         }
     }
+    readStepReferences(t, order);
     r.tasks = order;
 
     for (const DeviceCue &d : m_lexicon.devices)
@@ -1070,17 +1188,44 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
             steps << s;
             continue;
         }
+        // Numbered steps say which earlier steps each one reads.
+        const RequestReading::Detected &d = reading.tasks.at(i);
+        if (!d.namedSources.isEmpty() || d.readsRequest) {
+            const TaskKind *kind = cat.task(k);
+            QSet<QString> taken; // input types already fed
+            for (const QString &source : d.namedSources) {
+                const int j = int(kinds.indexOf(source));
+                const TaskKind *p = j >= 0 && j < i ? cat.task(source) : nullptr;
+                if (!p || !kind || !stepOfKind.contains(j) || !produces(source, k))
+                    continue;
+                QString type; // the first input of k this source makes that is not yet fed
+                for (const QString &in : kind->inputTypes)
+                    if (p->outputTypes.contains(in) &&
+                        (!taken.contains(in) || kind->inputTypes.count(in) > 1)) {
+                        type = in;
+                        break;
+                    }
+                if (type.isEmpty())
+                    continue;
+                if (s.source < 0)
+                    s.source = stepOfKind.value(j);
+                else if (s.second < 0)
+                    s.second = stepOfKind.value(j);
+                taken.insert(type);
+            }
+        }
+        const bool decided = s.source >= 0 || d.readsRequest;
         const QStringList preferred = m_lexicon.preferSource.value(k);
-        for (int j = i - 1; j >= 0 && s.source < 0; --j)
+        for (int j = i - 1; j >= 0 && s.source < 0 && !decided; --j)
             if (preferred.contains(kinds.at(j)) && stepOfKind.contains(j))
                 s.source = stepOfKind.value(j);
         // The latest step whose main (first) output it takes, else the latest that makes any
         // type it takes: object detection's boxed image feeds an image step only when no other
         // step made an image.
-        for (int j = i - 1; j >= 0 && s.source < 0; --j)
+        for (int j = i - 1; j >= 0 && s.source < 0 && !decided; --j)
             if (producesMain(kinds.at(j), k) && stepOfKind.contains(j))
                 s.source = stepOfKind.value(j);
-        for (int j = i - 1; j >= 0 && s.source < 0; --j)
+        for (int j = i - 1; j >= 0 && s.source < 0 && !decided; --j)
             if (produces(kinds.at(j), k) && stepOfKind.contains(j))
                 s.source = stepOfKind.value(j);
         stepOfKind.insert(i, steps.size());

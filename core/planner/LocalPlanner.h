@@ -33,6 +33,12 @@ struct RequestReading
         // a step named early, as the goal, and again later, as a step ("I need an overview …
         // then summarize it").
         double lastPosition() const { return mentions.isEmpty() ? -1 : mentions.last(); }
+        // A request written as numbered steps ("(2) the summary from step 1 …"): the tasks of
+        // the earlier steps its own step names, whose results it reads.
+        QStringList namedSources = {};
+        // In such a request, a step that names no earlier step but gives its own input (a
+        // quotation, a file): it reads the request, not the step before it.
+        bool readsRequest = false;
     };
     QList<Detected> tasks; // in plan order
     QString impliedDevice; // a device the request names or implies, else empty
