@@ -195,15 +195,17 @@ qsizetype clauseEnd(const QString &t, const Sentence &s, qsizetype pos)
 
 // A sentence that only sets the scene: it tells what the user has ("I have a scanned page,
 // 'example.jpg'.", "My grandfather's certificate is badly faded.") and asks nothing: no question
-// mark, no request ("please", "could you", "I'd like", "I need"), no imperative opening.
+// mark, no request ("please", "could you", "I'd like", "I need", "is to be"), no imperative
+// opening.
 bool isBackground(const QString &t, const Sentence *s)
 {
     if (!s)
         return false;
     static const QRegularExpression opening(QStringLiteral(
         R"(^\W*(i|i've|i'm|my|our|we|we've|there|there's|here|here's|this|these|it|the|a|an)\b)"));
+    // A passive order ("The recording is to be transcribed.", "… shall be summarized") asks too.
     static const QRegularExpression request(QStringLiteral(
-        R"(\b(please|could|can|would|will|help|like|want|need|wish|let me|tell me|show me|give me)\b)"));
+        R"(\b(please|could|can|would|will|help|like|want|need|wish|let me|tell me|show me|give me|shall|(is|are) to be|(must|should|needs? to|has to|have to) be)\b)"));
     const QStringView text = QStringView(t).mid(s->start, s->end - s->start);
     if (s->end < t.size() && t.at(s->end) == QLatin1Char('?'))
         return false;
@@ -243,6 +245,71 @@ qsizetype recipeStart(const QString &t, qsizetype from)
     if (!m.hasMatch())
         return -1;
     return m.capturedStart(2) >= 0 ? m.capturedStart(2) : m.capturedStart(4);
+}
+
+// A request written as a ticket or a to-do: a title line, lines of background, then the asks,
+// often as a list ("- [ ] transcribe …", "1. …", "* …" on lines of their own). A step named in
+// the title or the background stands where the asks name it; when the asks are a list, a step
+// that only the title or a background sentence names was not asked for ("Voice QA: caption
+// narration check", "We tried plain captions back in sprint 12.").
+void readTicket(const QString &t, const QList<Sentence> &sentences,
+                QHash<QString, RequestReading::Detected> &found)
+{
+    static const QRegularExpression item(
+        QStringLiteral(R"((^|\n)[ \t]*(- \[[ x]\]|[-*•]|\d{1,2}[.)])[ \t]+)"));
+    qsizetype listStart = -1;
+    int items = 0;
+    for (auto it = item.globalMatch(t); it.hasNext(); ++items) {
+        const QRegularExpressionMatch m = it.next();
+        if (listStart < 0)
+            listStart = m.capturedStart(2);
+    }
+    const bool isList = items >= 2 && listStart > 0;
+    // A title: a short first line that does not end like a sentence, gives no input (a
+    // quotation, a file) and is not a list item, with more lines after it.
+    qsizetype titleEnd = -1;
+    if (const qsizetype nl = t.indexOf(QLatin1Char('\n')); nl > 0) {
+        const QString first = t.left(nl).trimmed();
+        static const QRegularExpression notTitle(QStringLiteral(
+            R"([.?!:]$|QUOTE|\.(jpe?g|png|gif|bmp|webp|wav|mp3|flac|mp4|avi|mov|txt|pdf)\b|^(- \[[ x]\]|[-*•]|\d{1,2}[.)])\s)"));
+        if (!first.isEmpty() && !notTitle.match(first).hasMatch() &&
+            first.count(QLatin1Char(' ')) < 12 && !t.mid(nl).trimmed().isEmpty())
+            titleEnd = nl;
+    }
+    const qsizetype floor = isList ? listStart : titleEnd;
+    if (floor <= 0)
+        return;
+    // Before the title, or in a background sentence (read from the start of its line: a ticket's
+    // lines need no stop at their end).
+    auto preamble = [&](double m) {
+        if (m < titleEnd)
+            return true;
+        const Sentence *s = sentenceAt(sentences, qsizetype(m));
+        if (!s)
+            return false;
+        const Sentence line{std::max(s->start, t.lastIndexOf(QLatin1Char('\n'), qsizetype(m)) + 1),
+                            s->end};
+        return isBackground(t, &line);
+    };
+    QStringList unasked;
+    for (auto f = found.begin(); f != found.end(); ++f) {
+        // A list's first ask may stand before it ("translate to english: '…'\n- …").
+        if (f->position >= floor || f->mentions.isEmpty() || (isList && !preamble(f->position)))
+            continue;
+        bool moved = false;
+        for (double m : f->mentions)
+            if (m >= floor) {
+                f->position = m;
+                moved = true;
+                break;
+            }
+        if (!moved && isList &&
+            std::all_of(f->mentions.cbegin(), f->mentions.cend(), preamble))
+            unasked << f.key();
+    }
+    if (unasked.size() < found.size())
+        for (const QString &task : unasked)
+            found.remove(task);
 }
 
 // A request written as labelled steps: "(1) … (2) the summary from step 1 …", "Step A: … Step C:
@@ -881,6 +948,7 @@ RequestReading LocalPlanner::read(const QString &request) const
     // no cue found a task: such a step gets the task its own words describe best (TaskWordModel:
     // the task descriptions and general synonyms), when they point clearly to one kind whose
     // input the request or a found step provides.
+    readTicket(t, sentences, found);
     supplementSteps(t, r.media, found);
     // 1c. Nothing reached the threshold but the request names an input (a file, a medium, a
     // quotation): one best guess from the task descriptions, among the kinds that can take what
