@@ -224,7 +224,7 @@ bool isGoalStatement(const QString &t, const QList<Sentence> &sentences, const S
     // "I need/want …" is a goal only with an object ("I need a German answer"), not with a verb
     // ("I need you to transcribe …"); the phrases that say "result" are goals whatever follows.
     static const QRegularExpression goal(QStringLiteral(
-        R"(^\W*((i need|i want|i'd like|i would like|required output:?|deliverables?( for [\w.-]+)?:?|the (final )?(deliverable|output|result|goal) (is|will be))\s+(an?|the|one|two)\b|(the )?(end|final) (result|deliverable|output|answer|thing)s?\b|what i (need|want)( at the end| in the end)? is\b|the (output|result|thing) i('m| am) after\b|my goal is\b|question to answer:|i only want\b))"));
+        R"(^\W*((i need|i want|i'd like|i would like|required output:?|deliverables?( for [\w.-]+)?:?|the (final )?(deliverable|output|result|goal) (is|will be))\s+(an?|the|one|two)\b|(the )?(end|final) (result|deliverable|output|answer|thing)s?\b|what i (need|want)( at the end| in the end)? is\b|i want to (hear|see|get) (an?|the)\b|the (output|result|thing) i('m| am) after\b|my goal is\b|question to answer:|i only want\b))"));
     static const QRegularExpression sequence(
         QStringLiteral(R"(\b(then|after that|afterwards|next|finally|first|also)\b)"));
     const QStringView text = QStringView(t).mid(s->start, s->end - s->start);
@@ -235,16 +235,27 @@ bool isGoalStatement(const QString &t, const QList<Sentence> &sentences, const S
 // goal backwards ("End result: … . That Spanish text is the translation of a summary, and the
 // summary is made from … . So, working from the start: classify the table, …"): a sentence that
 // opens with "so", "in order", "then", "working from the start" or "here's the order", a clause
-// after a stop that orders its steps itself ("…: segment the photo first, then …"), or a clause
-// that opens with "so" after a comma. -1 when there is none.
-qsizetype recipeStart(const QString &t, qsizetype from)
+// after a stop that orders its steps itself ("…: segment the photo first, then …", "Use both
+// as the question for the photo, then translate the answer."), or a clause that opens with "so"
+// after a comma. `announced` when a word says the recipe starts there ("so", "in order",
+// "working from the start", "here's the order"): only then is the goal surely its last step,
+// for "I'd like an image of 'a market'. Segment it, then …" asks for the image first.
+struct Recipe
+{
+    qsizetype start = -1; // -1: none
+    bool announced = false;
+};
+
+Recipe recipeAfter(const QString &t, qsizetype from)
 {
     static const QRegularExpression marker(QStringLiteral(
-        R"((^|[.;:!?]\s+)(so\b(?! that\b| much\b| many\b)|in order\b|then\b|working (from the start|forwards?)\b|here's the order\b|(?=[^.;:!?]*\bfirst\b[^.;:!?]*\bthen\b))|,\s*(so\b(?! that\b| much\b| many\b)))"));
+        R"((^|[.;:!?]\s+)((so\b(?! that\b| much\b| many\b)|in order\b|working (from the start|forwards?)\b|here's the order\b)|then\b|(?=[^.;:!?]*\bthen\b))|,\s*(so\b(?! that\b| much\b| many\b)))"));
     const QRegularExpressionMatch m = marker.match(t, from);
     if (!m.hasMatch())
-        return -1;
-    return m.capturedStart(2) >= 0 ? m.capturedStart(2) : m.capturedStart(4);
+        return {};
+    if (m.capturedStart(2) >= 0)
+        return {m.capturedStart(2), m.capturedStart(3) >= 0};
+    return {m.capturedStart(5), true};
 }
 
 // A request written as a ticket or a to-do: a title line, lines of background, then the asks,
@@ -926,7 +937,8 @@ RequestReading LocalPlanner::read(const QString &request) const
             QStringLiteral(R"(\b(ask|answer)\w* (the|my|that|this) question\b)"));
         const bool askedLast = askTheQuestion.match(QStringView(t).mid(goal.end)).hasMatch();
         // A step described again before the recipe stands where the recipe asks for it.
-        const qsizetype recipe = recipeStart(t, goal.end);
+        const Recipe recipeFound = recipeAfter(t, goal.end);
+        const qsizetype recipe = recipeFound.start;
         for (auto f = found.begin(); f != found.end(); ++f) {
             if (f->position >= (recipe >= 0 ? recipe : goal.end))
                 continue;
@@ -940,7 +952,7 @@ RequestReading LocalPlanner::read(const QString &request) const
             // The quoted question's answer, or a step of the goal that the recipe does not name
             // again: the deliverable, last.
             if (!moved && ((f->mentions.isEmpty() && askedLast) ||
-                           (recipe >= 0 && f->position < goal.end)))
+                           (recipeFound.announced && f->position < goal.end)))
                 f->position = double(t.size());
         }
     }
