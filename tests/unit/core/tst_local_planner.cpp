@@ -53,6 +53,8 @@ private Q_SLOTS:
     void quotedTextIsNotReadAsCues();
     void chainsLinkByType_data();
     void chainsLinkByType();
+    void stepsLinkAsTheRequestNamesThem_data();
+    void stepsLinkAsTheRequestNamesThem();
     void namedPhotoIsNotCaptured();
     void fileToSaveAsIsNotAnInput();
     void unreadInputFileGetsItsReader();
@@ -551,6 +553,101 @@ void TestLocalPlanner::chainsLinkByType()
                 from = arg.sourceTask;
         QCOMPARE(from, sources.at(i) < 0 ? QString() : plan->tasks.at(sources.at(i)).id);
     }
+    QVERIFY2(validatePlan(*plan, cat).isEmpty(),
+             qPrintable(describeProblems(validatePlan(*plan, cat))));
+}
+
+void TestLocalPlanner::stepsLinkAsTheRequestNamesThem_data()
+{
+    // Each request, its tasks in plan order, and every link (from, to) by index: the whole
+    // graph, so that a step with two sources, or one that skips the step before it, is checked.
+    QTest::addColumn<QString>("request");
+    QTest::addColumn<QStringList>("tasks");
+    QTest::addColumn<LinkList>("links");
+    // Labelled steps name the steps they read: the speech is made from the caption of step A,
+    // not from the translation just before it.
+    QTest::newRow("labelled step reads an earlier one")
+        << QStringLiteral("Step A: the photograph 'pier.jpg' is to be captioned. Step B: the "
+                          "caption from Step A shall be translated into French. Step C: the "
+                          "caption from Step A shall also be read aloud by text-to-speech.")
+        << QStringList{QStringLiteral("Image-to-Text"), QStringLiteral("Translation"),
+                       QStringLiteral("Text-to-Speech")}
+        << LinkList{{0, 1}, {0, 2}};
+    // A step with two sources: the restored image and the audio label as its question.
+    QTest::newRow("labelled step reads two")
+        << QStringLiteral("Step 1: the faded photo 'yard.jpg' is to be restored by image-to-image "
+                          "enhancement. Step 2: the recording 'birds.wav' shall be classified. "
+                          "Step 3: the restored image from Step 1 shall be queried, the question "
+                          "being the label obtained in Step 2.")
+        << QStringList{QStringLiteral("Image-to-Image"), QStringLiteral("Audio Classification"),
+                       QStringLiteral("Visual Question Answering")}
+        << LinkList{{0, 2}, {1, 2}};
+    QTest::newRow("labelled comparison")
+        << QStringLiteral("(1) The passage 'The ferry leaves at nine and returns at five.' shall "
+                          "be summarized. (2) The recording 'dock.wav' is to be transcribed. (3) "
+                          "The summary from (1) and the transcript from (2) shall be compared by "
+                          "sentence similarity.")
+        << QStringList{QStringLiteral("Summarization"),
+                       QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Sentence Similarity")}
+        << LinkList{{0, 2}, {1, 2}};
+    // The goal first, described backwards, then a recipe the word "so" announces.
+    QTest::newRow("goal, then a recipe")
+        << QStringLiteral("End result: a French caption for 'harbour.jpg', read aloud. That "
+                          "speech is made from a French translation of the photo's caption. So, "
+                          "working from the start: caption the photo, translate the caption into "
+                          "French, and read the translation aloud.")
+        << QStringList{QStringLiteral("Image-to-Text"), QStringLiteral("Translation"),
+                       QStringLiteral("Text-to-Speech")}
+        << LinkList{{0, 1}, {1, 2}};
+    QTest::newRow("goal, then steps in order")
+        << QStringLiteral("The final deliverable is a summary. It summarizes the transcript of "
+                          "'lecture.wav' after the recording has been cleaned of background "
+                          "noise. In order: clean the recording, transcribe it, and summarize the "
+                          "transcript.")
+        << QStringList{QStringLiteral("Audio-to-Audio"),
+                       QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Summarization")}
+        << LinkList{{0, 1}, {1, 2}};
+    // A ticket: the title and the background ask nothing; the list does.
+    QTest::newRow("ticket")
+        << QStringLiteral("Gallery audio guide\nThe museum asked for this before the reopening; "
+                          "last year we tried subtitles and short videos.\n- [ ] Caption "
+                          "'statue.jpg'\n- [ ] Read the caption aloud")
+        << QStringList{QStringLiteral("Image-to-Text"), QStringLiteral("Text-to-Speech")}
+        << LinkList{{0, 1}};
+    // A first sentence that asks for the first step is not a goal to put last.
+    QTest::newRow("wish that is the first step")
+        << QStringLiteral("I'd like an image of 'a lighthouse in a storm'. Segment the generated "
+                          "picture, then classify the segmented image.")
+        << QStringList{QStringLiteral("Text-to-Image"), QStringLiteral("Image Segmentation"),
+                       QStringLiteral("Image Classification")}
+        << LinkList{{0, 1}, {1, 2}};
+}
+
+void TestLocalPlanner::stepsLinkAsTheRequestNamesThem()
+{
+    QFETCH(QString, request);
+    QFETCH(QStringList, tasks);
+    QFETCH(LinkList, links);
+    const Catalog &cat = Catalog::builtin();
+    const Result<Plan> plan = LocalPlanner(cat).planNow(request);
+    QVERIFY2(plan.ok(), qPrintable(plan.error()));
+    QVERIFY2(plan->tasks.size() == tasks.size(), qPrintable(describe(*plan)));
+    QHash<QString, int> index; // task id -> position in the plan
+    for (int i = 0; i < tasks.size(); ++i) {
+        QCOMPARE(plan->tasks.at(i).task, tasks.at(i));
+        index.insert(plan->tasks.at(i).id, i);
+    }
+    LinkList planned;
+    for (int i = 0; i < plan->tasks.size(); ++i)
+        for (const TaskArg &arg : plan->tasks.at(i).args)
+            if (arg.isLink())
+                planned << qMakePair(index.value(arg.sourceTask, -1), i);
+    std::sort(planned.begin(), planned.end());
+    LinkList expected = links;
+    std::sort(expected.begin(), expected.end());
+    QCOMPARE(planned, expected);
     QVERIFY2(validatePlan(*plan, cat).isEmpty(),
              qPrintable(describeProblems(validatePlan(*plan, cat))));
 }
