@@ -63,6 +63,14 @@ QSet<QString> inputFileMedia(const QString &t)
     return inputMedia;
 }
 
+// A file name the request gives ("example.jpg", "notes.txt"), of any medium the planner reads.
+const QString &fileNamePattern()
+{
+    static const QString pattern =
+        QStringLiteral(R"(\b[\w-]+\.(jpe?g|png|gif|bmp|webp|wav|mp3|flac|mp4|avi|mov|txt|pdf)\b)");
+    return pattern;
+}
+
 // A file of text (a document the request gives to read, not a medium).
 bool isTextFileName(const QString &s)
 {
@@ -214,9 +222,10 @@ bool isBackground(const QString &t, const Sentence *s)
 
 // A first sentence that names the result before the recipe ("I need an answer to 'Why…?' about
 // an edited version of 'room.jpg'.", "The final deliverable is a summary of how a generated
-// image was classified.", "Required output: a similarity score between …", "End result: 'poster.png'
-// edited according to …"): the steps it names are asked for again, in order, by the sentences
-// after it. A sentence that sequences steps itself ("… and then …") is a recipe, not a goal.
+// image was classified.", "Required output: a similarity score between …", "End result:
+// 'poster.png' edited according to …"): the steps it names are asked for again, in order, by the
+// sentences after it. A sentence that sequences steps itself ("… and then …") is a recipe, not a
+// goal.
 bool isGoalStatement(const QString &t, const QList<Sentence> &sentences, const Sentence *s)
 {
     if (!s || sentences.size() < 2 || s != &sentences.first())
@@ -281,8 +290,9 @@ void readTicket(const QString &t, const QList<Sentence> &sentences,
     qsizetype titleEnd = -1;
     if (const qsizetype nl = t.indexOf(QLatin1Char('\n')); nl > 0) {
         const QString first = t.left(nl).trimmed();
-        static const QRegularExpression notTitle(QStringLiteral(
-            R"([.?!:]$|QUOTE|\.(jpe?g|png|gif|bmp|webp|wav|mp3|flac|mp4|avi|mov|txt|pdf)\b|^(- \[[ x]\]|[-*•]|\d{1,2}[.)])\s)"));
+        static const QRegularExpression notTitle(
+            QStringLiteral(R"([.?!:]$|QUOTE|^(- \[[ x]\]|[-*•]|\d{1,2}[.)])\s|)") +
+            fileNamePattern());
         if (!first.isEmpty() && !notTitle.match(first).hasMatch() &&
             first.count(QLatin1Char(' ')) < 12 && !t.mid(nl).trimmed().isEmpty())
             titleEnd = nl;
@@ -314,8 +324,7 @@ void readTicket(const QString &t, const QList<Sentence> &sentences,
                 moved = true;
                 break;
             }
-        if (!moved && isList &&
-            std::all_of(f->mentions.cbegin(), f->mentions.cend(), preamble))
+        if (!moved && isList && std::all_of(f->mentions.cbegin(), f->mentions.cend(), preamble))
             unasked << f.key();
     }
     if (unasked.size() < found.size())
@@ -342,9 +351,9 @@ void readStepReferences(const QString &t, QList<RequestReading::Detected> &order
     while (it.hasNext()) {
         const QRegularExpressionMatch m = it.next();
         const QString l = m.captured(3).isEmpty() ? m.captured(4) : m.captured(3);
-        const QChar expected =
-            spans.isEmpty() ? (l.at(0).isDigit() ? QLatin1Char('1') : QLatin1Char('a'))
-                            : QChar(spans.last().label.unicode() + 1);
+        const QChar expected = spans.isEmpty()
+                                   ? (l.at(0).isDigit() ? QLatin1Char('1') : QLatin1Char('a'))
+                                   : QChar(spans.last().label.unicode() + 1);
         if (l.at(0) != expected)
             continue; // not the next label: a reference, or not a list at all
         if (!spans.isEmpty())
@@ -367,8 +376,7 @@ void readStepReferences(const QString &t, QList<RequestReading::Detected> &order
             tasksOf[k] << i;
     static const QRegularExpression reference(
         QStringLiteral(R"(\bstep\s+([0-9]|[a-h])\b|\(([0-9]|[a-h])\))"));
-    static const QRegularExpression ownInput(
-        QStringLiteral(R"(QUOTE|\b[\w-]+\.(jpe?g|png|gif|bmp|webp|wav|mp3|flac|mp4|avi|mov|txt|pdf)\b)"));
+    static const QRegularExpression ownInput(QStringLiteral("QUOTE|") + fileNamePattern());
     bool anyReference = false;
     QHash<int, QStringList> named; // by index in order
     for (int k = 1; k < spans.size(); ++k) {
@@ -854,8 +862,7 @@ RequestReading LocalPlanner::read(const QString &request) const
         if (it.value().match(t).hasMatch() ||
             mediaWordPatterns().value(it.key()).match(t).hasMatch())
             r.media.insert(it.key());
-    static const QRegularExpression fileRe(
-        QStringLiteral(R"(\b[\w-]+\.(jpe?g|png|gif|bmp|webp|wav|mp3|flac|mp4|avi|mov|txt|pdf))"));
+    static const QRegularExpression fileRe(fileNamePattern());
     auto files = fileRe.globalMatch(request);
     QHash<QString, int> fileMedia; // how many different files of each medium it names
     while (files.hasNext()) {
