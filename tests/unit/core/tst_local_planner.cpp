@@ -313,6 +313,16 @@ void TestLocalPlanner::unseenRequestsScore_data()
     QTest::newRow("back-instructed 5, sealed")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct5-sealed.jsonl")
         << 160 << 0.93 << 0.77;
+    // Sixth pair (graphs seed 2031), written after round 5 by four new writers in the manner of
+    // TaskBench's own requests, and scored before anything was read: 0.915 / 0.755 (tune) and
+    // 0.920 / 0.749 (sealed). Round 6 read the tune set's misses: 0.941 / 0.826 after it; the
+    // sealed set, scored once at the end, 0.925 / 0.753.
+    QTest::newRow("back-instructed 6, tune")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct6-tune.jsonl") << 160
+        << 0.92 << 0.80;
+    QTest::newRow("back-instructed 6, sealed")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct6-sealed.jsonl")
+        << 160 << 0.90 << 0.72;
 }
 
 void TestLocalPlanner::unseenRequestsScore()
