@@ -317,14 +317,9 @@ void readTicket(const QString &t, const QList<Sentence> &sentences,
         // A list's first ask may stand before it ("translate to english: '…'\n- …").
         if (f->position >= floor || f->mentions.isEmpty() || (isList && !preamble(f->position)))
             continue;
-        bool moved = false;
-        for (double m : f->mentions)
-            if (m >= floor) {
-                f->position = m;
-                moved = true;
-                break;
-            }
-        if (!moved && isList && std::all_of(f->mentions.cbegin(), f->mentions.cend(), preamble))
+        if (const double asked = f->firstMentionFrom(floor); asked >= 0)
+            f->position = asked;
+        else if (isList && std::all_of(f->mentions.cbegin(), f->mentions.cend(), preamble))
             unasked << f.key();
     }
     if (unasked.size() < found.size())
@@ -701,9 +696,9 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
         // arrow), then in its sentence: "… -> from that ask 'Why…?' -> … gen a pic …" asks
         // the translation, not the picture three steps later in the same sentence.
         const qsizetype end = clauseEnd(t, *sentence, pos + 5); // after the QUOTE token
-        auto nearestIn = [&](const QRegularExpression &re, qsizetype start, qsizetype end) {
+        auto nearestIn = [&](const QRegularExpression &re, qsizetype start, qsizetype stop) {
             qsizetype best = -1;
-            const QString s = t.mid(start, end - start);
+            const QString s = t.mid(start, stop - start);
             for (auto it = re.globalMatch(s); it.hasNext();) {
                 const QRegularExpressionMatch m = it.next();
                 // A file named for a document ("invoice.png") is a document, not a picture.
@@ -949,25 +944,24 @@ RequestReading LocalPlanner::read(const QString &request) const
         for (auto f = found.begin(); f != found.end(); ++f) {
             if (f->position >= (recipe >= 0 ? recipe : goal.end))
                 continue;
-            bool moved = false;
-            for (double floor : {double(recipe), double(goal.end)})
-                for (double m : f->mentions)
-                    if (floor >= 0 && m >= floor && !moved) {
-                        f->position = m;
-                        moved = true;
-                    }
+            double again = recipe >= 0 ? f->firstMentionFrom(double(recipe)) : -1;
+            if (again < 0)
+                again = f->firstMentionFrom(double(goal.end));
+            if (again >= 0)
+                f->position = again;
             // The quoted question's answer, or a step of the goal that the recipe does not name
             // again: the deliverable, last.
-            if (!moved && ((f->mentions.isEmpty() && askedLast) ||
-                           (recipeFound.announced && f->position < goal.end)))
+            else if ((f->mentions.isEmpty() && askedLast) ||
+                     (recipeFound.announced && f->position < goal.end))
                 f->position = double(t.size());
         }
     }
+    // A ticket's title and background ask nothing: their steps stand where its asks name them.
+    readTicket(t, sentences, found);
     // 1b. Steps the request puts in sequence ("…, then …", "after that …", "finally …") but where
     // no cue found a task: such a step gets the task its own words describe best (TaskWordModel:
     // the task descriptions and general synonyms), when they point clearly to one kind whose
     // input the request or a found step provides.
-    readTicket(t, sentences, found);
     supplementSteps(t, r.media, found);
     // 1c. Nothing reached the threshold but the request names an input (a file, a medium, a
     // quotation): one best guess from the task descriptions, among the kinds that can take what
@@ -1277,29 +1271,27 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         }
         // Numbered steps say which earlier steps each one reads.
         const RequestReading::Detected &d = reading.tasks.at(i);
-        if (!d.namedSources.isEmpty() || d.readsRequest) {
-            const TaskKind *kind = cat.task(k);
-            QSet<QString> taken; // input types already fed
-            for (const QString &source : d.namedSources) {
-                const int j = int(kinds.indexOf(source));
-                const TaskKind *p = j >= 0 && j < i ? cat.task(source) : nullptr;
-                if (!p || !kind || !stepOfKind.contains(j) || !produces(source, k))
-                    continue;
-                QString type; // the first input of k this source makes that is not yet fed
-                for (const QString &in : kind->inputTypes)
-                    if (p->outputTypes.contains(in) &&
-                        (!taken.contains(in) || kind->inputTypes.count(in) > 1)) {
-                        type = in;
-                        break;
-                    }
-                if (type.isEmpty())
-                    continue;
-                if (s.source < 0)
-                    s.source = stepOfKind.value(j);
-                else if (s.second < 0)
-                    s.second = stepOfKind.value(j);
-                taken.insert(type);
-            }
+        const TaskKind *kind = cat.task(k);
+        QSet<QString> taken; // input types already fed
+        for (const QString &source : d.namedSources) {
+            const int j = int(kinds.indexOf(source));
+            const TaskKind *p = j >= 0 && j < i ? cat.task(source) : nullptr;
+            if (!p || !kind || !stepOfKind.contains(j) || !produces(source, k))
+                continue;
+            QString type; // the first input of k this source makes that is not yet fed
+            for (const QString &in : kind->inputTypes)
+                if (p->outputTypes.contains(in) &&
+                    (!taken.contains(in) || kind->inputTypes.count(in) > 1)) {
+                    type = in;
+                    break;
+                }
+            if (type.isEmpty())
+                continue;
+            if (s.source < 0)
+                s.source = stepOfKind.value(j);
+            else if (s.second < 0)
+                s.second = stepOfKind.value(j);
+            taken.insert(type);
         }
         const bool decided = s.source >= 0 || d.readsRequest;
         const QStringList preferred = m_lexicon.preferSource.value(k);

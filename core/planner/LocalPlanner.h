@@ -33,6 +33,14 @@ struct RequestReading
         // a step named early, as the goal, and again later, as a step ("I need an overview …
         // then summarize it").
         double lastPosition() const { return mentions.isEmpty() ? -1 : mentions.last(); }
+        // Where a cue of it first matched at or after `from` (-1: nowhere there).
+        double firstMentionFrom(double from) const
+        {
+            for (double m : mentions)
+                if (m >= from)
+                    return m;
+            return -1;
+        }
         // A request written as numbered steps ("(2) the summary from step 1 …"): the tasks of
         // the earlier steps its own step names, whose results it reads.
         QStringList namedSources = {};
