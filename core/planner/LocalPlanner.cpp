@@ -658,10 +658,21 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
         quotes.size() == 1 && std::none_of(r.files.cbegin(), r.files.cend(), [](const QString &f) {
             return isTextFileName(f.toLower());
         });
+    // Two quotations joined by "and", "or", "with" or a comma are the objects of one verb: "how
+    // similar are 'How do I…?' and 'What are…?'" compares two questions and answers neither.
+    static const QRegularExpression joined(
+        QStringLiteral(R"(^\s*(,|and|or|with|to|against|versus|vs\.?)?\s*$)"));
+    bool previousTaken = false;
     for (qsizetype k = 0; k < quotes.size(); ++k) {
+        const qsizetype pos = at.at(k);
+        const bool joinedToPrevious =
+            k > 0 &&
+            joined.match(QStringView(t).mid(at.at(k - 1) + 5, pos - at.at(k - 1) - 5)).hasMatch();
+        if (joinedToPrevious && previousTaken)
+            continue;
+        previousTaken = false;
         if (!quotes.at(k).second.trimmed().endsWith(QLatin1Char('?')))
             continue;
-        const qsizetype pos = at.at(k);
         const Sentence *sentence = sentenceAt(sentences, pos);
         if (!sentence)
             continue;
@@ -690,6 +701,7 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
             for (double m : f->mentions)
                 taken = taken || (takes(m) && !answerVerbIn(from, qsizetype(m)));
         }
+        previousTaken = taken;
         if (taken)
             continue;
         // Looked for in the question's clause first (up to the next comma, "and", "then" or
@@ -1100,6 +1112,13 @@ RequestReading LocalPlanner::read(const QString &request) const
             const TaskKind *k = catalog().task(task);
             return k && !k->sensing && k->source != QLatin1String("paper") ? k : nullptr;
         };
+        // The producer's cue matched later in the consumer's own clause (no comma, "and" or
+        // "then" between them).
+        auto objectOfClause = [&](double consumerAt, double producerAt) {
+            const qsizetype c = qsizetype(consumerAt), p = qsizetype(producerAt);
+            const Sentence *sentence = sentenceAt(sentences, c);
+            return sentence && p > c && p < sentence->end && clauseEnd(t, *sentence, c + 1) > p;
+        };
         for (int pass = 0; pass < order.size(); ++pass) {
             bool moved = false;
             QSet<QString> have = given;
@@ -1116,11 +1135,14 @@ RequestReading LocalPlanner::read(const QString &request) const
                     }
                 for (int j = i + 1; j < order.size() && !missing.isEmpty() && !moved; ++j) {
                     const TaskKind *p = planned(order.at(j).task);
-                    // Only a step the request names again after its producer: a goal stated
-                    // first is asked for again as a step; a stray reading is not.
+                    // Only a step the request names again after its producer (a goal stated
+                    // first is asked for again as a step; a stray reading is not), or one whose
+                    // own clause names the producer as what it works on: "reply to what's
+                    // written on the note" replies to the text read off the note.
                     if (p && p->outputTypes.contains(missing) &&
                         !m_lexicon.terminal.contains(p->id) &&
-                        order.at(i).lastPosition() >= order.at(j).position) {
+                        (order.at(i).lastPosition() >= order.at(j).position ||
+                         objectOfClause(order.at(i).position, order.at(j).position))) {
                         order.move(i, j); // lands right after its producer
                         moved = true;
                     }

@@ -254,7 +254,7 @@ void TestLocalPlanner::unseenRequestsScore_data()
     QTest::addColumn<int>("samples");
     QTest::addColumn<double>("minNode");
     QTest::addColumn<double>("minLink");
-    // Measured: node F1 0.945, link F1 0.857 (2026-12-07).
+    // Measured: node F1 0.958, link F1 0.857 (2026-12-07, round 7).
     QTest::newRow("unseen") << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-unseen.jsonl")
                             << 50 << 0.92 << 0.82;
     // Measured: node F1 0.970, link F1 0.872 (2026-12-07).
@@ -323,6 +323,17 @@ void TestLocalPlanner::unseenRequestsScore_data()
     QTest::newRow("back-instructed 6, sealed")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct6-sealed.jsonl")
         << 160 << 0.90 << 0.72;
+    // Seventh pair (graphs seed 2032), written after round 6 by four new writers (TaskBench's
+    // manner without seeing a dev request, a professional's purpose in trade words, results named
+    // by description, inputs given as attachments apart from the steps) and scored before
+    // anything was read: 0.895 / 0.688 (tune) and 0.903 / 0.745 (sealed). Round 7 read the tune
+    // set's misses: 0.950 / 0.767 after it; the sealed set, scored once at the end, 0.910 / 0.774.
+    QTest::newRow("back-instructed 7, tune")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct7-tune.jsonl") << 160
+        << 0.93 << 0.74;
+    QTest::newRow("back-instructed 7, sealed")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct7-sealed.jsonl")
+        << 160 << 0.89 << 0.74;
 }
 
 void TestLocalPlanner::unseenRequestsScore()
@@ -554,6 +565,37 @@ void TestLocalPlanner::chainsLinkByType_data()
                           "into regions.")
         << QStringList{QStringLiteral("Depth Estimation"), QStringLiteral("Image Segmentation")}
         << QList<int>{-1, -1};
+    // Round 7: a step named first whose own clause names what another step makes ("the items
+    // you pick out") works on that step's result, so it runs after it.
+    QTest::newRow("producer in the step's own clause")
+        << QStringLiteral("Could you give me a rundown of the items you pick out in 'shelf.jpg'?")
+        << QStringList{QStringLiteral("Object Detection"), QStringLiteral("Summarization")}
+        << QList<int>{-1, 0};
+    QTest::newRow("story from what was detected")
+        << QStringLiteral("Write a short story based on the objects detected in 'attic.jpg'.")
+        << QStringList{QStringLiteral("Object Detection"), QStringLiteral("Text Generation")}
+        << QList<int>{-1, 0};
+    QTest::newRow("summary of a photographed table")
+        << QStringLiteral("Please summarize the details in the table of 'prices.jpg'.")
+        << QStringList{QStringLiteral("Tabular Classification"), QStringLiteral("Summarization")}
+        << QList<int>{-1, 0};
+    // Two quoted questions compared with each other are not questions to answer.
+    QTest::newRow("two quoted questions compared")
+        << QStringLiteral("How similar are 'Where is the station?' and 'How do I get to the "
+                          "station?'")
+        << QStringList{QStringLiteral("Sentence Similarity")} << QList<int>{-1};
+    // A picture read "as a document" is asked as a document.
+    QTest::newRow("depth map read as a document")
+        << QStringLiteral("Make a depth map of 'page.jpg', then treat that depth map as a "
+                          "document and ask it 'Which corner is lifted?'")
+        << QStringList{QStringLiteral("Depth Estimation"),
+                       QStringLiteral("Document Question Answering")}
+        << QList<int>{-1, 0};
+    QTest::newRow("which animal, from a recording")
+        << QStringLiteral("Listen to 'night.wav' and tell me which animal it is.")
+        << QStringList{QStringLiteral("Audio Classification")} << QList<int>{-1};
+    QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
+                              << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
 }
 
 void TestLocalPlanner::chainsLinkByType()
