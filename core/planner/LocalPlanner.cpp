@@ -1335,6 +1335,44 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
             steps << Step{perSourceKind, int(steps.size()) - 1};
     }
 
+    // A fork announced in so many words ("do two things with it: translate …, and, separately,
+    // summarize …", "the transcript goes in two directions", "from that same label, (a) … (b) …"):
+    // the next two steps, both in the announcement's sentence, read the step before it, not each
+    // other. ("Two things come first." announces no fork: no step follows in its sentence.)
+    static const QRegularExpression fork(QStringLiteral(
+        R"(\b(two|both) (things|directions|ways|uses|purposes|jobs|tasks|steps)\b|\bfrom (that|this|the) (very )?same ([\w-]+ )?(label|result|output|transcript|transcription|text|answer|caption|summary|story|translation|reply|image|picture|photo|recording|audio|map)\b)"));
+    for (auto it = fork.globalMatch(reading.normalized); it.hasNext();) {
+        const double at = double(it.next().capturedStart());
+        int before = -1;  // the last task mentioned before the announcement
+        QList<int> after; // the first two mentioned after it
+        for (int i = 0; i < kinds.size(); ++i) {
+            const double pos = reading.tasks.at(i).position;
+            if (pos < at && (before < 0 || pos > reading.tasks.at(before).position))
+                before = i;
+        }
+        const Sentence *sentence = sentenceAt(sentences, qsizetype(at));
+        QList<QPair<double, int>> later;
+        for (int i = 0; i < kinds.size(); ++i)
+            if (reading.tasks.at(i).position > at)
+                later << qMakePair(reading.tasks.at(i).position, i);
+        std::sort(later.begin(), later.end());
+        for (int n = 0; n < later.size() && n < 2; ++n)
+            if (sentence && later.at(n).first < double(sentence->end))
+                after << later.at(n).second;
+        if (before < 0 || after.size() < 2 || !stepOfKind.contains(before))
+            continue;
+        for (int i : after) {
+            if (i < before || !stepOfKind.contains(i) || !produces(kinds.at(before), kinds.at(i)) ||
+                !reading.tasks.at(i).namedSources.isEmpty())
+                continue;
+            Step &s = steps[stepOfKind.value(i)];
+            if (m_lexicon.comparers.contains(s.task) && s.source >= 0 &&
+                s.source != stepOfKind.value(before))
+                s.second = s.source;
+            s.source = stepOfKind.value(before);
+        }
+    }
+
     // A comparer with one source takes its second input from the latest other earlier step
     // whose result nothing uses yet: "check the summary against the answer to the question".
     for (int i = 0; i < steps.size(); ++i) {
