@@ -609,6 +609,12 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringList{QStringLiteral("Image-to-Image"), QStringLiteral("Image Segmentation"),
                        QStringLiteral("Tabular Classification")}
         << QList<int>{-1, 0, 1};
+    QTest::newRow("a question answered from a named summary")
+        << QStringLiteral("Summarize this email: 'Invoice 4471 was charged twice for one "
+                          "delivery, so please refund it.' From that summary, tell me which "
+                          "invoice is disputed.")
+        << QStringList{QStringLiteral("Summarization"), QStringLiteral("Question Answering")}
+        << QList<int>{-1, 0};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
 }
