@@ -334,6 +334,17 @@ void TestLocalPlanner::unseenRequestsScore_data()
     QTest::newRow("back-instructed 7, sealed")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct7-sealed.jsonl")
         << 160 << 0.89 << 0.75;
+    // Eighth pair (graphs seed 2033), written after round 7 by four new writers (TaskBench's manner
+    // without a dev example, the deliverable named rather than the operation, terse requests, the
+    // ask inside a chatty message). Neither half has been read: 0.941 / 0.769 (tune) and
+    // 0.932 / 0.735 (sealed) at 0b26adc; the build before round 7 read 0.939 / 0.754 and
+    // 0.932 / 0.730.
+    QTest::newRow("back-instructed 8, tune")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct8-tune.jsonl") << 160
+        << 0.92 << 0.74;
+    QTest::newRow("back-instructed 8, sealed")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct8-sealed.jsonl")
+        << 160 << 0.91 << 0.71;
 }
 
 void TestLocalPlanner::unseenRequestsScore()
