@@ -202,15 +202,15 @@ qsizetype clauseEnd(const QString &t, const Sentence &s, qsizetype pos)
 }
 
 // A sentence that only sets the scene: it tells what the user has ("I have a scanned page,
-// 'example.jpg'.", "My grandfather's certificate is badly faded.") and asks nothing: no question
-// mark, no request ("please", "could you", "I'd like", "I need", "is to be"), no imperative
-// opening.
+// 'example.jpg'.", "My grandfather's certificate is badly faded.", "Also, I'm curious about the
+// mood …") and asks nothing: no question mark, no request ("please", "could you", "I'd like", "I
+// need", "is to be"), no imperative opening.
 bool isBackground(const QString &t, const Sentence *s)
 {
     if (!s)
         return false;
     static const QRegularExpression opening(QStringLiteral(
-        R"(^\W*(i|i've|i'm|my|our|we|we've|there|there's|here|here's|this|these|it|the|a|an)\b)"));
+        R"(^\W*((also|and|but|however|unfortunately|additionally|moreover|furthermore|besides|plus),?\s+)?(i|i've|i'm|my|our|we|we've|there|there's|here|here's|this|these|it|the|a|an)\b)"));
     // A passive order ("The recording is to be transcribed.", "… shall be summarized") asks too.
     static const QRegularExpression request(QStringLiteral(
         R"(\b(please|could|can|would|will|help|like|want|need|wish|let me|tell me|show me|give me|shall|(is|are) to be|(must|should|needs? to|has to|have to) be)\b)"));

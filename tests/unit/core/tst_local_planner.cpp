@@ -626,6 +626,14 @@ void TestLocalPlanner::chainsLinkByType_data()
                           "invoice is disputed.")
         << QStringList{QStringLiteral("Summarization"), QStringLiteral("Question Answering")}
         << QList<int>{-1, 0};
+    // "Also, I'm curious about …" only sets the scene, as "I'm curious about …" does: the step
+    // stands where it is asked for, after the clean-up.
+    QTest::newRow("scene sentence after a discourse marker")
+        << QStringLiteral("My recording 'call.wav' is full of hiss. Also, I'm curious about the "
+                          "mood of the person speaking. Please clean up the audio, then detect "
+                          "the emotion of the speaker in the cleaned recording.")
+        << QStringList{QStringLiteral("Audio-to-Audio"), QStringLiteral("Audio Classification")}
+        << QList<int>{-1, 0};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
 }
