@@ -91,9 +91,13 @@ bool isFileName(const QString &s)
 QString replaceQuotes(const QString &text, QChar quote, QStringList *quotes)
 {
     const QString q(quote);
+    // Inside single quotes an apostrophe between letters is part of a word ('What's the
+    // applicant's name?'), not the closing quote.
+    const QString body = quote == QLatin1Char('\'')
+                             ? QStringLiteral("((?:[^']|(?<=[a-z0-9])'(?=[a-z])){1,400}?)")
+                             : QStringLiteral("([^") + q + QStringLiteral("]{1,400}?)");
     const QRegularExpression re(
-        QStringLiteral("(^|[^a-z0-9])") + q + QStringLiteral("([^") + q +
-        QStringLiteral("]{1,400}?)") + q +
+        QStringLiteral("(^|[^a-z0-9])") + q + body + q +
         (quote == QLatin1Char('\'') ? QStringLiteral("(?![a-z])") : QString()));
     QString out;
     qsizetype last = 0;
@@ -691,9 +695,13 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
         auto takes = [&](double where) {
             return where >= from && where <= pos + 5 && !answerVerbIn(qsizetype(where), pos);
         };
+        // A chat step is what answers: "have a chatbot answer 'What's…?'", "how would a chatbot
+        // answer 'Why…?'", "answer me like a friend would: 'What…?'".
+        static const QString chat = QStringLiteral("Conversational");
         bool taken = false;
         for (auto f = found.cbegin(); f != found.cend() && !taken; ++f) {
-            taken = takes(f->position);
+            taken = takes(f->position) ||
+                    (f.key() == chat && f->position >= from && f->position <= pos + 5);
             // Another mention of the step in the clause takes it too, when it is not what an
             // answering verb before it asks ("run document question answering on it with the
             // question 'Which…?'", its position being the file a clause earlier), but "ask the

@@ -634,6 +634,13 @@ void TestLocalPlanner::chainsLinkByType_data()
                           "the emotion of the speaker in the cleaned recording.")
         << QStringList{QStringLiteral("Audio-to-Audio"), QStringLiteral("Audio Classification")}
         << QList<int>{-1, 0};
+    // An apostrophe inside a quoted question ('What's …') does not end the quotation: the
+    // question is put to the chatbot whose clause quotes it, and its words are not cues.
+    QTest::newRow("a chatbot answers a question with an apostrophe")
+        << QStringLiteral("Have a chatbot answer 'What's the best way to summarize a long "
+                          "novel?', then read its reply aloud.")
+        << QStringList{QStringLiteral("Conversational"), QStringLiteral("Text-to-Speech")}
+        << QList<int>{-1, 0};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
 }
