@@ -170,7 +170,16 @@ QStringView sentenceAround(const QString &t, const QList<Sentence> &sentences, q
     const Sentence *b = sentenceAt(sentences, std::max(start, end - 1));
     if (!a || !b)
         return QStringView(t);
-    return QStringView(t).mid(a->start, b->end - a->start);
+    // A semicolon parts a run-on order as a full stop does ("generate a picture of that dish;
+    // detect the objects in it; …"): what cancels a cue is in its own part.
+    qsizetype from = a->start, to = b->end;
+    const qsizetype before = t.lastIndexOf(QLatin1Char(';'), std::max<qsizetype>(0, start - 1));
+    if (before >= from)
+        from = before + 1;
+    const qsizetype after = t.indexOf(QLatin1Char(';'), end);
+    if (after >= 0 && after < to)
+        to = after;
+    return QStringView(t).mid(from, to - from);
 }
 
 // Where the clause holding `pos` begins: after the last comma, semicolon, colon or arrow, or at
@@ -680,6 +689,19 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
         const Sentence *sentence = sentenceAt(sentences, pos);
         if (!sentence)
             continue;
+        // Joined to the next quotation, in a sentence that compares ("Do 'How do I…?' and 'I
+        // forgot…' mean the same?"): the comparer takes both, whichever side it is named on.
+        const bool joinedToNext =
+            k + 1 < quotes.size() && at.at(k + 1) < sentence->end &&
+            joined.match(QStringView(t).mid(pos + 5, at.at(k + 1) - pos - 5)).hasMatch();
+        if (joinedToNext &&
+            std::any_of(found.cbegin(), found.cend(), [&](const RequestReading::Detected &d) {
+                return m_lexicon.comparers.contains(d.task) && d.position >= sentence->start &&
+                       d.position < sentence->end;
+            })) {
+            previousTaken = true;
+            continue;
+        }
         const qsizetype from = clauseStart(t, sentences, pos);
         // A step found in the question's own clause takes it as its text ("translate her
         // question 'Où est…?'", "read 'Where is…?' aloud", "have a chatbot respond to 'Why…?'"),

@@ -641,6 +641,37 @@ void TestLocalPlanner::chainsLinkByType_data()
                           "novel?', then read its reply aloud.")
         << QStringList{QStringLiteral("Conversational"), QStringLiteral("Text-to-Speech")}
         << QList<int>{-1, 0};
+    // Two quoted questions joined by "and" in a sentence that compares them are compared, not
+    // answered.
+    QTest::newRow("two quoted questions compared")
+        << QStringLiteral("Do 'How do I reset my password?' and 'How can I change my password?' "
+                          "mean roughly the same? Give a number.")
+        << QStringList{QStringLiteral("Sentence Similarity")} << QList<int>{-1};
+    // A semicolon parts a run-on order: "the detected objects" in the last part does not cancel
+    // the picture asked for in the one before.
+    QTest::newRow("semicolon-separated steps")
+        << QStringLiteral("From the menu scan 'menu.png', answer 'What is the special today?'; "
+                          "generate a picture of that dish; send the detected objects in it to a "
+                          "chatbot.")
+        << QStringList{QStringLiteral("Document Question Answering"),
+                       QStringLiteral("Text-to-Image"), QStringLiteral("Object Detection"),
+                       QStringLiteral("Conversational")}
+        << QList<int>{-1, 0, 1, 2};
+    // "Classify 'pet.jpg'": the file named right after the verb is the picture to classify.
+    QTest::newRow("classify a named picture")
+        << QStringLiteral("Classify 'pet.jpg', then generate a fresh image from that label and "
+                          "restyle it as an oil painting.")
+        << QStringList{QStringLiteral("Image Classification"), QStringLiteral("Text-to-Image"),
+                       QStringLiteral("Image-to-Image")}
+        << QList<int>{-1, 0, 1};
+    // Rephrasing is text generation (TaskBench: "fill in incomplete text or paraphrase").
+    QTest::newRow("a transcript rephrased into a question")
+        << QStringLiteral("Transcribe 'memo.wav', then rephrase it into a clear question and ask "
+                          "that question of my scanned form 'form.png'.")
+        << QStringList{QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Text Generation"),
+                       QStringLiteral("Document Question Answering")}
+        << QList<int>{-1, 0, 1};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
 }
