@@ -214,6 +214,17 @@ qsizetype clauseEnd(const QString &t, const Sentence &s, qsizetype pos)
     return next.hasMatch() ? from + next.capturedStart() : s.end;
 }
 
+// A step the request declines: "no need to translate it", "don't read it out", "I don't need a
+// summary", "without a picture". The negation stands in the cue's own clause, at most three words
+// before it; "not only … but also" and "don't forget to" still ask.
+bool declined(const QString &t, const QList<Sentence> &sentences, qsizetype pos)
+{
+    static const QRegularExpression negation(QStringLiteral(
+        R"(\b(don'?t|do not|doesn'?t|does not|no need to|never|without|rather than|instead of|not)\b(?! (only|just|forget|miss|sure|certain|know|understand|able|quite)\b)( [\w'-]+){0,3} $)"));
+    const qsizetype from = clauseStart(t, sentences, pos);
+    return negation.match(QStringView(t).mid(from, pos - from)).hasMatch();
+}
+
 // A sentence that only sets the scene: it tells what the user has ("I have a scanned page,
 // 'example.jpg'.", "My grandfather's certificate is badly faded.", "Also, I'm curious about the
 // mood …") and asks nothing: no question mark, no request ("please", "could you", "I'd like", "I
@@ -939,6 +950,8 @@ RequestReading LocalPlanner::read(const QString &request) const
                     cue.cancelInSentence
                         .match(sentenceAround(t, sentences, m.capturedStart(), m.capturedEnd()))
                         .hasMatch())
+                    continue;
+                if (declined(t, sentences, m.capturedStart()))
                     continue;
                 const double position = cue.namesResult
                                             ? double(clauseStart(t, sentences, m.capturedStart()))

@@ -672,6 +672,17 @@ void TestLocalPlanner::chainsLinkByType_data()
                        QStringLiteral("Text Generation"),
                        QStringLiteral("Document Question Answering")}
         << QList<int>{-1, 0, 1};
+    // A declined step is not planned: "no need to translate it", "don't read it out loud".
+    QTest::newRow("a declined translation")
+        << QStringLiteral("Transcribe 'memo.wav' and summarize the transcript. No need to "
+                          "translate it.")
+        << QStringList{QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Summarization")}
+        << QList<int>{-1, 0};
+    QTest::newRow("a declined reading aloud")
+        << QStringLiteral("Read the text off 'sign.jpg'. Don't read it out loud, I just want the "
+                          "text.")
+        << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
 }
