@@ -215,12 +215,13 @@ qsizetype clauseEnd(const QString &t, const Sentence &s, qsizetype pos)
 }
 
 // A step the request declines: "no need to translate it", "don't read it out", "I don't need a
-// summary", "without a picture". The negation stands in the cue's own clause, at most three words
-// before it; "not only … but also" and "don't forget to" still ask.
+// summary", "no captions needed", "nothing needs to be read aloud". The negation stands in the
+// cue's own clause, at most four words before it; "not only … but also", "don't forget to" and
+// "no background noise" still ask.
 bool declined(const QString &t, const QList<Sentence> &sentences, qsizetype pos)
 {
     static const QRegularExpression negation(QStringLiteral(
-        R"(\b(don'?t|do not|doesn'?t|does not|no need to|never|without|rather than|instead of|not)\b(?! (only|just|forget|miss|sure|certain|know|understand|able|quite)\b)( [\w'-]+){0,3} $)"));
+        R"(\b(don'?t|do not|doesn'?t|does not|no need to|never|without|rather than|instead of|not|no|nothing)\b(?! (only|just|forget|miss|sure|certain|know|understand|able|quite|more|longer|less|matter|background|one|doubt|idea)\b)( [\w'-]+){0,4} $)"));
     const qsizetype from = clauseStart(t, sentences, pos);
     return negation.match(QStringView(t).mid(from, pos - from)).hasMatch();
 }
@@ -1196,6 +1197,61 @@ RequestReading LocalPlanner::read(const QString &request) const
             }
             if (!moved)
                 break;
+        }
+    }
+    // 3c. A result named as one nested phrase is read inside out: "the Spanish translation of the
+    // summary of the transcript of 'memo.wav'" transcribes, then summarizes, then translates. A
+    // step whose words (at most three) are followed by "of" or "from" and then, after at most two
+    // more words, by the next step's cue in the same sentence works on that step's result.
+    {
+        static const QRegularExpression nests(QStringLiteral(
+            R"(^(?!(ask|asks|asking|asked|query|queries|querying)\b)[\w'-]+( (?!(of|from|in|for|and|then|to|QUOTE)\b)[\w'-]+){0,2} (of|from) (the |an? |its |their |this |that |my |your )?((?!(of|from|in|for|and|then|to|QUOTE)\b)[\w'-]+ ){0,2}$)"));
+        auto feeds = [&](const QString &producer, const QString &consumer) {
+            const TaskKind *p = catalog().task(producer);
+            const TaskKind *c = catalog().task(consumer);
+            if (!p || !c || m_lexicon.terminal.contains(p->id))
+                return false;
+            for (const QString &type : c->inputTypes)
+                if (p->outputTypes.contains(type))
+                    return true;
+            return false;
+        };
+        // Steps by where they are named; a chain is a run of neighbours each nesting the next.
+        QList<int> byPosition;
+        for (int i = 0; i < order.size(); ++i)
+            byPosition << i;
+        std::sort(byPosition.begin(), byPosition.end(),
+                  [&](int a, int b) { return order.at(a).position < order.at(b).position; });
+        // The inner step must be named by what it makes ("the summary", "the transcript"), not
+        // by a phrase that only qualifies ("… of the result in German") or names an answer.
+        static const QRegularExpression qualifier(QStringLiteral(
+            R"(^(in|into|to|as|with|from|for|by|answer|result|output|reply|response)\b)"));
+        auto nestsNext = [&](int a, int b) {
+            const qsizetype pa = qsizetype(order.at(a).position);
+            const qsizetype pb = qsizetype(order.at(b).position);
+            return pb > pa && sentenceAt(sentences, pa) == sentenceAt(sentences, pb) &&
+                   nests.match(QStringView(t).mid(pa, pb - pa)).hasMatch() &&
+                   !qualifier.match(QStringView(t).mid(pb)).hasMatch() &&
+                   feeds(order.at(b).task, order.at(a).task);
+        };
+        for (int k = 0; k + 1 < byPosition.size();) {
+            int end = k;
+            while (end + 1 < byPosition.size() &&
+                   nestsNext(byPosition.at(end), byPosition.at(end + 1)))
+                ++end;
+            if (end > k) {
+                // The chain's steps keep their places in `order`, filled inside out.
+                QList<int> slots;
+                QList<RequestReading::Detected> chain;
+                for (int m = k; m <= end; ++m) {
+                    slots << byPosition.at(m);
+                    chain.prepend(order.at(byPosition.at(m)));
+                }
+                std::sort(slots.begin(), slots.end());
+                for (int m = 0; m < slots.size(); ++m)
+                    order[slots.at(m)] = chain.at(m);
+            }
+            k = end + 1;
         }
     }
     readStepReferences(t, order);

@@ -683,6 +683,30 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringLiteral("Read the text off 'sign.jpg'. Don't read it out loud, I just want the "
                           "text.")
         << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
+    // A result named as one nested phrase is read inside out.
+    QTest::newRow("a nested phrase")
+        << QStringLiteral("I want the Spanish translation of the summary of the transcript of "
+                          "'memo.wav'.")
+        << QStringList{QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Summarization"), QStringLiteral("Translation")}
+        << QList<int>{-1, 0, 1};
+    QTest::newRow("a nested phrase of pictures")
+        << QStringLiteral("I need the depth map of the segmented version of 'street.jpg'.")
+        << QStringList{QStringLiteral("Image Segmentation"), QStringLiteral("Depth Estimation")}
+        << QList<int>{-1, 0};
+    // "No captions needed" declines the caption.
+    QTest::newRow("no captions needed")
+        << QStringLiteral("Split 'beach.jpg' into pixel-level masks, one per thing in it. No "
+                          "captions needed.")
+        << QStringList{QStringLiteral("Image Segmentation")} << QList<int>{-1};
+    // An operator names the models: "a visual question model", "an image generator".
+    QTest::newRow("steps named by their models")
+        << QStringLiteral("Classify the image 'painting.jpg', translate the label into Japanese, "
+                          "use the Japanese text as the question for a visual question model "
+                          "looking at 'gallery.jpg', and feed its answer to an image generator.")
+        << QStringList{QStringLiteral("Image Classification"), QStringLiteral("Translation"),
+                       QStringLiteral("Visual Question Answering"), QStringLiteral("Text-to-Image")}
+        << QList<int>{-1, 0, 1, 2};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
 }
