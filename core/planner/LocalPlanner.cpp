@@ -90,15 +90,12 @@ bool isFileName(const QString &s)
 // quote must not follow a letter or digit, so "I've … what's" is not a quotation.
 QString replaceQuotes(const QString &text, QChar quote, QStringList *quotes)
 {
-    const QString q(quote);
     // Inside single quotes an apostrophe between letters is part of a word ('What's the
-    // applicant's name?'), not the closing quote.
-    const QString body = quote == QLatin1Char('\'')
-                             ? QStringLiteral("((?:[^']|(?<=[a-z0-9])'(?=[a-z])){1,400}?)")
-                             : QStringLiteral("([^") + q + QStringLiteral("]{1,400}?)");
-    const QRegularExpression re(
-        QStringLiteral("(^|[^a-z0-9])") + q + body + q +
-        (quote == QLatin1Char('\'') ? QStringLiteral("(?![a-z])") : QString()));
+    // applicant's name?'), not the closing quote. Compiled once: this runs on every request.
+    static const QRegularExpression single(
+        QStringLiteral(R"((^|[^a-z0-9])'((?:[^']|(?<=[a-z0-9])'(?=[a-z])){1,400}?)'(?![a-z]))"));
+    static const QRegularExpression doubled(QStringLiteral(R"re((^|[^a-z0-9])"([^"]{1,400}?)")re"));
+    const QRegularExpression &re = quote == QLatin1Char('\'') ? single : doubled;
     QString out;
     qsizetype last = 0;
     auto it = re.globalMatch(text);
