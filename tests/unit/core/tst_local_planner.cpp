@@ -746,6 +746,16 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringList{QStringLiteral("Image Classification"), QStringLiteral("Translation"),
                        QStringLiteral("Visual Question Answering"), QStringLiteral("Text-to-Image")}
         << QList<int>{-1, 0, 1, 2};
+    QTest::newRow("the class label of a restored picture")
+        << QStringLiteral("I'd like the class label of the restored version of 'old_photo.jpg'.")
+        << QStringList{QStringLiteral("Image-to-Image"), QStringLiteral("Image Classification")}
+        << QList<int>{-1, 0};
+    QTest::newRow("the class label of a cleaned recording")
+        << QStringLiteral("Give me the French translation of the class label of the "
+                          "noise-reduced version of 'call.wav'.")
+        << QStringList{QStringLiteral("Audio-to-Audio"), QStringLiteral("Audio Classification"),
+                       QStringLiteral("Translation")}
+        << QList<int>{-1, 0, 1};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
 }
