@@ -1251,6 +1251,56 @@ RequestReading LocalPlanner::read(const QString &request) const
             k = end + 1;
         }
     }
+    // 3d. An afterthought that puts a step earlier: "Summarize it and read it aloud. Oh, and
+    // before that, translate it." runs the translation before the sentence it refers to;
+    // "…, but first clean up the audio" before the steps of its own sentence; "Actually, first
+    // …" or "before any of that" before every step.
+    {
+        static const QRegularExpression opening(QStringLiteral(
+            R"(^\s*((oh|and|actually|wait|oops|sorry|also|ah)\b,?\s*)*(before (that|this|doing (that|this|so)|you do (that|this))|(but )?first,? though|(before (any|all) of (that|this)|before anything else|first of all|but first|first)\b))"));
+        static const QRegularExpression inClause(QStringLiteral(
+            R"((,|;|:|\band\b)\s*((oh|actually|wait)\b,?\s*)*(but first|first,? though|before (that|this|doing (that|this|so)|you do (that|this)))\b)"));
+        auto moveBefore = [&](qsizetype from, qsizetype to, double target) {
+            // Steps named in [from, to) go before the first step at or after `target`.
+            QList<RequestReading::Detected> moved, kept;
+            for (const auto &d : order)
+                (d.position >= from && d.position < to ? moved : kept) << d;
+            if (moved.isEmpty() || moved.size() == order.size())
+                return;
+            qsizetype at = kept.size();
+            for (qsizetype i = 0; i < kept.size(); ++i)
+                if (kept.at(i).position >= target) {
+                    at = i;
+                    break;
+                }
+            if (at == kept.size())
+                return; // nothing named there to go before
+            const double before = kept.at(at).position;
+            for (qsizetype i = 0; i < moved.size(); ++i) {
+                // Already earlier (a "First, …" sentence that is first anyway): keep its place.
+                if (moved.at(i).position > before)
+                    moved[i].position = before - 0.5 + 0.01 * double(i);
+                kept.insert(at + i, moved.at(i));
+            }
+            order = kept;
+        };
+        for (qsizetype k = 0; k < sentences.size(); ++k) {
+            const Sentence &s = sentences.at(k);
+            const QStringView body = QStringView(t).mid(s.start, s.end - s.start);
+            const QRegularExpressionMatch m = opening.match(body);
+            if (m.hasMatch() && k > 0) {
+                // "before that" refers to the sentence before; "first" to the whole request.
+                static const QRegularExpression thatOne(
+                    QStringLiteral(R"(^before (that|this|doing|you))"));
+                const bool beforeAll = !thatOne.match(m.captured(3)).hasMatch();
+                moveBefore(s.start, s.end + 1, beforeAll ? -1 : double(sentences.at(k - 1).start));
+                continue;
+            }
+            const QRegularExpressionMatch c = inClause.match(body);
+            if (c.hasMatch())
+                moveBefore(s.start + c.capturedStart(), s.end + 1, double(s.start));
+        }
+    }
     readStepReferences(t, order);
     r.tasks = order;
 

@@ -756,6 +756,28 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringList{QStringLiteral("Audio-to-Audio"), QStringLiteral("Audio Classification"),
                        QStringLiteral("Translation")}
         << QList<int>{-1, 0, 1};
+    // An afterthought puts a step earlier: before the sentence it refers to ("before that"),
+    // before its own sentence's steps ("but first"), or before everything ("Actually, first").
+    QTest::newRow("an afterthought before the sentence before")
+        << QStringLiteral("Summarize 'notes.txt' and read it aloud. Oh, and before that, "
+                          "translate it into German.")
+        << QStringList{QStringLiteral("Translation"), QStringLiteral("Summarization"),
+                       QStringLiteral("Text-to-Speech")}
+        << QList<int>{-1, 0, 1};
+    QTest::newRow("an afterthought before everything")
+        << QStringLiteral("Transcribe 'call.wav'. Then summarize the transcript and translate "
+                          "the summary. Actually, first clean up the audio.")
+        << QStringList{QStringLiteral("Audio-to-Audio"),
+                       QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Summarization"), QStringLiteral("Translation")}
+        << QList<int>{-1, 0, 1, 2};
+    QTest::newRow("but first")
+        << QStringLiteral("Translate the transcript of 'memo.wav' into French, but first clean "
+                          "up the audio.")
+        << QStringList{QStringLiteral("Audio-to-Audio"),
+                       QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Translation")}
+        << QList<int>{-1, 0, 1};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
 }
