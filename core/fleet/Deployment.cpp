@@ -170,7 +170,6 @@ HostDeployer::HostDeployer(const FleetHost &host, const SshOptions &ssh,
                            SshInteraction *interaction, Progress progress)
     : m_host(host)
     , m_sshOptions(ssh)
-    , m_interaction(interaction)
     , m_progress(std::move(progress))
     , m_ssh(ssh, interaction)
 {}

@@ -132,9 +132,8 @@ private:
 
     FleetHost m_host;
     SshOptions m_sshOptions;
-    SshInteraction *m_interaction;
     Progress m_progress;
-    SshSession m_ssh;
+    SshSession m_ssh; // holds the SshInteraction that answers its host-key questions
 };
 
 class FleetOperation : public QObject
