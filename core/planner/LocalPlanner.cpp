@@ -1203,16 +1203,6 @@ RequestReading LocalPlanner::read(const QString &request) const
     {
         static const QRegularExpression nests(QStringLiteral(
             R"(^(?!(ask|asks|asking|asked|query|queries|querying)\b)[\w'-]+( (?!(of|from|in|for|and|then|to|QUOTE)\b)[\w'-]+){0,2} (of|from) (the |an? |its |their |this |that |my |your )?((?!(of|from|in|for|and|then|to|QUOTE)\b)[\w'-]+ ){0,2}$)"));
-        auto feeds = [&](const QString &producer, const QString &consumer) {
-            const TaskKind *p = catalog().task(producer);
-            const TaskKind *c = catalog().task(consumer);
-            if (!p || !c || m_lexicon.terminal.contains(p->id))
-                return false;
-            for (const QString &type : c->inputTypes)
-                if (p->outputTypes.contains(type))
-                    return true;
-            return false;
-        };
         // Steps by where they are named; a chain is a run of neighbours each nesting the next.
         QList<int> byPosition;
         for (int i = 0; i < order.size(); ++i)
@@ -1229,7 +1219,7 @@ RequestReading LocalPlanner::read(const QString &request) const
             return pb > pa && sentenceAt(sentences, pa) == sentenceAt(sentences, pb) &&
                    nests.match(QStringView(t).mid(pa, pb - pa)).hasMatch() &&
                    !qualifier.match(QStringView(t).mid(pb)).hasMatch() &&
-                   feeds(order.at(b).task, order.at(a).task);
+                   produces(order.at(b).task, order.at(a).task);
         };
         for (int k = 0; k + 1 < byPosition.size();) {
             int end = k;
@@ -1312,6 +1302,20 @@ RequestReading LocalPlanner::read(const QString &request) const
     return r;
 }
 
+bool LocalPlanner::produces(const QString &producer, const QString &consumer) const
+{
+    if (m_lexicon.terminal.contains(producer))
+        return false;
+    const TaskKind *p = catalog().task(producer);
+    const TaskKind *c = catalog().task(consumer);
+    if (!p || !c)
+        return false;
+    for (const QString &type : c->inputTypes)
+        if (p->outputTypes.contains(type))
+            return true;
+    return false;
+}
+
 Result<Plan> LocalPlanner::planNow(const QString &request) const
 {
     QElapsedTimer timer;
@@ -1346,18 +1350,6 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         for (const QString &p : m_lexicon.preferSource.value(k))
             if (kinds.contains(p))
                 preferredProducers.insert(p);
-    auto produces = [&](const QString &producer, const QString &consumer) {
-        if (m_lexicon.terminal.contains(producer))
-            return false;
-        const TaskKind *p = cat.task(producer);
-        const TaskKind *c = cat.task(consumer);
-        if (!p || !c)
-            return false;
-        for (const QString &type : c->inputTypes)
-            if (p->outputTypes.contains(type))
-                return true;
-        return false;
-    };
     auto producesMain = [&](const QString &producer, const QString &consumer) {
         const TaskKind *p = cat.task(producer);
         const TaskKind *c = cat.task(consumer);

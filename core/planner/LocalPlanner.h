@@ -103,6 +103,9 @@ private:
     // Adds the step that reads a file of the request that no found step takes (LocalPlanner.cpp).
     void bridgeInputs(const QString &normalized, const QSet<QString> &inputMedia,
                       QHash<QString, RequestReading::Detected> &found) const;
+    // Whether a step of kind `producer` makes a type that `consumer` takes (a terminal result,
+    // such as a similarity score, feeds nothing).
+    bool produces(const QString &producer, const QString &consumer) const;
 
     PlannerLexicon m_lexicon;
     TaskWordModel m_words;
