@@ -389,6 +389,16 @@ void TestLocalPlanner::unseenRequestsScore_data()
     QTest::newRow("back-instructed 12, sealed")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct12-sealed.jsonl")
         << 160 << 0.90 << 0.70;
+    // Thirteenth pair (graphs seed 2038), written after round 10 (TaskBench's manner shown eight
+    // dev requests, TaskBench's manner in a second language's English, terse chat-box commands,
+    // TaskBench's manner naming some steps by their tool). Neither half has been read:
+    // 0.937 / 0.798 (tune) and 0.949 / 0.832 (sealed) at 04333dc.
+    QTest::newRow("back-instructed 13, tune")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct13-tune.jsonl") << 160
+        << 0.91 << 0.77;
+    QTest::newRow("back-instructed 13, sealed")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct13-sealed.jsonl")
+        << 160 << 0.92 << 0.80;
 }
 
 void TestLocalPlanner::unseenRequestsScore()
