@@ -802,6 +802,38 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QList<int>{-1, 0, 1};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
+    // Round 11's cues (what the twelfth tune set's writers said that no cue read).
+    QTest::newRow("pixel by pixel")
+        << QStringLiteral("Show me which parts of the picture 'street.jpg' belong to the road and "
+                          "which to the cars, pixel by pixel.")
+        << QStringList{QStringLiteral("Image Segmentation")} << QList<int>{-1};
+    QTest::newRow("box every one")
+        << QStringLiteral("Box every bicycle in 'yard.jpg'.")
+        << QStringList{QStringLiteral("Object Detection")} << QList<int>{-1};
+    QTest::newRow("how deep") << QStringLiteral("How deep is each part of 'canyon.jpg'?")
+                              << QStringList{QStringLiteral("Depth Estimation")} << QList<int>{-1};
+    QTest::newRow("a reply to send back")
+        << QStringLiteral("My sister texted 'I got the job!'. Write a reply I could send back.")
+        << QStringList{QStringLiteral("Conversational")} << QList<int>{-1};
+    QTest::newRow("what it shows in one sentence")
+        << QStringLiteral("Tell me what 'beach.jpg' shows in one sentence.")
+        << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
+    QTest::newRow("a caption stretched out")
+        << QStringLiteral("Caption 'dog.jpg' and stretch the caption out into a story.")
+        << QStringList{QStringLiteral("Image-to-Text"), QStringLiteral("Text Generation")}
+        << QList<int>{-1, 0};
+    QTest::newRow("ask an assistant")
+        << QStringLiteral("Ask an assistant 'What should I cook tonight?' and generate a picture "
+                          "of its suggestion.")
+        << QStringList{QStringLiteral("Conversational"), QStringLiteral("Text-to-Image")}
+        << QList<int>{-1, 0};
+    QTest::newRow("into a stylized picture")
+        << QStringLiteral("Make 'sketch.jpg' into a stylized picture and caption it.")
+        << QStringList{QStringLiteral("Image-to-Image"), QStringLiteral("Image-to-Text")}
+        << QList<int>{-1, 0};
+    QTest::newRow("scribbles into typed text")
+        << QStringLiteral("Turn the scribbles in 'board.jpg' into typed text.")
+        << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
 }
 
 void TestLocalPlanner::chainsLinkByType()
