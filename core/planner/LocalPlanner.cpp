@@ -1291,6 +1291,97 @@ RequestReading LocalPlanner::read(const QString &request) const
                 moveBefore(s.start + c.capturedStart(), s.end + 1, double(s.start));
         }
     }
+    // 3e. A correction that restates the order: "Oh wait, before classifying, segment the photo
+    // and classify the segmented version", "Ah, I forgot: segment it first and caption the
+    // segmented picture", "To be clear on the order, though: first classify …, then write …",
+    // "…, so actually, before all that, ask …, give the answer to the chatbot, then …". The steps
+    // it names run in the order it names them, as one block where the earliest of them stood
+    // (first of all when it says "first" or "before all that"); a step named only in its
+    // "before <doing> …" phrase runs after the others it names.
+    {
+        static const QRegularExpression correction(QStringLiteral(
+            R"(^\s*(((oh|ah|hmm+|right|wait|actually|oops|sorry|ok|okay|well|no)\b[,.!]?\s*)+|(to be clear|let me (back up|explain|rephrase)|i forgot|i should have said|correction|scratch that|on second thought|in other words|so)\b))"));
+        static const QRegularExpression beforeAllInClause(QStringLiteral(
+            R"((,|;|:|\band\b|\bso\b)\s*((oh|actually|wait)\b,?\s*)*before (all|any|anything)( of)?( that| this| else)?\b)"));
+        static const QRegularExpression orderWord(
+            QStringLiteral(R"(\b(first|then|before|after|next|finally|instead|order)\b)"));
+        static const QRegularExpression firstOfAll(QStringLiteral(
+            R"((?<!\bthe )(?<!\bmy )(?<!\ba )(?<!\byour )(?<!\bits )(?<!\btheir )(?<!\bour )\bfirst\b|\bbefore (all|any|anything)\b)"));
+        // "before classifying it", "before you try to identify the bird": up to the clause's end.
+        static const QRegularExpression beforeDoing(QStringLiteral(
+            R"(\bbefore (?!(that|this|all|any|anything|doing (that|this|so))\b)(you (try to |can |do |start )?)?[\w'-]+[^,.;:?!]*)"));
+        auto restate = [&](qsizetype from, qsizetype to, bool atFront) {
+            const QStringView region = QStringView(t).mid(from, to - from);
+            QList<QPair<qsizetype, qsizetype>> before; // the "before <doing> …" phrases
+            for (auto it = beforeDoing.globalMatch(region); it.hasNext();) {
+                const QRegularExpressionMatch m = it.next();
+                before << qMakePair(from + m.capturedStart(), from + m.capturedEnd());
+            }
+            auto inBefore = [&](double at) {
+                for (const auto &b : before)
+                    if (at >= double(b.first) && at < double(b.second))
+                        return true;
+                return false;
+            };
+            QList<QPair<double, int>> named, after; // (where named, index in order)
+            for (int i = 0; i < order.size(); ++i) {
+                double at = -1;
+                bool inPhrase = false;
+                for (double m : order.at(i).mentions) {
+                    if (m < double(from) || m >= double(to))
+                        continue;
+                    if (inBefore(m)) {
+                        inPhrase = true;
+                        continue;
+                    }
+                    at = m;
+                    break;
+                }
+                if (at >= 0)
+                    named << qMakePair(at, i);
+                else if (inPhrase)
+                    after << qMakePair(double(to), i);
+            }
+            if (named.isEmpty() || named.size() + after.size() < 2)
+                return;
+            std::sort(named.begin(), named.end());
+            // A step named in the "before" phrase and again after it ("before classifying,
+            // segment it and classify the segmented version") keeps its later place.
+            QList<int> block;
+            for (const auto &n : named)
+                block << n.second;
+            for (const auto &a : after)
+                block << a.second;
+            int first = order.size();
+            for (int i : block)
+                first = std::min(first, i);
+            QList<RequestReading::Detected> rest, moved;
+            int at = 0;
+            for (int i = 0; i < order.size(); ++i)
+                if (!block.contains(i)) {
+                    if (i < first)
+                        ++at;
+                    rest << order.at(i);
+                }
+            for (int i : block)
+                moved << order.at(i);
+            if (atFront)
+                at = 0;
+            for (int i = 0; i < moved.size(); ++i)
+                rest.insert(at + i, moved.at(i));
+            order = rest;
+        };
+        for (qsizetype k = 1; k < sentences.size(); ++k) {
+            const Sentence &s = sentences.at(k);
+            const QStringView body = QStringView(t).mid(s.start, s.end - s.start);
+            if (const QRegularExpressionMatch c = beforeAllInClause.match(body); c.hasMatch()) {
+                restate(s.start + c.capturedStart(), s.end + 1, true);
+                continue;
+            }
+            if (correction.match(body).hasMatch() && orderWord.match(body).hasMatch())
+                restate(s.start, s.end + 1, firstOfAll.match(body).hasMatch());
+        }
+    }
     readStepReferences(t, order);
     r.tasks = order;
 

@@ -802,6 +802,24 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QList<int>{-1, 0, 1};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
+    // A correction restates the order: its steps run as it names them, a step of its "before
+    // <doing> …" phrase after the others.
+    QTest::newRow("a correction before doing a step")
+        << QStringLiteral("Translate 'notes.txt' into German and read it aloud. Oh wait, before "
+                          "translating, summarize it, and translate the summary.")
+        << QStringList{QStringLiteral("Summarization"), QStringLiteral("Translation"),
+                       QStringLiteral("Text-to-Speech")}
+        << QList<int>{-1, 0, 1};
+    QTest::newRow("a correction that says first")
+        << QStringLiteral("Caption 'cat.jpg'. Hmm, actually, sharpen the photo first and caption "
+                          "the sharpened version.")
+        << QStringList{QStringLiteral("Image-to-Image"), QStringLiteral("Image-to-Text")}
+        << QList<int>{-1, 0};
+    QTest::newRow("a correction before you try")
+        << QStringLiteral("Classify 'bird.wav' and tell me the species. Oh, and before you try to "
+                          "identify the sound, remove the wind noise.")
+        << QStringList{QStringLiteral("Audio-to-Audio"), QStringLiteral("Audio Classification")}
+        << QList<int>{-1, 0};
     // Round 11's cues (what the twelfth tune set's writers said that no cue read).
     QTest::newRow("pixel by pixel")
         << QStringLiteral("Show me which parts of the picture 'street.jpg' belong to the road and "
