@@ -849,6 +849,19 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringLiteral("Make 'sketch.jpg' into a stylized picture and caption it.")
         << QStringList{QStringLiteral("Image-to-Image"), QStringLiteral("Image-to-Text")}
         << QList<int>{-1, 0};
+    QTest::newRow("a digest being written is not a summary")
+        << QStringLiteral("I'm putting together a weekly digest for my team. How alike are 'The "
+                          "launch slipped a week' and 'The release was delayed by seven days'?")
+        << QStringList{QStringLiteral("Sentence Similarity")} << QList<int>{-1};
+    QTest::newRow("which things appear")
+        << QStringLiteral("Make a picture of 'a lighthouse at dusk' and tell me which things "
+                          "appear in it.")
+        << QStringList{QStringLiteral("Text-to-Image"), QStringLiteral("Object Detection")}
+        << QList<int>{-1, 0};
+    QTest::newRow("a result described in words")
+        << QStringLiteral("Segment 'room.jpg' and describe the segmented result in words.")
+        << QStringList{QStringLiteral("Image Segmentation"), QStringLiteral("Image-to-Text")}
+        << QList<int>{-1, 0};
     QTest::newRow("scribbles into typed text")
         << QStringLiteral("Turn the scribbles in 'board.jpg' into typed text.")
         << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
