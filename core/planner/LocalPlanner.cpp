@@ -670,7 +670,7 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
     const QList<Sentence> sentences = splitSentences(t);
     // What the question is asked of, by the nearest word naming it in the question's sentence.
     static const QRegularExpression documentWord(QStringLiteral(
-        R"(\b(documents?|page|form|invoice|receipt|certificate|manual|brochure|notice|letter|sheet|menu|flyer|scan|scanned|contract|lease|report|statement|bill|ticket|poster|ledger)\b)"));
+        R"(\b(documents?|page|form|invoice|receipt|certificate|manual|brochure|notice|letter|sheet|menu|flyer|scan|scanned|contract|lease|report|statement|bill|ticket|poster|ledger|guide|handbook|catalog|catalogue|booklet|leaflet|pamphlet|timetable|schedule)\b)"));
     static const QRegularExpression imageWord(QStringLiteral(
         R"(\b(image|picture|photo|pic|snapshot|scene|depth map|drawing|painting|illustration)s?\b|\.(jpe?g|png|gif|bmp|webp)\b)"));
     static const QRegularExpression textWord(QStringLiteral(

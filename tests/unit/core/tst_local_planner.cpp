@@ -862,6 +862,12 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringLiteral("Segment 'room.jpg' and describe the segmented result in words.")
         << QStringList{QStringLiteral("Image Segmentation"), QStringLiteral("Image-to-Text")}
         << QList<int>{-1, 0};
+    QTest::newRow("a question asked of a guide")
+        << QStringLiteral("Find in the style guide 'guide.png' the answer to 'Which font should "
+                          "headings use?', then edit 'poster.jpg' so its headings use that font.")
+        << QStringList{QStringLiteral("Document Question Answering"),
+                       QStringLiteral("Image Editing")}
+        << QList<int>{-1, 0};
     QTest::newRow("scribbles into typed text")
         << QStringLiteral("Turn the scribbles in 'board.jpg' into typed text.")
         << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
