@@ -1009,6 +1009,27 @@ RequestReading LocalPlanner::read(const QString &request) const
                 f->position = double(t.size());
         }
     }
+    // A purpose clause that opens a sentence names the goal, not the first step: "In order to
+    // make a poster of it, first transcribe …; …; then generate an image from the summary" and
+    // "So that a chatbot has something to react to, first finish my sentence …; then get the
+    // chatbot's reply": a step named there and again later stands where it is named again.
+    {
+        static const QRegularExpression purpose(
+            QStringLiteral(R"(^\W*(in order to|so that|so as to|to(?! be clear\b))\s[^,;:]*)"));
+        for (const Sentence &s : sentences) {
+            const QRegularExpressionMatch m =
+                purpose.match(QStringView(t).mid(s.start, s.end - s.start));
+            if (!m.hasMatch())
+                continue;
+            const double from = double(s.start), to = double(s.start + m.capturedEnd());
+            for (auto f = found.begin(); f != found.end(); ++f)
+                if (f->position >= from && f->position < to) {
+                    const double again = f->firstMentionFrom(to);
+                    if (again >= 0)
+                        f->position = again;
+                }
+        }
+    }
     // A ticket's title and background ask nothing: their steps stand where its asks name them.
     readTicket(t, sentences, found);
     // 1b. Steps the request puts in sequence ("…, then …", "after that …", "finally …") but where

@@ -820,6 +820,13 @@ void TestLocalPlanner::chainsLinkByType_data()
                           "identify the sound, remove the wind noise.")
         << QStringList{QStringLiteral("Audio-to-Audio"), QStringLiteral("Audio Classification")}
         << QList<int>{-1, 0};
+    // A purpose clause opening a sentence names the goal; its step stands where it is asked for.
+    QTest::newRow("a purpose clause names the goal")
+        << QStringLiteral("So that a chatbot has something to reply to, first finish my sentence "
+                          "'I love rainy days because'; then get the chatbot's reply to the "
+                          "finished sentence.")
+        << QStringList{QStringLiteral("Text Generation"), QStringLiteral("Conversational")}
+        << QList<int>{-1, 0};
     // Round 11's cues (what the twelfth tune set's writers said that no cue read).
     QTest::newRow("pixel by pixel")
         << QStringLiteral("Show me which parts of the picture 'street.jpg' belong to the road and "
