@@ -875,6 +875,11 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringList{QStringLiteral("Document Question Answering"),
                        QStringLiteral("Image Editing")}
         << QList<int>{-1, 0};
+    QTest::newRow("a clip that is the recording")
+        << QStringLiteral("I have a voice clip 'memo.wav'. Could you classify which topic the "
+                          "clip is about, and then write a short paragraph on that topic?")
+        << QStringList{QStringLiteral("Audio Classification"), QStringLiteral("Text Generation")}
+        << QList<int>{-1, 0};
     QTest::newRow("scribbles into typed text")
         << QStringLiteral("Turn the scribbles in 'board.jpg' into typed text.")
         << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
