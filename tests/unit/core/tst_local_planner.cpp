@@ -810,6 +810,59 @@ void TestLocalPlanner::chainsLinkByType_data()
                        QStringLiteral("Automatic Speech Recognition"),
                        QStringLiteral("Translation")}
         << QList<int>{-1, 0, 1};
+    // Round 12's cues (what the thirteenth tune set's writers said that no cue read).
+    QTest::newRow("write down what the caller says")
+        << QStringLiteral("Clean up the noise in 'call.wav' and write down what the caller says.")
+        << QStringList{QStringLiteral("Audio-to-Audio"),
+                       QStringLiteral("Automatic Speech Recognition")}
+        << QList<int>{-1, 0};
+    QTest::newRow("say a quotation out loud")
+        << QStringLiteral("Say 'Mind the gap' out loud, then transcribe that audio.")
+        << QStringList{QStringLiteral("Text-to-Speech"),
+                       QStringLiteral("Automatic Speech Recognition")}
+        << QList<int>{-1, 0};
+    QTest::newRow("make the sky look stormy")
+        << QStringLiteral(
+               "Make the sky in 'lake.jpg' look stormy, then classify the edited picture.")
+        << QStringList{QStringLiteral("Image Editing"), QStringLiteral("Image Classification")}
+        << QList<int>{-1, 0};
+    QTest::newRow("put a hat on the cat")
+        << QStringLiteral("Put a party hat on the cat in 'cat.jpg'.")
+        << QStringList{QStringLiteral("Image Editing")} << QList<int>{-1};
+    QTest::newRow("apply what it says")
+        << QStringLiteral("Transcribe 'notes.wav' and apply what it says to 'room.jpg'.")
+        << QStringList{QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Image Editing")}
+        << QList<int>{-1, 0};
+    QTest::newRow("brighten a named file")
+        << QStringLiteral("Brighten 'dark.jpg' and box the objects in the brightened version.")
+        << QStringList{QStringLiteral("Image-to-Image"), QStringLiteral("Object Detection")}
+        << QList<int>{-1, 0};
+    QTest::newRow("a table's class asked of a report")
+        << QStringLiteral("Classify the table in 'sales.png' and use the class as the question for "
+                          "my scanned report 'report.png'.")
+        << QStringList{QStringLiteral("Tabular Classification"),
+                       QStringLiteral("Document Question Answering")}
+        << QList<int>{-1, 0};
+    QTest::newRow("an assistant-style reply")
+        << QStringLiteral("Give me an assistant-style reply to 'How do I stay focused?'")
+        << QStringList{QStringLiteral("Conversational")} << QList<int>{-1};
+    QTest::newRow("the animal in a recording")
+        << QStringLiteral(
+               "Identify the animal in 'call.wav' and ask 'park.jpg' where that animal is.")
+        << QStringList{QStringLiteral("Audio Classification"),
+                       QStringLiteral("Visual Question Answering")}
+        << QList<int>{-1, 0};
+    QTest::newRow("classify the cartoon")
+        << QStringLiteral("Turn 'photo.jpg' into a cartoon and classify the cartoon.")
+        << QStringList{QStringLiteral("Image-to-Image"), QStringLiteral("Image Classification")}
+        << QList<int>{-1, 0};
+    QTest::newRow("a quotation, then its question")
+        << QStringLiteral("'The shop opens at nine and closes at five.' when does it close?")
+        << QStringList{QStringLiteral("Question Answering")} << QList<int>{-1};
+    QTest::newRow("a photo-editing project is not an edit")
+        << QStringLiteral("I'm on a photo-editing project: segment 'street.jpg' for me.")
+        << QStringList{QStringLiteral("Image Segmentation")} << QList<int>{-1};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
     // A correction restates the order: its steps run as it names them, a step of its "before
