@@ -874,6 +874,39 @@ void TestLocalPlanner::chainsLinkByType_data()
     QTest::newRow("a photo-editing project is not an edit")
         << QStringLiteral("I'm on a photo-editing project: segment 'street.jpg' for me.")
         << QStringList{QStringLiteral("Image Segmentation")} << QList<int>{-1};
+    // Round 13's cues (what the fourteenth tune set's writers said that no cue read).
+    QTest::newRow("a question opened by its picture")
+        << QStringLiteral(
+               "Edit 'field.jpg' to add a horse. In the edited image, where is the horse standing?")
+        << QStringList{QStringLiteral("Image Editing"), QStringLiteral("Visual Question Answering")}
+        << QList<int>{-1, 0};
+    QTest::newRow("the emotion in a clip")
+        << QStringLiteral("Read 'We won the cup!' out loud, then detect the emotion in that clip.")
+        << QStringList{QStringLiteral("Text-to-Speech"), QStringLiteral("Audio Classification")}
+        << QList<int>{-1, 0};
+    QTest::newRow("keep me company")
+        << QStringLiteral("Can you keep me company and respond to 'What should I read next?'")
+        << QStringList{QStringLiteral("Conversational")} << QList<int>{-1};
+    QTest::newRow("turned into a sketch")
+        << QStringLiteral("Make an image of 'a lighthouse at dusk'. I'd like that picture turned "
+                          "into a watercolour.")
+        << QStringList{QStringLiteral("Text-to-Image"), QStringLiteral("Image-to-Image")}
+        << QList<int>{-1, 0};
+    QTest::newRow("shrink to one line")
+        << QStringLiteral(
+               "Write a paragraph about 'spring in Kyoto' and shrink that paragraph to one line.")
+        << QStringList{QStringLiteral("Text Generation"), QStringLiteral("Summarization")}
+        << QList<int>{-1, 0};
+    QTest::newRow("turned into a question")
+        << QStringLiteral("Translate 'Wo ist der Bahnhof' into English and turn the English text "
+                          "into a polite question.")
+        << QStringList{QStringLiteral("Translation"), QStringLiteral("Text Generation")}
+        << QList<int>{-1, 0};
+    QTest::newRow("going by that summary")
+        << QStringLiteral("Summarize 'The bakery on Elm Street opens at seven and sells rye "
+                          "bread.' Going by that summary, when does the bakery open?")
+        << QStringList{QStringLiteral("Summarization"), QStringLiteral("Question Answering")}
+        << QList<int>{-1, 0};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
     // A correction restates the order: its steps run as it names them, a step of its "before
