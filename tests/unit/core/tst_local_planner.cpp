@@ -420,6 +420,17 @@ void TestLocalPlanner::unseenRequestsScore_data()
     QTest::newRow("back-instructed 15, sealed")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct15-sealed.jsonl")
         << 160 << 0.91 << 0.74;
+    // Sixteenth pair (graphs seed 2041), written after round 13, all four writers in TaskBench's
+    // manner (shown eight dev requests; shown eight other dev requests; short, steps folded into
+    // one clause; an everyday situation). Neither half has been read: 0.937 / 0.774 (tune) and
+    // 0.919 / 0.806 (sealed) at 04333dc, 0.943 / 0.810 and 0.933 / 0.809 after round 13
+    // (23fb5e2).
+    QTest::newRow("back-instructed 16, tune")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct16-tune.jsonl") << 160
+        << 0.91 << 0.78;
+    QTest::newRow("back-instructed 16, sealed")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct16-sealed.jsonl")
+        << 160 << 0.90 << 0.78;
 }
 
 void TestLocalPlanner::unseenRequestsScore()
