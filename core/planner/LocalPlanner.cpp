@@ -752,11 +752,17 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
             const QString s = t.mid(start, stop - start);
             for (auto it = re.globalMatch(s); it.hasNext();) {
                 const QRegularExpressionMatch m = it.next();
-                // A file named for a document ("invoice.png") is a document, not a picture.
-                if (&re == &imageWord && m.captured(0).startsWith(QLatin1Char('.')) &&
-                    documentWord.match(s.left(m.capturedStart()).section(QLatin1Char(' '), -1))
-                        .hasMatch())
-                    continue;
+                // A file named for a document ("invoice.png", "insurance_claim_form.png", "my
+                // lease scan 'page2.png'") is a document, not a picture.
+                if (&re == &imageWord && m.captured(0).startsWith(QLatin1Char('.'))) {
+                    const QString before = s.left(m.capturedStart());
+                    QString stem = before.section(QLatin1Char(' '), -1);
+                    stem.replace(QLatin1Char('_'), QLatin1Char(' '))
+                        .replace(QLatin1Char('-'), QLatin1Char(' '));
+                    if (documentWord.match(stem).hasMatch() ||
+                        documentWord.match(before.section(QLatin1Char(' '), -2, -2)).hasMatch())
+                        continue;
+                }
                 const qsizetype d = std::abs(start + m.capturedStart() - pos);
                 if (best < 0 || d < best)
                     best = d;

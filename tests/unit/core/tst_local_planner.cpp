@@ -918,6 +918,11 @@ void TestLocalPlanner::chainsLinkByType_data()
                           "bread.' Going by that summary, when does the bakery open?")
         << QStringList{QStringLiteral("Summarization"), QStringLiteral("Question Answering")}
         << QList<int>{-1, 0};
+    // A file named for a document is a document, whatever the word before it.
+    QTest::newRow("a document by its file name")
+        << QStringLiteral("In 'insurance_claim_form.png', find the answer to 'What is the claim "
+                          "number?'")
+        << QStringList{QStringLiteral("Document Question Answering")} << QList<int>{-1};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
     // A correction restates the order: its steps run as it names them, a step of its "before
