@@ -749,7 +749,11 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
         const qsizetype end = clauseEnd(t, *sentence, pos + 5); // after the QUOTE token
         auto nearestIn = [&](const QRegularExpression &re, qsizetype start, qsizetype stop) {
             qsizetype best = -1;
-            const QString s = t.mid(start, stop - start);
+            QString s = t.mid(start, stop - start);
+            // A document word inside a file name counts ("insurance_claim_form.png").
+            if (&re == &documentWord)
+                s.replace(QLatin1Char('_'), QLatin1Char(' '))
+                    .replace(QLatin1Char('-'), QLatin1Char(' '));
             for (auto it = re.globalMatch(s); it.hasNext();) {
                 const QRegularExpressionMatch m = it.next();
                 // A file named for a document ("invoice.png", "insurance_claim_form.png", "my
