@@ -698,6 +698,32 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
         const Sentence *sentence = sentenceAt(sentences, pos);
         if (!sentence)
             continue;
+        // A question to translate is not one to answer: one in another language when the
+        // request translates ("a friend texted 'Wo ist der Bahnhof?'. Could you translate that
+        // into English?"), or one the sentence renders in a language ("a rendering of 'Where
+        // is…?' in Spanish").
+        if (found.contains(QStringLiteral("Translation"))) {
+            static const QRegularExpression foreign(QStringLiteral(
+                R"([^\x00-\x7f]|\b(où|est|la|les|der|die|das|ist|wo|los|las|qué|dónde|wie|quel|quelle|welche|welches|welcher|comment|pourquoi|cuál|dove|come|che|perché|une|ein|eine|und|et|y|el|le|il|se|trouve|gibt|es)\b)"));
+            static const QRegularExpression inLanguage(QStringLiteral(
+                R"(^\W*(is |are )?(in|into) (english|spanish|french|german|italian|portuguese|chinese|japanese|korean|russian|arabic|dutch|hindi|turkish|polish|swedish|greek)\b)"));
+            int foreignWords = 0;
+            for (auto it = foreign.globalMatch(quotes.at(k).second.toLower()); it.hasNext();
+                 it.next())
+                ++foreignWords;
+            // Unless its sentence asks for its answer ("pull from it the answer to the client's
+            // own question: '¿Cuántos…?'").
+            static const QRegularExpression answerAsked(
+                QStringLiteral(R"(\b(answer\w*|ask\w*|respond\w*|reply\w*)\b)"));
+            const bool asked =
+                answerAsked.match(QStringView(t).mid(sentence->start, pos - sentence->start))
+                    .hasMatch();
+            if (!asked &&
+                (foreignWords >= 2 || inLanguage.match(QStringView(t).mid(pos + 5)).hasMatch())) {
+                previousTaken = true;
+                continue;
+            }
+        }
         // Joined to the next quotation, in a sentence that compares ("Do 'How do I…?' and 'I
         // forgot…' mean the same?"): the comparer takes both, whichever side it is named on.
         const bool joinedToNext =

@@ -923,6 +923,49 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringLiteral("In 'insurance_claim_form.png', find the answer to 'What is the claim "
                           "number?'")
         << QStringList{QStringLiteral("Document Question Answering")} << QList<int>{-1};
+    // Round 14's cues and readings (the fifteenth tune set's writers: files named by what
+    // they hold, an engineer's jargon, passive voice).
+    QTest::newRow("a foreign question to translate")
+        << QStringLiteral(
+               "A friend texted me 'Où est la plage ?'. Could you translate that into English?")
+        << QStringList{QStringLiteral("Translation")} << QList<int>{-1};
+    QTest::newRow("a question rendered in a language")
+        << QStringLiteral("A rendering of 'What time does the museum open?' in German is needed.")
+        << QStringList{QStringLiteral("Translation")} << QList<int>{-1};
+    QTest::newRow("an enhanced invoice is no voice")
+        << QStringLiteral("An enhancement of 'invoice_2019.jpg' is needed.")
+        << QStringList{QStringLiteral("Image-to-Image")} << QList<int>{-1};
+    QTest::newRow("an audio classifier")
+        << QStringLiteral("Run an audio classifier on 'street.wav'.")
+        << QStringList{QStringLiteral("Audio Classification")} << QList<int>{-1};
+    QTest::newRow("matte black") << QStringLiteral("Make the car in 'van.jpg' matte black.")
+                                 << QStringList{QStringLiteral("Image Editing")} << QList<int>{-1};
+    QTest::newRow("a continuation to be written")
+        << QStringLiteral(
+               "A continuation of the opening line 'It was a dark night,' is to be written.")
+        << QStringList{QStringLiteral("Text Generation")} << QList<int>{-1};
+    QTest::newRow("a slogan from a prompt")
+        << QStringLiteral("Generate a slogan from the prompt 'fresh bread every morning', then "
+                          "translate it into French.")
+        << QStringList{QStringLiteral("Text Generation"), QStringLiteral("Translation")}
+        << QList<int>{-1, 0};
+    QTest::newRow("a segmentation map made realistic")
+        << QStringLiteral(
+               "Segment 'street.jpg' and turn the segmentation map into a realistic image.")
+        << QStringList{QStringLiteral("Image Segmentation"), QStringLiteral("Image-to-Image")}
+        << QList<int>{-1, 0};
+    QTest::newRow("img2img") << QStringLiteral("img2img 'sketch.png' into a photo.")
+                             << QStringList{QStringLiteral("Image-to-Image")} << QList<int>{-1};
+    QTest::newRow("the generation of a picture")
+        << QStringLiteral("The generation of a picture from the prompt 'a red kite' is requested, "
+                          "and its objects are then to be detected.")
+        << QStringList{QStringLiteral("Text-to-Image"), QStringLiteral("Object Detection")}
+        << QList<int>{-1, 0};
+    QTest::newRow("a restoration required first")
+        << QStringLiteral("Restoration of 'old.jpg' is required first; the restored photo is then "
+                          "to be captioned.")
+        << QStringList{QStringLiteral("Image-to-Image"), QStringLiteral("Image-to-Text")}
+        << QList<int>{-1, 0};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
     // A correction restates the order: its steps run as it names them, a step of its "before
