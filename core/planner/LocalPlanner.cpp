@@ -706,7 +706,7 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
             static const QRegularExpression foreign(QStringLiteral(
                 R"([^\x00-\x7f]|\b(où|est|la|les|der|die|das|ist|wo|los|las|qué|dónde|wie|quel|quelle|welche|welches|welcher|comment|pourquoi|cuál|dove|come|che|perché|une|ein|eine|und|et|y|el|le|il|se|trouve|gibt|es)\b)"));
             static const QRegularExpression inLanguage(QStringLiteral(
-                R"(^\W*(is |are )?(in|into) (english|spanish|french|german|italian|portuguese|chinese|japanese|korean|russian|arabic|dutch|hindi|turkish|polish|swedish|greek)\b)"));
+                R"(^\W*((translated|rendered|put|said|written) )?(is |are )?(in|into) (english|spanish|french|german|italian|portuguese|chinese|japanese|korean|russian|arabic|dutch|hindi|turkish|polish|swedish|greek)\b)"));
             int foreignWords = 0;
             for (auto it = foreign.globalMatch(quotes.at(k).second.toLower()); it.hasNext();
                  it.next())

@@ -966,6 +966,32 @@ void TestLocalPlanner::chainsLinkByType_data()
                           "to be captioned.")
         << QStringList{QStringLiteral("Image-to-Image"), QStringLiteral("Image-to-Text")}
         << QList<int>{-1, 0};
+    // Round 15's cues (the sixteenth tune set's writers, in TaskBench's manner).
+    QTest::newRow("a phrase translated into a language")
+        << QStringLiteral("I need the phrase 'Where is the nearest bakery?' translated into "
+                          "Italian for my trip.")
+        << QStringList{QStringLiteral("Translation")} << QList<int>{-1};
+    QTest::newRow("what the speaker says")
+        << QStringLiteral("What does the speaker say in 'lecture.wav'?")
+        << QStringList{QStringLiteral("Automatic Speech Recognition")} << QList<int>{-1};
+    QTest::newRow("a voice separated from noise")
+        << QStringLiteral("Could you separate my voice from the traffic noise in 'memo.wav'?")
+        << QStringList{QStringLiteral("Audio-to-Audio")} << QList<int>{-1};
+    QTest::newRow("identify what the noise was")
+        << QStringLiteral("Identify what the noise in 'night.wav' was.")
+        << QStringList{QStringLiteral("Audio Classification")} << QList<int>{-1};
+    QTest::newRow("respond as an assistant")
+        << QStringLiteral(
+               "Could you respond as a friendly assistant to 'What should I cook tonight?'")
+        << QStringList{QStringLiteral("Conversational")} << QList<int>{-1};
+    QTest::newRow("make the car '…'")
+        << QStringLiteral("Could you make the car in 'car.png' 'bright red with white stripes'?")
+        << QStringList{QStringLiteral("Image Editing")} << QList<int>{-1};
+    QTest::newRow("a video illustrating an answer")
+        << QStringLiteral("From 'The tower was finished in 1889.', answer 'When was the tower "
+                          "finished?' and then produce a short video illustrating the answer.")
+        << QStringList{QStringLiteral("Question Answering"), QStringLiteral("Text-to-Video")}
+        << QList<int>{-1, 0};
     QTest::newRow("alt text") << QStringLiteral("I need alt text for 'team.jpg'.")
                               << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
     // A correction restates the order: its steps run as it names them, a step of its "before
