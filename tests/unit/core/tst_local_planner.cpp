@@ -431,6 +431,17 @@ void TestLocalPlanner::unseenRequestsScore_data()
     QTest::newRow("back-instructed 16, sealed")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct16-sealed.jsonl")
         << 160 << 0.90 << 0.78;
+    // Seventeenth pair (graphs seed 2042), written after round 14, all four writers in
+    // TaskBench's manner (shown eight dev requests; shown eight more; a third of the intermediate
+    // steps carried by the data flow; at length). Neither half has been read: 0.949 / 0.770
+    // (tune) and 0.925 / 0.776 (sealed) at 04333dc, 0.951 / 0.777 and 0.931 / 0.774 after
+    // round 14 (84ac23f), 0.952 / 0.779 and 0.931 / 0.774 after round 15 (5d87c21).
+    QTest::newRow("back-instructed 17, tune")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct17-tune.jsonl") << 160
+        << 0.93 << 0.75;
+    QTest::newRow("back-instructed 17, sealed")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct17-sealed.jsonl")
+        << 160 << 0.91 << 0.75;
 }
 
 void TestLocalPlanner::unseenRequestsScore()
