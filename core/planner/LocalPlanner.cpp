@@ -640,6 +640,16 @@ void LocalPlanner::bridgeInputs(const QString &t, const QSet<QString> &inputMedi
     }
 }
 
+namespace {
+// A file name's words, for matching whole words inside it: "insurance_claim_form" →
+// "insurance claim form" (same length, so positions stay).
+QString fileNameWords(QString text)
+{
+    return text.replace(QLatin1Char('_'), QLatin1Char(' '))
+        .replace(QLatin1Char('-'), QLatin1Char(' '));
+}
+} // namespace
+
 void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &t,
                                          const RequestReading &r,
                                          QHash<QString, RequestReading::Detected> &found) const
@@ -712,7 +722,8 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
                  it.next())
                 ++foreignWords;
             // Unless its sentence asks for its answer ("pull from it the answer to the client's
-            // own question: '¿Cuántos…?'").
+            // own question: '¿Cuántos…?'"); a reply asked for counts here too, unlike for
+            // answerVerb below.
             static const QRegularExpression answerAsked(
                 QStringLiteral(R"(\b(answer\w*|ask\w*|respond\w*|reply\w*)\b)"));
             const bool asked =
@@ -775,21 +786,17 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
         const qsizetype end = clauseEnd(t, *sentence, pos + 5); // after the QUOTE token
         auto nearestIn = [&](const QRegularExpression &re, qsizetype start, qsizetype stop) {
             qsizetype best = -1;
-            QString s = t.mid(start, stop - start);
             // A document word inside a file name counts ("insurance_claim_form.png").
-            if (&re == &documentWord)
-                s.replace(QLatin1Char('_'), QLatin1Char(' '))
-                    .replace(QLatin1Char('-'), QLatin1Char(' '));
+            const QString s = &re == &documentWord ? fileNameWords(t.mid(start, stop - start))
+                                                   : t.mid(start, stop - start);
             for (auto it = re.globalMatch(s); it.hasNext();) {
                 const QRegularExpressionMatch m = it.next();
                 // A file named for a document ("invoice.png", "insurance_claim_form.png", "my
                 // lease scan 'page2.png'") is a document, not a picture.
                 if (&re == &imageWord && m.captured(0).startsWith(QLatin1Char('.'))) {
                     const QString before = s.left(m.capturedStart());
-                    QString stem = before.section(QLatin1Char(' '), -1);
-                    stem.replace(QLatin1Char('_'), QLatin1Char(' '))
-                        .replace(QLatin1Char('-'), QLatin1Char(' '));
-                    if (documentWord.match(stem).hasMatch() ||
+                    if (documentWord.match(fileNameWords(before.section(QLatin1Char(' '), -1)))
+                            .hasMatch() ||
                         documentWord.match(before.section(QLatin1Char(' '), -2, -2)).hasMatch())
                         continue;
                 }
@@ -1380,7 +1387,8 @@ RequestReading LocalPlanner::read(const QString &request) const
                         return true;
                 return false;
             };
-            QList<QPair<double, int>> named, after; // (where named, index in order)
+            QList<QPair<double, int>> named; // (where named, index in order)
+            QList<int> after;                // named only in a "before" phrase
             for (int i = 0; i < order.size(); ++i) {
                 double at = -1;
                 bool inPhrase = false;
@@ -1397,7 +1405,7 @@ RequestReading LocalPlanner::read(const QString &request) const
                 if (at >= 0)
                     named << qMakePair(at, i);
                 else if (inPhrase)
-                    after << qMakePair(double(to), i);
+                    after << i;
             }
             if (named.isEmpty() || named.size() + after.size() < 2)
                 return;
@@ -1407,8 +1415,7 @@ RequestReading LocalPlanner::read(const QString &request) const
             QList<int> block;
             for (const auto &n : named)
                 block << n.second;
-            for (const auto &a : after)
-                block << a.second;
+            block << after;
             int first = order.size();
             for (int i : block)
                 first = std::min(first, i);
