@@ -442,6 +442,16 @@ void TestLocalPlanner::unseenRequestsScore_data()
     QTest::newRow("back-instructed 17, sealed")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct17-sealed.jsonl")
         << 160 << 0.91 << 0.75;
+    // Eighteenth pair (graphs seed 2043), written after round 15, all four writers in
+    // TaskBench's manner (shown eight dev requests; shown eight more; short, steps folded into one
+    // clause; an everyday situation). Neither half has been read: 0.953 / 0.797 (tune) and
+    // 0.949 / 0.838 (sealed) at 56cae40.
+    QTest::newRow("back-instructed 18, tune")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct18-tune.jsonl") << 160
+        << 0.93 << 0.77;
+    QTest::newRow("back-instructed 18, sealed")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct18-sealed.jsonl")
+        << 160 << 0.92 << 0.80;
 }
 
 void TestLocalPlanner::unseenRequestsScore()
