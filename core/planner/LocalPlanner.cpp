@@ -1573,6 +1573,109 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         }
         return false;
     };
+    // Whether a mention of step o at m only names its result ("translate the summary"): the
+    // request goes on with the same step, it does not start another.
+    auto namesResultAt = [&](int o, qsizetype m) {
+        const auto name = m_lexicon.resultNames.constFind(kinds.at(o));
+        if (name == m_lexicon.resultNames.constEnd())
+            return false;
+        const Sentence *sentence = sentenceAt(sentences, m);
+        const qsizetype from = sentence ? sentence->start : 0;
+        const qsizetype to = sentence ? sentence->end : reading.normalized.size();
+        for (auto it = name->globalMatch(QStringView(reading.normalized).mid(from, to - from));
+             it.hasNext();) {
+            const QRegularExpressionMatch r = it.next();
+            if (from + r.capturedStart() <= m && m < from + r.capturedEnd())
+                return true;
+        }
+        return false;
+    };
+    // The span of the request that is step i's own: its sentence, from the first clause boundary
+    // after the last mention of another step before it, to the next mention of another step
+    // after it (a mention that only names an earlier step's result is part of this step's).
+    auto ownSpan = [&](int i) {
+        const QString &t = reading.normalized;
+        const qsizetype pos = qsizetype(reading.tasks.at(i).position);
+        const Sentence *sentence = sentenceAt(sentences, pos);
+        const qsizetype floor = sentence ? sentence->start : 0;
+        qsizetype to = sentence ? sentence->end : t.size();
+        qsizetype last = -1; // the last mention of another step before it, in its sentence
+        for (int o = 0; o < kinds.size(); ++o) {
+            if (o == i)
+                continue;
+            const RequestReading::Detected &other = reading.tasks.at(o);
+            QList<double> at = other.mentions;
+            if (at.isEmpty())
+                at << other.position;
+            for (double mention : at) {
+                const qsizetype m = qsizetype(mention);
+                if (m >= floor && m < pos && (o > i || !namesResultAt(o, m)))
+                    last = std::max(last, m);
+                else if (m > pos && m < to && (o > i || !namesResultAt(o, m)))
+                    to = m;
+            }
+        }
+        qsizetype from = floor;
+        if (last >= 0) {
+            // Past the mention's first word: a mention placed at its clause's start ("then
+            // use the story to answer …") begins with the boundary itself.
+            static const QRegularExpression firstWord(QStringLiteral(R"(^\W*\w+)"));
+            const QStringView rest = QStringView(t).mid(last, pos - last);
+            const qsizetype skip = firstWord.match(rest).capturedLength();
+            const QRegularExpressionMatch b = clauseBoundary().match(rest.mid(skip));
+            from = b.hasMatch() ? last + skip + b.capturedEnd() : pos;
+        }
+        // Words before the step's own clause are its own only when they lead into it ("then,
+        // using both …, answer"): otherwise they end the clause before.
+        static const QRegularExpression leadIn(QStringLiteral(
+            R"(^\W*(?:(?:then|and|so|finally|next|now|also|lastly|after that)\W+)*(?:using|with|from|based on|taking|given|combining|starting from|take|use)\b)"));
+        const qsizetype clause = clauseStart(t, sentences, pos);
+        if (clause > from && !leadIn.match(QStringView(t).mid(from, clause - from)).hasMatch())
+            from = clause;
+        return QStringView(t).mid(from, std::max<qsizetype>(0, to - from));
+    };
+    // The earlier steps whose results step i's own words name ("using both the detected items
+    // and that generated text, answer …", "put that same generated question to the photo"), in
+    // the order it names them: the request says which result it reads, and it need not be the
+    // latest. A noun several steps make ("the answer", "the label") names the latest of them.
+    auto namedResults = [&](int i, QStringView span) {
+        struct Name
+        {
+            qsizetype end = 0;
+            int step = -1; // index in kinds
+        };
+        QMap<qsizetype, Name> byPlace; // where the name starts -> the name
+        for (int j = i - 1; j >= 0; --j) {
+            const auto name = m_lexicon.resultNames.constFind(kinds.at(j));
+            if (name == m_lexicon.resultNames.constEnd())
+                continue;
+            for (auto it = name->globalMatch(span); it.hasNext();) {
+                const QRegularExpressionMatch m = it.next();
+                if (!byPlace.contains(m.capturedStart()))
+                    byPlace.insert(m.capturedStart(), Name{m.capturedEnd(), j});
+            }
+        }
+        // "The summary of the tagged entities", "the description of this category": of two
+        // results named as one phrase, the later step's is meant (the other is what it was
+        // made from, or what describes it).
+        for (auto it = byPlace.begin(); it != byPlace.end();) {
+            const auto next = byPlace.constFind(it->end + 4);
+            if (next != byPlace.constEnd() && span.mid(it->end).startsWith(QLatin1String(" of ")) &&
+                next->step > it->step) {
+                it = byPlace.erase(it);
+                continue;
+            }
+            if (next != byPlace.constEnd() && span.mid(it->end).startsWith(QLatin1String(" of ")))
+                byPlace.remove(it->end + 4);
+            ++it;
+        }
+        QList<int> out;
+        for (const Name &n : byPlace)
+            if (!out.contains(n.step))
+                out << n.step;
+        return out;
+    };
+    QSet<int> sourcedByWords;   // steps whose sources their own words name (index in steps)
     QHash<int, int> stepOfKind; // index in kinds -> index in steps
     for (int i = 0; i < kinds.size(); ++i) {
         const QString &k = kinds.at(i);
@@ -1588,10 +1691,16 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         const RequestReading::Detected &d = reading.tasks.at(i);
         const TaskKind *kind = cat.task(k);
         QSet<QString> taken; // input types already fed
-        for (const QString &source : d.namedSources) {
-            const int j = int(kinds.indexOf(source));
-            const TaskKind *p = j >= 0 && j < i ? cat.task(source) : nullptr;
-            if (!p || !kind || !stepOfKind.contains(j) || !produces(source, k))
+        QList<int> sources;  // index in kinds
+        for (const QString &source : d.namedSources)
+            sources << int(kinds.indexOf(source));
+        const QStringView span =
+            d.namedSources.isEmpty() && !d.readsRequest ? ownSpan(i) : QStringView();
+        if (!span.isEmpty())
+            sources << namedResults(i, span);
+        for (int j : sources) {
+            const TaskKind *p = j >= 0 && j < i ? cat.task(kinds.at(j)) : nullptr;
+            if (!p || !kind || !stepOfKind.contains(j) || !produces(kinds.at(j), k))
                 continue;
             QString type; // the first input of k this source makes that is not yet fed
             for (const QString &in : kind->inputTypes)
@@ -1608,7 +1717,35 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
                 s.second = stepOfKind.value(j);
             taken.insert(type);
         }
-        const bool decided = s.source >= 0 || d.readsRequest;
+        if (s.source >= 0 && d.namedSources.isEmpty())
+            sourcedByWords.insert(int(steps.size()));
+        // A step that takes one text and quotes it in its own clause ("generate a question from
+        // the prompt '…'", "translate this into Italian: '…'") reads the quotation, not an
+        // earlier result; "use the result" still reads the step before it.
+        auto quotesOwnText = [&] {
+            static const QRegularExpression result(
+                QStringLiteral(R"(\b(the|that|this|its) (result|output)\b)"));
+            if (s.source >= 0 || !kind || kind->inputTypes != QStringList{QStringLiteral("text")} ||
+                span.isEmpty() || result.match(span).hasMatch())
+                return false;
+            const QString &t = reading.normalized;
+            const qsizetype pos = qsizetype(d.position);
+            const qsizetype quote = t.indexOf(QLatin1String("QUOTE"), pos);
+            if (quote >= 0 && t.data() + quote < span.data() + span.size()) {
+                // Nothing between the step and the quotation starts another clause, but a colon
+                // that introduces it.
+                QStringView between = QStringView(t).mid(pos, quote - pos).trimmed();
+                if (between.endsWith(QLatin1Char(':')))
+                    between.chop(1);
+                if (!clauseBoundary().match(between).hasMatch())
+                    return true;
+            }
+            const qsizetype before = t.lastIndexOf(QLatin1String("QUOTE"), pos);
+            return before >= 0 && before >= clauseStart(t, sentences, pos) &&
+                   t.data() + before >= span.data();
+        };
+
+        const bool decided = s.source >= 0 || d.readsRequest || quotesOwnText();
         const QStringList preferred = m_lexicon.preferSource.value(k);
         for (int j = i - 1; j >= 0 && s.source < 0 && !decided; --j)
             if (preferred.contains(kinds.at(j)) && stepOfKind.contains(j))
@@ -1656,7 +1793,8 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
             continue;
         for (int i : after) {
             if (i < before || !stepOfKind.contains(i) || !produces(kinds.at(before), kinds.at(i)) ||
-                !reading.tasks.at(i).namedSources.isEmpty())
+                !reading.tasks.at(i).namedSources.isEmpty() ||
+                sourcedByWords.contains(stepOfKind.value(i)))
                 continue;
             Step &s = steps[stepOfKind.value(i)];
             if (m_lexicon.comparers.contains(s.task) && s.source >= 0 &&

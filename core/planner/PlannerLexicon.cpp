@@ -97,6 +97,24 @@ Result<PlannerLexicon> PlannerLexicon::fromJson(const QByteArray &json, const QS
     lex.perSource = r.stringList(root, top, QStringLiteral("per_source"));
     lex.terminal = r.stringList(root, top, QStringLiteral("terminal"), false);
     lex.comparers = r.stringList(root, top, QStringLiteral("comparers"), false);
+    // A result is named after a determiner and at most one free word ("the chatbot's reply",
+    // "that short summary"); the lexicon gives the nouns, the code the determiners, so that a
+    // pattern cannot match a bare noun that names the request's own input ("a summary of …",
+    // "my transcript"). "After that answer '…'" orders a step, it names no result.
+    const QJsonObject names = root.value(QStringLiteral("result_names")).toObject();
+    for (auto it = names.begin(); it != names.end(); ++it) {
+        const QString path = JsonReader::child(QStringLiteral("$.result_names"), it.key());
+        const QString noun = r.string(names, QStringLiteral("$.result_names"), it.key());
+        lex.resultNames.insert(
+            it.key(),
+            compile(
+                r, path,
+                QStringLiteral(
+                    R"((?<!after )(?<!before )(?<!so )\b(?:the|that|this|those|these|its|their|your)\s+)"
+                    R"((?:(?:same|resulting|new|final|whole|full)\s+)?)"
+                    R"((?:[\w'-]+\s+)?(?:%1)\b)")
+                    .arg(noun)));
+    }
 
     const QJsonArray rules = r.array(root, top, QStringLiteral("model_rules"));
     for (qsizetype i = 0; i < rules.size(); ++i) {

@@ -71,6 +71,10 @@ struct PlannerLexicon
     // Tasks that compare two inputs of one type: the second comes from another earlier producer
     // whose result no step uses yet ("compare the summary with the answer").
     QStringList comparers;
+    // How a request names each task's result when a later step reads it ("the detected items",
+    // "that generated question", "the edited table"): task -> a pattern matched after a
+    // determiner ("the", "that", "this same" …), see LocalPlanner::planNow.
+    QHash<QString, QRegularExpression> resultNames;
     QList<ModelRule> modelRules;
     QList<DeviceCue> devices;
     QString defaultDevice;

@@ -1179,6 +1179,69 @@ void TestLocalPlanner::stepsLinkAsTheRequestNamesThem_data()
                           "'statue.jpg'\n- [ ] Read the caption aloud")
         << QStringList{QStringLiteral("Image-to-Text"), QStringLiteral("Text-to-Speech")}
         << LinkList{{0, 1}};
+    // A step reads the results its own words name, not only the latest one: two named results
+    // (a question answered from both), one result read by two later steps.
+    QTest::newRow("both named results")
+        << QStringLiteral("Could you detect the objects in 'desk.jpg' and also write a few lines "
+                          "continuing 'A tidy desk helps'? Then, using both the detected items and "
+                          "that generated text, answer 'Which item should I put away first?'")
+        << QStringList{QStringLiteral("Object Detection"), QStringLiteral("Text Generation"),
+                       QStringLiteral("Question Answering")}
+        << LinkList{{0, 2}, {1, 2}};
+    QTest::newRow("the same generated question twice")
+        << QStringLiteral("Generate a question from 'Ask what season a photo shows'. Translate the "
+                          "generated question into German. Also put that same generated question "
+                          "to the photo 'park.jpg'.")
+        << QStringList{QStringLiteral("Text Generation"), QStringLiteral("Translation"),
+                       QStringLiteral("Visual Question Answering")}
+        << LinkList{{0, 1}, {0, 2}};
+    // A step that quotes its own text reads the quotation; "use the result" reads the step before.
+    QTest::newRow("a step that quotes its own text")
+        << QStringLiteral("Summarize this note: 'The bakery opens at seven and closes at noon on "
+                          "Sundays.' Separately, generate a question from the prompt 'Write one "
+                          "question a customer might ask about opening hours'. Answer that "
+                          "generated question using the summary as the source text.")
+        << QStringList{QStringLiteral("Summarization"), QStringLiteral("Text Generation"),
+                       QStringLiteral("Question Answering")}
+        << LinkList{{0, 2}, {1, 2}};
+    QTest::newRow("a quotation, then use the result")
+        << QStringLiteral("Summarize this paragraph: 'The council approved a budget for parks and "
+                          "libraries.' Then use the result to create an illustration.")
+        << QStringList{QStringLiteral("Summarization"), QStringLiteral("Text-to-Image")}
+        << LinkList{{0, 1}};
+    // Of two results named as one phrase, the later step's.
+    QTest::newRow("the description of this category")
+        << QStringLiteral("Caption 'tower.jpg', read the caption aloud, classify that audio, and "
+                          "tell me how similar the description of this category is to the "
+                          "sentence 'a bell is ringing'.")
+        << QStringList{QStringLiteral("Image-to-Text"), QStringLiteral("Text-to-Speech"),
+                       QStringLiteral("Audio Classification"),
+                       QStringLiteral("Sentence Similarity")}
+        << LinkList{{0, 1}, {1, 2}, {2, 3}};
+    // "After that answer '…'" orders a step; it does not name the earlier answer.
+    QTest::newRow("after that, answer")
+        << QStringLiteral("Ask the scanned manual 'manual.png' 'How do I descale it?', summarize "
+                          "that answer, after that answer 'How long does it take?' from the "
+                          "summary.")
+        << QStringList{QStringLiteral("Document Question Answering"),
+                       QStringLiteral("Summarization"), QStringLiteral("Question Answering")}
+        << LinkList{{0, 1}, {1, 2}};
+    // A result named in the clause before belongs to that clause's step.
+    QTest::newRow("a name in the clause before")
+        << QStringLiteral(
+               "Ask the scanned menu 'menu.png' 'What is today's special?', pick out the "
+               "names and places from that answer, and finally write me a friendly "
+               "chat-style reply based on them.")
+        << QStringList{QStringLiteral("Document Question Answering"),
+                       QStringLiteral("Token Classification"), QStringLiteral("Conversational")}
+        << LinkList{{0, 1}, {1, 2}};
+    QTest::newRow("the Spanish label")
+        << QStringLiteral(
+               "Classify the emotion in 'greeting.wav' and give me the label in Spanish. "
+               "Based on that Spanish label, write a short story.")
+        << QStringList{QStringLiteral("Audio Classification"), QStringLiteral("Translation"),
+                       QStringLiteral("Text Generation")}
+        << LinkList{{0, 1}, {1, 2}};
     // A first sentence that asks for the first step is not a goal to put last.
     QTest::newRow("wish that is the first step")
         << QStringLiteral("I'd like an image of 'a lighthouse in a storm'. Segment the generated "
