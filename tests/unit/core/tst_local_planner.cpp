@@ -1096,6 +1096,51 @@ void TestLocalPlanner::chainsLinkByType_data()
     QTest::newRow("scribbles into typed text")
         << QStringLiteral("Turn the scribbles in 'board.jpg' into typed text.")
         << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
+    // Round 16's cues (what the seventeenth tune set said that no cue read).
+    QTest::newRow("parts of speech")
+        << QStringLiteral("Tag the parts of speech in 'A heron waits by the cold river'. Generate "
+                          "an image from the tagged output.")
+        << QStringList{QStringLiteral("Token Classification"), QStringLiteral("Text-to-Image")}
+        << QList<int>{-1, 0};
+    QTest::newRow("a question posed to a picture is no pose")
+        << QStringLiteral("Classify 'kite.jpg' and generate a question from the label. That "
+                          "question is what we pose to the other picture, 'beach.jpg'.")
+        << QStringList{QStringLiteral("Image Classification"), QStringLiteral("Text Generation"),
+                       QStringLiteral("Visual Question Answering")}
+        << QList<int>{-1, 0, 1};
+    QTest::newRow("whatever kind of sound it is")
+        << QStringLiteral("Please clean up the noisy recording 'yard.wav' and then draw me an "
+                          "illustration of whatever kind of sound it turns out to be.")
+        << QStringList{QStringLiteral("Audio-to-Audio"), QStringLiteral("Audio Classification"),
+                       QStringLiteral("Text-to-Image")}
+        << QList<int>{-1, 0, 1};
+    QTest::newRow("which command it is, with a manual scan")
+        << QStringLiteral("'door.wav' is a spoken voice command. Please recognize which command "
+                          "it is, and use the detected command as the question for the scanned "
+                          "manual 'manual.png'.")
+        << QStringList{QStringLiteral("Audio Classification"),
+                       QStringLiteral("Document Question Answering")}
+        << QList<int>{-1, 0};
+    QTest::newRow("a transcript the user already has")
+        << QStringLiteral(
+               "I have a transcript of a long team meeting in 'meeting_notes.txt'. Could "
+               "you summarize the main points?")
+        << QStringList{QStringLiteral("Summarization")} << QList<int>{-1};
+    QTest::newRow("describe it in words")
+        << QStringLiteral("Estimate a depth map for 'stairs.jpg', segment that depth map, and then "
+                          "describe the segmented result to me in words.")
+        << QStringList{QStringLiteral("Depth Estimation"), QStringLiteral("Image Segmentation"),
+                       QStringLiteral("Image-to-Text")}
+        << QList<int>{-1, 0, 1};
+    QTest::newRow("point out every one and label where")
+        << QStringLiteral("There are cows all over 'field.jpg'. Could you point out every cow and "
+                          "label where each one is?")
+        << QStringList{QStringLiteral("Object Detection")} << QList<int>{-1};
+    QTest::newRow("respond to this prompt")
+        << QStringLiteral("First, respond to this prompt: 'Suggest a name for a bakery.' Use your "
+                          "response to edit my sign 'sign.png'.")
+        << QStringList{QStringLiteral("Conversational"), QStringLiteral("Image Editing")}
+        << QList<int>{-1, 0};
 }
 
 void TestLocalPlanner::chainsLinkByType()
