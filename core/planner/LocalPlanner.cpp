@@ -729,8 +729,14 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
             const bool asked =
                 answerAsked.match(QStringView(t).mid(sentence->start, pos - sentence->start))
                     .hasMatch();
+            // Or one the translation order introduces ("Please translate this into Italian:
+            // 'Hello, … Could you tell me where to pick up the keys?'").
+            static const QRegularExpression introduced(QStringLiteral(
+                R"(\btranslat\w*( (this|it|that|the following|these|my [\w-]+|the [\w-]+))?( (in|into|to) [\w-]+)?\s*:?\s*$)"));
+            const QStringView before = QStringView(t).mid(sentence->start, pos - sentence->start);
             if (!asked &&
-                (foreignWords >= 2 || inLanguage.match(QStringView(t).mid(pos + 5)).hasMatch())) {
+                (foreignWords >= 2 || inLanguage.match(QStringView(t).mid(pos + 5)).hasMatch() ||
+                 introduced.match(before).hasMatch())) {
                 previousTaken = true;
                 continue;
             }

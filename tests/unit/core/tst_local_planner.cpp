@@ -1136,6 +1136,17 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringLiteral("There are cows all over 'field.jpg'. Could you point out every cow and "
                           "label where each one is?")
         << QStringList{QStringLiteral("Object Detection")} << QList<int>{-1};
+    QTest::newRow("the label looked up in quoted notes")
+        << QStringLiteral("Classify the photo 'room.jpg'. Then, using the label as the question, "
+                          "look it up in these notes: 'The kitchen has a gas stove. The bedroom "
+                          "faces east.'")
+        << QStringList{QStringLiteral("Image Classification"), QStringLiteral("Question Answering")}
+        << QList<int>{-1, 0};
+    // A question inside a text to translate is translated, not answered.
+    QTest::newRow("a question inside the text to translate")
+        << QStringLiteral("My host reads no English. Please translate this into Italian: 'Hello, "
+                          "I arrive on Friday. Where do I pick up the keys?'")
+        << QStringList{QStringLiteral("Translation")} << QList<int>{-1};
     QTest::newRow("respond to this prompt")
         << QStringLiteral("First, respond to this prompt: 'Suggest a name for a bakery.' Use your "
                           "response to edit my sign 'sign.png'.")
