@@ -452,6 +452,17 @@ void TestLocalPlanner::unseenRequestsScore_data()
     QTest::newRow("back-instructed 18, sealed")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct18-sealed.jsonl")
         << 160 << 0.92 << 0.80;
+    // Nineteenth pair (graphs seed 2044), written during round 16, all four writers in
+    // TaskBench's manner (shown eight dev requests; a third of the intermediate steps carried by
+    // the data flow; at length; numbered steps or every step its own question). Neither half has
+    // been read: 0.954 / 0.827 (tune) and 0.964 / 0.810 (sealed) at 56cae40, 0.955 / 0.848 and
+    // 0.965 / 0.858 at 88011b7.
+    QTest::newRow("back-instructed 19, tune")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct19-tune.jsonl") << 160
+        << 0.93 << 0.80;
+    QTest::newRow("back-instructed 19, sealed")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct19-sealed.jsonl")
+        << 160 << 0.94 << 0.80;
 }
 
 void TestLocalPlanner::unseenRequestsScore()
