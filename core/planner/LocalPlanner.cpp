@@ -1665,15 +1665,15 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         // results named as one phrase, the later step's is meant (the other is what it was
         // made from, or what describes it).
         for (auto it = byPlace.begin(); it != byPlace.end();) {
-            const auto next = byPlace.constFind(it->end + 4);
-            if (next != byPlace.constEnd() && span.mid(it->end).startsWith(QLatin1String(" of ")) &&
-                next->step > it->step) {
+            const qsizetype ofAt = it->end + 4; // where a name after " of " starts
+            if (!span.mid(it->end).startsWith(QLatin1String(" of ")) || !byPlace.contains(ofAt)) {
+                ++it;
+            } else if (byPlace.value(ofAt).step > it->step) {
                 it = byPlace.erase(it);
-                continue;
+            } else {
+                byPlace.remove(ofAt);
+                ++it;
             }
-            if (next != byPlace.constEnd() && span.mid(it->end).startsWith(QLatin1String(" of ")))
-                byPlace.remove(it->end + 4);
-            ++it;
         }
         QList<int> out;
         for (const Name &n : byPlace)
@@ -1736,8 +1736,10 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
                 return false;
             const QString &t = reading.normalized;
             const qsizetype pos = qsizetype(d.position);
+            const qsizetype spanFrom = span.data() - t.constData();
+            const qsizetype spanTo = spanFrom + span.size();
             const qsizetype quote = t.indexOf(QLatin1String("QUOTE"), pos);
-            if (quote >= 0 && t.data() + quote < span.data() + span.size()) {
+            if (quote >= 0 && quote < spanTo) {
                 // Nothing between the step and the quotation starts another clause, but a colon
                 // that introduces it.
                 QStringView between = QStringView(t).mid(pos, quote - pos).trimmed();
@@ -1747,10 +1749,8 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
                     return true;
             }
             const qsizetype before = t.lastIndexOf(QLatin1String("QUOTE"), pos);
-            return before >= 0 && before >= clauseStart(t, sentences, pos) &&
-                   t.data() + before >= span.data();
+            return before >= 0 && before >= spanFrom && before >= clauseStart(t, sentences, pos);
         };
-
         const bool decided = s.source >= 0 || d.readsRequest || quotesOwnText();
         const QStringList preferred = m_lexicon.preferSource.value(k);
         for (int j = i - 1; j >= 0 && s.source < 0 && !decided; --j)

@@ -101,7 +101,10 @@ Result<PlannerLexicon> PlannerLexicon::fromJson(const QByteArray &json, const QS
     // "that short summary"); the lexicon gives the nouns, the code the determiners, so that a
     // pattern cannot match a bare noun that names the request's own input ("a summary of …",
     // "my transcript"). "After that answer '…'" orders a step, it names no result.
-    const QJsonObject names = root.value(QStringLiteral("result_names")).toObject();
+    const QJsonObject names =
+        root.contains(QStringLiteral("result_names"))
+            ? r.object(root.value(QStringLiteral("result_names")), QStringLiteral("$.result_names"))
+            : QJsonObject();
     for (auto it = names.begin(); it != names.end(); ++it) {
         const QString path = JsonReader::child(QStringLiteral("$.result_names"), it.key());
         const QString noun = r.string(names, QStringLiteral("$.result_names"), it.key());

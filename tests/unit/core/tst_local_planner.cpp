@@ -1444,6 +1444,16 @@ void TestLocalPlanner::brokenLexiconIsRejectedWithPath()
     QVERIFY2(lex.error().startsWith(
                  QStringLiteral("lexicon.json: $.tasks[0].cues[0].re: invalid regular expression")),
              qPrintable(lex.error()));
+    // A result name is a pattern too: a broken one is named by its task.
+    const Result<PlannerLexicon> names = PlannerLexicon::fromJson(
+        R"({"threshold":0.8,"tasks":[],"exclusions":[],"requires":{},"late_generators":[],
+            "prefer_source":{},"per_source":[],"model_rules":[],"devices":[],
+            "default_device":"Mobile phone","result_names":{"Summarization":"summar(y"}})",
+        QStringLiteral("lexicon.json"));
+    QVERIFY(!names.ok());
+    QVERIFY2(names.error().contains(
+                 QStringLiteral("$.result_names.Summarization: invalid regular expression")),
+             qPrintable(names.error()));
 }
 
 void TestLocalPlanner::scoringIsMicroAveraged()
