@@ -3,7 +3,8 @@
 // the tasks by where the request mentions them (sensing steps first, generators after the text
 // they illustrate), adds the step that reads an input file no found task reads and the steps of
 // a sequenced request ("then", "after that") that no cue found (from the task descriptions'
-// words), links each task to the latest earlier task that produces a type it takes,
+// words), links each task to the earlier tasks whose results its own words name ("using the
+// detected items …"), else to the latest earlier task that produces a type it takes,
 // and picks a device (named or implied by the request, else the best fit) and a model for each.
 #pragma once
 
