@@ -1167,6 +1167,34 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringLiteral("My host reads no English. Please translate this into Italian: 'Hello, "
                           "I arrive on Friday. Where do I pick up the keys?'")
         << QStringList{QStringLiteral("Translation")} << QList<int>{-1};
+    // Round 17's cues (what the eighteenth tune set said that no cue read).
+    QTest::newRow("read the chatbot's reply aloud")
+        << QStringLiteral("Have a chatbot respond to 'I lost my keys again', and read the "
+                          "chatbot's reply aloud.")
+        << QStringList{QStringLiteral("Conversational"), QStringLiteral("Text-to-Speech")}
+        << QList<int>{-1, 0};
+    QTest::newRow("which animal is in the photo")
+        << QStringLiteral("Could you tell me which animal is in 'meadow.jpg', and then write a "
+                          "short poem about it?")
+        << QStringList{QStringLiteral("Image Classification"), QStringLiteral("Text Generation")}
+        << QList<int>{-1, 0};
+    QTest::newRow("sum up the answer")
+        << QStringLiteral("Ask 'What are the children doing?' about my photo 'park.jpg', and then "
+                          "sum up the answer in one sentence.")
+        << QStringList{QStringLiteral("Visual Question Answering"), QStringLiteral("Summarization")}
+        << QList<int>{-1, 0};
+    QTest::newRow("complete this question")
+        << QStringLiteral("Complete this question for me: 'What colour is the'. Then ask the "
+                          "finished question about my photo 'kite.jpg'.")
+        << QStringList{QStringLiteral("Text Generation"),
+                       QStringLiteral("Visual Question Answering")}
+        << QList<int>{-1, 0};
+    QTest::newRow("apply the transcribed instruction to my photo")
+        << QStringLiteral("Transcribe my voice note 'note.wav', and then apply the transcribed "
+                          "instruction to my photo 'garden.jpg'.")
+        << QStringList{QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Image Editing")}
+        << QList<int>{-1, 0};
     QTest::newRow("respond to this prompt")
         << QStringLiteral("First, respond to this prompt: 'Suggest a name for a bakery.' Use your "
                           "response to edit my sign 'sign.png'.")
