@@ -1195,6 +1195,37 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringList{QStringLiteral("Automatic Speech Recognition"),
                        QStringLiteral("Image Editing")}
         << QList<int>{-1, 0};
+    QTest::newRow("have that transcript read back")
+        << QStringLiteral("Transcribe 'memo.wav', then have that transcript read back in a clear "
+                          "synthetic voice.")
+        << QStringList{QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Text-to-Speech")}
+        << QList<int>{-1, 0};
+    QTest::newRow("touch up the generated picture")
+        << QStringLiteral("Generate an illustration of 'a lighthouse at dawn', and then touch up "
+                          "the generated picture so it has 'a thin gold border'.")
+        << QStringList{QStringLiteral("Text-to-Image"), QStringLiteral("Image Editing")}
+        << QList<int>{-1, 0};
+    QTest::newRow("tell me in words what the depth map shows")
+        << QStringLiteral("Estimate the depth of 'hall.jpg', and tell me in words what that depth "
+                          "map shows.")
+        << QStringList{QStringLiteral("Depth Estimation"), QStringLiteral("Image-to-Text")}
+        << QList<int>{-1, 0};
+    QTest::newRow("named things in a text")
+        << QStringLiteral("Mark the ingredients and other named things in 'Add two eggs from "
+                          "Greenfield Farm to the flour.'")
+        << QStringList{QStringLiteral("Token Classification")} << QList<int>{-1};
+    QTest::newRow("brighten and clean up the photo")
+        << QStringLiteral("Brighten and clean up the photo 'cellar.jpg', then detect the objects "
+                          "in it.")
+        << QStringList{QStringLiteral("Image-to-Image"), QStringLiteral("Object Detection")}
+        << QList<int>{-1, 0};
+    QTest::newRow("a fun fact from the answer")
+        << QStringLiteral("From 'Otters hold hands while they sleep so they do not drift apart.' "
+                          "answer 'Why do otters hold hands?', and then write a short fun fact "
+                          "from that answer.")
+        << QStringList{QStringLiteral("Question Answering"), QStringLiteral("Text Generation")}
+        << QList<int>{-1, 0};
     QTest::newRow("respond to this prompt")
         << QStringLiteral("First, respond to this prompt: 'Suggest a name for a bakery.' Use your "
                           "response to edit my sign 'sign.png'.")
