@@ -726,14 +726,12 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
             // answerVerb below.
             static const QRegularExpression answerAsked(
                 QStringLiteral(R"(\b(answer\w*|ask\w*|respond\w*|reply\w*)\b)"));
-            const bool asked =
-                answerAsked.match(QStringView(t).mid(sentence->start, pos - sentence->start))
-                    .hasMatch();
+            const QStringView before = QStringView(t).mid(sentence->start, pos - sentence->start);
+            const bool asked = answerAsked.match(before).hasMatch();
             // Or one the translation order introduces ("Please translate this into Italian:
             // 'Hello, … Could you tell me where to pick up the keys?'").
             static const QRegularExpression introduced(QStringLiteral(
                 R"(\btranslat\w*( (this|it|that|the following|these|my [\w-]+|the [\w-]+))?( (in|into|to) [\w-]+)?\s*:?\s*$)"));
-            const QStringView before = QStringView(t).mid(sentence->start, pos - sentence->start);
             if (!asked &&
                 (foreignWords >= 2 || inLanguage.match(QStringView(t).mid(pos + 5)).hasMatch() ||
                  introduced.match(before).hasMatch())) {

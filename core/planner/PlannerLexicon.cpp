@@ -100,7 +100,8 @@ Result<PlannerLexicon> PlannerLexicon::fromJson(const QByteArray &json, const QS
     // A result is named after a determiner and at most one free word ("the chatbot's reply",
     // "that short summary"); the lexicon gives the nouns, the code the determiners, so that a
     // pattern cannot match a bare noun that names the request's own input ("a summary of …",
-    // "my transcript"). "After that answer '…'" orders a step, it names no result.
+    // "my transcript"). "After that answer '…'", "before that" and "so that" order or explain a
+    // step; they name no result.
     const QJsonObject names =
         root.contains(QStringLiteral("result_names"))
             ? r.object(root.value(QStringLiteral("result_names")), QStringLiteral("$.result_names"))
