@@ -472,6 +472,15 @@ void TestLocalPlanner::unseenRequestsScore_data()
     QTest::newRow("back-instructed 20, sealed")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct20-sealed.jsonl")
         << 160 << 0.94 << 0.85;
+    // Twenty-first pair (graphs seed 2046), written at the start of round 18 in the eighteenth
+    // pair's four manners. Neither half has been read: 0.954 / 0.822 (tune) and 0.961 / 0.898
+    // (sealed) at dbe78db.
+    QTest::newRow("back-instructed 21, tune")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct21-tune.jsonl") << 160
+        << 0.93 << 0.79;
+    QTest::newRow("back-instructed 21, sealed")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct21-sealed.jsonl")
+        << 160 << 0.94 << 0.86;
 }
 
 void TestLocalPlanner::unseenRequestsScore()
