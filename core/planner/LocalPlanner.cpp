@@ -1532,9 +1532,10 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         }
     // A step whose own words send it back to the request's input ("…, both from the original
     // photo", "separately, answer … about the same image") takes no earlier step's result, when
-    // the request provides every type it takes.
+    // the request provides every type it takes. `separately` says the word was "separately" or
+    // "independently".
     const QList<Sentence> sentences = splitSentences(reading.normalized);
-    auto readsOriginal = [&](int i) {
+    auto readsOriginal = [&](int i, bool *separately) {
         static const QRegularExpression original(QStringLiteral(
             R"(\b(separately|independently|(original|the same)( (image|photo|picture|audio|recording|text))?)\b)"));
         const TaskKind *k = cat.task(kinds.at(i));
@@ -1559,10 +1560,18 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         if (k->inputTypes.size() > 1 && k->inputTypes.contains(QLatin1String("text")) &&
             earlierText.match(clause).hasMatch())
             return false;
+        // "Separately" and "independently" say how the clause they open goes on: after this
+        // step's own clause has ended ("summarize it, and separately identify the entities it
+        // mentions"), they speak of the next step, not of this one.
+        const qsizetype ownClauseEnd =
+            sentence ? clauseEnd(reading.normalized, *sentence, pos) : reading.normalized.size();
         auto it = original.globalMatch(clause);
         while (it.hasNext()) {
             const QRegularExpressionMatch m = it.next();
+            if (m.captured(2).isEmpty() && start + m.capturedStart() >= ownClauseEnd)
+                continue;
             if (m.captured(2) != QLatin1String("the same") || !m.captured(4).isEmpty()) {
+                *separately = m.captured(2).isEmpty();
                 // "the original audio" sends a step back to the audio only if it reads audio.
                 const QString medium = m.captured(4);
                 const QString type =
@@ -1686,7 +1695,17 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         if (k == perSourceKind)
             continue;
         Step s{k, -1};
-        if (readsOriginal(i)) {
+        bool separately = false;
+        if (readsOriginal(i, &separately)) {
+            // "Summarize it, and separately identify the entities it mentions": a sibling of the
+            // step before it, reading what that step reads. A step that takes two inputs ("and
+            // separately answer '…?' about the photo") reads the request's own.
+            const TaskKind *kind = cat.task(k);
+            if (separately && kind && kind->inputTypes.size() == 1 && stepOfKind.contains(i - 1)) {
+                const int sibling = steps.at(stepOfKind.value(i - 1)).source;
+                if (sibling >= 0 && produces(steps.at(sibling).task, k))
+                    s.source = sibling;
+            }
             stepOfKind.insert(i, steps.size());
             steps << s;
             continue;

@@ -1393,6 +1393,23 @@ void TestLocalPlanner::stepsLinkAsTheRequestNamesThem_data()
         << QStringList{QStringLiteral("Text-to-Image"), QStringLiteral("Image Segmentation"),
                        QStringLiteral("Image Classification")}
         << LinkList{{0, 1}, {1, 2}};
+    // "Separately" opens the next clause: the summary reads the story, and the names are pulled
+    // from the story too, beside the summary (round 18).
+    QTest::newRow("separately, a sibling of the step before")
+        << QStringLiteral("Write a short story from the prompt 'a lighthouse keeper's last "
+                          "night'. When it's done, summarize it, and separately pull out the "
+                          "names and places it mentions.")
+        << QStringList{QStringLiteral("Text Generation"), QStringLiteral("Summarization"),
+                       QStringLiteral("Token Classification")}
+        << LinkList{{0, 1}, {0, 2}};
+    // The translation reads the caption; the picture question, "separately", asks the photo the
+    // quoted question and reads no result.
+    QTest::newRow("separately, a question about the photo")
+        << QStringLiteral("Caption 'beach.jpg', translate the caption into French, and "
+                          "separately answer 'How many boats are there?' about the photo.")
+        << QStringList{QStringLiteral("Image-to-Text"), QStringLiteral("Translation"),
+                       QStringLiteral("Visual Question Answering")}
+        << LinkList{{0, 1}};
 }
 
 void TestLocalPlanner::stepsLinkAsTheRequestNamesThem()
