@@ -864,6 +864,18 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
             continue;
         if (!cat.task(kind))
             continue;
+        // A picture question whose other reader was found only where the request sets the scene
+        // ("I have a document image 'form.png'. … answer 'What date…?' using that depth image"):
+        // that reader asks it, here.
+        if (!found.contains(kind) && kind != answerers.at(0)) {
+            const QString &other = kind == answerers.at(1) ? answerers.at(2) : answerers.at(1);
+            const auto f = found.constFind(other);
+            if (f != found.cend() && f->position < sentence->start &&
+                isBackground(t, sentenceAt(sentences, qsizetype(f->position))) &&
+                std::all_of(f->mentions.cbegin(), f->mentions.cend(),
+                            [&](double m) { return m < sentence->start; }))
+                kind = other;
+        }
         if (found.contains(kind)) {
             // Found by a word before the question's sentence ("a document image 'form.png'"),
             // the step asks the question where the request quotes it.
@@ -1133,8 +1145,24 @@ RequestReading LocalPlanner::read(const QString &request) const
     for (const Exclusion &x : m_lexicon.exclusions)
         if (found.contains(x.ifTask) && found.contains(x.dropTask) &&
             found.value(x.dropTask).score < x.below &&
-            (x.singleFile.isEmpty() || fileMedia.value(x.singleFile) <= 1))
+            (x.singleFile.isEmpty() || fileMedia.value(x.singleFile) <= 1)) {
+            // The kept answering step, named only where the request sets the scene ("I have a
+            // scanned form 'form.png'. … finally ask that depth image 'What…?'"), asks where the
+            // dropped reading of the question was asked. (Only for the two picture readers: a
+            // question stands where it is put; other steps' dropped readings may be later words.)
+            static const QStringList pictureReaders = {
+                QStringLiteral("Visual Question Answering"),
+                QStringLiteral("Document Question Answering")};
+            RequestReading::Detected &kept = found[x.ifTask];
+            const double asked = found.value(x.dropTask).position;
+            if (pictureReaders.contains(x.ifTask) && pictureReaders.contains(x.dropTask) &&
+                asked > kept.position &&
+                isBackground(t, sentenceAt(sentences, qsizetype(kept.position))) &&
+                !isBackground(t, sentenceAt(sentences, qsizetype(asked))) &&
+                kept.firstMentionFrom(asked) < 0)
+                kept.position = asked;
             found.remove(x.dropTask);
+        }
     for (const auto &rule : m_lexicon.requiredSources) {
         const QString &task = rule.first;
         if (!found.contains(task))

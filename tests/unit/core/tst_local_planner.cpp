@@ -1410,6 +1410,23 @@ void TestLocalPlanner::stepsLinkAsTheRequestNamesThem_data()
         << QStringList{QStringLiteral("Image-to-Text"), QStringLiteral("Translation"),
                        QStringLiteral("Visual Question Answering")}
         << LinkList{{0, 1}};
+    // A document reader named only in the scene-setting sentence asks its question where the
+    // request puts it, last, of the depth image (round 18): once when a picture-question cue
+    // found the asking ("ask that depth image"), once when only the quoted question did ("using
+    // the sharpened picture").
+    QTest::newRow("document question asked where it is put")
+        << QStringLiteral("I have a scanned letter 'letter.png' with a torn corner. Please edit it "
+                          "to fill in the torn corner, then make a depth map of the repaired "
+                          "image, and finally ask that depth image 'Who signed the letter?'")
+        << QStringList{QStringLiteral("Image Editing"), QStringLiteral("Depth Estimation"),
+                       QStringLiteral("Document Question Answering")}
+        << LinkList{{0, 1}, {1, 2}};
+    QTest::newRow("document question of the sharpened picture")
+        << QStringLiteral("I have a document image 'bill.png'. Please sharpen it, then answer "
+                          "'What is the total due?' using the sharpened picture.")
+        << QStringList{QStringLiteral("Image-to-Image"),
+                       QStringLiteral("Document Question Answering")}
+        << LinkList{{0, 1}};
 }
 
 void TestLocalPlanner::stepsLinkAsTheRequestNamesThem()
