@@ -242,6 +242,40 @@ bool isBackground(const QString &t, const Sentence *s)
     return opening.match(text).hasMatch() && !request.match(text).hasMatch();
 }
 
+// Where a sentence after the scene-setting one at `start` comes back to the input named there
+// ("I also have a scanned shopping list, 'list.png'." … "as the question to the shopping list"):
+// the thing is the last word of the noun phrase the cue matched in (up to four words, right
+// before the file or quotation it names); -1 when no later sentence that asks something names
+// it after a determiner, or when the word is too general to tell things apart.
+qsizetype laterReference(const QString &t, const QList<Sentence> &sentences, qsizetype start,
+                         qsizetype end)
+{
+    const Sentence *s = sentenceAt(sentences, start);
+    if (!s || end > s->end)
+        return -1;
+    static const QRegularExpression phrase(
+        QStringLiteral(
+            R"(^([\w'-]+(?: [\w'-]+){0,3}?),?\s*(\(|named |called |titled )?(\bquote\b|[\w-]+\.[a-z0-9]{2,4}\b))"),
+        QRegularExpression::CaseInsensitiveOption);
+    const QRegularExpressionMatch m = phrase.match(QStringView(t).mid(start, s->end - start));
+    if (!m.hasMatch())
+        return -1;
+    const QString head = m.captured(1).section(QLatin1Char(' '), -1);
+    static const QRegularExpression general(QStringLiteral(
+        R"(^(image|picture|photo|pic|file|copy|version|one|it|this|that|them|scan|scanned|document|page|text|audio|recording|clip|video)s?$)"));
+    if (head.size() < 3 || general.match(head).hasMatch())
+        return -1;
+    const QRegularExpression reference(
+        QStringLiteral(R"(\b(the|that|this|my|our|your|his|her|their) ([\w'-]+ ){0,2}%1\b)")
+            .arg(QRegularExpression::escape(head)));
+    for (auto it = reference.globalMatch(t, s->end); it.hasNext();) {
+        const qsizetype at = it.next().capturedStart();
+        if (!isBackground(t, sentenceAt(sentences, at)))
+            return at;
+    }
+    return -1;
+}
+
 // A first sentence that names the result before the recipe ("I need an answer to 'Why…?' about
 // an edited version of 'room.jpg'.", "The final deliverable is a summary of how a generated
 // image was classified.", "Required output: a similarity score between …", "End result:
@@ -986,9 +1020,11 @@ RequestReading LocalPlanner::read(const QString &request) const
     // ("the spoken commands", "into an image") before it asks for it in so many words.
     const QList<Sentence> sentences = splitSentences(t);
     QHash<QString, RequestReading::Detected> found;
+    QHash<QString, double> referredToLater; // see below, after 1a
     for (const TaskCues &tc : m_lexicon.tasks) {
         bool have = false;
         RequestReading::Detected best{tc.task, 0, 0};
+        qsizetype bestEnd = 0; // where the best cue's match ends
         QList<double> mentions;
         for (const TaskCue &cue : tc.cues) {
             if (!cue.requiresMedium.isEmpty() && !r.media.contains(cue.requiresMedium))
@@ -1019,6 +1055,7 @@ RequestReading LocalPlanner::read(const QString &request) const
                               (cue.weight == best.score && position < best.position))) {
                     best.score = cue.weight;
                     best.position = position;
+                    bestEnd = m.capturedEnd();
                     have = true;
                 }
                 first = false;
@@ -1036,6 +1073,11 @@ RequestReading LocalPlanner::read(const QString &request) const
                         best.position = m;
                         break;
                     }
+                if (isBackground(t, sentenceAt(sentences, qsizetype(best.position))))
+                    if (const qsizetype later =
+                            laterReference(t, sentences, qsizetype(best.position), bestEnd);
+                        later >= 0)
+                        referredToLater.insert(tc.task, double(later));
             }
             found.insert(tc.task, best);
         }
@@ -1043,6 +1085,28 @@ RequestReading LocalPlanner::read(const QString &request) const
     // 1a. A question the request quotes is to be answered: by the answering step that fits what
     // it is asked of (a document, a picture, a text), unless a step of its clause takes it.
     answerQuotedQuestions(lowered, t, r, found);
+    // A step that takes two inputs, named only in a scene-setting sentence by the thing it works
+    // on ("I also have a scanned shopping list, 'list.png'."), and not placed by a question: it
+    // stands where the request comes back to that thing ("use the detected items as the
+    // question to the shopping list"), as its other input may be made by then. (A step that
+    // takes one input can work on the thing at once.)
+    for (auto it = referredToLater.cbegin(); it != referredToLater.cend(); ++it) {
+        const auto f = found.find(it.key());
+        const TaskKind *kind = catalog().task(it.key());
+        if (f == found.end() || !kind || kind->inputTypes.size() < 2 ||
+            !isBackground(t, sentenceAt(sentences, qsizetype(f->position))))
+            continue;
+        // The clause that comes back to the thing must be no other step's: in "summarize the
+        // answer from the menu" the menu is what an earlier answer came from.
+        const qsizetype at = qsizetype(it.value());
+        const Sentence *sentence = sentenceAt(sentences, at);
+        const qsizetype from = clauseStart(t, sentences, at);
+        const qsizetype to = sentence ? clauseEnd(t, *sentence, at) : t.size();
+        if (std::none_of(found.cbegin(), found.cend(), [&](const RequestReading::Detected &o) {
+                return o.task != it.key() && o.position >= from && o.position < to;
+            }))
+            f->position = it.value();
+    }
     // A goal stated first: its steps stand where the recipe after it asks for them again. The
     // question it quotes is answered last when the recipe ends by asking "the question".
     if (!sentences.isEmpty() && isGoalStatement(t, sentences, &sentences.first())) {

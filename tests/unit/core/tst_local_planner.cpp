@@ -1427,6 +1427,25 @@ void TestLocalPlanner::stepsLinkAsTheRequestNamesThem_data()
         << QStringList{QStringLiteral("Image-to-Image"),
                        QStringLiteral("Document Question Answering")}
         << LinkList{{0, 1}};
+    // A document reader named only where the request sets the scene, by the thing it reads,
+    // stands where the request comes back to that thing (round 18): after the step whose result
+    // is its question.
+    QTest::newRow("document reader where its document comes back")
+        << QStringLiteral("I photographed my fridge, 'fridge.jpg', and I also have a scanned "
+                          "recipe card, 'card.png'. Please detect the items in the fridge, then "
+                          "use the detected items as the question to the recipe card to see "
+                          "which ingredients I already have.")
+        << QStringList{QStringLiteral("Object Detection"),
+                       QStringLiteral("Document Question Answering")}
+        << LinkList{{0, 1}};
+    QTest::newRow("document asked the transcribed question")
+        << QStringLiteral("My landlord sent a scanned notice, 'notice.png'. Please transcribe my "
+                          "voice note 'note.wav' and ask the notice that question, then summarize "
+                          "the answer from the notice.")
+        << QStringList{QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Document Question Answering"),
+                       QStringLiteral("Summarization")}
+        << LinkList{{0, 1}, {1, 2}};
 }
 
 void TestLocalPlanner::stepsLinkAsTheRequestNamesThem()
