@@ -1780,6 +1780,7 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
                 out << n.step;
         return out;
     };
+    const QSet<QString> inputMedia = inputFileMedia(reading.normalized); // the files' media
     QSet<int> sourcedByWords;   // steps whose sources their own words name (index in steps)
     QHash<int, int> stepOfKind; // index in kinds -> index in steps
     for (int i = 0; i < kinds.size(); ++i) {
@@ -1831,6 +1832,44 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
             else if (s.second < 0)
                 s.second = stepOfKind.value(j);
             taken.insert(type);
+        }
+        // A two-input step whose words name one earlier result reads its other input from the
+        // latest earlier step that makes it and whose result nothing reads yet ("edit the
+        // generated cabin image so its door is painted in that color", after the answer that
+        // gives the color). Not when the request gives that input: its own words (a quotation,
+        // a file), a picture or recording the request names, or the question the request
+        // quotes for an answering step; nor when the step goes back to a result with "also" or
+        // "the same" ("could the same segmented image also be edited …"): a branch beside the
+        // step before it.
+        static const QStringList answering = {QStringLiteral("Question Answering"),
+                                              QStringLiteral("Visual Question Answering"),
+                                              QStringLiteral("Document Question Answering")};
+        static const QRegularExpression branch(QStringLiteral(R"(\b(also|same)\b)"));
+        const bool questionQuoted =
+            std::any_of(reading.quotes.cbegin(), reading.quotes.cend(),
+                        [](const QString &q) { return q.trimmed().endsWith(QLatin1Char('?')); });
+        if (s.source >= 0 && s.second < 0 && kind && kind->inputTypes.size() == 2 &&
+            !span.isEmpty() && !branch.match(span).hasMatch()) {
+            static const QRegularExpression ownInput(QStringLiteral("QUOTE|") + fileNamePattern());
+            for (const QString &in : kind->inputTypes) {
+                if (taken.contains(in) || ownInput.match(span).hasMatch() ||
+                    (in != QLatin1String("text") && inputMedia.contains(in)) ||
+                    (in == QLatin1String("text") && questionQuoted && answering.contains(k)))
+                    continue;
+                for (int j = i - 1; j >= 0 && s.second < 0; --j) {
+                    const TaskKind *p = cat.task(kinds.at(j));
+                    if (!p || !p->outputTypes.contains(in) || !stepOfKind.contains(j) ||
+                        stepOfKind.value(j) == s.source)
+                        continue;
+                    const int candidate = stepOfKind.value(j);
+                    const bool read = std::any_of(steps.cbegin(), steps.cend(), [&](const Step &o) {
+                        return o.source == candidate || o.second == candidate;
+                    });
+                    if (!read)
+                        s.second = candidate;
+                    break;
+                }
+            }
         }
         if (s.source >= 0 && d.namedSources.isEmpty())
             sourcedByWords.insert(int(steps.size()));

@@ -1446,6 +1446,27 @@ void TestLocalPlanner::stepsLinkAsTheRequestNamesThem_data()
                        QStringLiteral("Document Question Answering"),
                        QStringLiteral("Summarization")}
         << LinkList{{0, 1}, {1, 2}};
+    // An edit that names the generated picture ("the generated barn image": a result name with a
+    // word between) takes its instruction from the answer before it, which nothing reads yet
+    // (round 18).
+    QTest::newRow("edit named picture in the answer's color")
+        << QStringLiteral("Generate an image of 'a red barn in a wheat field'. Also, read this "
+                          "note: 'The farmer painted the barn doors green last spring.' and "
+                          "answer 'What color are the barn doors?'. Then edit the generated barn "
+                          "image so its roof matches that color.")
+        << QStringList{QStringLiteral("Text-to-Image"), QStringLiteral("Question Answering"),
+                       QStringLiteral("Image Editing")}
+        << LinkList{{0, 2}, {1, 2}};
+    // "The same segmented image also": a branch beside the question, which takes no answer.
+    QTest::newRow("the same image also edited")
+        << QStringLiteral("Can you segment the scanned page 'contract.png'? Looking at that "
+                          "segmented page, what is the signing date? And could the same "
+                          "segmented image also be edited so the signature block is highlighted "
+                          "in yellow?")
+        << QStringList{QStringLiteral("Image Segmentation"),
+                       QStringLiteral("Document Question Answering"),
+                       QStringLiteral("Image Editing")}
+        << LinkList{{0, 1}, {0, 2}};
 }
 
 void TestLocalPlanner::stepsLinkAsTheRequestNamesThem()
