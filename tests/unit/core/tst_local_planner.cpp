@@ -1240,6 +1240,18 @@ void TestLocalPlanner::chainsLinkByType_data()
                           "response to edit my sign 'sign.png'.")
         << QStringList{QStringLiteral("Conversational"), QStringLiteral("Image Editing")}
         << QList<int>{-1, 0};
+    // Round 18 cues. A question put to a picture asks it; it does not paste text onto it.
+    QTest::newRow("put that question to the photo")
+        << QStringLiteral("Transcribe the spoken question in 'q.wav', then put that question to "
+                          "my photo 'room.jpg'.")
+        << QStringList{QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Visual Question Answering")}
+        << QList<int>{-1, 0};
+    // Writing that cannot be made out, then "what does it say?": the text read off the image.
+    QTest::newRow("what does the unreadable writing say")
+        << QStringLiteral("There's a note scribbled on the fridge door in 'fridge.jpg' that I "
+                          "can't make out. What does it say?")
+        << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
 }
 
 void TestLocalPlanner::chainsLinkByType()
