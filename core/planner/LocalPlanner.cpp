@@ -276,6 +276,69 @@ qsizetype laterReference(const QString &t, const QList<Sentence> &sentences, qsi
     return -1;
 }
 
+// Where each quotation's QUOTE token stands in `t` (the request lower-cased, quotations replaced),
+// index for index with `quotes` (the '…' quotations first, then the "…" ones): the tokens stand
+// in the request's order, so the quotations are put in that order by where each stands in
+// `lowered` (a repeated quotation: its next occurrence). Empty when they cannot be told apart
+// (a quotation inside another).
+QList<qsizetype> quotationTokens(const QString &lowered, const QString &t,
+                                 const QStringList &quotes)
+{
+    static const QRegularExpression quoteToken(QStringLiteral(R"(\bQUOTE\b)"));
+    QList<qsizetype> tokens;
+    for (auto it = quoteToken.globalMatch(t); it.hasNext();)
+        tokens << it.next().capturedStart();
+    if (tokens.size() != quotes.size())
+        return {};
+    QList<QPair<qsizetype, int>> byPlace; // where it stands in `lowered`, its index in quotes
+    QHash<QString, qsizetype> searchFrom;
+    for (int q = 0; q < quotes.size(); ++q) {
+        const qsizetype where = lowered.indexOf(quotes.at(q), searchFrom.value(quotes.at(q), 0));
+        if (where < 0)
+            return {};
+        searchFrom.insert(quotes.at(q), where + 1);
+        byPlace << qMakePair(where, q);
+    }
+    std::sort(byPlace.begin(), byPlace.end());
+    QList<qsizetype> at(quotes.size());
+    for (int k = 0; k < byPlace.size(); ++k)
+        at[byPlace.at(k).second] = tokens.at(k);
+    return at;
+}
+
+// The quotations step `step` reads, best first: those in its own words (from its clause to the
+// next step named after it), then the nearest before them, then the nearest after. Without
+// places (the quotations cannot be aligned, or the step was added for another), the request's
+// order.
+QList<int> quotationsFor(const QString &t, const QList<Sentence> &sentences, int quotations,
+                         const QList<qsizetype> &quoteAt, const QList<double> &stepAt, int step)
+{
+    QList<int> out;
+    const double at = stepAt.value(step, -1);
+    if (quoteAt.size() != quotations || at < 0) {
+        for (int q = 0; q < quotations; ++q)
+            out << q;
+        return out;
+    }
+    const qsizetype from = clauseStart(t, sentences, qsizetype(at));
+    double to = double(t.size());
+    for (double other : stepAt)
+        if (other > at && other < to)
+            to = other;
+    QList<QPair<qsizetype, int>> own, before, after;
+    for (int q = 0; q < quoteAt.size(); ++q) {
+        const qsizetype p = quoteAt.at(q);
+        (p >= from && double(p) < to ? own : p < from ? before : after) << qMakePair(p, q);
+    }
+    std::sort(own.begin(), own.end());
+    std::sort(before.begin(), before.end(), std::greater<>());
+    std::sort(after.begin(), after.end());
+    for (const auto *list : {&own, &before, &after})
+        for (const auto &e : *list)
+            out << e.second;
+    return out;
+}
+
 // A first sentence that names the result before the recipe ("I need an answer to 'Why…?' about
 // an edited version of 'room.jpg'.", "The final deliverable is a summary of how a generated
 // image was classified.", "Required output: a similarity score between …", "End result:
@@ -688,25 +751,17 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
                                          const RequestReading &r,
                                          QHash<QString, RequestReading::Detected> &found) const
 {
-    // r.quotes holds the '…' quotations first, then the "…" ones; the QUOTE tokens of the text
-    // stand in the request's order. Put the quotations in that order too, by where each stands
-    // in the lower-cased request (a repeated quotation: its next occurrence).
-    static const QRegularExpression quoteToken(QStringLiteral(R"(\bQUOTE\b)"));
-    QList<qsizetype> at;
-    for (auto it = quoteToken.globalMatch(t); it.hasNext();)
-        at << it.next().capturedStart();
-    if (at.size() != r.quotes.size())
-        return; // a quotation inside another: the tokens cannot be told apart
-    QList<QPair<qsizetype, QString>> quotes; // where it stands in the request, its text
-    QHash<QString, qsizetype> searchFrom;
-    for (const QString &q : r.quotes) {
-        const qsizetype where = lowered.indexOf(q, searchFrom.value(q, 0));
-        if (where < 0)
-            return;
-        searchFrom.insert(q, where + 1);
-        quotes << qMakePair(where, q);
-    }
+    // The quotations in the request's order, with where each QUOTE token stands.
+    const QList<qsizetype> tokenAt = quotationTokens(lowered, t, r.quotes);
+    if (tokenAt.size() != r.quotes.size())
+        return;          // a quotation inside another: the tokens cannot be told apart
+    QList<qsizetype> at; // where each stands in `t`, in order
+    QList<QPair<qsizetype, QString>> quotes; // the same, with its text
+    for (int q = 0; q < r.quotes.size(); ++q)
+        quotes << qMakePair(tokenAt.at(q), r.quotes.at(q));
     std::sort(quotes.begin(), quotes.end());
+    for (const auto &q : quotes)
+        at << q.first;
     static const QStringList answerers = {QStringLiteral("Question Answering"),
                                           QStringLiteral("Visual Question Answering"),
                                           QStringLiteral("Document Question Answering")};
@@ -1591,6 +1646,7 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         QString task;
         int source = -1; // index into steps
         int second = -1; // a comparer's second source
+        double at = -1;  // where the request names it (-1: added for another step)
     };
     QList<Step> steps;
     QStringList kinds;
@@ -1787,7 +1843,7 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         const QString &k = kinds.at(i);
         if (k == perSourceKind)
             continue;
-        Step s{k, -1};
+        Step s{k, -1, -1, reading.tasks.at(i).position};
         bool separately = false;
         if (readsOriginal(i, &separately)) {
             // "Summarize it, and separately identify the entities it mentions": a sibling of the
@@ -1973,6 +2029,12 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         }
     }
 
+    // Where each quotation and each step stand in the request, for the arguments below.
+    const QList<qsizetype> quoteAt =
+        quotationTokens(request.toLower(), reading.normalized, reading.quotes);
+    QList<double> stepAt;
+    for (const Step &s : steps)
+        stepAt << s.at;
     for (int i = 0; i < steps.size(); ++i) {
         const Step &s = steps.at(i);
         const TaskKind *kind = cat.task(s.task);
@@ -2048,7 +2110,8 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         // Inputs: the producer's output where the types agree, else a value from the request.
         if (kind) {
             bool linked = false, linkedSecond = false;
-            int fileIndex = 0, quoteIndex = 0;
+            int fileIndex = 0;
+            QList<int> textArgs; // the arguments that take a quotation (index in task.args)
             const TaskKind *srcKind = s.source >= 0 ? cat.task(steps.at(s.source).task) : nullptr;
             const TaskKind *secondKind =
                 s.second >= 0 ? cat.task(steps.at(s.second).task) : nullptr;
@@ -2061,8 +2124,7 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
                     arg.sourceTask = QStringLiteral("t%1").arg(s.second + 1);
                     linkedSecond = true;
                 } else if (type == QLatin1String("text")) {
-                    arg.value = quoteIndex < reading.quotes.size() ? reading.quotes.at(quoteIndex++)
-                                                                   : request;
+                    textArgs << int(task.args.size()); // filled below
                 } else {
                     // The first file of a matching kind, else the request's own medium.
                     for (; fileIndex < reading.files.size(); ++fileIndex) {
@@ -2077,6 +2139,17 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
                 }
                 task.args << arg;
             }
+            // The quotations it reads: those in its own words first, then the nearest before
+            // them, then the nearest after; given to its text inputs in the request's order.
+            QList<int> chosen = quotationsFor(reading.normalized, sentences,
+                                              int(reading.quotes.size()), quoteAt, stepAt, i)
+                                    .mid(0, textArgs.size());
+            if (quoteAt.size() == reading.quotes.size())
+                std::sort(chosen.begin(), chosen.end(),
+                          [&](int a, int b) { return quoteAt.at(a) < quoteAt.at(b); });
+            for (int n = 0; n < textArgs.size(); ++n)
+                task.args[textArgs.at(n)].value =
+                    n < chosen.size() ? reading.quotes.at(chosen.at(n)) : request;
         }
         plan.tasks << task;
     }

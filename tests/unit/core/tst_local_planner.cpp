@@ -55,6 +55,8 @@ private Q_SLOTS:
     void chainsLinkByType();
     void stepsLinkAsTheRequestNamesThem_data();
     void stepsLinkAsTheRequestNamesThem();
+    void quotationsGoToTheStepsThatQuoteThem_data();
+    void quotationsGoToTheStepsThatQuoteThem();
     void namedPhotoIsNotCaptured();
     void fileToSaveAsIsNotAnInput();
     void unreadInputFileGetsItsReader();
@@ -1479,6 +1481,57 @@ void TestLocalPlanner::stepsLinkAsTheRequestNamesThem_data()
                        QStringLiteral("Document Question Answering"),
                        QStringLiteral("Image Editing")}
         << LinkList{{0, 1}, {0, 2}};
+}
+
+void TestLocalPlanner::quotationsGoToTheStepsThatQuoteThem_data()
+{
+    // Each request, and for each planned task the quotations its text inputs take (lower-cased,
+    // as the planner reads them), in argument order; a task whose texts all come from earlier
+    // tasks has none.
+    QTest::addColumn<QString>("request");
+    QTest::addColumn<QList<QStringList>>("texts");
+    // Each step takes the quotation in its own words, not the request's first one.
+    QTest::newRow("prompt and article")
+        << QStringLiteral("Summarize this article: 'The council voted to widen the bike lanes.' "
+                          "and generate an image of 'a cat on a bicycle'.")
+        << QList<QStringList>{{QStringLiteral("the council voted to widen the bike lanes.")},
+                              {QStringLiteral("a cat on a bicycle")}};
+    // The answering step takes its own question and the note before it, not the picture's
+    // prompt; its two texts keep the request's order.
+    QTest::newRow("question with the note before it")
+        << QStringLiteral("Generate an image of 'a red barn in a wheat field'. Also, read this "
+                          "note: 'The farmer painted the barn doors green last spring.' and "
+                          "answer 'What color are the barn doors?'. Then edit the generated barn "
+                          "image so its roof matches that color.")
+        << QList<QStringList>{{QStringLiteral("a red barn in a wheat field")},
+                              {QStringLiteral("the farmer painted the barn doors green last "
+                                              "spring."),
+                               QStringLiteral("what color are the barn doors?")},
+                              {}};
+    // A question about a result asks its own quoted question, not the edit's instruction.
+    QTest::newRow("question after a quoted edit")
+        << QStringLiteral("Estimate the depth of 'hall.jpg', then edit the depth map so that 'the "
+                          "closest objects are red', and then answer 'Which object is red?' "
+                          "about the edited image.")
+        << QList<QStringList>{{},
+                              {QStringLiteral("the closest objects are red")},
+                              {QStringLiteral("which object is red?")}};
+}
+
+void TestLocalPlanner::quotationsGoToTheStepsThatQuoteThem()
+{
+    QFETCH(QString, request);
+    QFETCH(QList<QStringList>, texts);
+    const Result<Plan> plan = LocalPlanner(Catalog::builtin()).planNow(request);
+    QVERIFY2(plan.ok(), qPrintable(plan.error()));
+    QVERIFY2(plan->tasks.size() == texts.size(), qPrintable(describe(*plan)));
+    for (int i = 0; i < texts.size(); ++i) {
+        QStringList given;
+        for (const TaskArg &arg : plan->tasks.at(i).args)
+            if (!arg.isLink() && arg.type == QLatin1String("text"))
+                given << arg.value;
+        QCOMPARE(given, texts.at(i));
+    }
 }
 
 void TestLocalPlanner::stepsLinkAsTheRequestNamesThem()
