@@ -242,16 +242,25 @@ bool isBackground(const QString &t, const Sentence *s)
     return opening.match(text).hasMatch() && !request.match(text).hasMatch();
 }
 
+// The steps that answer a question, in the order answerQuotedQuestions indexes them: from a text,
+// a picture, a document.
+const QStringList &answeringTasks()
+{
+    static const QStringList tasks = {QStringLiteral("Question Answering"),
+                                      QStringLiteral("Visual Question Answering"),
+                                      QStringLiteral("Document Question Answering")};
+    return tasks;
+}
+
 // Where a sentence after the scene-setting one at `start` comes back to the input named there
 // ("I also have a scanned shopping list, 'list.png'." … "as the question to the shopping list"):
 // the thing is the last word of the noun phrase the cue matched in (up to four words, right
 // before the file or quotation it names); -1 when no later sentence that asks something names
 // it after a determiner, or when the word is too general to tell things apart.
-qsizetype laterReference(const QString &t, const QList<Sentence> &sentences, qsizetype start,
-                         qsizetype end)
+qsizetype laterReference(const QString &t, const QList<Sentence> &sentences, qsizetype start)
 {
     const Sentence *s = sentenceAt(sentences, start);
-    if (!s || end > s->end)
+    if (!s)
         return -1;
     static const QRegularExpression phrase(
         QStringLiteral(
@@ -762,9 +771,7 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
     std::sort(quotes.begin(), quotes.end());
     for (const auto &q : quotes)
         at << q.first;
-    static const QStringList answerers = {QStringLiteral("Question Answering"),
-                                          QStringLiteral("Visual Question Answering"),
-                                          QStringLiteral("Document Question Answering")};
+    const QStringList &answerers = answeringTasks();
     const Catalog &cat = catalog();
     const QList<Sentence> sentences = splitSentences(t);
     // What the question is asked of, by the nearest word naming it in the question's sentence.
@@ -1079,7 +1086,6 @@ RequestReading LocalPlanner::read(const QString &request) const
     for (const TaskCues &tc : m_lexicon.tasks) {
         bool have = false;
         RequestReading::Detected best{tc.task, 0, 0};
-        qsizetype bestEnd = 0; // where the best cue's match ends
         QList<double> mentions;
         for (const TaskCue &cue : tc.cues) {
             if (!cue.requiresMedium.isEmpty() && !r.media.contains(cue.requiresMedium))
@@ -1110,7 +1116,6 @@ RequestReading LocalPlanner::read(const QString &request) const
                               (cue.weight == best.score && position < best.position))) {
                     best.score = cue.weight;
                     best.position = position;
-                    bestEnd = m.capturedEnd();
                     have = true;
                 }
                 first = false;
@@ -1130,7 +1135,7 @@ RequestReading LocalPlanner::read(const QString &request) const
                     }
                 if (isBackground(t, sentenceAt(sentences, qsizetype(best.position))))
                     if (const qsizetype later =
-                            laterReference(t, sentences, qsizetype(best.position), bestEnd);
+                            laterReference(t, sentences, qsizetype(best.position));
                         later >= 0)
                         referredToLater.insert(tc.task, double(later));
             }
@@ -1269,13 +1274,12 @@ RequestReading LocalPlanner::read(const QString &request) const
             // scanned form 'form.png'. … finally ask that depth image 'What…?'"), asks where the
             // dropped reading of the question was asked. (Only for the two picture readers: a
             // question stands where it is put; other steps' dropped readings may be later words.)
-            static const QStringList pictureReaders = {
-                QStringLiteral("Visual Question Answering"),
-                QStringLiteral("Document Question Answering")};
+            auto picture = [](const QString &task) {
+                return answeringTasks().indexOf(task) >= 1; // the picture or document reader
+            };
             RequestReading::Detected &kept = found[x.ifTask];
             const double asked = found.value(x.dropTask).position;
-            if (pictureReaders.contains(x.ifTask) && pictureReaders.contains(x.dropTask) &&
-                asked > kept.position &&
+            if (picture(x.ifTask) && picture(x.dropTask) && asked > kept.position &&
                 isBackground(t, sentenceAt(sentences, qsizetype(kept.position))) &&
                 !isBackground(t, sentenceAt(sentences, qsizetype(asked))) &&
                 kept.firstMentionFrom(asked) < 0)
@@ -1837,6 +1841,10 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         return out;
     };
     const QSet<QString> inputMedia = inputFileMedia(reading.normalized); // the files' media
+    const bool questionQuoted = // the request quotes a question (for two-input steps below)
+        std::any_of(reading.quotes.cbegin(), reading.quotes.cend(),
+                    [](const QString &q) { return q.trimmed().endsWith(QLatin1Char('?')); });
+    static const QRegularExpression branch(QStringLiteral(R"(\b(also|same)\b)"));
     QSet<int> sourcedByWords;   // steps whose sources their own words name (index in steps)
     QHash<int, int> stepOfKind; // index in kinds -> index in steps
     for (int i = 0; i < kinds.size(); ++i) {
@@ -1897,20 +1905,13 @@ Result<Plan> LocalPlanner::planNow(const QString &request) const
         // quotes for an answering step; nor when the step goes back to a result with "also" or
         // "the same" ("could the same segmented image also be edited …"): a branch beside the
         // step before it.
-        static const QStringList answering = {QStringLiteral("Question Answering"),
-                                              QStringLiteral("Visual Question Answering"),
-                                              QStringLiteral("Document Question Answering")};
-        static const QRegularExpression branch(QStringLiteral(R"(\b(also|same)\b)"));
-        const bool questionQuoted =
-            std::any_of(reading.quotes.cbegin(), reading.quotes.cend(),
-                        [](const QString &q) { return q.trimmed().endsWith(QLatin1Char('?')); });
         if (s.source >= 0 && s.second < 0 && kind && kind->inputTypes.size() == 2 &&
             !span.isEmpty() && !branch.match(span).hasMatch()) {
             static const QRegularExpression ownInput(QStringLiteral("QUOTE|") + fileNamePattern());
             for (const QString &in : kind->inputTypes) {
                 if (taken.contains(in) || ownInput.match(span).hasMatch() ||
                     (in != QLatin1String("text") && inputMedia.contains(in)) ||
-                    (in == QLatin1String("text") && questionQuoted && answering.contains(k)))
+                    (in == QLatin1String("text") && questionQuoted && answeringTasks().contains(k)))
                     continue;
                 for (int j = i - 1; j >= 0 && s.second < 0; --j) {
                     const TaskKind *p = cat.task(kinds.at(j));
