@@ -483,6 +483,15 @@ void TestLocalPlanner::unseenRequestsScore_data()
     QTest::newRow("back-instructed 21, sealed")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct21-sealed.jsonl")
         << 160 << 0.94 << 0.86;
+    // Twenty-second pair (graphs seed 2047), written at the start of round 19 in the same four
+    // manners. Neither half has been read: 0.934 / 0.809 (tune) and 0.957 / 0.871 (sealed) at
+    // 5f1c6c2.
+    QTest::newRow("back-instructed 22, tune")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct22-tune.jsonl") << 160
+        << 0.91 << 0.77;
+    QTest::newRow("back-instructed 22, sealed")
+        << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct22-sealed.jsonl")
+        << 160 << 0.93 << 0.84;
 }
 
 void TestLocalPlanner::unseenRequestsScore()
