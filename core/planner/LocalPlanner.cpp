@@ -46,7 +46,7 @@ const QHash<QString, QRegularExpression> &mediaWordPatterns()
 QSet<QString> inputFileMedia(const QString &t)
 {
     static const QRegularExpression saveAs(QStringLiteral(
-        R"(\b(save|store|export|output|name|call|write)\w*( \w+){0,3} (as|to|into|in)\W*$)"));
+        R"(\b(?!calling\b)(save|store|export|output|name|call|write)\w*( \w+){0,3} (as|to|into|in)\W*$)"));
     static const QRegularExpression fileRe(QStringLiteral(R"(\b[\w-]+\.(\w{2,4})\b)"));
     QSet<QString> inputMedia;
     auto files = fileRe.globalMatch(t);

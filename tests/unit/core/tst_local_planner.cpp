@@ -1263,6 +1263,55 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringLiteral("There's a note scribbled on the fridge door in 'fridge.jpg' that I "
                           "can't make out. What does it say?")
         << QStringList{QStringLiteral("Image-to-Text")} << QList<int>{-1};
+    // "calling in 'call.wav'" names an input file: only "call it as"/"save it to" name an output.
+    QTest::newRow("a file after 'calling in' is read")
+        << QStringLiteral("A customer is calling in 'call.wav'. Please summarize what she wants.")
+        << QStringList{QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Summarization")}
+        << QList<int>{-1, 0};
+    // Round 19 cues. Nouns and verbs are parts of speech: tagging them is token classification.
+    QTest::newRow("tag the nouns in the detected list")
+        << QStringLiteral("Could you detect the objects in 'shelf.jpg', tag the nouns in that "
+                          "list, and read the tagged result aloud?")
+        << QStringList{QStringLiteral("Object Detection"), QStringLiteral("Token Classification"),
+                       QStringLiteral("Text-to-Speech")}
+        << QList<int>{-1, 0, 1};
+    QTest::newRow("pull the verbs out of the label")
+        << QStringLiteral("Classify 'pet.jpg' and pull the key verbs out of the predicted label.")
+        << QStringList{QStringLiteral("Image Classification"),
+                       QStringLiteral("Token Classification")}
+        << QList<int>{-1, 0};
+    // Describing an image that a step made (a depth map, a segmented image) is captioning it.
+    QTest::newRow("describe that depth map")
+        << QStringLiteral("Make a depth map of 'hall.jpg', describe that depth map in a sentence, "
+                          "and turn the description into a short video.")
+        << QStringList{QStringLiteral("Depth Estimation"), QStringLiteral("Image-to-Text"),
+                       QStringLiteral("Text-to-Video")}
+        << QList<int>{-1, 0, 1};
+    QTest::newRow("describe the segmented image")
+        << QStringLiteral("Segment 'desk.jpg' and describe the segmented image.")
+        << QStringList{QStringLiteral("Image Segmentation"), QStringLiteral("Image-to-Text")}
+        << QList<int>{-1, 0};
+    // "Use that answer to tell me '…?'", "from the receipt's answer, find out '…?'": a question
+    // answered from an earlier step's text.
+    QTest::newRow("use that answer to tell me")
+        << QStringLiteral("Generate an image of 'a red barn beside a pond', ask the image 'What is "
+                          "next to the barn?', and then use that answer to tell me 'Is there "
+                          "water in the scene?'")
+        << QStringList{QStringLiteral("Text-to-Image"), QStringLiteral("Visual Question Answering"),
+                       QStringLiteral("Question Answering")}
+        << QList<int>{-1, 0, 1};
+    QTest::newRow("use that reply to explain")
+        << QStringLiteral("Get a chatbot's reply to 'Name three hardy winter vegetables', and use "
+                          "that reply to explain which of them grows fastest.")
+        << QStringList{QStringLiteral("Conversational"), QStringLiteral("Question Answering")}
+        << QList<int>{-1, 0};
+    QTest::newRow("from the receipt's answer, find out")
+        << QStringLiteral("Ask my scanned receipt 'receipt.png' 'Which shop is this from?', and "
+                          "from the receipt's answer, find out 'Is the shop in Berlin?'")
+        << QStringList{QStringLiteral("Document Question Answering"),
+                       QStringLiteral("Question Answering")}
+        << QList<int>{-1, 0};
 }
 
 void TestLocalPlanner::chainsLinkByType()
