@@ -1312,6 +1312,25 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringList{QStringLiteral("Document Question Answering"),
                        QStringLiteral("Question Answering")}
         << QList<int>{-1, 0};
+    // Detecting what objects are in a picture is detection, not a question to the picture.
+    QTest::newRow("detect what objects are in the picture")
+        << QStringLiteral("After generating an image of 'a harbour at dusk', detect what objects "
+                          "are in the picture and read the list aloud.")
+        << QStringList{QStringLiteral("Text-to-Image"), QStringLiteral("Object Detection"),
+                       QStringLiteral("Text-to-Speech")}
+        << QList<int>{-1, 0, 1};
+    // "Answer that question about 'dish.jpg'" asks the picture.
+    QTest::newRow("answer that short question about the photo")
+        << QStringLiteral("Shorten my question 'I keep wondering whether this is fried or baked "
+                          "in an oven' into a brief one, then answer that short question about "
+                          "'dish.jpg'.")
+        << QStringList{QStringLiteral("Summarization"), QStringLiteral("Visual Question Answering")}
+        << QList<int>{-1, 0};
+    // People chatting in a recording are background noise, not a chat to have.
+    QTest::newRow("people chatting in the background")
+        << QStringLiteral("My recording 'party.wav' has people chatting in the background; please "
+                          "clean it up.")
+        << QStringList{QStringLiteral("Audio-to-Audio")} << QList<int>{-1};
 }
 
 void TestLocalPlanner::chainsLinkByType()
