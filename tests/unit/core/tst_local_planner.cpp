@@ -1331,6 +1331,14 @@ void TestLocalPlanner::chainsLinkByType_data()
         << QStringLiteral("My recording 'party.wav' has people chatting in the background; please "
                           "clean it up.")
         << QStringList{QStringLiteral("Audio-to-Audio")} << QList<int>{-1};
+    // "Answer it using the scanned policy document": the document answers, not a text reader.
+    QTest::newRow("answer it using the scanned document")
+        << QStringLiteral("Clean up my voice memo 'memo.wav', transcribe my question, and answer "
+                          "it using the scanned policy document 'policy.png'.")
+        << QStringList{QStringLiteral("Audio-to-Audio"),
+                       QStringLiteral("Automatic Speech Recognition"),
+                       QStringLiteral("Document Question Answering")}
+        << QList<int>{-1, 0, 1};
 }
 
 void TestLocalPlanner::chainsLinkByType()
