@@ -931,14 +931,37 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
             else if (previous && previous->outputTypes.contains(QLatin1String("image")))
                 img = 0;
         }
-        if (doc < 0 && img < 0 && txt < 0) {
+        // Still no word for it in the clause ("Could you find out 'Who…?'"), after a sentence
+        // that only sets the scene with a picture or document whose reader was found there ("I've
+        // scanned a contract as 'contract.png'."): that reader is asked, not whatever the rest of
+        // the sentence names ("… then I need a brief summary of that answer").
+        // Only for the first ask after the scene (no step found between them), and not when
+        // the clause points back at a result ("answer me this question from it: '…?'").
+        QString sceneReader;
+        if (doc < 0 && img < 0 && txt < 0 &&
+            !anaphor.match(QStringView(t).mid(from, end - from)).hasMatch())
+            for (int a = 1; a < answerers.size() && sceneReader.isEmpty(); ++a) {
+                const auto f = found.constFind(answerers.at(a));
+                const Sentence *scene =
+                    f != found.cend() ? sentenceAt(sentences, qsizetype(f->position)) : nullptr;
+                if (scene && f->position < sentence->start && isBackground(t, scene) &&
+                    std::all_of(f->mentions.cbegin(), f->mentions.cend(),
+                                [&](double m) { return m < sentence->start; }) &&
+                    std::none_of(found.cbegin(), found.cend(), [&](const auto &o) {
+                        return o.position >= double(scene->end) && o.position < double(from);
+                    }))
+                    sceneReader = answerers.at(a);
+            }
+        if (doc < 0 && img < 0 && txt < 0 && sceneReader.isEmpty()) {
             doc = image ? nearestIn(documentWord, sentence->start, sentence->end) : -1;
             img = image ? nearestIn(imageWord, sentence->start, sentence->end) : -1;
             txt = nearestIn(textWord, sentence->start, sentence->end);
         }
         auto closest = [](qsizetype a, qsizetype b) { return a >= 0 && (b < 0 || a <= b); };
         QString kind;
-        if (closest(doc, img) && closest(doc, txt))
+        if (!sceneReader.isEmpty())
+            kind = sceneReader;
+        else if (closest(doc, img) && closest(doc, txt))
             kind = answerers.at(2);
         else if (closest(img, txt) && img >= 0)
             kind = answerers.at(1);

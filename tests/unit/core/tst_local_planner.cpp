@@ -1339,6 +1339,15 @@ void TestLocalPlanner::chainsLinkByType_data()
                        QStringLiteral("Automatic Speech Recognition"),
                        QStringLiteral("Document Question Answering")}
         << QList<int>{-1, 0, 1};
+    // The first question after a sentence that sets the scene with a scan goes to the scan's
+    // reader, not to a text reader for the summary the same sentence asks for later.
+    QTest::newRow("find out, after the scene is set by a scan")
+        << QStringLiteral("I've scanned a lease as 'lease.png'. Could you find out 'Who are the "
+                          "tenants and when does it end?' Then I need two things from that "
+                          "answer: the names and dates tagged, and a brief summary of it.")
+        << QStringList{QStringLiteral("Document Question Answering"),
+                       QStringLiteral("Token Classification"), QStringLiteral("Summarization")}
+        << QList<int>{-1, 0, 0};
 }
 
 void TestLocalPlanner::chainsLinkByType()
