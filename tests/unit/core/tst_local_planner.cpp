@@ -466,8 +466,9 @@ void TestLocalPlanner::unseenRequestsScore_data()
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct19-sealed.jsonl")
         << 160 << 0.94 << 0.80;
     // Twentieth pair (graphs seed 2045), written after round 16 in the eighteenth pair's four
-    // manners. Neither half has been read: 0.950 / 0.792 (tune) and 0.961 / 0.848 (sealed) at
-    // 56cae40, 0.950 / 0.820 and 0.961 / 0.880 at 9efb63a (after round 16).
+    // manners. Unread until round 19, which read the tune half: 0.950 / 0.792 (tune) and
+    // 0.961 / 0.848 (sealed) at 56cae40, 0.950 / 0.820 and 0.961 / 0.880 at 9efb63a (after round
+    // 16), 0.973 / 0.902 and 0.962 / 0.891 after round 19.
     QTest::newRow("back-instructed 20, tune")
         << QStringLiteral(EDGEGPT_SOURCE_DIR "/tests/data/planner-backinstruct20-tune.jsonl") << 160
         << 0.93 << 0.79;
