@@ -937,17 +937,23 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
         // the sentence names ("… then I need a brief summary of that answer").
         // Only for the first ask after the scene (no step found between them), and not when
         // the clause points back at a result ("answer me this question from it: '…?'").
+        // The sentence that sets the scene where `reader` was found, when it was found only
+        // there, before the question's sentence (nullptr otherwise).
+        auto onlyInScene = [&](const QString &reader) -> const Sentence * {
+            const auto f = found.constFind(reader);
+            if (f == found.cend() || f->position >= sentence->start ||
+                !std::all_of(f->mentions.cbegin(), f->mentions.cend(),
+                             [&](double m) { return m < sentence->start; }))
+                return nullptr;
+            const Sentence *scene = sentenceAt(sentences, qsizetype(f->position));
+            return isBackground(t, scene) ? scene : nullptr;
+        };
         QString sceneReader;
         if (doc < 0 && img < 0 && txt < 0 &&
             !anaphor.match(QStringView(t).mid(from, end - from)).hasMatch())
             for (int a = 1; a < answerers.size() && sceneReader.isEmpty(); ++a) {
-                const auto f = found.constFind(answerers.at(a));
-                const Sentence *scene =
-                    f != found.cend() ? sentenceAt(sentences, qsizetype(f->position)) : nullptr;
-                if (scene && f->position < sentence->start && isBackground(t, scene) &&
-                    std::all_of(f->mentions.cbegin(), f->mentions.cend(),
-                                [&](double m) { return m < sentence->start; }) &&
-                    std::none_of(found.cbegin(), found.cend(), [&](const auto &o) {
+                const Sentence *scene = onlyInScene(answerers.at(a));
+                if (scene && std::none_of(found.cbegin(), found.cend(), [&](const auto &o) {
                         return o.position >= double(scene->end) && o.position < double(from);
                     }))
                     sceneReader = answerers.at(a);
@@ -988,11 +994,7 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
         // that reader asks it, here.
         if (!found.contains(kind) && kind != answerers.at(0)) {
             const QString &other = kind == answerers.at(1) ? answerers.at(2) : answerers.at(1);
-            const auto f = found.constFind(other);
-            if (f != found.cend() && f->position < sentence->start &&
-                isBackground(t, sentenceAt(sentences, qsizetype(f->position))) &&
-                std::all_of(f->mentions.cbegin(), f->mentions.cend(),
-                            [&](double m) { return m < sentence->start; }))
+            if (onlyInScene(other))
                 kind = other;
         }
         if (found.contains(kind)) {
