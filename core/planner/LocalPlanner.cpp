@@ -931,12 +931,6 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
             else if (previous && previous->outputTypes.contains(QLatin1String("image")))
                 img = 0;
         }
-        // Still no word for it in the clause ("Could you find out 'Who…?'"), after a sentence
-        // that only sets the scene with a picture or document whose reader was found there ("I've
-        // scanned a contract as 'contract.png'."): that reader is asked, not whatever the rest of
-        // the sentence names ("… then I need a brief summary of that answer").
-        // Only for the first ask after the scene (no step found between them), and not when
-        // the clause points back at a result ("answer me this question from it: '…?'").
         // The sentence that sets the scene where `reader` was found, when it was found only
         // there, before the question's sentence (nullptr otherwise).
         auto onlyInScene = [&](const QString &reader) -> const Sentence * {
@@ -948,6 +942,12 @@ void LocalPlanner::answerQuotedQuestions(const QString &lowered, const QString &
             const Sentence *scene = sentenceAt(sentences, qsizetype(f->position));
             return isBackground(t, scene) ? scene : nullptr;
         };
+        // Still no word for it in the clause ("Could you find out 'Who…?'"), after a sentence
+        // that only sets the scene with a picture or document whose reader was found there ("I've
+        // scanned a contract as 'contract.png'."): that reader is asked, not whatever the rest of
+        // the sentence names ("… then I need a brief summary of that answer"). Only for the
+        // first ask after the scene (no step found between them), and not when the clause points
+        // back at a result ("answer me this question from it: '…?'").
         QString sceneReader;
         if (doc < 0 && img < 0 && txt < 0 &&
             !anaphor.match(QStringView(t).mid(from, end - from)).hasMatch())
